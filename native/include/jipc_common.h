@@ -1,0 +1,66 @@
+/*
+ * jipc_common.h - shared conventions of every jipc shim.
+ *
+ * The boundary contract: every function returns >= 0 on success or -errno on
+ * failure; errno is saved right after the failing call; EINTR is retried here,
+ * never around close(2); every descriptor is created close-on-exec.
+ */
+#ifndef JIPC_COMMON_H
+#define JIPC_COMMON_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <sys/stat.h>
+
+#define JIPC_API __attribute__((visibility("default")))
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Kinds reported by jipc_fd_kind(). */
+#define JIPC_FD_OTHER 0
+#define JIPC_FD_PIPE_READ 1
+#define JIPC_FD_PIPE_WRITE 2
+
+/* Returned by waiting shims when jipc_wake() was called on their wake fd. */
+#define JIPC_WOKEN ECANCELED
+
+/* The errno symbol ("EAGAIN"), or NULL when unknown. */
+JIPC_API const char *jipc_errno_name(int err);
+/* The errno description ("Resource temporarily unavailable"), never NULL. */
+JIPC_API const char *jipc_errno_description(int err);
+
+/* close(2) without EINTR retry: on Linux the fd is released even then. */
+JIPC_API int jipc_close(int fd);
+/* Sets or clears O_NONBLOCK on the open file description. */
+JIPC_API int jipc_set_nonblocking(int fd, int on);
+/* Sets or clears FD_CLOEXEC on the descriptor. */
+JIPC_API int jipc_set_cloexec(int fd, int on);
+/* JIPC_FD_PIPE_READ / _WRITE for a pipe or FIFO end, JIPC_FD_OTHER else. */
+JIPC_API int jipc_fd_kind(int fd);
+/* open(2) with O_CLOEXEC added. */
+JIPC_API int jipc_open(const char *path, int flags, int mode);
+
+/* A wake fd (an eventfd) lets one thread wake another out of jipc_wait(). */
+JIPC_API int jipc_wake_create(void);
+JIPC_API int jipc_wake(int wakefd);
+
+/*
+ * Waits until fd reports one of events, or wakefd (if >= 0) was woken, or
+ * timeout_ms (-1: forever) passed. Returns 1 when fd is ready, 0 on timeout,
+ * -JIPC_WOKEN when woken, -errno on failure.
+ */
+JIPC_API int jipc_wait(int fd, int events, int wakefd, int timeout_ms);
+
+/* The base address of a buffer JavaCPP hands over (identity conversion). */
+static inline intptr_t jipc_address_of(void *p) { return (intptr_t)p; }
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

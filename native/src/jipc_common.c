@@ -1,0 +1,126 @@
+#include "jipc_common.h"
+
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+const char *jipc_errno_name(int err)
+{
+    return strerrorname_np(err);
+}
+
+const char *jipc_errno_description(int err)
+{
+    const char *d = strerrordesc_np(err);
+    return d != NULL ? d : "Unknown error";
+}
+
+int jipc_close(int fd)
+{
+    /* Never retried: Linux releases the descriptor even when close() reports
+     * EINTR, so a retry could close a descriptor another thread just got. */
+    if (close(fd) == 0)
+        return 0;
+    int err = errno;
+    return err == EINTR ? 0 : -err;
+}
+
+int jipc_set_nonblocking(int fd, int on)
+{
+    int flags = fcntl(fd, F_GETFL);
+    if (flags < 0)
+        return -errno;
+    int wanted = on ? (flags | O_NONBLOCK) : (flags & ~O_NONBLOCK);
+    if (wanted != flags && fcntl(fd, F_SETFL, wanted) < 0)
+        return -errno;
+    return 0;
+}
+
+int jipc_set_cloexec(int fd, int on)
+{
+    int flags = fcntl(fd, F_GETFD);
+    if (flags < 0)
+        return -errno;
+    int wanted = on ? (flags | FD_CLOEXEC) : (flags & ~FD_CLOEXEC);
+    if (wanted != flags && fcntl(fd, F_SETFD, wanted) < 0)
+        return -errno;
+    return 0;
+}
+
+int jipc_fd_kind(int fd)
+{
+    struct stat st;
+    if (fstat(fd, &st) < 0)
+        return -errno;
+    int flags = fcntl(fd, F_GETFL);
+    if (flags < 0)
+        return -errno;
+    if (!S_ISFIFO(st.st_mode))
+        return JIPC_FD_OTHER;
+    switch (flags & O_ACCMODE) {
+    case O_RDONLY:
+        return JIPC_FD_PIPE_READ;
+    case O_WRONLY:
+        return JIPC_FD_PIPE_WRITE;
+    default:
+        return JIPC_FD_OTHER;
+    }
+}
+
+int jipc_open(const char *path, int flags, int mode)
+{
+    for (;;) {
+        int fd = open(path, flags | O_CLOEXEC, (mode_t)mode);
+        if (fd >= 0)
+            return fd;
+        int err = errno;
+        if (err != EINTR)
+            return -err;
+    }
+}
+
+int jipc_wake_create(void)
+{
+    int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    return fd >= 0 ? fd : -errno;
+}
+
+int jipc_wake(int wakefd)
+{
+    uint64_t one = 1;
+    for (;;) {
+        if (write(wakefd, &one, sizeof one) >= 0)
+            return 0;
+        int err = errno;
+        if (err == EAGAIN) /* counter saturated: already woken */
+            return 0;
+        if (err != EINTR)
+            return -err;
+    }
+}
+
+int jipc_wait(int fd, int events, int wakefd, int timeout_ms)
+{
+    struct pollfd p[2] = {
+        { .fd = fd, .events = (short)events },
+        { .fd = wakefd, .events = POLLIN },
+    };
+    nfds_t n = wakefd >= 0 ? 2 : 1;
+    for (;;) {
+        int r = poll(p, n, timeout_ms);
+        if (r < 0) {
+            int err = errno;
+            if (err == EINTR)
+                continue;
+            return -err;
+        }
+        if (r == 0)
+            return 0;
+        /* The wake fd is never drained: every waiter on a closing handle sees it. */
+        if (n == 2 && p[1].revents != 0)
+            return -JIPC_WOKEN;
+        if (p[0].revents & POLLNVAL)
+            return -EBADF;
+        return 1;
+    }
+}

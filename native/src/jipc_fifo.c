@@ -1,0 +1,54 @@
+#include "jipc_fifo.h"
+
+#include <unistd.h>
+
+int jipc_fifo_create(const char *path, int mode)
+{
+    if (mkfifo(path, (mode_t)mode) < 0)
+        return -errno;
+    /* mkfifo applies the umask; the caller asked for exactly this mode. */
+    if (chmod(path, (mode_t)mode) < 0) {
+        int err = errno;
+        unlink(path);
+        return -err;
+    }
+    return 0;
+}
+
+int jipc_fifo_check(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) < 0)
+        return -errno;
+    return S_ISFIFO(st.st_mode) ? 1 : 0;
+}
+
+int jipc_fifo_open(const char *path, int for_write)
+{
+    int kind = jipc_fifo_check(path);
+    if (kind <= 0)
+        return kind < 0 ? kind : -EINVAL;
+    int flags = (for_write ? O_WRONLY : O_RDONLY) | O_NONBLOCK | O_CLOEXEC;
+    int fd;
+    do {
+        fd = open(path, flags);
+    } while (fd < 0 && errno == EINTR);
+    if (fd < 0)
+        return -errno;
+    struct stat st;
+    if (fstat(fd, &st) < 0 || !S_ISFIFO(st.st_mode)) {
+        close(fd);
+        return -EINVAL;
+    }
+    return fd;
+}
+
+int jipc_fifo_remove(const char *path)
+{
+    int r = jipc_fifo_check(path);
+    if (r < 0)
+        return r;
+    if (r == 0)
+        return -EINVAL;
+    return unlink(path) < 0 ? -errno : 0;
+}

@@ -1,0 +1,80 @@
+#include "jipc_pipe.h"
+#include "jipc_spawn.h"
+#include "jipc_test.h"
+
+#include <unistd.h>
+
+static void exit_code_and_signal(void)
+{
+    int out[2];
+    const char args[] = "sh\0-c\0exit 7";
+    CHECK_EQ(0, jipc_spawn("sh", args, 3, NULL, -1, NULL, NULL, 0, out));
+    CHECK(out[0] > 0 && out[1] >= 0);
+    CHECK(fcntl(out[1], F_GETFD) & FD_CLOEXEC);
+    int st[2];
+    CHECK_EQ(1, jipc_spawn_wait(out[1], 5000, st));
+    CHECK_EQ(JIPC_CHILD_EXITED, st[0]);
+    CHECK_EQ(7, st[1]);
+    close(out[1]);
+
+    const char sleeper[] = "sleep\0" "30";
+    CHECK_EQ(0, jipc_spawn("sleep", sleeper, 2, NULL, -1, NULL, NULL, 0, out));
+    CHECK_EQ(0, jipc_spawn_wait(out[1], 50, st));
+    CHECK_EQ(0, jipc_spawn_signal(out[1], SIGKILL));
+    CHECK_EQ(1, jipc_spawn_wait(out[1], 5000, st));
+    CHECK_EQ(JIPC_CHILD_KILLED, st[0]);
+    CHECK_EQ(SIGKILL, st[1]);
+    close(out[1]);
+}
+
+static void missing_program(void)
+{
+    int out[2];
+    const char args[] = "/nonexistent/jipc";
+    CHECK_EQ(-ENOENT, jipc_spawn("/nonexistent/jipc", args, 1, NULL, -1, NULL, NULL, 0, out));
+}
+
+/* The child writes its environment value and folder into the pipe it finds on
+ * fd 5; a descriptor of ours that it was not given is closed in it. */
+static void fd_env_and_cwd_reach_the_child(void)
+{
+    int fds[2];
+    CHECK_EQ(0, jipc_pipe_create(fds));
+    int stray = dup(fds[1]); /* not close-on-exec: must not reach the child */
+    CHECK(stray >= 0);
+    int map[] = { fds[1], 5 };
+    char script[192];
+    snprintf(script, sizeof script,
+             "printf '%%s|%%s|' \"$JIPC_X\" \"$(pwd)\" >&5; "
+             "[ -e /proc/$$/fd/%d ] && printf leak >&5; exit 0", stray);
+    char argblock[512];
+    size_t n = 0;
+    memcpy(argblock + n, "sh", 3), n += 3;
+    memcpy(argblock + n, "-c", 3), n += 3;
+    memcpy(argblock + n, script, strlen(script) + 1);
+    const char env[] = "JIPC_X=42\0PATH=/usr/bin:/bin";
+    int out[2];
+    CHECK_EQ(0, jipc_spawn("/bin/sh", argblock, 3, env, 2, "/tmp", map, 1, out));
+    close(fds[1]);
+    close(stray);
+    int st[2];
+    CHECK_EQ(1, jipc_spawn_wait(out[1], 5000, st));
+    CHECK_EQ(0, st[1]);
+    char buf[64] = { 0 };
+    long got = 0, r;
+    while ((r = jipc_pipe_read(fds[0], -1, buf + got, (long)sizeof buf - 1 - got, 1)) > 0)
+        got += r;
+    CHECK(strcmp(buf, "42|/tmp|") == 0);
+    /* Our end stays non-blocking although the child's was blocking. */
+    CHECK(fcntl(fds[0], F_GETFL) & O_NONBLOCK);
+    close(fds[0]);
+    close(out[1]);
+}
+
+int main(void)
+{
+    RUN(exit_code_and_signal);
+    RUN(missing_program);
+    RUN(fd_env_and_cwd_reach_the_child);
+    TEST_EXIT();
+}
