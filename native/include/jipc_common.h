@@ -34,6 +34,9 @@ JIPC_API const char *jipc_errno_name(int err);
 /* The errno description ("Resource temporarily unavailable"), never NULL. */
 JIPC_API const char *jipc_errno_description(int err);
 
+/* The signal abbreviation ("KILL"), or NULL when unknown. */
+JIPC_API const char *jipc_signal_name(int sig);
+
 /* close(2) without EINTR retry: on Linux the fd is released even then. */
 JIPC_API int jipc_close(int fd);
 /* Sets or clears O_NONBLOCK on the open file description. */

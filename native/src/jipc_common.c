@@ -15,6 +15,11 @@ const char *jipc_errno_description(int err)
     return d != NULL ? d : "Unknown error";
 }
 
+const char *jipc_signal_name(int sig)
+{
+    return sigabbrev_np(sig);
+}
+
 int jipc_close(int fd)
 {
     /* Never retried: Linux releases the descriptor even when close() reports

@@ -11,6 +11,8 @@ static void errno_names(void)
     CHECK(jipc_errno_name(99999) == NULL);
     CHECK(strlen(jipc_errno_description(ENOENT)) > 0);
     CHECK(strlen(jipc_errno_description(99999)) > 0);
+    CHECK(strcmp(jipc_signal_name(SIGKILL), "KILL") == 0);
+    CHECK(jipc_signal_name(12345) == NULL);
 }
 
 static void close_reports_bad_fd(void)

@@ -1,0 +1,259 @@
+package io.github.jipc;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.channels.InterruptedByTimeoutException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import io.github.jipc.internal.CStrings;
+import io.github.jipc.internal.Errno;
+import io.github.jipc.internal.Errors;
+import io.github.jipc.internal.Modes;
+import io.github.jipc.internal.NativeLibrary;
+import io.github.jipc.internal.jni.FifoNative;
+
+/**
+ * A named pipe (fifo(7)): a pipe with a name in the file system, for
+ * processes that are not related. It persists until {@link #remove()}.
+ *
+ * <p>Opening follows open(2) on a FIFO, with two differences that keep a JVM
+ * thread from hanging in the kernel: {@link #openSource} returns at once (its
+ * first blocking read waits for a writer's data), and {@link #openSink} waits
+ * for a reader in a loop that a timeout or {@link Thread#interrupt()} ends.
+ */
+public final class Fifo {
+    private static final long FIRST_RETRY_NANOS = 1_000_000;
+    private static final long LAST_RETRY_NANOS = 50_000_000;
+
+    private final Path path;
+
+    private Fifo(Path path) {
+        this.path = path;
+    }
+
+    /**
+     * Creates a FIFO at path with exactly these permissions (mkfifo(3); the
+     * umask is not applied).
+     *
+     * @throws FileAlreadyExistsException if anything exists at path
+     * @throws NoSuchFileException        if the parent folder does not exist
+     * @throws java.nio.file.AccessDeniedException if the folder is not writable
+     */
+    public static Fifo create(Path path, Set<PosixFilePermission> permissions) throws IOException {
+        NativeLibrary.ensureAvailable();
+        int mode = Modes.toMode(permissions);
+        byte[] c = CStrings.of(path);
+        int r = FifoNative.jipc_fifo_create(c, mode);
+        if (r < 0) {
+            throw Errors.exception(r, "mkfifo", path.toString());
+        }
+        return new Fifo(path);
+    }
+
+    /**
+     * Creates a FIFO at path, or uses the FIFO already there (whatever its permissions).
+     *
+     * @throws FileAlreadyExistsException if something that is not a FIFO exists at path:
+     *         it is left untouched
+     */
+    public static Fifo createIfAbsent(Path path, Set<PosixFilePermission> permissions) throws IOException {
+        NativeLibrary.ensureAvailable();
+        int mode = Modes.toMode(permissions);
+        byte[] c = CStrings.of(path);
+        for (;;) {
+            int r = FifoNative.jipc_fifo_create(c, mode);
+            if (r >= 0) {
+                return new Fifo(path);
+            }
+            if (r != -Errno.EEXIST) {
+                throw Errors.exception(r, "mkfifo", path.toString());
+            }
+            int kind = FifoNative.jipc_fifo_check(c);
+            if (kind == 1) {
+                return new Fifo(path);
+            }
+            if (kind == 0) {
+                throw new FileAlreadyExistsException(path.toString(), null,
+                        "exists and is not a FIFO; jipc will not replace it");
+            }
+            // Removed in between: try to create it again.
+        }
+    }
+
+    /**
+     * The FIFO that exists at path.
+     *
+     * @throws NoSuchFileException if nothing exists at path
+     * @throws FileSystemException if what exists there is not a FIFO
+     */
+    public static Fifo of(Path path) throws IOException {
+        NativeLibrary.ensureAvailable();
+        int kind = FifoNative.jipc_fifo_check(CStrings.of(path));
+        if (kind < 0) {
+            throw Errors.exception(kind, "stat", path.toString());
+        }
+        if (kind == 0) {
+            throw new FileSystemException(path.toString(), null, "not a FIFO");
+        }
+        return new Fifo(path);
+    }
+
+    /** True if a FIFO exists at path (false if nothing, or something else, is there). */
+    public static boolean exists(Path path) {
+        NativeLibrary.ensureAvailable();
+        return FifoNative.jipc_fifo_check(CStrings.of(path)) == 1;
+    }
+
+    /** Where this FIFO lives. */
+    public Path path() {
+        return path;
+    }
+
+    /**
+     * Opens a read end. Returns at once, also when no writer has opened the
+     * FIFO yet: a blocking read then waits for one to write; a non-blocking
+     * read returns 0 until a writer has come, and -1 once writers came and
+     * all of them closed.
+     *
+     * @param options {@link PipeOption#NON_BLOCKING} to start in non-blocking mode
+     * @throws NoSuchFileException if the FIFO was removed
+     * @throws java.nio.file.AccessDeniedException if its permissions deny reading
+     * @throws IpcException EINVAL if path is no longer a FIFO
+     */
+    public PipeSource openSource(PipeOption... options) throws IOException {
+        NativeLibrary.ensureAvailable();
+        int fd = FifoNative.jipc_fifo_open(CStrings.of(path), 0);
+        if (fd < 0) {
+            throw openFailure(fd, "read");
+        }
+        return new PipeSource(fd, "FIFO " + path + " read end", !Set.of(options).contains(PipeOption.NON_BLOCKING));
+    }
+
+    /**
+     * Opens a write end, waiting as long as it takes for a process to open the
+     * FIFO for reading; with {@link PipeOption#NON_BLOCKING}, fails at once instead.
+     *
+     * @throws IpcException ENXIO if NON_BLOCKING was given and no process has the FIFO open for reading
+     * @throws InterruptedIOException if the thread is interrupted while waiting (its flag is set again)
+     * @throws NoSuchFileException if the FIFO was removed
+     * @throws java.nio.file.AccessDeniedException if its permissions deny writing
+     */
+    public PipeSink openSink(PipeOption... options) throws IOException {
+        boolean nonBlocking = Set.of(options).contains(PipeOption.NON_BLOCKING);
+        PipeSink sink = openSink(nonBlocking ? Duration.ZERO : null, !nonBlocking);
+        if (sink == null) {
+            throw Errors.exception(-Errno.ENXIO, "open(O_WRONLY|O_NONBLOCK)", path.toString(),
+                    "no process has the FIFO open for reading; open a read end first, or open without NON_BLOCKING to wait for one");
+        }
+        return sink;
+    }
+
+    /**
+     * Opens a write end, waiting up to timeout for a reader.
+     *
+     * @throws InterruptedByTimeoutException if no process opened the FIFO for reading in time
+     * @throws InterruptedIOException if the thread is interrupted while waiting
+     */
+    public PipeSink openSink(Duration timeout) throws IOException {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("negative timeout: " + timeout);
+        }
+        PipeSink sink = openSink(timeout, true);
+        if (sink == null) {
+            throw new InterruptedByTimeoutException();
+        }
+        return sink;
+    }
+
+    /** Opens a write end if a process has the FIFO open for reading, else returns null at once. */
+    public PipeSink tryOpenSink() throws IOException {
+        return openSink(Duration.ZERO, true);
+    }
+
+    /** Polls for a reader until timeout (null: forever); null on timeout. */
+    private PipeSink openSink(Duration timeout, boolean blocking) throws IOException {
+        NativeLibrary.ensureAvailable();
+        byte[] c = CStrings.of(path);
+        long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
+        long pause = FIRST_RETRY_NANOS;
+        for (;;) {
+            int fd = FifoNative.jipc_fifo_open(c, 1);
+            if (fd >= 0) {
+                return new PipeSink(fd, "FIFO " + path + " write end", blocking);
+            }
+            if (fd != -Errno.ENXIO) {
+                throw openFailure(fd, "write");
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return null;
+            }
+            try {
+                TimeUnit.NANOSECONDS.sleep(Math.min(pause, left));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while waiting for a reader of FIFO " + path);
+            }
+            pause = Math.min(pause * 2, LAST_RETRY_NANOS);
+        }
+    }
+
+    private IOException openFailure(int r, String end) {
+        if (r == -Errno.EINVAL) {
+            return new FileSystemException(path.toString(), null, "not a FIFO any more; cannot open its " + end + " end");
+        }
+        return Errors.exception(r, "open", path.toString());
+    }
+
+    /**
+     * Removes the FIFO from the file system (unlink(2)). Processes that have it
+     * open keep their ends.
+     *
+     * @throws NoSuchFileException if it was already removed
+     * @throws FileSystemException if what is at the path is no longer a FIFO (it is left alone)
+     */
+    public void remove() throws IOException {
+        NativeLibrary.ensureAvailable();
+        int r = FifoNative.jipc_fifo_remove(CStrings.of(path));
+        if (r == -Errno.EINVAL) {
+            throw new FileSystemException(path.toString(), null, "not a FIFO; jipc will not remove it");
+        }
+        if (r < 0) {
+            throw Errors.exception(r, "unlink", path.toString());
+        }
+    }
+
+    /** Removes the FIFO if it still exists; returns whether it did. */
+    public boolean removeIfExists() throws IOException {
+        try {
+            remove();
+            return true;
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Fifo f && f.path.equals(path);
+    }
+
+    @Override
+    public int hashCode() {
+        return path.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "Fifo[" + path + "]";
+    }
+}

@@ -1,0 +1,11 @@
+package io.github.jipc;
+
+/**
+ * A jipc handle whose descriptor a child process can inherit, see
+ * {@link Subprocess.Builder#inherit(Inheritable, int)}. Only jipc's own
+ * classes implement it.
+ */
+public interface Inheritable {
+    /** True while the handle is open. */
+    boolean isOpen();
+}

@@ -1,0 +1,55 @@
+package io.github.jipc;
+
+import java.io.IOException;
+
+/**
+ * A system call failed and no more specific JDK exception fits.
+ *
+ * <p>The message reads {@code object: call: ENAME (description): hint}, e.g.
+ * {@code pipe write end (fd 9): write: EPIPE (Broken pipe): no process has the read end open}.
+ */
+public class IpcException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    private final int errno;
+    private final String errnoName;
+    private final String call;
+    private final String object;
+
+    /**
+     * Made by jipc when a call fails; applications catch it.
+     *
+     * @param errno     the errno value
+     * @param errnoName its symbol, e.g. {@code "EPIPE"}
+     * @param call      the failed operation, e.g. {@code "write"}
+     * @param object    what it was applied to
+     * @param reason    the full explanation
+     */
+    public IpcException(int errno, String errnoName, String call, String object, String reason) {
+        super(object + ": " + reason);
+        this.errno = errno;
+        this.errnoName = errnoName;
+        this.call = call;
+        this.object = object;
+    }
+
+    /** The errno value (platform-dependent; prefer {@link #errnoName()}). */
+    public int errno() {
+        return errno;
+    }
+
+    /** The errno symbol, e.g. {@code "EPIPE"}. */
+    public String errnoName() {
+        return errnoName;
+    }
+
+    /** The failed operation, as in its man page, e.g. {@code "write"}. */
+    public String call() {
+        return call;
+    }
+
+    /** What the operation was applied to: a path, or a description such as {@code "pipe read end (fd 7)"}. */
+    public String object() {
+        return object;
+    }
+}

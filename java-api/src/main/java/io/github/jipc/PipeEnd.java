@@ -1,0 +1,281 @@
+package io.github.jipc;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.spi.AbstractInterruptibleChannel;
+import java.util.concurrent.locks.ReentrantLock;
+
+import io.github.jipc.internal.AddressCache;
+import io.github.jipc.internal.Errno;
+import io.github.jipc.internal.Errors;
+import io.github.jipc.internal.FdHandle;
+import io.github.jipc.internal.NativeLibrary;
+import io.github.jipc.internal.jni.CommonNative;
+import io.github.jipc.internal.jni.PipeNative;
+
+/**
+ * One end of a pipe or FIFO: the parts {@link PipeSource} and {@link PipeSink} share.
+ *
+ * <p>An end is a byte stream, as in pipe(7): reads return whatever is there,
+ * up to the buffer's remaining space, regardless of how it was written.
+ * Blocking mode is the default; {@link #configureBlocking(boolean)} switches.
+ * A thread blocked on an end is woken by {@link #close()} from another thread
+ * ({@link AsynchronousCloseException}) and by {@link Thread#interrupt()}
+ * ({@link java.nio.channels.ClosedByInterruptException}, the end is closed).
+ * Operations of one end are serialized; the end is safe to share between threads.
+ */
+public abstract class PipeEnd extends AbstractInterruptibleChannel implements Inheritable {
+    /** Heap buffers go through a direct buffer of this size. */
+    static final int SCRATCH_SIZE = 64 * 1024;
+    /** At most this many buffers go to one readv/writev. */
+    static final int MAX_IOV = 64;
+
+    final FdHandle handle;
+    final String description;
+    final ReentrantLock ioLock = new ReentrantLock();
+    final AddressCache addresses = new AddressCache();
+    private volatile boolean blocking;
+    private ByteBuffer scratch;
+    private ByteBuffer iov;
+
+    PipeEnd(int fd, String kind, boolean blocking) throws IOException {
+        this.description = kind + " (fd " + fd + ")";
+        this.handle = FdHandle.adopt(this, fd, description);
+        this.blocking = blocking;
+    }
+
+    /** Adopts an inherited descriptor after checking that it is the expected end. */
+    static int checkInherited(int fd, int expectedKind, String expected) throws IOException {
+        NativeLibrary.ensureAvailable();
+        if (fd < 0) {
+            throw new IllegalArgumentException("fd must be >= 0, got " + fd);
+        }
+        int kind = CommonNative.jipc_fd_kind(fd);
+        if (kind < 0) {
+            throw Errors.exception(kind, "fstat", "inherited fd " + fd, "the parent did not hand this descriptor over");
+        }
+        if (kind != expectedKind) {
+            throw new IllegalArgumentException("inherited fd " + fd + " is not " + expected);
+        }
+        int r = CommonNative.jipc_set_cloexec(fd, 1);
+        if (r >= 0) {
+            r = CommonNative.jipc_set_nonblocking(fd, 1);
+        }
+        if (r < 0) {
+            throw Errors.exception(r, "fcntl", "inherited fd " + fd);
+        }
+        return fd;
+    }
+
+    /**
+     * Switches between blocking and non-blocking mode; takes effect for the
+     * next operation. Only this handle changes: a child process holding the
+     * same end has its own mode.
+     *
+     * @return this end
+     * @throws ClosedChannelException if this end is closed
+     */
+    public PipeEnd configureBlocking(boolean block) throws ClosedChannelException {
+        ensureOpen();
+        this.blocking = block;
+        return this;
+    }
+
+    /** True in blocking mode (the default). */
+    public boolean isBlocking() {
+        return blocking;
+    }
+
+    /**
+     * The pipe's capacity in bytes (fcntl(2) {@code F_GETPIPE_SZ}).
+     *
+     * @throws ClosedChannelException if this end is closed
+     * @throws IOException            if the call fails
+     */
+    public int capacity() throws IOException {
+        return (int) call("fcntl(F_GETPIPE_SZ)", Op.CAPACITY, 0);
+    }
+
+    /**
+     * Sets the pipe's capacity (fcntl(2) {@code F_SETPIPE_SZ}). The kernel
+     * rounds it up to a power-of-two number of pages.
+     *
+     * @param bytes the wanted capacity, at least 1
+     * @return the capacity set
+     * @throws IpcException           EBUSY if the pipe holds more data than that;
+     * @throws java.nio.file.AccessDeniedException EPERM above
+     *         {@code /proc/sys/fs/pipe-max-size} without CAP_SYS_RESOURCE
+     * @throws ClosedChannelException if this end is closed
+     */
+    public int setCapacity(int bytes) throws IOException {
+        if (bytes < 1) {
+            throw new IllegalArgumentException("capacity must be >= 1 byte, got " + bytes);
+        }
+        return (int) call("fcntl(F_SETPIPE_SZ)", Op.SET_CAPACITY, bytes);
+    }
+
+    private enum Op { CAPACITY, SET_CAPACITY, AVAILABLE }
+
+    /** A short non-blocking call on the descriptor: its result, or the exception. */
+    final long call(String name, Op op, int arg) throws IOException {
+        if (!handle.acquire()) {
+            throw new ClosedChannelException();
+        }
+        long r;
+        try {
+            int fd = handle.fd();
+            r = switch (op) {
+                case CAPACITY -> PipeNative.jipc_pipe_capacity(fd);
+                case SET_CAPACITY -> PipeNative.jipc_pipe_set_capacity(fd, arg);
+                case AVAILABLE -> PipeNative.jipc_pipe_available(fd);
+            };
+        } finally {
+            handle.release();
+        }
+        if (r < 0) {
+            throw Errors.exception(r, name, description, hint(name, (int) -r, arg));
+        }
+        return r;
+    }
+
+    static long available(PipeEnd end) throws IOException {
+        return end.call("ioctl(FIONREAD)", Op.AVAILABLE, 0);
+    }
+
+    private static String hint(String call, int err, int arg) {
+        if (call.startsWith("fcntl(F_SETPIPE_SZ)")) {
+            if (err == Errno.EPERM) {
+                return arg + " bytes exceeds /proc/sys/fs/pipe-max-size (" + pipeMaxSize()
+                        + ") and the process lacks CAP_SYS_RESOURCE; raise fs.pipe-max-size with sysctl";
+            }
+            if (err == Errno.EBUSY) {
+                return "the pipe holds more data than " + arg + " bytes; drain it first";
+            }
+        }
+        if (err == Errno.EPIPE) {
+            return "no process has the read end open any more";
+        }
+        return null;
+    }
+
+    private static String pipeMaxSize() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/fs/pipe-max-size")).trim();
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    /** Turns a negative I/O result into the exception to throw. */
+    final IOException failure(long r, String call) {
+        return Errors.exception(r, call, description, hint(call, (int) -r, 0));
+    }
+
+    final void ensureOpen() throws ClosedChannelException {
+        if (!isOpen()) {
+            throw new ClosedChannelException();
+        }
+    }
+
+    /** Enters an I/O call: the handle is acquired, and for blocking calls the interrupt hook installed. */
+    final boolean enter(boolean block) throws ClosedChannelException {
+        if (!handle.acquire()) {
+            throw new ClosedChannelException();
+        }
+        if (block) {
+            begin();
+        }
+        return block;
+    }
+
+    /**
+     * Leaves an I/O call. woken tells that the shim returned because the wake fd fired.
+     *
+     * @throws AsynchronousCloseException (or ClosedByInterruptException) if the end was closed meanwhile
+     */
+    final void exit(boolean block, boolean woken) throws AsynchronousCloseException {
+        handle.release();
+        if (block) {
+            end(!woken);
+        }
+        if (woken) {
+            throw new AsynchronousCloseException();
+        }
+    }
+
+    final long address(ByteBuffer direct) {
+        return addresses.addressOf(direct);
+    }
+
+    /** The direct buffer heap buffers pass through; guarded by ioLock. */
+    final ByteBuffer scratch() {
+        if (scratch == null) {
+            scratch = ByteBuffer.allocateDirect(SCRATCH_SIZE);
+        }
+        return scratch.clear();
+    }
+
+    /** An iovec array of MAX_IOV entries in native order; guarded by ioLock. */
+    final ByteBuffer iovecs() {
+        if (iov == null) {
+            iov = ByteBuffer.allocateDirect(MAX_IOV * PipeNative.jipc_iovec_size()).order(ByteOrder.nativeOrder());
+        }
+        return iov;
+    }
+
+    /** Fills iovecs with the remaining parts of direct buffers; returns how many. */
+    final int fillIovecs(ByteBuffer[] bufs, int offset, int length) {
+        ByteBuffer v = iovecs();
+        int size = PipeNative.jipc_iovec_size();
+        int n = Math.min(length, MAX_IOV);
+        for (int i = 0; i < n; i++) {
+            ByteBuffer b = bufs[offset + i];
+            v.putLong(i * size, AddressCache.lookup(b) + b.position());
+            v.putLong(i * size + 8, b.remaining());
+        }
+        return n;
+    }
+
+    static void checkRange(ByteBuffer[] bufs, int offset, int length) {
+        java.util.Objects.checkFromIndexSize(offset, length, bufs.length);
+        for (int i = offset; i < offset + length; i++) {
+            java.util.Objects.requireNonNull(bufs[i], "buffer " + i);
+        }
+    }
+
+    static boolean allDirect(ByteBuffer[] bufs, int offset, int length) {
+        for (int i = offset; i < offset + length; i++) {
+            if (!bufs[i].isDirect()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Moves the positions of bufs[offset..] forward by n bytes in total. */
+    static void advance(ByteBuffer[] bufs, int offset, int length, long n) {
+        for (int i = offset; i < offset + length && n > 0; i++) {
+            int step = (int) Math.min(n, bufs[i].remaining());
+            bufs[i].position(bufs[i].position() + step);
+            n -= step;
+        }
+    }
+
+    /** The descriptor, for a child process to inherit; the caller holds an acquire. */
+    final FdHandle handle() {
+        return handle;
+    }
+
+    @Override
+    protected final void implCloseChannel() {
+        handle.close();
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[" + description + (isOpen() ? "" : ", closed") + "]";
+    }
+}

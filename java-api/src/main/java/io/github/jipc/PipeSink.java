@@ -1,0 +1,179 @@
+package io.github.jipc;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.GatheringByteChannel;
+import java.nio.channels.WritableByteChannel;
+import java.util.Objects;
+
+import io.github.jipc.internal.Errno;
+import io.github.jipc.internal.jni.CommonNative;
+import io.github.jipc.internal.jni.PipeNative;
+
+/**
+ * The write end of a pipe or FIFO, see pipe(7), write(2), writev(2).
+ *
+ * <p>In blocking mode {@link #write(ByteBuffer)} returns once every remaining
+ * byte is in the pipe, waiting for a reader to make room. In non-blocking mode
+ * it writes what fits and returns the count, 0 when the pipe is full. Writes
+ * of at most {@code PIPE_BUF} (4096) bytes are atomic. Writing when no
+ * process has the read end open fails with an {@link IpcException} EPIPE; the
+ * JVM is not signalled.
+ */
+public final class PipeSink extends PipeEnd implements WritableByteChannel, GatheringByteChannel {
+
+    PipeSink(int fd, String kind, boolean blocking) throws IOException {
+        super(fd, kind, blocking);
+    }
+
+    /**
+     * Adopts a pipe or FIFO write end this process inherited as descriptor fd.
+     * The end is set close-on-exec; closing the returned channel closes fd.
+     *
+     * @throws IllegalArgumentException if fd is not the write end of a pipe or FIFO
+     * @throws IOException              EBADF if fd is not open
+     */
+    public static PipeSink inherited(int fd) throws IOException {
+        checkInherited(fd, CommonNative.JIPC_FD_PIPE_WRITE(), "the write end of a pipe or FIFO");
+        return new PipeSink(fd, "inherited pipe write end", true);
+    }
+
+    @Override
+    public PipeSink configureBlocking(boolean block) throws ClosedChannelException {
+        super.configureBlocking(block);
+        return this;
+    }
+
+    /**
+     * Writes src's remaining bytes, advancing its position by the count.
+     *
+     * @return the count: all remaining bytes in blocking mode (unless another
+     *         thread closed this end meanwhile), what fit in non-blocking mode
+     * @throws IpcException           EPIPE if no process has the read end open
+     * @throws ClosedChannelException if this end is closed
+     * @throws java.nio.channels.AsynchronousCloseException if another thread closes it before anything was written
+     * @throws java.nio.channels.ClosedByInterruptException if the thread is interrupted meanwhile
+     */
+    @Override
+    public int write(ByteBuffer src) throws IOException {
+        Objects.requireNonNull(src, "src");
+        ioLock.lock();
+        try {
+            ensureOpen();
+            if (src.isDirect()) {
+                int n = (int) writeDirect(src, src.position(), src.remaining());
+                src.position(src.position() + n);
+                return n;
+            }
+            int total = 0;
+            while (src.hasRemaining()) {
+                ByteBuffer s = scratch();
+                int chunk = Math.min(src.remaining(), s.capacity());
+                s.put(0, src, src.position(), chunk);
+                long n = writeDirect(s, 0, chunk);
+                src.position(src.position() + (int) n);
+                total += (int) n;
+                if (n < chunk) {
+                    break;
+                }
+            }
+            return total;
+        } finally {
+            ioLock.unlock();
+        }
+    }
+
+    /** One write call of len bytes at pos of direct buffer b; returns the count. */
+    private long writeDirect(ByteBuffer b, int pos, int len) throws IOException {
+        if (len == 0) {
+            return 0;
+        }
+        boolean block = enter(isBlocking());
+        long n = 0;
+        try {
+            n = PipeNative.jipc_pipe_write(handle.fd(), handle.wakeFd(), address(b) + pos, len, block ? 1 : 0);
+        } finally {
+            exit(block, n == -Errno.WOKEN);
+        }
+        if (n >= 0) {
+            return n;
+        }
+        if (n == -Errno.EAGAIN) {
+            return 0;
+        }
+        throw failure(n, "write");
+    }
+
+    /**
+     * Writes the remaining bytes of srcs[offset .. offset+length) in order,
+     * like writev(2). In blocking mode everything is written.
+     *
+     * @return the count
+     * @throws IOException as {@link #write(ByteBuffer)}
+     */
+    @Override
+    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        checkRange(srcs, offset, length);
+        if (!allDirect(srcs, offset, length)) {
+            long total = 0;
+            for (int i = offset; i < offset + length; i++) {
+                int want = srcs[i].remaining();
+                int n = write(srcs[i]);
+                total += n;
+                if (n < want) {
+                    break;
+                }
+            }
+            return total;
+        }
+        ioLock.lock();
+        try {
+            ensureOpen();
+            long total = 0;
+            int first = offset;
+            int end = offset + length;
+            while (first < end) {
+                if (!srcs[first].hasRemaining()) {
+                    first++;
+                    continue;
+                }
+                int cnt = fillIovecs(srcs, first, end - first);
+                long n = writev(cnt);
+                if (n <= 0) {
+                    break;
+                }
+                advance(srcs, first, cnt, n);
+                total += n;
+                if (!isBlocking()) {
+                    break;
+                }
+            }
+            return total;
+        } finally {
+            ioLock.unlock();
+        }
+    }
+
+    private long writev(int cnt) throws IOException {
+        boolean block = enter(isBlocking());
+        long n = 0;
+        try {
+            n = PipeNative.jipc_pipe_writev(handle.fd(), handle.wakeFd(), address(iovecs()), cnt, block ? 1 : 0);
+        } finally {
+            exit(block, n == -Errno.WOKEN);
+        }
+        if (n >= 0) {
+            return n;
+        }
+        if (n == -Errno.EAGAIN) {
+            return 0;
+        }
+        throw failure(n, "writev");
+    }
+
+    @Override
+    public long write(ByteBuffer[] srcs) throws IOException {
+        return write(srcs, 0, srcs.length);
+    }
+}

@@ -1,0 +1,169 @@
+package io.github.jipc;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.ScatteringByteChannel;
+import java.util.Objects;
+
+import io.github.jipc.internal.Errno;
+import io.github.jipc.internal.jni.CommonNative;
+import io.github.jipc.internal.jni.PipeNative;
+
+/**
+ * The read end of a pipe or FIFO, see pipe(7), read(2), readv(2).
+ *
+ * <p>{@link #read(ByteBuffer)} returns what is in the pipe, at most the
+ * buffer's remaining space; in blocking mode it waits until at least one byte
+ * is there. It returns -1 once every write end is closed and the pipe is
+ * drained. In non-blocking mode it returns 0 when nothing is there yet; for a
+ * FIFO that includes "no writer has opened it yet".
+ */
+public final class PipeSource extends PipeEnd implements ReadableByteChannel, ScatteringByteChannel {
+
+    PipeSource(int fd, String kind, boolean blocking) throws IOException {
+        super(fd, kind, blocking);
+    }
+
+    /**
+     * Adopts a pipe or FIFO read end this process inherited as descriptor fd,
+     * typically from a parent that used {@link Subprocess.Builder#inherit}.
+     * The end is set close-on-exec; closing the returned channel closes fd.
+     *
+     * @throws IllegalArgumentException if fd is not the read end of a pipe or FIFO
+     * @throws IOException              EBADF if fd is not open
+     */
+    public static PipeSource inherited(int fd) throws IOException {
+        checkInherited(fd, CommonNative.JIPC_FD_PIPE_READ(), "the read end of a pipe or FIFO");
+        return new PipeSource(fd, "inherited pipe read end", true);
+    }
+
+    @Override
+    public PipeSource configureBlocking(boolean block) throws ClosedChannelException {
+        super.configureBlocking(block);
+        return this;
+    }
+
+    /**
+     * Reads into dst from its position, advancing the position by the count.
+     *
+     * @return the count; 0 if non-blocking and nothing is there (or dst is full); -1 at end of stream
+     * @throws ClosedChannelException if this end is closed
+     * @throws java.nio.channels.AsynchronousCloseException if another thread closes it meanwhile
+     * @throws java.nio.channels.ClosedByInterruptException if the thread is interrupted meanwhile
+     * @throws IOException            if read(2) fails
+     */
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        Objects.requireNonNull(dst, "dst");
+        if (dst.isReadOnly()) {
+            throw new IllegalArgumentException("read-only buffer");
+        }
+        ioLock.lock();
+        try {
+            ensureOpen();
+            int len = dst.remaining();
+            if (len == 0) {
+                return 0;
+            }
+            ByteBuffer target = dst.isDirect() ? dst : scratch().limit(Math.min(len, SCRATCH_SIZE));
+            int pos = target.position();
+            boolean block = enter(isBlocking());
+            long n = 0;
+            try {
+                n = PipeNative.jipc_pipe_read(handle.fd(), handle.wakeFd(), address(target) + pos,
+                        target.remaining(), block ? 1 : 0);
+            } finally {
+                exit(block, n == -Errno.WOKEN);
+            }
+            return finish(dst, target, n);
+        } finally {
+            ioLock.unlock();
+        }
+    }
+
+    private int finish(ByteBuffer dst, ByteBuffer target, long n) throws IOException {
+        if (n > 0) {
+            if (target == dst) {
+                dst.position(dst.position() + (int) n);
+            } else {
+                dst.put(target.limit((int) n));
+            }
+            return (int) n;
+        }
+        if (n == 0) {
+            return -1;
+        }
+        if (n == -Errno.EAGAIN) {
+            return 0;
+        }
+        throw failure(n, "read");
+    }
+
+    /**
+     * Reads into dsts[offset .. offset+length) in order, like readv(2) (direct
+     * buffers go to one readv call of up to 64 buffers).
+     *
+     * @return the count; 0 if non-blocking and nothing is there; -1 at end of stream
+     * @throws IOException as {@link #read(ByteBuffer)}
+     */
+    @Override
+    public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
+        checkRange(dsts, offset, length);
+        for (int i = offset; i < offset + length; i++) {
+            if (dsts[i].isReadOnly()) {
+                throw new IllegalArgumentException("read-only buffer " + i);
+            }
+        }
+        int first = offset;
+        while (first < offset + length && !dsts[first].hasRemaining()) {
+            first++;
+        }
+        if (first == offset + length) {
+            ensureOpen();
+            return 0;
+        }
+        if (!allDirect(dsts, first, offset + length - first)) {
+            return read(dsts[first]);
+        }
+        ioLock.lock();
+        try {
+            ensureOpen();
+            int cnt = fillIovecs(dsts, first, offset + length - first);
+            boolean block = enter(isBlocking());
+            long n = 0;
+            try {
+                n = PipeNative.jipc_pipe_readv(handle.fd(), handle.wakeFd(), address(iovecs()), cnt, block ? 1 : 0);
+            } finally {
+                exit(block, n == -Errno.WOKEN);
+            }
+            if (n > 0) {
+                advance(dsts, first, cnt, n);
+                return n;
+            }
+            return n == 0 ? -1 : n == -Errno.EAGAIN ? 0 : thrown(n);
+        } finally {
+            ioLock.unlock();
+        }
+    }
+
+    private long thrown(long n) throws IOException {
+        throw failure(n, "readv");
+    }
+
+    @Override
+    public long read(ByteBuffer[] dsts) throws IOException {
+        return read(dsts, 0, dsts.length);
+    }
+
+    /**
+     * The number of bytes waiting in the pipe (ioctl(2) {@code FIONREAD}).
+     *
+     * @throws ClosedChannelException if this end is closed
+     * @throws IOException            if the call fails
+     */
+    public int available() throws IOException {
+        return (int) available(this);
+    }
+}

@@ -1,0 +1,489 @@
+package io.github.jipc;
+
+import java.io.IOException;
+import java.lang.ProcessBuilder.Redirect;
+import java.nio.channels.ClosedChannelException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+import io.github.jipc.internal.CStrings;
+import io.github.jipc.internal.Errno;
+import io.github.jipc.internal.Errors;
+import io.github.jipc.internal.FdHandle;
+import io.github.jipc.internal.NativeLibrary;
+import io.github.jipc.internal.jni.CommonNative;
+import io.github.jipc.internal.jni.SpawnNative;
+
+/**
+ * A child process started with posix_spawn(3), which, unlike
+ * {@link ProcessBuilder}, can inherit jipc handles at descriptor numbers of
+ * the parent's choice:
+ *
+ * <pre>{@code
+ * try (Pipe pipe = Pipe.open();
+ *      Subprocess child = Subprocess.java("com.example.Worker", "3")
+ *              .inherit(pipe.sink(), 3)
+ *              .start()) {
+ *     pipe.sink().close();
+ *     ... read pipe.source() ...
+ *     ExitStatus status = child.waitFor(Duration.ofSeconds(30)).orElseThrow();
+ * }
+ * }</pre>
+ *
+ * <p>In the child, {@link PipeSource#inherited(int)} and
+ * {@link PipeSink#inherited(int)} turn the descriptor number back into a
+ * channel. Nothing else of the parent's descriptors reaches the child.
+ * The child is tracked through a pidfd (pidfd_open(2)), so signals never
+ * reach a process that merely reused its pid. {@link #close()} kills a child
+ * that is still running and reaps it.
+ */
+public final class Subprocess implements AutoCloseable {
+    private static final long WAIT_SLICE_MS = 100;
+
+    private final long pid;
+    private final List<String> command;
+    private final FdHandle pidfd;
+    private final ReentrantLock waitLock = new ReentrantLock();
+    private volatile ExitStatus status;
+
+    private Subprocess(long pid, int pidfd, List<String> command) throws IOException {
+        this.pid = pid;
+        this.command = command;
+        this.pidfd = FdHandle.adopt(this, pidfd, "pidfd of child " + pid);
+    }
+
+    /**
+     * A builder for program with args. A program without '/' is searched for
+     * in this process's PATH.
+     */
+    public static Builder builder(String program, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(Objects.requireNonNull(program, "program"));
+        for (String a : args) {
+            command.add(Objects.requireNonNull(a, "argument"));
+        }
+        return new Builder(command, null);
+    }
+
+    /** A builder for command (program first), like {@link ProcessBuilder#ProcessBuilder(List)}. */
+    public static Builder builder(List<String> command) {
+        if (command.isEmpty()) {
+            throw new IllegalArgumentException("empty command");
+        }
+        List<String> copy = new ArrayList<>(command);
+        copy.forEach(a -> Objects.requireNonNull(a, "command element"));
+        return new Builder(copy, null);
+    }
+
+    /**
+     * A builder for a child JVM running mainClass with args: this JVM's
+     * {@code java} binary and class path, plus {@code --enable-native-access=ALL-UNNAMED}
+     * so that jipc loads in it without warnings.
+     */
+    public static Builder java(String mainClass, String... args) {
+        Objects.requireNonNull(mainClass, "mainClass");
+        List<String> tail = new ArrayList<>();
+        tail.add(mainClass);
+        for (String a : args) {
+            tail.add(Objects.requireNonNull(a, "argument"));
+        }
+        return new Builder(tail, new ArrayList<>());
+    }
+
+    /** The child's process id. */
+    public long pid() {
+        return pid;
+    }
+
+    /** The command the child runs. */
+    public List<String> command() {
+        return command;
+    }
+
+    /** True until the child ended (a child that ended but was not waited for yet counts as ended). */
+    public boolean isAlive() throws IOException {
+        return exitStatus().isEmpty();
+    }
+
+    /** The exit status if the child has ended (reaping it), empty while it runs; never blocks long. */
+    public Optional<ExitStatus> exitStatus() throws IOException {
+        ExitStatus s = status;
+        if (s != null) {
+            return Optional.of(s);
+        }
+        if (!waitLock.tryLock()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.ofNullable(waitSlice(0));
+        } finally {
+            waitLock.unlock();
+        }
+    }
+
+    /**
+     * Waits for the child to end and reaps it.
+     *
+     * @throws InterruptedException if the thread is interrupted while waiting
+     * @throws IOException          if waitid(2) fails
+     */
+    public ExitStatus waitFor() throws InterruptedException, IOException {
+        return waitUntil(Long.MAX_VALUE).orElseThrow();
+    }
+
+    /**
+     * Waits up to timeout for the child to end.
+     *
+     * @return its exit status, or empty if it still runs after timeout
+     * @throws InterruptedException if the thread is interrupted while waiting
+     * @throws IOException          if waitid(2) fails
+     */
+    public Optional<ExitStatus> waitFor(Duration timeout) throws InterruptedException, IOException {
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("negative timeout: " + timeout);
+        }
+        long nanos = timeout.toNanos();
+        return waitUntil(nanos >= Long.MAX_VALUE / 2 ? Long.MAX_VALUE : System.nanoTime() + nanos);
+    }
+
+    private Optional<ExitStatus> waitUntil(long deadline) throws InterruptedException, IOException {
+        waitLock.lockInterruptibly();
+        try {
+            for (;;) {
+                if (status != null) {
+                    return Optional.of(status);
+                }
+                if (Thread.interrupted()) {
+                    throw new InterruptedException("interrupted while waiting for child " + pid);
+                }
+                long left = deadline == Long.MAX_VALUE ? WAIT_SLICE_MS
+                        : TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime() + 999_999);
+                if (left <= 0) {
+                    return Optional.empty();
+                }
+                ExitStatus s = waitSlice((int) Math.min(left, WAIT_SLICE_MS));
+                if (s != null) {
+                    return Optional.of(s);
+                }
+            }
+        } finally {
+            waitLock.unlock();
+        }
+    }
+
+    /** One bounded wait; the caller holds waitLock. */
+    private ExitStatus waitSlice(int timeoutMs) throws IOException {
+        if (status != null) {
+            return status;
+        }
+        if (!pidfd.acquire()) {
+            throw new IllegalStateException("the Subprocess of pid " + pid + " is closed");
+        }
+        int[] st = new int[2];
+        int r;
+        try {
+            r = SpawnNative.jipc_spawn_wait(pidfd.fd(), timeoutMs, st);
+        } finally {
+            pidfd.release();
+        }
+        if (r < 0) {
+            throw Errors.exception(r, "waitid", "child " + pid);
+        }
+        if (r == 0) {
+            return null;
+        }
+        boolean exited = st[0] == SpawnNative.JIPC_CHILD_EXITED();
+        status = new ExitStatus(exited, st[1], st[0] == SpawnNative.JIPC_CHILD_DUMPED());
+        return status;
+    }
+
+    /** Asks the child to end (SIGTERM). Does nothing if it already ended. */
+    public void terminate() throws IOException {
+        signal(CommonNative.SIGTERM());
+    }
+
+    /** Kills the child (SIGKILL). Does nothing if it already ended. */
+    public void kill() throws IOException {
+        signal(CommonNative.SIGKILL());
+    }
+
+    private void signal(int sig) throws IOException {
+        if (status != null || !pidfd.acquire()) {
+            return;
+        }
+        int r;
+        try {
+            r = SpawnNative.jipc_spawn_signal(pidfd.fd(), sig);
+        } finally {
+            pidfd.release();
+        }
+        if (r < 0 && r != -CommonNative.ESRCH()) {
+            throw Errors.exception(r, "pidfd_send_signal(" + Errno.signalName(sig) + ")", "child " + pid);
+        }
+    }
+
+    /**
+     * Kills the child if it still runs, reaps it and releases its pidfd. Idempotent.
+     *
+     * @throws IOException if the child could not be killed or reaped
+     */
+    @Override
+    public void close() throws IOException {
+        if (pidfd.isClosed()) {
+            return;
+        }
+        try {
+            if (status == null) {
+                kill();
+                waitLock.lock();
+                try {
+                    while (status == null && !pidfd.isClosed()) {
+                        waitSlice((int) WAIT_SLICE_MS);
+                    }
+                } finally {
+                    waitLock.unlock();
+                }
+            }
+        } finally {
+            pidfd.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        ExitStatus s = status;
+        return "Subprocess[pid " + pid + ", " + (s == null ? "running or not waited for" : s) + "]";
+    }
+
+    /**
+     * What to start and what the child inherits. Standard streams are inherited
+     * unless redirected; the environment is this process's unless changed.
+     */
+    public static final class Builder {
+        private final List<String> command;
+        private final List<String> jvmOptions;
+        private Map<String, String> environment;
+        private Path directory;
+        private final Object[] stdio = { Redirect.INHERIT, Redirect.INHERIT, Redirect.INHERIT };
+        private final Map<Integer, Inheritable> inherited = new TreeMap<>();
+
+        private Builder(List<String> command, List<String> jvmOptions) {
+            this.command = command;
+            this.jvmOptions = jvmOptions;
+        }
+
+        /** The child's environment, a mutable copy of this process's; changes apply to the child only. */
+        public Map<String, String> environment() {
+            if (environment == null) {
+                environment = new HashMap<>(System.getenv());
+            }
+            return environment;
+        }
+
+        /** The child's working folder (this process's by default). */
+        public Builder directory(Path directory) {
+            this.directory = Objects.requireNonNull(directory, "directory");
+            return this;
+        }
+
+        /**
+         * Adds options for the child JVM (before the main class).
+         *
+         * @throws IllegalStateException if this builder is not for a child JVM
+         */
+        public Builder jvmOptions(String... options) {
+            if (jvmOptions == null) {
+                throw new IllegalStateException("JVM options apply only to Subprocess.java(...) builders");
+            }
+            for (String o : options) {
+                jvmOptions.add(Objects.requireNonNull(o, "option"));
+            }
+            return this;
+        }
+
+        /** Standard input from a file, /dev/null ({@link Redirect#DISCARD} is not for input) or inherited. */
+        public Builder redirectInput(Redirect redirect) {
+            return redirect(0, redirect);
+        }
+
+        /** Standard output to a file ({@link Redirect#to}, {@link Redirect#appendTo}), discarded or inherited. */
+        public Builder redirectOutput(Redirect redirect) {
+            return redirect(1, redirect);
+        }
+
+        /** Standard error to a file, discarded or inherited. */
+        public Builder redirectError(Redirect redirect) {
+            return redirect(2, redirect);
+        }
+
+        /** Standard input from the read end of a jipc pipe or FIFO. */
+        public Builder redirectInput(PipeSource source) {
+            stdio[0] = Objects.requireNonNull(source, "source");
+            return this;
+        }
+
+        /** Standard output into the write end of a jipc pipe or FIFO. */
+        public Builder redirectOutput(PipeSink sink) {
+            stdio[1] = Objects.requireNonNull(sink, "sink");
+            return this;
+        }
+
+        /** Standard error into the write end of a jipc pipe or FIFO. */
+        public Builder redirectError(PipeSink sink) {
+            stdio[2] = Objects.requireNonNull(sink, "sink");
+            return this;
+        }
+
+        private Builder redirect(int fd, Redirect redirect) {
+            Objects.requireNonNull(redirect, "redirect");
+            if (redirect.type() == Redirect.Type.PIPE) {
+                throw new IllegalArgumentException("Redirect.PIPE is not supported: hand the child a jipc Pipe end instead");
+            }
+            if (fd == 0 && (redirect.type() == Redirect.Type.WRITE || redirect.type() == Redirect.Type.APPEND)) {
+                throw new IllegalArgumentException("standard input cannot be redirected to a file for writing: " + redirect);
+            }
+            if (fd > 0 && redirect.type() == Redirect.Type.READ) {
+                throw new IllegalArgumentException("standard output and error cannot read from a file: " + redirect);
+            }
+            stdio[fd] = redirect;
+            return this;
+        }
+
+        /**
+         * Hands handle to the child as descriptor childFd. The handle stays open
+         * in this process; close it after {@link #start()} if only the child should hold it.
+         *
+         * @param childFd 3 or more (0-2 are set with the redirect methods)
+         * @throws IllegalArgumentException if handle is not a jipc handle or childFd is below 3
+         */
+        public Builder inherit(Inheritable handle, int childFd) {
+            Objects.requireNonNull(handle, "handle");
+            if (!(handle instanceof PipeEnd)) {
+                throw new IllegalArgumentException("not a jipc handle: " + handle.getClass().getName());
+            }
+            if (childFd < 3) {
+                throw new IllegalArgumentException("child fd must be >= 3 (use the redirect methods for 0-2), got " + childFd);
+            }
+            inherited.put(childFd, handle);
+            return this;
+        }
+
+        /**
+         * Starts the child.
+         *
+         * @throws java.nio.file.NoSuchFileException if the program does not exist (ENOENT)
+         * @throws java.nio.file.AccessDeniedException if it is not executable (EACCES)
+         * @throws ClosedChannelException if a handle to inherit is closed
+         * @throws IOException if posix_spawn(3) fails otherwise
+         */
+        public Subprocess start() throws IOException {
+            NativeLibrary.ensureAvailable();
+            List<String> cmd = fullCommand();
+            List<FdHandle> acquired = new ArrayList<>();
+            List<Integer> opened = new ArrayList<>();
+            try {
+                int[] map = new int[2 * (inherited.size() + 3)];
+                int n = 0;
+                for (int target = 0; target < 3; target++) {
+                    int src = stdioSource(target, acquired, opened);
+                    if (src >= 0) {
+                        map[2 * n] = src;
+                        map[2 * n + 1] = target;
+                        n++;
+                    }
+                }
+                for (Map.Entry<Integer, Inheritable> e : inherited.entrySet()) {
+                    map[2 * n] = acquire((PipeEnd) e.getValue(), acquired, "child fd " + e.getKey());
+                    map[2 * n + 1] = e.getKey();
+                    n++;
+                }
+                byte[] env = null;
+                int envc = -1;
+                if (environment != null) {
+                    List<String> pairs = new ArrayList<>();
+                    environment.forEach((k, v) -> pairs.add(checkName(k) + "=" + v));
+                    env = CStrings.block("environment", pairs);
+                    envc = pairs.size();
+                }
+                int[] out = new int[2];
+                int r = SpawnNative.jipc_spawn(CStrings.of("program", cmd.get(0)), CStrings.block("argument", cmd),
+                        cmd.size(), env, envc, directory == null ? null : CStrings.of(directory), map, n, out);
+                if (r < 0) {
+                    throw Errors.exception(r, "posix_spawn", cmd.get(0),
+                            r == -Errno.ENOENT ? "no such program" + (cmd.get(0).contains("/") ? "" : " in PATH")
+                                    + (directory == null ? "" : ", or no folder " + directory) : null);
+                }
+                return new Subprocess(out[0], out[1], List.copyOf(cmd));
+            } finally {
+                acquired.forEach(FdHandle::release);
+                opened.forEach(CommonNative::jipc_close);
+            }
+        }
+
+        private List<String> fullCommand() {
+            if (jvmOptions == null) {
+                return command;
+            }
+            List<String> cmd = new ArrayList<>();
+            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            cmd.add("--enable-native-access=ALL-UNNAMED");
+            cmd.add("-cp");
+            cmd.add(System.getProperty("java.class.path"));
+            cmd.addAll(jvmOptions);
+            cmd.addAll(command);
+            return cmd;
+        }
+
+        private static String checkName(String name) {
+            if (name.isEmpty() || name.indexOf('=') >= 0) {
+                throw new IllegalArgumentException("invalid environment variable name: '" + name + "'");
+            }
+            return name;
+        }
+
+        /** The descriptor for standard stream target, or -1 to inherit ours. */
+        private int stdioSource(int target, List<FdHandle> acquired, List<Integer> opened) throws IOException {
+            Object s = stdio[target];
+            if (s instanceof PipeEnd end) {
+                return acquire(end, acquired, "standard stream " + target);
+            }
+            Redirect r = (Redirect) s;
+            if (r.type() == Redirect.Type.INHERIT) {
+                return -1;
+            }
+            int flags = switch (r.type()) {
+                case READ -> CommonNative.O_RDONLY();
+                case WRITE -> CommonNative.O_WRONLY() | CommonNative.O_CREAT() | CommonNative.O_TRUNC();
+                case APPEND -> CommonNative.O_WRONLY() | CommonNative.O_CREAT() | CommonNative.O_APPEND();
+                default -> throw new IllegalArgumentException("unsupported redirect " + r);
+            };
+            String file = r.file().getPath();
+            int fd = CommonNative.jipc_open(CStrings.of("redirect file", file), flags, 0666);
+            if (fd < 0) {
+                throw Errors.exception(fd, "open", file);
+            }
+            opened.add(fd);
+            return fd;
+        }
+
+        private static int acquire(PipeEnd end, List<FdHandle> acquired, String what) throws ClosedChannelException {
+            FdHandle h = end.handle();
+            if (!h.acquire()) {
+                ClosedChannelException e = new ClosedChannelException();
+                e.initCause(new IllegalStateException("the handle for " + what + " is closed: " + end));
+                throw e;
+            }
+            acquired.add(h);
+            return h.fd();
+        }
+    }
+}

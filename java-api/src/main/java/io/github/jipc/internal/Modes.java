@@ -1,0 +1,19 @@
+package io.github.jipc.internal;
+
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Objects;
+import java.util.Set;
+
+/** Permission sets as POSIX mode bits (the order of PosixFilePermission is that of the bits, 0400 first). */
+public final class Modes {
+    private Modes() {}
+
+    public static int toMode(Set<PosixFilePermission> perms) {
+        Objects.requireNonNull(perms, "permissions");
+        int mode = 0;
+        for (PosixFilePermission p : perms) {
+            mode |= 0400 >> Objects.requireNonNull(p, "permission").ordinal();
+        }
+        return mode;
+    }
+}

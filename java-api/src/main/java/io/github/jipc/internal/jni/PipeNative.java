@@ -1,0 +1,26 @@
+package io.github.jipc.internal.jni;
+
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.annotation.Cast;
+import org.bytedeco.javacpp.annotation.NoException;
+import org.bytedeco.javacpp.annotation.Platform;
+
+/** Binding of {@code jipc_pipe.h}: unnamed pipes and the byte-stream I/O of pipe and FIFO ends. */
+@Platform(value = "linux", include = "jipc_pipe.h", link = "jipc", library = "jniJipc")
+public final class PipeNative {
+    static {
+        Loader.load();
+    }
+
+    private PipeNative() {}
+
+    @NoException public static native int jipc_pipe_create(int[] fds);
+    @NoException public static native long jipc_pipe_read(int fd, int wakefd, @Cast("void*") long buf, long len, int blocking);
+    @NoException public static native long jipc_pipe_write(int fd, int wakefd, @Cast("const void*") long buf, long len, int blocking);
+    @NoException public static native long jipc_pipe_readv(int fd, int wakefd, @Cast("struct iovec*") long iov, int cnt, int blocking);
+    @NoException public static native long jipc_pipe_writev(int fd, int wakefd, @Cast("struct iovec*") long iov, int cnt, int blocking);
+    @NoException public static native int jipc_pipe_capacity(int fd);
+    @NoException public static native int jipc_pipe_set_capacity(int fd, int size);
+    @NoException public static native int jipc_pipe_available(int fd);
+    @NoException public static native int jipc_iovec_size();
+}

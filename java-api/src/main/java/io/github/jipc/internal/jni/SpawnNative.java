@@ -1,0 +1,27 @@
+package io.github.jipc.internal.jni;
+
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.annotation.Cast;
+import org.bytedeco.javacpp.annotation.MemberGetter;
+import org.bytedeco.javacpp.annotation.NoException;
+import org.bytedeco.javacpp.annotation.Platform;
+
+/** Binding of {@code jipc_spawn.h}: child processes that inherit chosen descriptors. */
+@Platform(value = "linux", include = "jipc_spawn.h", link = "jipc", library = "jniJipc")
+public final class SpawnNative {
+    static {
+        Loader.load();
+    }
+
+    private SpawnNative() {}
+
+    @NoException public static native int jipc_spawn(@Cast("const char*") byte[] program,
+            @Cast("const char*") byte[] args, int argc, @Cast("const char*") byte[] env, int envc,
+            @Cast("const char*") byte[] cwd, @Cast("const int*") int[] fdMap, int nmap, int[] out);
+    @NoException public static native int jipc_spawn_wait(int pidfd, int timeoutMs, int[] status);
+    @NoException public static native int jipc_spawn_signal(int pidfd, int sig);
+
+    @MemberGetter public static native int JIPC_CHILD_EXITED();
+    @MemberGetter public static native int JIPC_CHILD_KILLED();
+    @MemberGetter public static native int JIPC_CHILD_DUMPED();
+}
