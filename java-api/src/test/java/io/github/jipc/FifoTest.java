@@ -1,0 +1,190 @@
+package io.github.jipc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.InterruptedByTimeoutException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(NoLeaks.class)
+@Timeout(60)
+class FifoTest {
+    private static final Set<PosixFilePermission> RW_OWNER = PosixFilePermissions.fromString("rw-------");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void createMakesAFifoWithExactlyTheGivenPermissions() throws Exception {
+        Path p = dir.resolve("a");
+        Fifo fifo = Fifo.create(p, PosixFilePermissions.fromString("rw-rw-r--"));
+        assertEquals(p, fifo.path());
+        assertTrue(Fifo.exists(p));
+        assertTrue(Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class).isOther(), "a FIFO");
+        assertEquals("rw-rw-r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(p)), "umask not applied");
+        assertEquals(fifo, Fifo.of(p));
+        fifo.remove();
+        assertFalse(Fifo.exists(p));
+        assertFalse(Files.exists(p));
+    }
+
+    @Test
+    void createRefusesToClobberAnything() throws Exception {
+        Path file = Files.writeString(dir.resolve("file"), "precious");
+        assertThrows(FileAlreadyExistsException.class, () -> Fifo.create(file, RW_OWNER));
+        FileAlreadyExistsException e = assertThrows(FileAlreadyExistsException.class, () -> Fifo.createIfAbsent(file, RW_OWNER));
+        assertTrue(e.getMessage().contains("not a FIFO"), e.getMessage());
+        assertEquals("precious", Files.readString(file), "no data lost");
+        assertThrows(FileSystemException.class, () -> Fifo.of(file));
+        assertFalse(Fifo.exists(file));
+
+        Path p = dir.resolve("f");
+        Fifo.create(p, RW_OWNER);
+        assertThrows(FileAlreadyExistsException.class, () -> Fifo.create(p, RW_OWNER));
+        assertEquals(p, Fifo.createIfAbsent(p, RW_OWNER).path(), "an existing FIFO is fine");
+        Fifo.of(p).remove();
+    }
+
+    @Test
+    void missingThingsAreNoSuchFile() throws Exception {
+        Path p = dir.resolve("none");
+        assertThrows(NoSuchFileException.class, () -> Fifo.of(p));
+        assertThrows(NoSuchFileException.class, () -> Fifo.create(dir.resolve("no/such/folder"), RW_OWNER));
+        Fifo f = Fifo.create(p, RW_OWNER);
+        f.remove();
+        assertThrows(NoSuchFileException.class, f::remove);
+        assertFalse(f.removeIfExists());
+        assertThrows(NoSuchFileException.class, f::openSource);
+    }
+
+    @Test
+    void removeLeavesOtherFilesAlone() throws Exception {
+        Path p = dir.resolve("f");
+        Fifo f = Fifo.create(p, RW_OWNER);
+        f.remove();
+        Files.writeString(p, "not a fifo");
+        assertThrows(FileSystemException.class, f::remove);
+        assertTrue(Files.exists(p));
+    }
+
+    @Test
+    void aReaderAndAWriterExchangeBytes() throws Exception {
+        Fifo fifo = Fifo.create(dir.resolve("x"), RW_OWNER);
+        try (PipeSource source = fifo.openSource()) {
+            PipeSink sink = fifo.openSink();
+            sink.write(ByteBuffer.wrap(new byte[] { 1, 2, 3 }));
+            sink.close();
+            ByteBuffer in = ByteBuffer.allocate(8);
+            assertEquals(3, source.read(in));
+            assertEquals(-1, source.read(in));
+        } finally {
+            fifo.remove();
+        }
+    }
+
+    @Test
+    void aNonBlockingReaderWithoutWriterSeesNoDataRatherThanEndOfStream() throws Exception {
+        Fifo fifo = Fifo.create(dir.resolve("y"), RW_OWNER);
+        try (PipeSource source = fifo.openSource(PipeOption.NON_BLOCKING)) {
+            assertEquals(0, source.read(ByteBuffer.allocate(4)), "no writer yet");
+            try (PipeSink sink = fifo.openSink(PipeOption.NON_BLOCKING)) {
+                assertTrue(sink.isOpen());
+                assertEquals(0, source.read(ByteBuffer.allocate(4)), "writer, no data");
+            }
+            assertEquals(-1, source.read(ByteBuffer.allocate(4)), "the writer came and went");
+        } finally {
+            fifo.remove();
+        }
+    }
+
+    @Test
+    void aBlockingReadWaitsForAWriterThatComesLater() throws Exception {
+        Fifo fifo = Fifo.create(dir.resolve("z"), RW_OWNER);
+        try (PipeSource source = fifo.openSource()) {
+            CompletableFuture<Integer> read = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return source.read(ByteBuffer.allocate(4));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            Thread.sleep(50);
+            assertFalse(read.isDone(), "waits rather than reporting end of stream");
+            try (PipeSink sink = fifo.openSink(Duration.ofSeconds(5))) {
+                sink.write(ByteBuffer.wrap(new byte[] { 42 }));
+                assertEquals(1, read.get(10, TimeUnit.SECONDS));
+            }
+        } finally {
+            fifo.remove();
+        }
+    }
+
+    @Test
+    void openingTheWriteEndWithoutReaderFailsFastOrTimesOut() throws Exception {
+        Fifo fifo = Fifo.create(dir.resolve("w"), RW_OWNER);
+        try {
+            IpcException e = assertThrows(IpcException.class, () -> fifo.openSink(PipeOption.NON_BLOCKING));
+            assertEquals("ENXIO", e.errnoName());
+            assertTrue(e.getMessage().contains("no process has the FIFO open for reading"), e.getMessage());
+            assertNull(fifo.tryOpenSink());
+            long t0 = System.nanoTime();
+            assertThrows(InterruptedByTimeoutException.class, () -> fifo.openSink(Duration.ofMillis(100)));
+            assertTrue(System.nanoTime() - t0 >= 90_000_000L);
+            assertThrows(IllegalArgumentException.class, () -> fifo.openSink(Duration.ofMillis(-1)));
+        } finally {
+            fifo.remove();
+        }
+    }
+
+    @Test
+    void waitingForAReaderIsInterruptible() throws Exception {
+        Fifo fifo = Fifo.create(dir.resolve("v"), RW_OWNER);
+        try {
+            Throwable[] thrown = new Throwable[1];
+            boolean[] flag = new boolean[1];
+            Thread t = new Thread(() -> {
+                try {
+                    fifo.openSink();
+                } catch (Throwable e) {
+                    thrown[0] = e;
+                    flag[0] = Thread.currentThread().isInterrupted();
+                }
+            });
+            t.start();
+            Thread.sleep(50);
+            t.interrupt();
+            t.join(10_000);
+            assertTrue(thrown[0] instanceof InterruptedIOException, "got " + thrown[0]);
+            assertTrue(flag[0], "the interrupt flag is kept");
+        } finally {
+            fifo.remove();
+        }
+    }
+
+    @Test
+    void badPathsAreCallerErrors() {
+        assertThrows(NullPointerException.class, () -> Fifo.create(null, RW_OWNER));
+        assertThrows(NullPointerException.class, () -> Fifo.create(dir.resolve("n"), null));
+        assertThrows(IllegalArgumentException.class, () -> Fifo.create(Path.of(dir + "/bad\0name"), RW_OWNER));
+    }
+}

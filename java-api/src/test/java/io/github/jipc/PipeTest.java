@@ -1,0 +1,82 @@
+package io.github.jipc;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.charset.StandardCharsets;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(NoLeaks.class)
+@Timeout(30)
+class PipeTest {
+
+    @Test
+    void bytesWrittenToTheSinkAreReadFromTheSource() throws Exception {
+        try (Pipe pipe = Pipe.open()) {
+            byte[] msg = "through the pipe".getBytes(StandardCharsets.UTF_8);
+            assertEquals(msg.length, pipe.sink().write(ByteBuffer.wrap(msg)));
+            ByteBuffer in = ByteBuffer.allocate(64);
+            assertEquals(msg.length, pipe.source().read(in));
+            assertArrayEquals(msg, java.util.Arrays.copyOf(in.array(), in.position()));
+        }
+    }
+
+    @Test
+    void bothEndsStartBlockingUnlessAskedOtherwise() throws Exception {
+        try (Pipe blocking = Pipe.open(); Pipe nonBlocking = Pipe.open(PipeOption.NON_BLOCKING)) {
+            assertTrue(blocking.source().isBlocking());
+            assertTrue(blocking.sink().isBlocking());
+            assertFalse(nonBlocking.source().isBlocking());
+            assertFalse(nonBlocking.sink().isBlocking());
+            assertEquals(0, nonBlocking.source().read(ByteBuffer.allocate(8)), "no data yet");
+        }
+    }
+
+    @Test
+    void closeClosesBothEndsAndIsIdempotent() throws Exception {
+        Pipe pipe = Pipe.open();
+        pipe.close();
+        pipe.close();
+        assertFalse(pipe.source().isOpen());
+        assertFalse(pipe.sink().isOpen());
+        assertThrows(ClosedChannelException.class, () -> pipe.source().read(ByteBuffer.allocate(1)));
+        assertThrows(ClosedChannelException.class, () -> pipe.sink().write(ByteBuffer.allocate(1)));
+    }
+
+    @Test
+    void endsCanBeClosedSeparately() throws Exception {
+        try (Pipe pipe = Pipe.open()) {
+            pipe.sink().write(ByteBuffer.wrap(new byte[] { 1, 2, 3 }));
+            pipe.sink().close();
+            assertTrue(pipe.source().isOpen());
+            ByteBuffer in = ByteBuffer.allocate(8);
+            assertEquals(3, pipe.source().read(in));
+            assertEquals(-1, pipe.source().read(in));
+        }
+    }
+
+    @Test
+    void thousandsOfPipesOpenAndCloseWithoutLeaking() throws Exception {
+        int before = NoLeaks.openFds().size();
+        for (int i = 0; i < 2000; i++) {
+            Pipe.open().close();
+        }
+        assertEquals(before, NoLeaks.openFds().size());
+    }
+
+    @Test
+    void describesItself() throws Exception {
+        try (Pipe pipe = Pipe.open()) {
+            assertTrue(pipe.toString().contains("pipe read end"), pipe.toString());
+            assertTrue(pipe.sink().toString().startsWith("PipeSink[pipe write end (fd "), pipe.sink().toString());
+        }
+    }
+}
