@@ -2,6 +2,7 @@
 
 #include <string.h>
 #include <sys/eventfd.h>
+#include <time.h>
 #include <unistd.h>
 
 const char *jipc_errno_name(int err)
@@ -104,6 +105,13 @@ int jipc_wake(int wakefd)
     }
 }
 
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 int jipc_wait(int fd, int events, int wakefd, int timeout_ms)
 {
     struct pollfd p[2] = {
@@ -111,13 +119,19 @@ int jipc_wait(int fd, int events, int wakefd, int timeout_ms)
         { .fd = wakefd, .events = POLLIN },
     };
     nfds_t n = wakefd >= 0 ? 2 : 1;
+    int64_t deadline = timeout_ms > 0 ? now_ms() + timeout_ms : 0;
+    int left = timeout_ms;
     for (;;) {
-        int r = poll(p, n, timeout_ms);
+        int r = poll(p, n, left);
         if (r < 0) {
             int err = errno;
-            if (err == EINTR)
-                continue;
-            return -err;
+            if (err != EINTR)
+                return -err;
+            if (timeout_ms > 0) {
+                int64_t remaining = deadline - now_ms();
+                left = remaining > 0 ? (int)remaining : 0;
+            }
+            continue;
         }
         if (r == 0)
             return 0;
