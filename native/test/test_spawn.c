@@ -31,7 +31,18 @@ static void missing_program(void)
 {
     int out[2];
     const char args[] = "/nonexistent/jipc";
-    CHECK_EQ(-ENOENT, jipc_spawn("/nonexistent/jipc", args, 1, NULL, -1, NULL, NULL, 0, out));
+    int r = jipc_spawn("/nonexistent/jipc", args, 1, NULL, -1, NULL, NULL, 0, out);
+    if (r == 0 && getenv("JIPC_TEST_EMULATOR") != NULL) {
+        /* qemu-user runs posix_spawn's CLONE_VFORK child as a plain fork, so the
+         * child's exec error never reaches the parent: the child exits 127. */
+        int st[2];
+        CHECK_EQ(1, jipc_spawn_wait(out[1], 5000, st));
+        CHECK_EQ(JIPC_CHILD_EXITED, st[0]);
+        CHECK_EQ(127, st[1]);
+        close(out[1]);
+        return;
+    }
+    CHECK_EQ(-ENOENT, r);
 }
 
 /* The child writes its environment value and folder into the pipe it finds on
