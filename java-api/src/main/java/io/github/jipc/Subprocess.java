@@ -47,6 +47,9 @@ import io.github.jipc.internal.jni.SpawnNative;
  * that is still running and reaps it.
  */
 public final class Subprocess implements AutoCloseable {
+    /** The system property naming the program that starts child JVMs (see {@link #java}). */
+    public static final String JAVA_LAUNCHER_PROPERTY = "jipc.subprocess.java";
+
     private static final long WAIT_SLICE_MS = 100;
 
     private final long pid;
@@ -88,6 +91,11 @@ public final class Subprocess implements AutoCloseable {
      * A builder for a child JVM running mainClass with args: this JVM's
      * {@code java} binary and class path, plus {@code --enable-native-access=ALL-UNNAMED}
      * so that jipc loads in it without warnings.
+     *
+     * <p>The system property {@value #JAVA_LAUNCHER_PROPERTY}, when set, names the
+     * program started instead of {@code java.home/bin/java}: a wrapper script that,
+     * for example, runs another architecture's JVM under an emulator. It is
+     * passed on to the child JVM, so that its own children start the same way.
      */
     public static Builder java(String mainClass, String... args) {
         Objects.requireNonNull(mainClass, "mainClass");
@@ -434,7 +442,13 @@ public final class Subprocess implements AutoCloseable {
                 return command;
             }
             List<String> cmd = new ArrayList<>();
-            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            String launcher = System.getProperty(JAVA_LAUNCHER_PROPERTY, "");
+            if (launcher.isEmpty()) {
+                cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            } else {
+                cmd.add(launcher);
+                cmd.add("-D" + JAVA_LAUNCHER_PROPERTY + "=" + launcher);
+            }
             cmd.add("--enable-native-access=ALL-UNNAMED");
             cmd.add("-cp");
             cmd.add(System.getProperty("java.class.path"));
