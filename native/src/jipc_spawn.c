@@ -24,39 +24,58 @@ static char **split_strings(const char *block, int count)
 }
 
 /*
+ * A new open file description of the pipe or FIFO that src is an end of,
+ * with the same direction, in blocking mode. A write end cannot be opened
+ * while the pipe has no reader (ENXIO): a reader of our own is held open
+ * for that instant.
+ */
+static int reopen_end(int src, int kind)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", src);
+    int flags = (kind == JIPC_FD_PIPE_READ ? O_RDONLY : O_WRONLY) | O_NONBLOCK | O_CLOEXEC;
+    int fd = open(path, flags);
+    if (fd < 0 && errno == ENXIO) {
+        int reader = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+        if (reader >= 0) {
+            fd = open(path, flags);
+            int err = errno;
+            close(reader);
+            errno = err;
+        }
+    }
+    if (fd < 0)
+        return -errno;
+    int blocking = jipc_set_nonblocking(fd, 0);
+    if (blocking < 0) {
+        close(fd);
+        return blocking;
+    }
+    return fd;
+}
+
+/*
  * A descriptor to hand over, above every target number so no dup2() in the
  * child overwrites a source still to be copied. A pipe or FIFO end becomes a
- * new open file description in blocking mode; anything else is duplicated.
+ * new open file description in blocking mode, so the child's mode and ours
+ * stay independent; anything else is duplicated.
  */
 static int handover_fd(int src, int floor)
 {
     int kind = jipc_fd_kind(src);
     if (kind < 0)
         return kind;
-    int fd = -1;
+    int fd = src;
     if (kind != JIPC_FD_OTHER) {
-        char path[64];
-        snprintf(path, sizeof path, "/proc/self/fd/%d", src);
-        int flags = (kind == JIPC_FD_PIPE_READ ? O_RDONLY : O_WRONLY) | O_NONBLOCK | O_CLOEXEC;
-        int fresh = open(path, flags);
-        if (fresh >= 0) {
-            fd = fcntl(fresh, F_DUPFD_CLOEXEC, floor);
-            int err = errno;
-            close(fresh);
-            if (fd < 0)
-                return -err;
-            int blocking = jipc_set_nonblocking(fd, 0);
-            if (blocking < 0) {
-                close(fd);
-                return blocking;
-            }
+        fd = reopen_end(src, kind);
+        if (fd < 0)
             return fd;
-        }
-        /* A write end whose pipe has no reader cannot be reopened (ENXIO):
-         * hand the same description over, as it is. */
     }
-    fd = fcntl(src, F_DUPFD_CLOEXEC, floor);
-    return fd >= 0 ? fd : -errno;
+    int high = fcntl(fd, F_DUPFD_CLOEXEC, floor);
+    int err = errno;
+    if (fd != src)
+        close(fd);
+    return high >= 0 ? high : -err;
 }
 
 static int add_actions(posix_spawn_file_actions_t *fa, const int *fd_map, int nmap,

@@ -51,7 +51,7 @@ static void fd_env_and_cwd_reach_the_child(void)
 {
     int fds[2];
     CHECK_EQ(0, jipc_pipe_create(fds));
-    int stray = dup(fds[1]); /* not close-on-exec: must not reach the child */
+    int stray = fcntl(fds[1], F_DUPFD, 40); /* not close-on-exec: must not reach the child */
     CHECK(stray >= 0);
     int map[] = { fds[1], 5 };
     char script[192];
@@ -82,10 +82,41 @@ static void fd_env_and_cwd_reach_the_child(void)
     close(out[1]);
 }
 
+/* A write end whose pipe has no reader yet still reaches the child as its own
+ * blocking description; the child reports the flags it sees on fd 4. */
+static void write_end_without_reader_is_handed_over_blocking(void)
+{
+    int data[2], report[2];
+    CHECK_EQ(0, jipc_pipe_create(data));
+    CHECK_EQ(0, jipc_pipe_create(report));
+    close(data[0]);
+    int map[] = { data[1], 4, report[1], 1 };
+    const char args[] = "sh\0-c\0grep '^flags' /proc/self/fdinfo/4";
+    int out[2];
+    CHECK_EQ(0, jipc_spawn("sh", args, 3, NULL, -1, NULL, map, 2, out));
+    close(report[1]);
+    int st[2];
+    CHECK_EQ(1, jipc_spawn_wait(out[1], 5000, st));
+    CHECK_EQ(0, st[1]);
+    char buf[64] = { 0 };
+    long got = 0, r;
+    while ((r = jipc_pipe_read(report[0], -1, buf + got, (long)sizeof buf - 1 - got, 1)) > 0)
+        got += r;
+    CHECK(strncmp(buf, "flags:", 6) == 0);
+    long flags = strtol(buf + 6, NULL, 8);
+    CHECK_EQ(O_WRONLY, flags & O_ACCMODE);
+    CHECK(!(flags & O_NONBLOCK));
+    CHECK(fcntl(data[1], F_GETFL) & O_NONBLOCK);
+    close(data[1]);
+    close(report[0]);
+    close(out[1]);
+}
+
 int main(void)
 {
     RUN(exit_code_and_signal);
     RUN(missing_program);
     RUN(fd_env_and_cwd_reach_the_child);
+    RUN(write_end_without_reader_is_handed_over_blocking);
     TEST_EXIT();
 }
