@@ -1,12 +1,26 @@
 package io.github.jipc;
 
+import java.nio.file.Path;
+import java.util.Optional;
+
 import io.github.jipc.internal.NativeLibrary;
 
 /**
- * Whether jipc's native library is usable on this JVM, and why not.
+ * Whether jipc's native library is usable on this JVM, where it was loaded
+ * from, and why not.
  *
  * <p>The library loads by itself on first use; nothing needs initializing.
- * Every factory of jipc throws {@link UnsatisfiedLinkError} with the message
+ * It comes from the classifier jar of this platform on the class path (e.g.
+ * {@code io.github.jipc:jipc:<version>:linux-x86_64}), extracted into the
+ * folder named by the system property {@code jipc.cachedir} (default: JavaCPP's
+ * cache folder, {@code org.bytedeco.javacpp.cachedir} or {@code ~/.javacpp/cache}).
+ * When loading from there fails, for instance on a mount that forbids
+ * executables ({@code noexec}), jipc retries from {@code ~/.cache/jipc}, then
+ * {@code java.io.tmpdir}, then {@code .jipc} in the working folder, and logs a
+ * warning naming the folders. The system property {@code jipc.library} names
+ * a library file to load instead, with nothing extracted.
+ *
+ * <p>Every factory of jipc throws {@link UnsatisfiedLinkError} with the message
  * of {@link #unavailabilityCause()} when it is not usable.
  */
 public final class Jipc {
@@ -20,8 +34,9 @@ public final class Jipc {
     /**
      * Throws when the native library could not be loaded.
      *
-     * @throws UnsatisfiedLinkError naming the platform detected, every place
-     *         tried and the dependency to add
+     * @throws UnsatisfiedLinkError naming the platform detected, the native
+     *         libraries present on the class path, every place tried and the
+     *         dependency to add
      */
     public static void ensureAvailable() {
         NativeLibrary.ensureAvailable();
@@ -29,8 +44,9 @@ public final class Jipc {
 
     /**
      * Why the native library is not usable, or null when it is. The error's
-     * message names the platform, every place tried and what to add; its cause
-     * is the original loading failure.
+     * message names the platform detected, the native libraries present on the
+     * class path, every place tried and what to add or set; its cause is the
+     * original loading failure.
      */
     public static Throwable unavailabilityCause() {
         if (NativeLibrary.isAvailable()) {
@@ -39,6 +55,14 @@ public final class Jipc {
         UnsatisfiedLinkError e = new UnsatisfiedLinkError(NativeLibrary.unavailabilityMessage());
         e.initCause(NativeLibrary.unavailabilityCause());
         return e;
+    }
+
+    /**
+     * The native library file loaded, or empty when none is (or when the JVM
+     * found it by name in {@code java.library.path}).
+     */
+    public static Optional<Path> libraryFile() {
+        return Optional.ofNullable(NativeLibrary.libraryFile());
     }
 
     /** The platform jipc detected, as its native classifiers name it (e.g. {@code linux-x86_64}). */

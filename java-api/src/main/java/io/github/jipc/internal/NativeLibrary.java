@@ -1,60 +1,199 @@
 package io.github.jipc.internal;
 
-import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.System.Logger.Level;
+import java.net.MalformedURLException;
 import java.net.URL;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 
 import org.bytedeco.javacpp.Loader;
 
+import io.github.jipc.internal.LibraryLoader.Folder;
+import io.github.jipc.internal.LoadDiagnostics.Attempt;
+import io.github.jipc.internal.LoadDiagnostics.Host;
 import io.github.jipc.internal.jni.CommonNative;
 import io.github.jipc.internal.jni.FifoNative;
 import io.github.jipc.internal.jni.PipeNative;
 import io.github.jipc.internal.jni.SpawnNative;
 
 /**
- * Loads jipc's JNI library once, on first use, and remembers why it could not
- * be loaded. Every public entry point calls {@link #ensureAvailable()} first.
+ * Loads jipc's JNI library once, on first use, and remembers where from, or
+ * why it could not. Every public entry point calls {@link #ensureAvailable()} first.
+ *
+ * <p>The library is loaded (see {@link LibraryLoader}) before any binding
+ * class is initialized: a binding class whose initializer failed can never be
+ * used again, so every fallback has to be tried first. The binding classes
+ * then find it loaded already.
+ *
+ * <p>System properties: {@value #LIBRARY_PROPERTY} (a libjniJipc.so to load,
+ * nothing is extracted), {@value #CACHEDIR_PROPERTY} (the folder to extract
+ * into; default JavaCPP's, {@code org.bytedeco.javacpp.cachedir} or
+ * ~/.javacpp/cache). docs/platforms.md describes both.
  */
 public final class NativeLibrary {
     /** The JavaCPP library name shared by every binding class. */
     static final String LIBRARY = "jniJipc";
-    private static final String GROUP = "io.github.jipc";
-    private static final String ARTIFACT = "jipc";
+    static final String LIBRARY_PROPERTY = "jipc.library";
+    static final String CACHEDIR_PROPERTY = "jipc.cachedir";
+    private static final String JAVACPP_CACHEDIR = "org.bytedeco.javacpp.cachedir";
+    private static final String FILE = System.mapLibraryName(LIBRARY);
+    private static final List<Class<?>> BINDINGS =
+            List.of(CommonNative.class, PipeNative.class, FifoNative.class, SpawnNative.class);
 
-    private static final Throwable CAUSE = load();
-    private static final String MESSAGE = CAUSE == null ? null : describe(CAUSE);
+    private static final State STATE = load();
 
     private NativeLibrary() {}
 
-    private static Throwable load() {
-        try {
-            for (Class<?> c : List.of(CommonNative.class, PipeNative.class, FifoNative.class, SpawnNative.class)) {
-                Loader.load(c);
+    /** The outcome of loading: file or loadedFrom when loaded, message and cause when not. */
+    private record State(String loadedFrom, Path file, String message, Throwable cause) {}
+
+    private static State load() {
+        Host host = new Host(platform(), System.getProperty("os.name", "?"), System.getProperty("os.arch", "?"));
+        ClassLoader cl = classLoader();
+        String resourceName = resourceName(host.platform());
+        URL resource = cl.getResource(resourceName);
+        String explicit = System.getProperty(LIBRARY_PROPERTY, "");
+        List<Attempt> notes = new ArrayList<>();
+        LibraryLoader.Result r = new LibraryLoader(resourceName, resource,
+                explicit.isEmpty() ? null : Path.of(explicit).toAbsolutePath(), folders(notes), notes,
+                new JavaCppBinder(), Mounts::isNoexec).load();
+        if (r.loaded()) {
+            try {
+                keepJavaCppCacheUsable(r.file());
+                for (Class<?> c : BINDINGS) {
+                    Loader.load(c);
+                }
+                if (r.warning() != null) {
+                    System.getLogger("io.github.jipc").log(Level.WARNING, r.warning());
+                }
+                return new State(r.loadedFrom(), r.file(), null, null);
+            } catch (Throwable t) {
+                List<Attempt> attempts = new ArrayList<>(r.attempts());
+                attempts.add(new Attempt(r.loadedFrom(), "loaded, but its bindings failed: " + t));
+                return failed(host, cl, resource != null, attempts, t);
             }
-            return null;
-        } catch (Throwable t) {
-            return t;
+        }
+        return failed(host, cl, resource != null, r.attempts(), r.cause());
+    }
+
+    private static State failed(Host host, ClassLoader cl, boolean resourceFound, List<Attempt> attempts, Throwable cause) {
+        List<String> present = new ArrayList<>();
+        for (String p : LoadDiagnostics.SUPPORTED) {
+            if (cl.getResource(resourceName(p)) != null) {
+                present.add(p);
+            }
+        }
+        if (!LoadDiagnostics.SUPPORTED.contains(host.platform()) && resourceFound) {
+            present.add(host.platform());
+        }
+        String message = LoadDiagnostics.message(host, version(cl), present, resourceFound, attempts, cause);
+        return new State(null, null, message, cause);
+    }
+
+    /** The extraction folder (jipc's or JavaCPP's), then the fallbacks, in that order. */
+    private static List<Folder> folders(List<Attempt> notes) {
+        List<Folder> folders = new ArrayList<>();
+        LibraryLoader.Extractor copy = (url, dir) -> LibraryLoader.extractCopy(url, dir, FILE);
+        String own = System.getProperty(CACHEDIR_PROPERTY, "");
+        if (!own.isEmpty()) {
+            folders.add(new Folder(CACHEDIR_PROPERTY, Path.of(own).toAbsolutePath(), copy));
+        } else {
+            try {
+                Path cache = Loader.getCacheDir().toPath();
+                folders.add(new Folder("JavaCPP's cache folder", cache, (url, dir) -> Loader.cacheResource(url).toPath()));
+            } catch (IOException e) {
+                notes.add(new Attempt("JavaCPP's cache folder (" + JAVACPP_CACHEDIR + ", ~/.javacpp/cache, java.io.tmpdir)",
+                        "none usable: " + e));
+            }
+        }
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path home = xdg != null && xdg.startsWith("/") ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        folders.add(new Folder("fallback", home.resolve("jipc"), copy));
+        folders.add(new Folder("fallback", Path.of(System.getProperty("java.io.tmpdir"),
+                "jipc-" + System.getProperty("user.name", "user")), copy));
+        folders.add(new Folder("fallback", Path.of(System.getProperty("user.dir"), ".jipc"), copy));
+        return folders;
+    }
+
+    /**
+     * JavaCPP links each loaded library into its cache folder when a binding
+     * class loads; with no usable cache folder at all that would fail, so it
+     * is pointed at the folder the library was loaded from.
+     */
+    private static void keepJavaCppCacheUsable(Path file) {
+        if (file == null || System.getProperty(JAVACPP_CACHEDIR) != null) {
+            return;
+        }
+        try {
+            Loader.getCacheDir();
+        } catch (IOException e) {
+            System.setProperty(JAVACPP_CACHEDIR, file.getParent().toString());
+        }
+    }
+
+    /**
+     * Loads through JavaCPP's Loader, so that the binding classes find the
+     * library loaded; JNI_OnLoad looks classes up through the loader of the
+     * class given (not initialized by this).
+     */
+    private static final class JavaCppBinder implements LibraryLoader.Binder {
+        @Override
+        public String bind(Path file) {
+            try {
+                return check(Loader.loadLibrary(CommonNative.class, new URL[] { file.toUri().toURL() }, LIBRARY));
+            } catch (MalformedURLException e) {
+                throw (UnsatisfiedLinkError) new UnsatisfiedLinkError(e.toString()).initCause(e);
+            } catch (UnsatisfiedLinkError e) {
+                // JavaCPP tries System.loadLibrary after a failed file: the file's error is the cause.
+                throw e.getCause() instanceof UnsatisfiedLinkError u ? u : e;
+            }
+        }
+
+        @Override
+        public String bindByName() {
+            return check(Loader.loadLibrary(CommonNative.class, new URL[0], LIBRARY));
+        }
+
+        private static String check(String loaded) {
+            if (loaded == null) {
+                throw new UnsatisfiedLinkError("JavaCPP does not load libraries here (org.bytedeco.javacpp.loadLibraries=false)");
+            }
+            return loaded;
         }
     }
 
     public static boolean isAvailable() {
-        return CAUSE == null;
+        return STATE.message() == null;
     }
 
-    /** Why the library is unavailable (with every place tried), or null when it is loaded. */
+    /** Why the library is unavailable (the platform, every place tried, what to add), or null when it is loaded. */
     public static String unavailabilityMessage() {
-        return MESSAGE;
+        return STATE.message();
     }
 
+    /** The error behind {@link #unavailabilityMessage()}, or null. */
     public static Throwable unavailabilityCause() {
-        return CAUSE;
+        return STATE.cause();
+    }
+
+    /** The library file loaded, or null when none was (or the JVM found it by name in java.library.path). */
+    public static Path libraryFile() {
+        return STATE.file();
+    }
+
+    /** Where the library was loaded from (a file, or java.library.path), or null when it was not. */
+    public static String loadedFrom() {
+        return STATE.loadedFrom();
     }
 
     public static void ensureAvailable() {
-        if (CAUSE != null) {
-            UnsatisfiedLinkError e = new UnsatisfiedLinkError(MESSAGE);
-            e.initCause(CAUSE);
+        if (STATE.message() != null) {
+            UnsatisfiedLinkError e = new UnsatisfiedLinkError(STATE.message());
+            e.initCause(STATE.cause());
             throw e;
         }
     }
@@ -64,37 +203,27 @@ public final class NativeLibrary {
         return Loader.getPlatform();
     }
 
-    private static String describe(Throwable cause) {
-        String platform = platform();
-        String resource = "io/github/jipc/internal/jni/" + platform + "/" + System.mapLibraryName(LIBRARY);
-        URL url = NativeLibrary.class.getClassLoader() == null ? null
-                : NativeLibrary.class.getClassLoader().getResource(resource);
-        List<String> tried = new ArrayList<>();
-        tried.add("class path resource " + resource + (url == null ? " (absent)" : " (found at " + url + ")"));
-        tried.add("extraction folder " + cacheDir());
-        for (String dir : System.getProperty("java.library.path", "").split(File.pathSeparator)) {
-            if (!dir.isEmpty()) {
-                tried.add("java.library.path entry " + dir);
-            }
-        }
-        StringBuilder sb = new StringBuilder("jipc's native library could not be loaded on platform ")
-                .append(platform).append(" (os.name=").append(System.getProperty("os.name"))
-                .append(", os.arch=").append(System.getProperty("os.arch")).append(").");
-        if (url == null) {
-            sb.append(" Add the dependency ").append(GROUP).append(':').append(ARTIFACT)
-                    .append(" with classifier ").append(platform).append('.');
-        }
-        sb.append(" Places tried:");
-        for (String t : tried) {
-            sb.append("\n  - ").append(t);
-        }
-        sb.append("\nCause: ").append(cause);
-        return sb.toString();
+    /** The class path name of platform's library. */
+    static String resourceName(String platform) {
+        return "io/github/jipc/internal/jni/" + platform + "/" + FILE;
     }
 
-    private static String cacheDir() {
-        String dir = System.getProperty("org.bytedeco.javacpp.cachedir");
-        return dir != null ? dir + " (org.bytedeco.javacpp.cachedir)"
-                : System.getProperty("user.home") + "/.javacpp/cache (default; set org.bytedeco.javacpp.cachedir to change)";
+    private static ClassLoader classLoader() {
+        ClassLoader cl = NativeLibrary.class.getClassLoader();
+        return cl != null ? cl : ClassLoader.getSystemClassLoader();
+    }
+
+    /** jipc's version from the Maven metadata in its jars, or null (running from a build folder). */
+    private static String version(ClassLoader cl) {
+        try (InputStream in = cl.getResourceAsStream("META-INF/maven/io.github.jipc/jipc/pom.properties")) {
+            if (in == null) {
+                return null;
+            }
+            Properties p = new Properties();
+            p.load(in);
+            return p.getProperty("version");
+        } catch (IOException e) {
+            return null;
+        }
     }
 }
