@@ -1,0 +1,48 @@
+/*
+ * jipc_bench.h - the raw C side of jipc's in-process benchmarks: the same
+ * system calls jipc makes, without jipc, to measure what jipc adds.
+ * Same contract as jipc's shims: >= 0 on success or -errno.
+ */
+#ifndef JIPC_BENCH_H
+#define JIPC_BENCH_H
+
+#include <stdint.h>
+
+#define JIPC_BENCH_API __attribute__((visibility("default")))
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Does nothing: a JNI call to it costs the JNI call alone. */
+JIPC_BENCH_API int jipc_bench_noop(void);
+
+/* pipe2(2) with O_CLOEXEC, blocking ends; fds[0] is the read end. */
+JIPC_BENCH_API int jipc_bench_pipe(int fds[2]);
+JIPC_BENCH_API int jipc_bench_close(int fd);
+
+/* One write(2) of len bytes at buf, one read(2) of at most len bytes into it. */
+JIPC_BENCH_API long jipc_bench_write(int fd, const void *buf, long len);
+JIPC_BENCH_API long jipc_bench_read(int fd, void *buf, long len);
+
+/* write(2) len bytes to wfd, then read(2) them back from rfd; returns the count read. */
+JIPC_BENCH_API long jipc_bench_write_read(int wfd, int rfd, void *buf, long len);
+
+/*
+ * write(2), then poll(2) for POLLIN, then read(2): the system calls jipc
+ * makes for a blocking read of a non-blocking end (it waits in poll(2) so
+ * that closing the end can wake it); returns the count read.
+ */
+JIPC_BENCH_API long jipc_bench_write_poll_read(int wfd, int rfd, void *buf, long len);
+
+/* n times jipc_bench_write_read, all in C: the cost with no JNI at all. */
+JIPC_BENCH_API long jipc_bench_write_read_loop(int wfd, int rfd, void *buf, long len, long n);
+
+/* The address of a buffer JavaCPP hands over (identity conversion). */
+static inline intptr_t jipc_bench_address_of(void *p) { return (intptr_t)p; }
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

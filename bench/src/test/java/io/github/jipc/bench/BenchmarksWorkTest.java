@@ -1,0 +1,65 @@
+package io.github.jipc.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.management.ManagementFactory;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Each benchmark does what its name says (no JMH here: benchmarks run only
+ * on request), and jipc's pipe hot path allocates nothing.
+ */
+class BenchmarksWorkTest {
+    private final PipeBenchmark pipes = new PipeBenchmark();
+
+    @BeforeEach
+    void open() throws Exception {
+        pipes.size = 64;
+        pipes.open();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        pipes.close();
+    }
+
+    @Test
+    void everyPipeBenchmarkMovesTheMessage() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            assertEquals(64, pipes.jipcWriteRead());
+            assertEquals(64, pipes.rawCWriteRead());
+            assertEquals(64, pipes.rawCWriteThenRead());
+            assertEquals(64, pipes.rawCWritePollRead());
+            assertEquals(64L * PipeBenchmark.C_LOOP, pipes.rawCLoop());
+            assertEquals(64, pipes.jdkPipeWriteRead());
+        }
+    }
+
+    @Test
+    void jniBenchmarksCallTheirFunctions() {
+        JniCallBenchmark jni = new JniCallBenchmark();
+        assertEquals(0, jni.emptyJniCall());
+        assertEquals(16, jni.jipcTrivialShim());
+    }
+
+    @Test
+    void jipcWriteAndReadAllocateNothing() throws Exception {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long id = Thread.currentThread().getId();
+        for (int i = 0; i < 20_000; i++) {
+            pipes.jipcWriteRead();
+        }
+        long before = threads.getThreadAllocatedBytes(id);
+        for (int i = 0; i < 100_000; i++) {
+            pipes.jipcWriteRead();
+        }
+        long allocated = threads.getThreadAllocatedBytes(id) - before;
+        // A few bytes of slack for the measuring calls themselves; one byte per operation would show as 100,000.
+        assertTrue(allocated < 10_000, allocated + " bytes allocated by 100,000 jipc pipe write+read operations");
+    }
+}
