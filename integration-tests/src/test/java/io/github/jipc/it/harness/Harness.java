@@ -70,12 +70,55 @@ public final class Harness implements BeforeAllCallback, AfterAllCallback, Befor
     private Map<Integer, String> fdsBefore;
     private String testName = "setup";
     private Path scratch;
+    /** Class path copies and native library cache of unprivileged children, or null. */
+    private Path shared;
     private int launched;
 
     /** A launch of role's {@code main} with args in a child JVM of this JVM's class path. */
     public Launch java(Class<?> role, Object... args) {
         Subprocess.Builder b = Subprocess.java(role.getName(), strings(args)).jvmOptions(CHILD_JVM_OPTIONS);
         return new Launch(this, role.getSimpleName(), b);
+    }
+
+    /**
+     * A launch of role's {@code main} in a child JVM running as user and group
+     * 65534 (nobody), through setpriv(1). The class path's jars are copied to
+     * a world-readable folder and the native library is extracted to a
+     * world-writable one, both removed after the test. Skips the test unless
+     * this JVM runs as root and setpriv exists.
+     */
+    public Launch unprivilegedJava(Class<?> role, Object... args) throws IOException {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+                "dropping privileges to another user needs root");
+        Path setpriv = Path.of("/usr/bin/setpriv");
+        Assumptions.assumeTrue(Files.isExecutable(setpriv), "setpriv (util-linux) is not installed");
+        if (shared == null) {
+            shared = uniqueFolder(testName + "-unprivileged");
+        }
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path jars = Files.createDirectories(shared.resolve("jars"));
+        Path cache = Files.createDirectories(shared.resolve("javacpp-cache"));
+        Files.setPosixFilePermissions(cache, PosixFilePermissions.fromString("rwxrwxrwx"));
+        List<String> classPath = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            Path e = Path.of(entry);
+            if (Files.isRegularFile(e)) {
+                Path copy = jars.resolve(classPath.size() + "-" + e.getFileName());
+                Files.copy(e, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rw-r--r--"));
+                classPath.add(copy.toString());
+            } else {
+                classPath.add(entry);
+            }
+        }
+        List<String> command = new ArrayList<>(List.of(setpriv.toString(), "--reuid=65534", "--regid=65534",
+                "--clear-groups", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-Dorg.bytedeco.javacpp.cachedir=" + cache,
+                "-cp", String.join(java.io.File.pathSeparator, classPath)));
+        command.addAll(Arrays.asList(CHILD_JVM_OPTIONS));
+        command.add(role.getName());
+        command.addAll(Arrays.asList(strings(args)));
+        return new Launch(this, role.getSimpleName() + "-as-nobody", Subprocess.builder(command));
     }
 
     /**
@@ -124,6 +167,14 @@ public final class Harness implements BeforeAllCallback, AfterAllCallback, Befor
         return child;
     }
 
+    private static void deleteTree(Path root) throws IOException {
+        try (java.util.stream.Stream<Path> all = Files.walk(root)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).collect(Collectors.toList())) {
+                Files.delete(p);
+            }
+        }
+    }
+
     private static Path uniqueFolder(String name) throws IOException {
         Path dir = Path.of(System.getProperty("java.io.tmpdir"), PREFIX + name + "-" + PID + "-" + System.nanoTime());
         return Files.createDirectory(dir);
@@ -156,6 +207,10 @@ public final class Harness implements BeforeAllCallback, AfterAllCallback, Befor
             }
         }
         children.clear();
+        if (shared != null) {
+            deleteTree(shared);
+            shared = null;
+        }
         if (scratch != null) {
             try (DirectoryStream<Path> left = Files.newDirectoryStream(scratch)) {
                 for (Path p : left) {
