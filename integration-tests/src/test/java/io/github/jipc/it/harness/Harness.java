@@ -111,8 +111,11 @@ public final class Harness implements BeforeAllCallback, AfterAllCallback, Befor
                 classPath.add(entry);
             }
         }
+        // The program that starts child JVMs (Subprocess.java's), e.g. an emulator wrapper in a cross build.
+        String launcher = System.getProperty(Subprocess.JAVA_LAUNCHER_PROPERTY, "");
         List<String> command = new ArrayList<>(List.of(setpriv.toString(), "--reuid=65534", "--regid=65534",
-                "--clear-groups", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--clear-groups", launcher.isEmpty() ? Path.of(System.getProperty("java.home"), "bin", "java").toString()
+                        : launcher,
                 "--enable-native-access=ALL-UNNAMED", "-Dorg.bytedeco.javacpp.cachedir=" + cache,
                 "-cp", String.join(java.io.File.pathSeparator, classPath)));
         command.addAll(Arrays.asList(CHILD_JVM_OPTIONS));
