@@ -26,7 +26,7 @@ extern "C" {
 #define JIPC_FD_PIPE_READ 1
 #define JIPC_FD_PIPE_WRITE 2
 
-/* Returned by waiting shims when jipc_wake() was called on their wake fd. */
+/* Returned by blocking shims when their handle's waker fired (jipc_waker.h). */
 #define JIPC_WOKEN ECANCELED
 
 /* The errno symbol ("EAGAIN"), or NULL when unknown. */
@@ -45,19 +45,20 @@ JIPC_API int jipc_set_nonblocking(int fd, int on);
 JIPC_API int jipc_set_cloexec(int fd, int on);
 /* JIPC_FD_PIPE_READ / _WRITE for a pipe or FIFO end, JIPC_FD_OTHER else. */
 JIPC_API int jipc_fd_kind(int fd);
+/*
+ * A new open file description of the pipe or FIFO that fd is an end of, same
+ * direction, close-on-exec, blocking unless nonblocking: its mode is
+ * independent of fd's. -EINVAL if fd is no pipe or FIFO end.
+ */
+JIPC_API int jipc_reopen_end(int fd, int nonblocking);
 /* open(2) with O_CLOEXEC added. */
 JIPC_API int jipc_open(const char *path, int flags, int mode);
 
-/* A wake fd (an eventfd) lets one thread wake another out of jipc_wait(). */
-JIPC_API int jipc_wake_create(void);
-JIPC_API int jipc_wake(int wakefd);
-
 /*
- * Waits until fd reports one of events, or wakefd (if >= 0) was woken, or
- * timeout_ms (-1: forever) passed. Returns 1 when fd is ready, 0 on timeout,
- * -JIPC_WOKEN when woken, -errno on failure.
+ * Waits until fd reports one of events or timeout_ms (-1: forever) passed.
+ * Returns 1 when fd is ready, 0 on timeout, -errno on failure.
  */
-JIPC_API int jipc_wait(int fd, int events, int wakefd, int timeout_ms);
+JIPC_API int jipc_wait(int fd, int events, int timeout_ms);
 
 /* The base address of a buffer JavaCPP hands over (identity conversion). */
 static inline intptr_t jipc_address_of(void *p) { return (intptr_t)p; }

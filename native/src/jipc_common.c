@@ -1,7 +1,7 @@
 #include "jipc_common.h"
 
+#include <stdio.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -73,6 +73,40 @@ int jipc_fd_kind(int fd)
     }
 }
 
+int jipc_reopen_end(int fd, int nonblocking)
+{
+    int kind = jipc_fd_kind(fd);
+    if (kind < 0)
+        return kind;
+    if (kind == JIPC_FD_OTHER)
+        return -EINVAL;
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    int flags = (kind == JIPC_FD_PIPE_READ ? O_RDONLY : O_WRONLY) | O_NONBLOCK | O_CLOEXEC;
+    int fresh = open(path, flags);
+    if (fresh < 0 && errno == ENXIO) {
+        /* A write end cannot be opened while the pipe has no reader: hold a
+         * reader of our own open for that instant. */
+        int reader = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+        if (reader >= 0) {
+            fresh = open(path, flags);
+            int err = errno;
+            close(reader);
+            errno = err;
+        }
+    }
+    if (fresh < 0)
+        return -errno;
+    if (!nonblocking) {
+        int r = jipc_set_nonblocking(fresh, 0);
+        if (r < 0) {
+            close(fresh);
+            return r;
+        }
+    }
+    return fresh;
+}
+
 int jipc_open(const char *path, int flags, int mode)
 {
     for (;;) {
@@ -85,26 +119,6 @@ int jipc_open(const char *path, int flags, int mode)
     }
 }
 
-int jipc_wake_create(void)
-{
-    int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-    return fd >= 0 ? fd : -errno;
-}
-
-int jipc_wake(int wakefd)
-{
-    uint64_t one = 1;
-    for (;;) {
-        if (write(wakefd, &one, sizeof one) >= 0)
-            return 0;
-        int err = errno;
-        if (err == EAGAIN) /* counter saturated: already woken */
-            return 0;
-        if (err != EINTR)
-            return -err;
-    }
-}
-
 static int64_t now_ms(void)
 {
     struct timespec ts;
@@ -112,17 +126,13 @@ static int64_t now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-int jipc_wait(int fd, int events, int wakefd, int timeout_ms)
+int jipc_wait(int fd, int events, int timeout_ms)
 {
-    struct pollfd p[2] = {
-        { .fd = fd, .events = (short)events },
-        { .fd = wakefd, .events = POLLIN },
-    };
-    nfds_t n = wakefd >= 0 ? 2 : 1;
+    struct pollfd p = { .fd = fd, .events = (short)events };
     int64_t deadline = timeout_ms > 0 ? now_ms() + timeout_ms : 0;
     int left = timeout_ms;
     for (;;) {
-        int r = poll(p, n, left);
+        int r = poll(&p, 1, left);
         if (r < 0) {
             int err = errno;
             if (err != EINTR)
@@ -135,10 +145,7 @@ int jipc_wait(int fd, int events, int wakefd, int timeout_ms)
         }
         if (r == 0)
             return 0;
-        /* The wake fd is never drained: every waiter on a closing handle sees it. */
-        if (n == 2 && p[1].revents != 0)
-            return -JIPC_WOKEN;
-        if (p[0].revents & POLLNVAL)
+        if (p.revents & POLLNVAL)
             return -EBADF;
         return 1;
     }

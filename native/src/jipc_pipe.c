@@ -11,62 +11,76 @@ int jipc_pipe_create(int fds[2])
 }
 
 /*
- * read(2) returned 0 on a non-blocking end. That is end of stream only when a
- * writer has come and gone (POLLHUP); a FIFO that no writer has opened yet
- * reads 0 as well, yet has simply nothing to offer so far.
+ * 1 if fd's pipe has no writer left (POLLHUP), 0 if writers may still come,
+ * -errno on failure. A FIFO that no writer has opened yet reads 0 like one
+ * whose writers are gone, but only the latter reports POLLHUP.
  */
-static long zero_read_status(int fd)
+static int hung_up(int fd, int timeout_ms)
 {
     struct pollfd p = { .fd = fd, .events = POLLIN };
-    int r;
-    do {
-        r = poll(&p, 1, 0);
-    } while (r < 0 && errno == EINTR);
+    int r = poll(&p, 1, timeout_ms);
     if (r < 0)
         return -errno;
-    return (p.revents & POLLHUP) ? 0 : -EAGAIN;
+    return (p.revents & POLLHUP) && !(p.revents & POLLIN) ? 1 : 0;
 }
 
-/* One attempt of a read-like call: the count, 0 at EOF, or -errno. */
-static long finish_read(int fd, long n, int blocking)
+static ssize_t read_iov(int fd, struct iovec *iov, int cnt)
 {
-    if (n > 0)
-        return n;
-    if (n == 0)
-        return blocking ? 0 : zero_read_status(fd);
-    return -errno;
+    return cnt == 1 ? read(fd, iov[0].iov_base, iov[0].iov_len) : readv(fd, iov, cnt);
 }
 
-long jipc_pipe_read(int fd, int wakefd, void *buf, long len, int blocking)
+static long nonblocking_read(int fd, struct iovec *iov, int cnt)
 {
-    if (len == 0)
-        return 0;
     for (;;) {
-        if (blocking) {
-            int w = jipc_wait(fd, POLLIN, wakefd, -1);
-            if (w < 0)
-                return w;
+        ssize_t n = read_iov(fd, iov, cnt);
+        if (n > 0)
+            return n;
+        if (n == 0) {
+            int h = hung_up(fd, 0);
+            return h < 0 ? h : h ? 0 : -EAGAIN;
         }
-        long r = finish_read(fd, (long)read(fd, buf, (size_t)len), blocking);
-        if (r == -EINTR || (r == -EAGAIN && blocking))
-            continue;
-        return r;
+        int err = errno;
+        if (err != EINTR)
+            return -err;
     }
 }
 
-long jipc_pipe_readv(int fd, int wakefd, struct iovec *iov, int cnt, int blocking)
+static long blocking_read(int fd, jipc_waker *w, struct iovec *iov, int cnt)
 {
-    for (;;) {
-        if (blocking) {
-            int w = jipc_wait(fd, POLLIN, wakefd, -1);
-            if (w < 0)
-                return w;
-        }
-        long r = finish_read(fd, (long)readv(fd, iov, cnt), blocking);
-        if (r == -EINTR || (r == -EAGAIN && blocking))
-            continue;
+    jipc_blocker b;
+    long r = jipc_waker_enter(w, &b);
+    if (r < 0)
         return r;
+    for (;;) {
+        ssize_t n = read_iov(fd, iov, cnt);
+        int err = errno;
+        if (n > 0) {
+            r = n;
+            break;
+        }
+        if (jipc_waker_closing(w)) {
+            r = -JIPC_WOKEN;
+            break;
+        }
+        if (n == 0) {
+            /* End of stream, or a FIFO waiting for its first writer: then
+             * poll until one writes or comes and goes, and read again. */
+            int h = hung_up(fd, 0);
+            if (h == 0) {
+                h = hung_up(fd, -1);
+                if (h >= 0 || h == -EINTR)
+                    continue;
+            }
+            r = h > 0 ? 0 : h;
+            break;
+        }
+        if (err != EINTR) {
+            r = -err;
+            break;
+        }
     }
+    jipc_waker_leave(w, &b);
+    return r;
 }
 
 /* Skips n written bytes in an iovec array; returns the first unfinished index. */
@@ -83,38 +97,82 @@ static int advance_iov(struct iovec *iov, int cnt, int first, size_t n)
     return first;
 }
 
-long jipc_pipe_writev(int fd, int wakefd, struct iovec *iov, int cnt, int blocking)
+/* Not inlined: GCC would otherwise check the writev branch against a
+ * one-element array it knows takes the write branch. */
+__attribute__((noinline)) static ssize_t write_iov(int fd, struct iovec *iov, int cnt)
 {
-    long done = 0;
-    int first = advance_iov(iov, cnt, 0, 0);
-    while (first < cnt) {
-        ssize_t n = writev(fd, iov + first, cnt - first);
-        if (n >= 0) {
-            done += n;
-            first = advance_iov(iov, cnt, first, (size_t)n);
-            if (!blocking)
-                break;
-            continue;
-        }
-        int err = errno;
-        if (err == EINTR)
-            continue;
-        if (err == EAGAIN && blocking) {
-            int w = jipc_wait(fd, POLLOUT, wakefd, -1);
-            if (w < 0)
-                return done > 0 ? done : w;
-            continue;
-        }
-        /* What was written stays reported; the error shows on the next call. */
-        return done > 0 ? done : -err;
-    }
-    return done;
+    return cnt == 1 ? write(fd, iov[0].iov_base, iov[0].iov_len) : writev(fd, iov, cnt);
 }
 
-long jipc_pipe_write(int fd, int wakefd, const void *buf, long len, int blocking)
+static long nonblocking_write(int fd, struct iovec *iov, int cnt)
+{
+    int first = advance_iov(iov, cnt, 0, 0);
+    if (first == cnt)
+        return 0;
+    for (;;) {
+        ssize_t n = write_iov(fd, iov + first, cnt - first);
+        if (n >= 0)
+            return n;
+        int err = errno;
+        if (err != EINTR)
+            return -err;
+    }
+}
+
+static long blocking_write(int fd, jipc_waker *w, struct iovec *iov, int cnt)
+{
+    int first = advance_iov(iov, cnt, 0, 0);
+    if (first == cnt)
+        return 0;
+    jipc_blocker b;
+    long r = jipc_waker_enter(w, &b);
+    if (r < 0)
+        return r;
+    long done = 0;
+    while (first < cnt) {
+        ssize_t n = write_iov(fd, iov + first, cnt - first);
+        int err = errno;
+        if (n > 0) {
+            done += n;
+            first = advance_iov(iov, cnt, first, (size_t)n);
+            continue;
+        }
+        if (jipc_waker_closing(w)) {
+            r = -JIPC_WOKEN;
+            break;
+        }
+        if (n < 0 && err != EINTR) {
+            r = -err;
+            break;
+        }
+    }
+    jipc_waker_leave(w, &b);
+    /* What was written stays reported; an error shows on the next call. */
+    return done > 0 ? done : r;
+}
+
+long jipc_pipe_read(int fd, jipc_waker *w, void *buf, long len, int blocking)
+{
+    if (len == 0)
+        return 0;
+    struct iovec one = { .iov_base = buf, .iov_len = (size_t)len };
+    return blocking ? blocking_read(fd, w, &one, 1) : nonblocking_read(fd, &one, 1);
+}
+
+long jipc_pipe_readv(int fd, jipc_waker *w, struct iovec *iov, int cnt, int blocking)
+{
+    return blocking ? blocking_read(fd, w, iov, cnt) : nonblocking_read(fd, iov, cnt);
+}
+
+long jipc_pipe_write(int fd, jipc_waker *w, const void *buf, long len, int blocking)
 {
     struct iovec one = { .iov_base = (void *)buf, .iov_len = (size_t)len };
-    return jipc_pipe_writev(fd, wakefd, &one, 1, blocking);
+    return blocking ? blocking_write(fd, w, &one, 1) : nonblocking_write(fd, &one, 1);
+}
+
+long jipc_pipe_writev(int fd, jipc_waker *w, struct iovec *iov, int cnt, int blocking)
+{
+    return blocking ? blocking_write(fd, w, iov, cnt) : nonblocking_write(fd, iov, cnt);
 }
 
 int jipc_pipe_capacity(int fd)

@@ -24,37 +24,6 @@ static char **split_strings(const char *block, int count)
 }
 
 /*
- * A new open file description of the pipe or FIFO that src is an end of,
- * with the same direction, in blocking mode. A write end cannot be opened
- * while the pipe has no reader (ENXIO): a reader of our own is held open
- * for that instant.
- */
-static int reopen_end(int src, int kind)
-{
-    char path[64];
-    snprintf(path, sizeof path, "/proc/self/fd/%d", src);
-    int flags = (kind == JIPC_FD_PIPE_READ ? O_RDONLY : O_WRONLY) | O_NONBLOCK | O_CLOEXEC;
-    int fd = open(path, flags);
-    if (fd < 0 && errno == ENXIO) {
-        int reader = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-        if (reader >= 0) {
-            fd = open(path, flags);
-            int err = errno;
-            close(reader);
-            errno = err;
-        }
-    }
-    if (fd < 0)
-        return -errno;
-    int blocking = jipc_set_nonblocking(fd, 0);
-    if (blocking < 0) {
-        close(fd);
-        return blocking;
-    }
-    return fd;
-}
-
-/*
  * A descriptor to hand over, above every target number so no dup2() in the
  * child overwrites a source still to be copied. A pipe or FIFO end becomes a
  * new open file description in blocking mode, so the child's mode and ours
@@ -67,7 +36,7 @@ static int handover_fd(int src, int floor)
         return kind;
     int fd = src;
     if (kind != JIPC_FD_OTHER) {
-        fd = reopen_end(src, kind);
+        fd = jipc_reopen_end(src, 0);
         if (fd < 0)
             return fd;
     }
@@ -173,7 +142,7 @@ int jipc_spawn(const char *program, const char *args, int argc,
 
 int jipc_spawn_wait(int pidfd, int timeout_ms, int status[2])
 {
-    int ready = jipc_wait(pidfd, POLLIN, -1, timeout_ms);
+    int ready = jipc_wait(pidfd, POLLIN, timeout_ms);
     if (ready <= 0)
         return ready;
     siginfo_t info;

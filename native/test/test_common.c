@@ -1,7 +1,6 @@
 #include "jipc_common.h"
 #include "jipc_test.h"
 
-#include <pthread.h>
 #include <unistd.h>
 
 static void errno_names(void)
@@ -47,41 +46,41 @@ static void wait_times_out(void)
 {
     int fds[2];
     CHECK(pipe(fds) == 0);
-    CHECK_EQ(0, jipc_wait(fds[0], POLLIN, -1, 10));
+    CHECK_EQ(0, jipc_wait(fds[0], POLLIN, 10));
     CHECK(write(fds[1], "x", 1) == 1);
-    CHECK_EQ(1, jipc_wait(fds[0], POLLIN, -1, 10));
+    CHECK_EQ(1, jipc_wait(fds[0], POLLIN, 10));
     close(fds[0]);
     close(fds[1]);
 }
 
-struct waiter {
-    int fd, wake, result;
-};
-
-static void *wait_forever(void *arg)
-{
-    struct waiter *w = arg;
-    w->result = jipc_wait(w->fd, POLLIN, w->wake, -1);
-    return NULL;
-}
-
-static void wake_ends_a_wait(void)
+static void reopened_ends_have_their_own_mode(void)
 {
     int fds[2];
-    CHECK(pipe(fds) == 0);
-    struct waiter w = { fds[0], jipc_wake_create(), 99 };
-    CHECK(w.wake >= 0);
-    pthread_t t;
-    CHECK(pthread_create(&t, NULL, wait_forever, &w) == 0);
-    usleep(20000);
-    CHECK_EQ(0, jipc_wake(w.wake));
-    CHECK(pthread_join(t, NULL) == 0);
-    CHECK_EQ(-JIPC_WOKEN, w.result);
-    /* Still woken for a later waiter: the wake fd is never drained. */
-    CHECK_EQ(-JIPC_WOKEN, jipc_wait(fds[0], POLLIN, w.wake, -1));
-    close(w.wake);
+    CHECK(pipe2(fds, O_NONBLOCK | O_CLOEXEC) == 0);
+    int r = jipc_reopen_end(fds[0], 0);
+    CHECK(r >= 0);
+    CHECK(!(fcntl(r, F_GETFL) & O_NONBLOCK));
+    CHECK(fcntl(fds[0], F_GETFL) & O_NONBLOCK);
+    CHECK(fcntl(r, F_GETFD) & FD_CLOEXEC);
+    CHECK_EQ(JIPC_FD_PIPE_READ, jipc_fd_kind(r));
+    int w = jipc_reopen_end(fds[1], 1);
+    CHECK(w >= 0);
+    CHECK(fcntl(w, F_GETFL) & O_NONBLOCK);
+    CHECK(write(w, "ab", 2) == 2);
+    char buf[2];
+    CHECK(read(r, buf, 2) == 2);
+    close(r);
     close(fds[0]);
+    /* No reader left: the write end is still reopened, through a reader held for an instant. */
+    int again = jipc_reopen_end(fds[1], 0);
+    CHECK(again >= 0);
+    CHECK_EQ(JIPC_FD_PIPE_WRITE, jipc_fd_kind(again));
+    close(again);
+    close(w);
     close(fds[1]);
+    int dn = jipc_open("/dev/null", O_RDONLY, 0);
+    CHECK_EQ(-EINVAL, jipc_reopen_end(dn, 0));
+    close(dn);
 }
 
 int main(void)
@@ -90,6 +89,6 @@ int main(void)
     RUN(close_reports_bad_fd);
     RUN(flags_toggle);
     RUN(wait_times_out);
-    RUN(wake_ends_a_wait);
+    RUN(reopened_ends_have_their_own_mode);
     TEST_EXIT();
 }

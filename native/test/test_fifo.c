@@ -2,6 +2,7 @@
 #include "jipc_pipe.h"
 #include "jipc_test.h"
 
+#include <pthread.h>
 #include <unistd.h>
 
 static char path[64];
@@ -41,16 +42,74 @@ static void write_end_needs_a_reader(void)
     CHECK(r >= 0);
     char c;
     /* No writer yet: nothing to read, not end of stream. */
-    CHECK_EQ(-EAGAIN, jipc_pipe_read(r, -1, &c, 1, 0));
+    CHECK_EQ(-EAGAIN, jipc_pipe_read(r, NULL, &c, 1, 0));
     int w = jipc_fifo_open(path, 1);
     CHECK(w >= 0);
-    CHECK_EQ(3, jipc_pipe_write(w, -1, "abc", 3, 1));
+    CHECK_EQ(3, jipc_pipe_write(w, NULL, "abc", 3, 0));
     close(w);
     char buf[8];
-    CHECK_EQ(3, jipc_pipe_read(r, -1, buf, sizeof buf, 1));
+    CHECK_EQ(3, jipc_pipe_read(r, NULL, buf, sizeof buf, 0));
     /* The writer came and went: now it is end of stream. */
-    CHECK_EQ(0, jipc_pipe_read(r, -1, buf, sizeof buf, 0));
+    CHECK_EQ(0, jipc_pipe_read(r, NULL, buf, sizeof buf, 0));
     close(r);
+    CHECK_EQ(0, jipc_fifo_remove(path));
+}
+
+struct first_read {
+    int fd;
+    jipc_waker *w;
+    long result;
+    char byte;
+};
+
+static void *read_one(void *arg)
+{
+    struct first_read *f = arg;
+    f->result = jipc_pipe_read(f->fd, f->w, &f->byte, 1, 1);
+    return NULL;
+}
+
+/* A blocking read on a FIFO no writer has opened yet waits for one, as a
+ * blocking open(2) of the read end would, instead of reporting end of stream. */
+static void blocking_read_waits_for_the_first_writer(void)
+{
+    CHECK_EQ(0, jipc_fifo_create(path, 0600));
+    int nb = jipc_fifo_open(path, 0);
+    CHECK(nb >= 0);
+    struct first_read f = { jipc_reopen_end(nb, 0), jipc_waker_create(), 99, 0 };
+    CHECK(f.fd >= 0);
+    pthread_t t;
+    CHECK(pthread_create(&t, NULL, read_one, &f) == 0);
+    usleep(30000);
+    CHECK_EQ(99, f.result);
+    int w = jipc_fifo_open(path, 1);
+    CHECK(w >= 0);
+    CHECK_EQ(1, jipc_pipe_write(w, NULL, "!", 1, 0));
+    CHECK(pthread_join(t, NULL) == 0);
+    CHECK_EQ(1, f.result);
+    CHECK_EQ('!', f.byte);
+    close(w);
+    CHECK_EQ(0, jipc_pipe_read(f.fd, f.w, &f.byte, 1, 1));
+    close(f.fd);
+    close(nb);
+    jipc_waker_free(f.w);
+    CHECK_EQ(0, jipc_fifo_remove(path));
+}
+
+static void a_read_waiting_for_a_writer_is_woken(void)
+{
+    CHECK_EQ(0, jipc_fifo_create(path, 0600));
+    int nb = jipc_fifo_open(path, 0);
+    struct first_read f = { jipc_reopen_end(nb, 0), jipc_waker_create(), 99, 0 };
+    pthread_t t;
+    CHECK(pthread_create(&t, NULL, read_one, &f) == 0);
+    usleep(30000);
+    CHECK_EQ(0, jipc_waker_wake(f.w, f.fd));
+    CHECK(pthread_join(t, NULL) == 0);
+    CHECK_EQ(-JIPC_WOKEN, f.result);
+    close(f.fd);
+    close(nb);
+    jipc_waker_free(f.w);
     CHECK_EQ(0, jipc_fifo_remove(path));
 }
 
@@ -60,6 +119,8 @@ int main(void)
     RUN(create_check_remove);
     RUN(refuses_other_files);
     RUN(write_end_needs_a_reader);
+    RUN(blocking_read_waits_for_the_first_writer);
+    RUN(a_read_waiting_for_a_writer_is_woken);
     unlink(path);
     TEST_EXIT();
 }

@@ -4,6 +4,18 @@
 
 #include <unistd.h>
 
+/* Everything a pipe end delivers until end of stream (at most size - 1 bytes). */
+static long read_all(int fd, char *buf, long size)
+{
+    int blocking = jipc_reopen_end(fd, 0);
+    long got = 0, r;
+    while (got < size - 1 && (r = read(blocking, buf + got, (size_t)(size - 1 - got))) > 0)
+        got += r;
+    buf[got] = 0;
+    close(blocking);
+    return got;
+}
+
 static void exit_code_and_signal(void)
 {
     int out[2];
@@ -72,9 +84,7 @@ static void fd_env_and_cwd_reach_the_child(void)
     CHECK_EQ(1, jipc_spawn_wait(out[1], 5000, st));
     CHECK_EQ(0, st[1]);
     char buf[64] = { 0 };
-    long got = 0, r;
-    while ((r = jipc_pipe_read(fds[0], -1, buf + got, (long)sizeof buf - 1 - got, 1)) > 0)
-        got += r;
+    read_all(fds[0], buf, sizeof buf);
     CHECK(strcmp(buf, "42|/tmp|") == 0);
     /* Our end stays non-blocking although the child's was blocking. */
     CHECK(fcntl(fds[0], F_GETFL) & O_NONBLOCK);
@@ -99,9 +109,7 @@ static void write_end_without_reader_is_handed_over_blocking(void)
     CHECK_EQ(1, jipc_spawn_wait(out[1], 5000, st));
     CHECK_EQ(0, st[1]);
     char buf[64] = { 0 };
-    long got = 0, r;
-    while ((r = jipc_pipe_read(report[0], -1, buf + got, (long)sizeof buf - 1 - got, 1)) > 0)
-        got += r;
+    read_all(report[0], buf, sizeof buf);
     CHECK(strncmp(buf, "flags:", 6) == 0);
     long flags = strtol(buf + 6, NULL, 8);
     CHECK_EQ(O_WRONLY, flags & O_ACCMODE);

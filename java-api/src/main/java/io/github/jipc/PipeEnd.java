@@ -43,7 +43,7 @@ public abstract class PipeEnd extends AbstractInterruptibleChannel implements In
 
     PipeEnd(int fd, String kind, boolean blocking) throws IOException {
         this.description = kind + " (fd " + fd + ")";
-        this.handle = FdHandle.adopt(this, fd, description);
+        this.handle = FdHandle.adoptStream(this, fd, description);
         this.blocking = blocking;
     }
 
@@ -192,7 +192,7 @@ public abstract class PipeEnd extends AbstractInterruptibleChannel implements In
     }
 
     /**
-     * Leaves an I/O call. woken tells that the shim returned because the wake fd fired.
+     * Leaves an I/O call. woken tells that the shim returned because the handle's waker fired.
      *
      * @throws AsynchronousCloseException (or ClosedByInterruptException) if the end was closed meanwhile
      */
@@ -204,6 +204,11 @@ public abstract class PipeEnd extends AbstractInterruptibleChannel implements In
         if (woken) {
             throw new AsynchronousCloseException();
         }
+    }
+
+    /** The description to use: the blocking one for blocking calls, else the O_NONBLOCK one. */
+    final int ioFd(boolean block) {
+        return block ? handle.blockingFd() : handle.fd();
     }
 
     final long address(ByteBuffer direct) {

@@ -92,7 +92,7 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel, Gath
         boolean block = enter(isBlocking());
         long n = 0;
         try {
-            n = PipeNative.jipc_pipe_write(handle.fd(), handle.wakeFd(), address(b) + pos, len, block ? 1 : 0);
+            n = PipeNative.jipc_pipe_write(ioFd(block), handle.waker(), address(b) + pos, len, block ? 1 : 0);
         } finally {
             exit(block, n == -Errno.WOKEN);
         }
@@ -159,7 +159,7 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel, Gath
         boolean block = enter(isBlocking());
         long n = 0;
         try {
-            n = PipeNative.jipc_pipe_writev(handle.fd(), handle.wakeFd(), address(iovecs()), cnt, block ? 1 : 0);
+            n = PipeNative.jipc_pipe_writev(ioFd(block), handle.waker(), address(iovecs()), cnt, block ? 1 : 0);
         } finally {
             exit(block, n == -Errno.WOKEN);
         }

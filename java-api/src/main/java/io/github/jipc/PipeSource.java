@@ -72,7 +72,7 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel, Sc
             boolean block = enter(isBlocking());
             long n = 0;
             try {
-                n = PipeNative.jipc_pipe_read(handle.fd(), handle.wakeFd(), address(target) + pos,
+                n = PipeNative.jipc_pipe_read(ioFd(block), handle.waker(), address(target) + pos,
                         target.remaining(), block ? 1 : 0);
             } finally {
                 exit(block, n == -Errno.WOKEN);
@@ -134,7 +134,7 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel, Sc
             boolean block = enter(isBlocking());
             long n = 0;
             try {
-                n = PipeNative.jipc_pipe_readv(handle.fd(), handle.wakeFd(), address(iovecs()), cnt, block ? 1 : 0);
+                n = PipeNative.jipc_pipe_readv(ioFd(block), handle.waker(), address(iovecs()), cnt, block ? 1 : 0);
             } finally {
                 exit(block, n == -Errno.WOKEN);
             }

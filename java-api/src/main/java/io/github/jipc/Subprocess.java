@@ -58,10 +58,10 @@ public final class Subprocess implements AutoCloseable {
     private final ReentrantLock waitLock = new ReentrantLock();
     private volatile ExitStatus status;
 
-    private Subprocess(long pid, int pidfd, List<String> command) throws IOException {
+    private Subprocess(long pid, int pidfd, List<String> command) {
         this.pid = pid;
         this.command = command;
-        this.pidfd = FdHandle.adopt(this, pidfd, "pidfd of child " + pid);
+        this.pidfd = FdHandle.adopt(this, pidfd);
     }
 
     /**

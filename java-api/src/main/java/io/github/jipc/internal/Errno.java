@@ -22,7 +22,7 @@ public final class Errno {
     public static final int ENOTDIR = CommonNative.ENOTDIR();
     public static final int EMFILE = CommonNative.EMFILE();
     public static final int ENFILE = CommonNative.ENFILE();
-    /** What a waiting shim returns when its wake fd fired (the handle is closing). */
+    /** What a blocking shim returns when its handle's waker fired (the handle is closing). */
     public static final int WOKEN = CommonNative.JIPC_WOKEN();
 
     private Errno() {}

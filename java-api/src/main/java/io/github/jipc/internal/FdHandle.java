@@ -1,18 +1,22 @@
 package io.github.jipc.internal;
 
+import java.io.IOException;
 import java.lang.ref.Cleaner;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.jipc.internal.jni.CommonNative;
+import io.github.jipc.internal.jni.WakerNative;
 
 /**
- * Owns one descriptor and the wake fd that interrupts waits on it.
+ * Owns a descriptor and, for a stream end, a second open file description of
+ * it in blocking mode plus the waker that interrupts calls blocked on that one.
  *
- * <p>Every native call on the descriptor runs between {@link #acquire()} and
- * {@link #release()}. {@link #close()} wakes the callers blocked inside and
- * the descriptor number is released only when the last of them has left, so
- * a number is never closed (and reused by another open) under a running call.
- * A {@link Cleaner} closes the descriptors of a handle that was never closed.
+ * <p>Every native call on the descriptors runs between {@link #acquire()} and
+ * {@link #release()}. {@link #close()} wakes the callers blocked inside (see
+ * jipc_waker.h) and the descriptor numbers are released only when the last of
+ * them has left, so a number is never closed, and reused by another open,
+ * under a running call. A {@link Cleaner} closes the descriptors of a handle
+ * that was never closed.
  */
 public final class FdHandle {
     private static final Cleaner CLEANER = Cleaner.create();
@@ -20,40 +24,69 @@ public final class FdHandle {
     private static final int ONE_CALL = 2;
 
     private final int fd;
-    private final int wakeFd;
+    private final int blockingFd;
+    private final long waker;
     /** (calls in flight << 1) | CLOSED. */
     private final AtomicInteger state = new AtomicInteger();
     private final Cleaner.Cleanable closer;
 
-    private FdHandle(Object owner, int fd, int wakeFd) {
+    private FdHandle(Object owner, int fd, int blockingFd, long waker) {
         this.fd = fd;
-        this.wakeFd = wakeFd;
-        this.closer = CLEANER.register(owner, new Closer(fd, wakeFd));
+        this.blockingFd = blockingFd;
+        this.waker = waker;
+        this.closer = CLEANER.register(owner, new Closer(fd, blockingFd, waker));
     }
 
     /**
-     * Takes ownership of fd for owner. On failure fd is closed and the cause thrown.
+     * Takes ownership of fd for owner; nothing blocks on it for long.
+     *
+     * @throws NullPointerException if owner is null (fd is closed first)
+     */
+    public static FdHandle adopt(Object owner, int fd) {
+        if (owner == null) {
+            CommonNative.jipc_close(fd);
+            throw new NullPointerException("owner");
+        }
+        return new FdHandle(owner, fd, -1, 0);
+    }
+
+    /**
+     * Takes ownership of fd, an O_NONBLOCK pipe or FIFO end, for owner, and
+     * opens its blocking twin and waker. On failure fd is closed and the cause thrown.
      *
      * @param what describes fd in error messages
      */
-    public static FdHandle adopt(Object owner, int fd, String what) throws java.io.IOException {
-        int wake = CommonNative.jipc_wake_create();
-        if (wake < 0) {
+    public static FdHandle adoptStream(Object owner, int fd, String what) throws IOException {
+        int blocking = CommonNative.jipc_reopen_end(fd, 0);
+        if (blocking < 0) {
             CommonNative.jipc_close(fd);
-            throw Errors.exception(wake, "eventfd", what);
+            throw Errors.exception(blocking, "open(/proc/self/fd)", what);
         }
-        return new FdHandle(owner, fd, wake);
+        long waker = WakerNative.jipc_waker_create();
+        if (waker == 0) {
+            CommonNative.jipc_close(fd);
+            CommonNative.jipc_close(blocking);
+            throw Errors.exception(-CommonNative.ENOMEM(), "jipc_waker_create", what);
+        }
+        return new FdHandle(owner, fd, blocking, waker);
     }
 
+    /** The descriptor (for a stream end: its O_NONBLOCK description). */
     public int fd() {
         return fd;
     }
 
-    public int wakeFd() {
-        return wakeFd;
+    /** The blocking description of a stream end, -1 for other handles. */
+    public int blockingFd() {
+        return blockingFd;
     }
 
-    /** Enters a call on the descriptor; false if the handle is closed. */
+    /** The address of the waker of a stream end, 0 for other handles. */
+    public long waker() {
+        return waker;
+    }
+
+    /** Enters a call on the descriptors; false if the handle is closed. */
     public boolean acquire() {
         for (;;) {
             int s = state.get();
@@ -85,28 +118,35 @@ public final class FdHandle {
             if ((s & CLOSED) != 0) {
                 return;
             }
-        } while (!state.compareAndSet(s, s | CLOSED));
-        if (s == 0) {
-            closer.clean();
-        } else {
-            CommonNative.jipc_wake(wakeFd);
+            // Closing counts as a call of its own, so nothing is freed while it wakes the others.
+        } while (!state.compareAndSet(s, (s | CLOSED) + ONE_CALL));
+        if (s != 0 && waker != 0) {
+            WakerNative.jipc_waker_wake(waker, blockingFd);
         }
+        release();
     }
 
-    /** Holds only the numbers: it must not reach the owner, or the owner would never be collected. */
+    /** Holds only numbers: it must not reach the owner, or the owner would never be collected. */
     private static final class Closer implements Runnable {
         private final int fd;
-        private final int wakeFd;
+        private final int blockingFd;
+        private final long waker;
 
-        Closer(int fd, int wakeFd) {
+        Closer(int fd, int blockingFd, long waker) {
             this.fd = fd;
-            this.wakeFd = wakeFd;
+            this.blockingFd = blockingFd;
+            this.waker = waker;
         }
 
         @Override
         public void run() {
             CommonNative.jipc_close(fd);
-            CommonNative.jipc_close(wakeFd);
+            if (blockingFd >= 0) {
+                CommonNative.jipc_close(blockingFd);
+            }
+            if (waker != 0) {
+                WakerNative.jipc_waker_free(waker);
+            }
         }
     }
 }

@@ -19,6 +19,7 @@ import io.github.jipc.internal.jni.CommonNative;
 import io.github.jipc.internal.jni.FifoNative;
 import io.github.jipc.internal.jni.PipeNative;
 import io.github.jipc.internal.jni.SpawnNative;
+import io.github.jipc.internal.jni.WakerNative;
 
 /**
  * Loads jipc's JNI library once, on first use, and remembers where from, or
@@ -42,7 +43,7 @@ public final class NativeLibrary {
     private static final String JAVACPP_CACHEDIR = "org.bytedeco.javacpp.cachedir";
     private static final String FILE = System.mapLibraryName(LIBRARY);
     private static final List<Class<?>> BINDINGS =
-            List.of(CommonNative.class, PipeNative.class, FifoNative.class, SpawnNative.class);
+            List.of(CommonNative.class, WakerNative.class, PipeNative.class, FifoNative.class, SpawnNative.class);
 
     private static final State STATE = load();
 

@@ -9,33 +9,64 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 import io.github.jipc.internal.jni.CommonNative;
+import io.github.jipc.internal.jni.PipeNative;
 
 class FdHandleTest {
     private static boolean isOpen(int fd) {
         return Files.exists(Path.of("/proc/self/fd/" + fd));
     }
 
+    /** A fresh O_NONBLOCK pipe read end (its write end is closed at once). */
+    private static int pipeReadEnd() {
+        int[] fds = new int[2];
+        assertTrue(PipeNative.jipc_pipe_create(fds) == 0);
+        CommonNative.jipc_close(fds[1]);
+        return fds[0];
+    }
+
     @Test
-    void theDescriptorOutlivesCloseUntilTheLastCallLeaves() throws Exception {
-        int fd = CommonNative.jipc_wake_create();
-        FdHandle h = FdHandle.adopt(new Object(), fd, "test fd");
+    void theDescriptorsOutliveCloseUntilTheLastCallLeaves() throws Exception {
+        int fd = pipeReadEnd();
+        FdHandle h = FdHandle.adoptStream(new Object(), fd, "test fd");
+        assertTrue(h.blockingFd() >= 0 && h.blockingFd() != fd);
+        assertTrue(h.waker() != 0);
         assertTrue(h.acquire());
         h.close();
         assertTrue(h.isClosed());
         assertFalse(h.acquire(), "no new call on a closed handle");
-        assertTrue(isOpen(fd), "a call is still inside: the number must not be reused yet");
+        assertTrue(isOpen(fd) && isOpen(h.blockingFd()), "a call is still inside: the numbers must not be reused yet");
         h.release();
         assertFalse(isOpen(fd));
-        assertFalse(isOpen(h.wakeFd()));
+        assertFalse(isOpen(h.blockingFd()));
         h.close(); // idempotent
     }
 
     @Test
     void closeWithoutCallsReleasesAtOnce() throws Exception {
-        int fd = CommonNative.jipc_wake_create();
-        FdHandle h = FdHandle.adopt(new Object(), fd, "test fd");
+        int fd = pipeReadEnd();
+        FdHandle h = FdHandle.adopt(new Object(), fd);
+        assertTrue(h.blockingFd() < 0 && h.waker() == 0);
         h.close();
         assertFalse(isOpen(fd));
+    }
+
+    @Test
+    void closeRacingCallsNeverLeaksNorFreesEarly() throws Exception {
+        for (int i = 0; i < 2000; i++) {
+            int fd = pipeReadEnd();
+            FdHandle h = FdHandle.adoptStream(new Object(), fd, "test fd");
+            int blocking = h.blockingFd();
+            Thread caller = new Thread(() -> {
+                while (h.acquire()) {
+                    h.release();
+                }
+            });
+            caller.start();
+            h.close();
+            caller.join(10_000);
+            assertFalse(caller.isAlive());
+            assertFalse(isOpen(fd) || isOpen(blocking), "released once every call left");
+        }
     }
 
     @Test

@@ -26,9 +26,8 @@ public final class CommonNative {
     @NoException public static native int jipc_set_cloexec(int fd, int on);
     @NoException public static native int jipc_fd_kind(int fd);
     @NoException public static native int jipc_open(@Cast("const char*") byte[] path, int flags, int mode);
-    @NoException public static native int jipc_wake_create();
-    @NoException public static native int jipc_wake(int wakefd);
-    @NoException public static native int jipc_wait(int fd, int events, int wakefd, int timeoutMs);
+    @NoException public static native int jipc_reopen_end(int fd, int nonblocking);
+    @NoException public static native int jipc_wait(int fd, int events, int timeoutMs);
     @NoException public static native @Cast("intptr_t") long jipc_address_of(@Cast("void*") ByteBuffer buffer);
 
     @MemberGetter public static native int JIPC_FD_OTHER();

@@ -15,10 +15,10 @@ public final class PipeNative {
     private PipeNative() {}
 
     @NoException public static native int jipc_pipe_create(int[] fds);
-    @NoException public static native long jipc_pipe_read(int fd, int wakefd, @Cast("void*") long buf, long len, int blocking);
-    @NoException public static native long jipc_pipe_write(int fd, int wakefd, @Cast("const void*") long buf, long len, int blocking);
-    @NoException public static native long jipc_pipe_readv(int fd, int wakefd, @Cast("struct iovec*") long iov, int cnt, int blocking);
-    @NoException public static native long jipc_pipe_writev(int fd, int wakefd, @Cast("struct iovec*") long iov, int cnt, int blocking);
+    @NoException public static native long jipc_pipe_read(int fd, @Cast("jipc_waker*") long waker, @Cast("void*") long buf, long len, int blocking);
+    @NoException public static native long jipc_pipe_write(int fd, @Cast("jipc_waker*") long waker, @Cast("const void*") long buf, long len, int blocking);
+    @NoException public static native long jipc_pipe_readv(int fd, @Cast("jipc_waker*") long waker, @Cast("struct iovec*") long iov, int cnt, int blocking);
+    @NoException public static native long jipc_pipe_writev(int fd, @Cast("jipc_waker*") long waker, @Cast("struct iovec*") long iov, int cnt, int blocking);
     @NoException public static native int jipc_pipe_capacity(int fd);
     @NoException public static native int jipc_pipe_set_capacity(int fd, int size);
     @NoException public static native int jipc_pipe_available(int fd);
