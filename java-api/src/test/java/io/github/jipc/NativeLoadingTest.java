@@ -85,8 +85,7 @@ class NativeLoadingTest {
 
     @Test
     void anotherPlatformsClassifierJarIsNamedAsPresent() throws Exception {
-        Path other = jar("jipc-" + OTHER + ".jar", location(Jipc.class), p -> false);
-        addEntry(other, JNI + OTHER + "/libjniJipc.so");
+        Path other = standIn("jipc-" + OTHER + ".jar", JNI + OTHER + "/libjniJipc.so");
         Run r = probe(List.of(), classesJar, other);
         assertFalse(r.available(), r.toString());
         assertContains(r, "Native libraries of jipc on the class path: " + OTHER + ".");
@@ -219,12 +218,14 @@ class NativeLoadingTest {
         return jar;
     }
 
-    /** Rewrites jar with one more entry (a stand-in library). */
-    private static void addEntry(Path jar, String entry) throws IOException {
+    /** A jar holding only entry, a stand-in for a library of another platform. */
+    private Path standIn(String name, String entry) throws IOException {
+        Path jar = tmp.resolve(name);
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
             out.putNextEntry(new JarEntry(entry));
             out.write("a stand-in".getBytes(StandardCharsets.UTF_8));
         }
+        return jar;
     }
 
     private static Path location(Class<?> c) throws URISyntaxException {
