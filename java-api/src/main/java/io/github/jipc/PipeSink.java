@@ -96,13 +96,7 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel, Gath
         } finally {
             exit(block, n == -Errno.WOKEN);
         }
-        if (n >= 0) {
-            return n;
-        }
-        if (n == -Errno.EAGAIN) {
-            return 0;
-        }
-        throw failure(n, "write");
+        return written(n, "write");
     }
 
     /**
@@ -163,13 +157,18 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel, Gath
         } finally {
             exit(block, n == -Errno.WOKEN);
         }
+        return written(n, "writev");
+    }
+
+    /** A write shim's result as a count: 0 when a non-blocking end is full. */
+    private long written(long n, String call) throws IOException {
         if (n >= 0) {
             return n;
         }
         if (n == -Errno.EAGAIN) {
             return 0;
         }
-        throw failure(n, "writev");
+        throw failure(n, call);
     }
 
     @Override
