@@ -172,6 +172,7 @@ class NativeLoadingTest {
         List<String> cmd = new ArrayList<>();
         String launcher = System.getProperty(Subprocess.JAVA_LAUNCHER_PROPERTY, "");
         cmd.add(launcher.isEmpty() ? Path.of(System.getProperty("java.home"), "bin", "java").toString() : launcher);
+        cmd.add("--enable-native-access=ALL-UNNAMED");
         cmd.add("-Duser.home=" + tmp.resolve("home"));
         cmd.add("-Dorg.bytedeco.javacpp.cachedir=" + tmp.resolve("javacpp"));
         cmd.addAll(options);
