@@ -1,0 +1,212 @@
+package io.github.jipc.bench.xproc;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** The results as Markdown: a summary with ratios and targets, then the details. */
+final class Report {
+    /** PERFORMANCE.md: blocking mechanisms' RTT p50 within 1.10x of raw C. */
+    static final double RTT_TARGET = 1.10;
+    /** PERFORMANCE.md: 64 KiB throughput at least 0.90x of raw C. */
+    static final double STREAM_TARGET = 0.90;
+    static final int STREAM_TARGET_SIZE = 64 * 1024;
+
+    private final Settings settings;
+    private final Results results;
+    private final Map<String, Contender> contenders;
+    private final StringBuilder md = new StringBuilder();
+
+    private Report(Settings settings, Results results, List<Contender> contenders) {
+        this.settings = settings;
+        this.results = results;
+        this.contenders = contenders.stream().collect(Collectors.toMap(Contender::key, c -> c));
+    }
+
+    static String markdown(Settings settings, Results results, List<Contender> contenders, ZonedDateTime started,
+            String loadBefore, String loadAfter) {
+        Report r = new Report(settings, results, contenders);
+        r.header(started, loadBefore, loadAfter);
+        r.summary();
+        r.roundTrips();
+        r.streams();
+        return r.md.toString();
+    }
+
+    private void header(ZonedDateTime started, String loadBefore, String loadAfter) {
+        line("# jipc cross-process benchmark: pipes and FIFOs");
+        line("");
+        line("- date: " + started.withZoneSameInstant(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")));
+        line("- machine: " + machine() + "; load average " + loadBefore + " before, " + loadAfter + " after");
+        line("- JVM: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
+                + "; child JVMs: " + String.join(" ", RunContext.CHILD_JVM_OPTIONS));
+        line("- command: `java -cp bench/target/benchmarks.jar " + Main.class.getName() + " " + settings.describe() + "`");
+        line("- two processes per run, nothing pinned; every run a fresh process pair. Round trips: "
+                + settings.warmUp() + " to warm up, then " + settings.roundTrips() + " timed, each echo checked."
+                + " Streams: " + settings.streamWarmUp().toMillis() + " ms to warm up, then whole messages counted at the receiver for "
+                + settings.streamTime().toMillis() + " ms, each checked (sequence number at both ends).");
+        line("- each figure: median of " + settings.rounds() + " round(s) [min–max]; each ratio taken within a round, "
+                + "then the median [min–max] of those.");
+        line("");
+        line("Contenders, in the order they run within a round:");
+        line("");
+        for (String key : settings.contenders()) {
+            line("- **" + key + "**: " + settings.mechanisms().stream().map(m -> m.key + ": " + contenders.get(key).label(m))
+                    .collect(Collectors.joining("; ")));
+        }
+        line("");
+    }
+
+    private void summary() {
+        line("## Summary");
+        line("");
+        line("RTT: 64 B ... 1 KiB ping-pong round trip, p50 in µs (lower is better). Stream: one-way MB/s (10^6 B/s) at the receiver (higher is better).");
+        line("");
+        StringBuilder head = new StringBuilder("| mechanism | measure |");
+        StringBuilder rule = new StringBuilder("|---|---|");
+        for (String key : settings.contenders()) {
+            head.append(' ').append(key).append(" |");
+            rule.append("---|");
+        }
+        boolean withC = settings.contenders().contains("c") && settings.contenders().contains("jipc");
+        boolean withJdk = settings.contenders().contains("jdk") && settings.contenders().contains("jipc");
+        if (withC) {
+            head.append(" jipc / C | target |");
+            rule.append("---|---|");
+        }
+        if (withJdk) {
+            head.append(" jipc / JDK |");
+            rule.append("---|");
+        }
+        line(head.toString());
+        line(rule.toString());
+        for (Mechanism m : settings.mechanisms()) {
+            for (Workload w : settings.workloads()) {
+                boolean rtt = w.kind() == Workload.Kind.ROUND_TRIP;
+                StringBuilder row = new StringBuilder("| " + m.key + " | " + (rtt ? "RTT p50 µs, " : "stream MB/s, ")
+                        + w.sizeLabel() + " |");
+                for (String key : settings.contenders()) {
+                    List<Double> v = results.headline(new Results.Cell(m, w, key));
+                    row.append(' ').append(v.isEmpty() ? "–" : Stats.of(v).format(rtt ? "%.1f" : "%.0f")).append(" |");
+                }
+                Results.Cell jipc = new Results.Cell(m, w, "jipc");
+                if (withC) {
+                    List<Double> r = results.ratios(jipc, new Results.Cell(m, w, "c"));
+                    row.append(' ').append(r.isEmpty() ? "–" : Stats.of(r).format("%.2f")).append(" | ")
+                            .append(target(w, r)).append(" |");
+                }
+                if (withJdk) {
+                    List<Double> r = results.ratios(jipc, new Results.Cell(m, w, "jdk"));
+                    row.append(' ').append(r.isEmpty() ? "–" : Stats.of(r).format("%.2f")).append(" |");
+                }
+                line(row.toString());
+            }
+        }
+        line("");
+    }
+
+    /** The PERFORMANCE.md target for this workload and whether the median ratio meets it. */
+    private static String target(Workload w, List<Double> ratios) {
+        if (ratios.isEmpty()) {
+            return "–";
+        }
+        double median = Stats.of(ratios).median();
+        if (w.kind() == Workload.Kind.ROUND_TRIP) {
+            return "≤ " + RTT_TARGET + ": " + (median <= RTT_TARGET ? "met" : "**missed**");
+        }
+        if (w.size() == STREAM_TARGET_SIZE) {
+            return "≥ " + STREAM_TARGET + ": " + (median >= STREAM_TARGET ? "met" : "**missed**");
+        }
+        return "–";
+    }
+
+    private void roundTrips() {
+        line("## Round trips");
+        line("");
+        line("Microseconds; p50 and rate as median [min–max] over the rounds, the tails as medians.");
+        line("");
+        line("| mechanism | size | contender | p50 | p99 | p99.9 | max | round trips/s |");
+        line("|---|---|---|---|---|---|---|---|");
+        for (Mechanism m : settings.mechanisms()) {
+            for (Workload w : settings.workloads()) {
+                if (w.kind() != Workload.Kind.ROUND_TRIP) {
+                    continue;
+                }
+                for (String key : settings.contenders()) {
+                    List<Latency> l = results.latencies(new Results.Cell(m, w, key));
+                    if (l.isEmpty()) {
+                        continue;
+                    }
+                    line("| " + m.key + " | " + w.sizeLabel() + " | " + key
+                            + " | " + Stats.of(Results.map(l, x -> x.p50() / 1e3)).format("%.1f")
+                            + " | " + String.format("%.1f", Stats.of(Results.map(l, x -> x.p99() / 1e3)).median())
+                            + " | " + String.format("%.1f", Stats.of(Results.map(l, x -> x.p999() / 1e3)).median())
+                            + " | " + String.format("%.0f", Stats.of(Results.map(l, x -> x.max() / 1e3)).median())
+                            + " | " + Stats.of(Results.map(l, Latency::roundTripsPerSecond)).format("%.0f") + " |");
+                }
+            }
+        }
+        line("");
+    }
+
+    private void streams() {
+        line("## Streams");
+        line("");
+        line("One way, child to parent; counted at the receiver, every message checked.");
+        line("");
+        line("| mechanism | size | contender | MB/s | messages/s | checked in the windows |");
+        line("|---|---|---|---|---|---|");
+        for (Mechanism m : settings.mechanisms()) {
+            for (Workload w : settings.workloads()) {
+                if (w.kind() != Workload.Kind.STREAM) {
+                    continue;
+                }
+                for (String key : settings.contenders()) {
+                    List<Throughput> t = results.throughputs(new Results.Cell(m, w, key));
+                    if (t.isEmpty()) {
+                        continue;
+                    }
+                    long messages = t.stream().mapToLong(Throughput::messages).sum();
+                    long bytes = t.stream().mapToLong(Throughput::bytes).sum();
+                    line("| " + m.key + " | " + w.sizeLabel() + " | " + key
+                            + " | " + Stats.of(Results.map(t, Throughput::megabytesPerSecond)).format("%.0f")
+                            + " | " + String.format("%.0f", Stats.of(Results.map(t, Throughput::messagesPerSecond)).median())
+                            + " | " + messages + " messages, " + String.format("%.0f", bytes / 1e6) + " MB |");
+                }
+            }
+        }
+        line("");
+    }
+
+    /** "Linux 6.1.0 amd64, 2 CPUs (Intel Xeon ...)". */
+    static String machine() {
+        String cpu = "unknown CPU";
+        try {
+            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse(cpu);
+        } catch (IOException e) {
+            // The CPU model is only decoration.
+        }
+        return System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch")
+                + ", " + Runtime.getRuntime().availableProcessors() + " CPUs (" + cpu + ")";
+    }
+
+    /** The 1-minute load average, or "?". */
+    static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
+    }
+
+    private void line(String s) {
+        md.append(s).append('\n');
+    }
+}

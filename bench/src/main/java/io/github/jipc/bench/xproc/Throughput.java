@@ -1,0 +1,13 @@
+package io.github.jipc.bench.xproc;
+
+/** What the receiver counted in its timed window: whole, checked messages. */
+record Throughput(long messages, long bytes, long elapsedNanos) {
+    /** Megabytes (10^6 bytes) per second. */
+    double megabytesPerSecond() {
+        return bytes * 1e3 / elapsedNanos;
+    }
+
+    double messagesPerSecond() {
+        return messages * 1e9 / elapsedNanos;
+    }
+}
