@@ -17,19 +17,20 @@ public final class ExitStatus {
         this.coreDumped = coreDumped;
     }
 
-    /** True if the child called exit(3) or returned from main. */
+    /** {@return true if the child called exit(3) or returned from main} */
     public boolean exited() {
         return exited;
     }
 
-    /** True if a signal ended the child. */
+    /** {@return true if a signal ended the child} */
     public boolean signaled() {
         return !exited;
     }
 
     /**
-     * The exit code (0 to 255).
+     * The exit code.
      *
+     * @return the code the child exited with, 0 to 255
      * @throws IllegalStateException if a signal ended the child
      */
     public int exitCode() {
@@ -40,8 +41,10 @@ public final class ExitStatus {
     }
 
     /**
-     * The number of the signal that ended the child.
+     * The number of the signal that ended the child, see signal(7);
+     * {@link #toString()} names it.
      *
+     * @return the signal number
      * @throws IllegalStateException if the child exited
      */
     public int signal() {
@@ -51,12 +54,12 @@ public final class ExitStatus {
         return value;
     }
 
-    /** True if the child was killed by a signal and dumped core. */
+    /** {@return true if the child was killed by a signal and dumped core, see core(5)} */
     public boolean coreDumped() {
         return coreDumped;
     }
 
-    /** True if the child exited with code 0. */
+    /** {@return true if the child exited with code 0} */
     public boolean isSuccess() {
         return exited && value == 0;
     }

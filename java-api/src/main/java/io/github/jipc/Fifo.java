@@ -43,9 +43,14 @@ public final class Fifo {
      * Creates a FIFO at path with exactly these permissions (mkfifo(3); the
      * umask is not applied).
      *
-     * @throws FileAlreadyExistsException if anything exists at path
-     * @throws NoSuchFileException        if the parent folder does not exist
-     * @throws java.nio.file.AccessDeniedException if the folder is not writable
+     * @param path        where to create it
+     * @param permissions its mode bits, exactly
+     * @return the new FIFO
+     * @throws FileAlreadyExistsException if anything exists at path (EEXIST)
+     * @throws NoSuchFileException        if the parent folder does not exist (ENOENT)
+     * @throws java.nio.file.AccessDeniedException if the folder is not writable (EACCES, EPERM)
+     * @throws IpcException if mkfifo(3) or chmod(2) fails otherwise, e.g. ENOTDIR, EROFS, ENOSPC
+     * @throws IllegalArgumentException if path contains a NUL character
      */
     public static Fifo create(Path path, Set<PosixFilePermission> permissions) throws IOException {
         NativeLibrary.ensureAvailable();
@@ -61,8 +66,15 @@ public final class Fifo {
     /**
      * Creates a FIFO at path, or uses the FIFO already there (whatever its permissions).
      *
+     * @param path        where to create it
+     * @param permissions the mode bits of a FIFO created, exactly (the umask is not applied)
+     * @return the FIFO, new or existing
      * @throws FileAlreadyExistsException if something that is not a FIFO exists at path:
      *         it is left untouched
+     * @throws NoSuchFileException if the parent folder does not exist (ENOENT)
+     * @throws java.nio.file.AccessDeniedException if the folder is not writable (EACCES, EPERM)
+     * @throws IpcException if mkfifo(3) fails otherwise, e.g. ENOTDIR, EROFS
+     * @throws IllegalArgumentException if path contains a NUL character
      */
     public static Fifo createIfAbsent(Path path, Set<PosixFilePermission> permissions) throws IOException {
         NativeLibrary.ensureAvailable();
@@ -89,10 +101,15 @@ public final class Fifo {
     }
 
     /**
-     * The FIFO that exists at path.
+     * The FIFO that exists at path; see stat(2).
      *
-     * @throws NoSuchFileException if nothing exists at path
+     * @param path where it is
+     * @return the FIFO
+     * @throws NoSuchFileException if nothing exists at path (ENOENT)
+     * @throws java.nio.file.AccessDeniedException if a folder on the way is not searchable (EACCES)
      * @throws FileSystemException if what exists there is not a FIFO
+     * @throws IpcException if stat(2) fails otherwise, e.g. ENOTDIR, ELOOP
+     * @throws IllegalArgumentException if path contains a NUL character
      */
     public static Fifo of(Path path) throws IOException {
         NativeLibrary.ensureAvailable();
@@ -106,13 +123,20 @@ public final class Fifo {
         return new Fifo(path);
     }
 
-    /** True if a FIFO exists at path (false if nothing, or something else, is there). */
+    /**
+     * Whether a FIFO exists at path; see stat(2).
+     *
+     * @param path where to look
+     * @return true if a FIFO is there; false if nothing, or something else, is
+     *         there, or stat(2) fails
+     * @throws IllegalArgumentException if path contains a NUL character
+     */
     public static boolean exists(Path path) {
         NativeLibrary.ensureAvailable();
         return FifoNative.jipc_fifo_check(CStrings.of(path)) == 1;
     }
 
-    /** Where this FIFO lives. */
+    /** {@return where this FIFO lives} */
     public Path path() {
         return path;
     }
@@ -124,9 +148,11 @@ public final class Fifo {
      * all of them closed.
      *
      * @param options {@link PipeOption#NON_BLOCKING} to start in non-blocking mode
-     * @throws NoSuchFileException if the FIFO was removed
-     * @throws java.nio.file.AccessDeniedException if its permissions deny reading
-     * @throws IpcException EINVAL if path is no longer a FIFO
+     * @return the read end
+     * @throws NoSuchFileException if the FIFO was removed (ENOENT)
+     * @throws java.nio.file.AccessDeniedException if its permissions deny reading (EACCES)
+     * @throws FileSystemException if what is at the path is no longer a FIFO
+     * @throws IpcException if open(2) fails otherwise, e.g. EMFILE, ENFILE
      */
     public PipeSource openSource(PipeOption... options) throws IOException {
         NativeLibrary.ensureAvailable();
@@ -141,10 +167,15 @@ public final class Fifo {
      * Opens a write end, waiting as long as it takes for a process to open the
      * FIFO for reading; with {@link PipeOption#NON_BLOCKING}, fails at once instead.
      *
-     * @throws IpcException ENXIO if NON_BLOCKING was given and no process has the FIFO open for reading
+     * @param options {@link PipeOption#NON_BLOCKING} to fail rather than wait, and to
+     *                start in non-blocking mode
+     * @return the write end
+     * @throws IpcException ENXIO if NON_BLOCKING was given and no process has the FIFO open for reading;
+     *         other errno values if open(2) fails otherwise, e.g. EMFILE
      * @throws InterruptedIOException if the thread is interrupted while waiting (its flag is set again)
-     * @throws NoSuchFileException if the FIFO was removed
-     * @throws java.nio.file.AccessDeniedException if its permissions deny writing
+     * @throws NoSuchFileException if the FIFO was removed (ENOENT)
+     * @throws java.nio.file.AccessDeniedException if its permissions deny writing (EACCES)
+     * @throws FileSystemException if what is at the path is no longer a FIFO
      */
     public PipeSink openSink(PipeOption... options) throws IOException {
         boolean nonBlocking = Set.of(options).contains(PipeOption.NON_BLOCKING);
@@ -157,10 +188,18 @@ public final class Fifo {
     }
 
     /**
-     * Opens a write end, waiting up to timeout for a reader.
+     * Opens a write end in blocking mode, waiting up to timeout for a process
+     * to open the FIFO for reading.
      *
+     * @param timeout the longest to wait; {@link Duration#ZERO} does not wait
+     * @return the write end
      * @throws InterruptedByTimeoutException if no process opened the FIFO for reading in time
-     * @throws InterruptedIOException if the thread is interrupted while waiting
+     * @throws InterruptedIOException if the thread is interrupted while waiting (its flag is set again)
+     * @throws NoSuchFileException if the FIFO was removed (ENOENT)
+     * @throws java.nio.file.AccessDeniedException if its permissions deny writing (EACCES)
+     * @throws FileSystemException if what is at the path is no longer a FIFO
+     * @throws IpcException if open(2) fails otherwise, e.g. EMFILE
+     * @throws IllegalArgumentException if timeout is negative
      */
     public PipeSink openSink(Duration timeout) throws IOException {
         Objects.requireNonNull(timeout, "timeout");
@@ -174,7 +213,13 @@ public final class Fifo {
         return sink;
     }
 
-    /** Opens a write end if a process has the FIFO open for reading, else returns null at once. */
+    /**
+     * Opens a write end in blocking mode if a process has the FIFO open for
+     * reading; never waits.
+     *
+     * @return the write end, or null if no process has the FIFO open for reading
+     * @throws IOException as {@link #openSink(Duration)}, apart from the timeout and interrupt cases
+     */
     public PipeSink tryOpenSink() throws IOException {
         return openSink(Duration.ZERO, true);
     }
@@ -218,8 +263,10 @@ public final class Fifo {
      * Removes the FIFO from the file system (unlink(2)). Processes that have it
      * open keep their ends.
      *
-     * @throws NoSuchFileException if it was already removed
+     * @throws NoSuchFileException if it was already removed (ENOENT)
      * @throws FileSystemException if what is at the path is no longer a FIFO (it is left alone)
+     * @throws java.nio.file.AccessDeniedException if the folder is not writable (EACCES, EPERM)
+     * @throws IpcException if unlink(2) fails otherwise, e.g. EROFS, EBUSY
      */
     public void remove() throws IOException {
         NativeLibrary.ensureAvailable();
@@ -232,7 +279,14 @@ public final class Fifo {
         }
     }
 
-    /** Removes the FIFO if it still exists; returns whether it did. */
+    /**
+     * Removes the FIFO if it still exists (unlink(2)).
+     *
+     * @return true if it was removed, false if nothing was at the path
+     * @throws FileSystemException if what is at the path is not a FIFO (it is left alone)
+     * @throws java.nio.file.AccessDeniedException if the folder is not writable (EACCES, EPERM)
+     * @throws IpcException if unlink(2) fails otherwise, e.g. EROFS
+     */
     public boolean removeIfExists() throws IOException {
         try {
             remove();

@@ -6,6 +6,6 @@ package io.github.jipc;
  * classes implement it.
  */
 public interface Inheritable {
-    /** True while the handle is open. */
+    /** {@return true while the handle is open} */
     boolean isOpen();
 }

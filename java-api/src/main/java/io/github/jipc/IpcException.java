@@ -11,9 +11,13 @@ import java.io.IOException;
 public class IpcException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /** The errno value. */
     private final int errno;
+    /** The errno symbol. */
     private final String errnoName;
+    /** The failed operation. */
     private final String call;
+    /** What the operation was applied to. */
     private final String object;
 
     /**
@@ -33,22 +37,25 @@ public class IpcException extends IOException {
         this.object = object;
     }
 
-    /** The errno value (platform-dependent; prefer {@link #errnoName()}). */
+    /** {@return the errno value} It differs between platforms; prefer {@link #errnoName()}. */
     public int errno() {
         return errno;
     }
 
-    /** The errno symbol, e.g. {@code "EPIPE"}. */
+    /** {@return the errno symbol, e.g. {@code "EPIPE"}} */
     public String errnoName() {
         return errnoName;
     }
 
-    /** The failed operation, as in its man page, e.g. {@code "write"}. */
+    /** {@return the failed operation, as in its man page, e.g. {@code "write"}} */
     public String call() {
         return call;
     }
 
-    /** What the operation was applied to: a path, or a description such as {@code "pipe read end (fd 7)"}. */
+    /**
+     * {@return what the operation was applied to: a path, or a description
+     * such as {@code "pipe read end (fd 7)"}}
+     */
     public String object() {
         return object;
     }

@@ -26,7 +26,7 @@ import io.github.jipc.internal.NativeLibrary;
 public final class Jipc {
     private Jipc() {}
 
-    /** True when the native library is loaded. */
+    /** {@return true when the native library is loaded and its bindings work} */
     public static boolean isAvailable() {
         return NativeLibrary.isAvailable();
     }
@@ -43,10 +43,11 @@ public final class Jipc {
     }
 
     /**
-     * Why the native library is not usable, or null when it is. The error's
-     * message names the platform detected, the native libraries present on the
-     * class path, every place tried and what to add or set; its cause is the
-     * original loading failure.
+     * Why the native library is not usable. The error's message names the
+     * platform detected, the native libraries present on the class path, every
+     * place tried and what to add or set; its cause is the original loading failure.
+     *
+     * @return an {@link UnsatisfiedLinkError}, or null when the library is usable
      */
     public static Throwable unavailabilityCause() {
         if (NativeLibrary.isAvailable()) {
@@ -58,14 +59,16 @@ public final class Jipc {
     }
 
     /**
-     * The native library file loaded, or empty when none is (or when the JVM
-     * found it by name in {@code java.library.path}).
+     * The native library file loaded.
+     *
+     * @return the file, or empty when none is loaded (or when the JVM found it
+     *         by name in {@code java.library.path})
      */
     public static Optional<Path> libraryFile() {
         return Optional.ofNullable(NativeLibrary.libraryFile());
     }
 
-    /** The platform jipc detected, as its native classifiers name it (e.g. {@code linux-x86_64}). */
+    /** {@return the platform jipc detected, as its native classifiers name it, e.g. {@code linux-x86_64}} */
     public static String platform() {
         return NativeLibrary.platform();
     }

@@ -40,9 +40,10 @@ public final class Pipe implements AutoCloseable {
     }
 
     /**
-     * Creates a pipe.
+     * Creates a pipe. Both descriptors are close-on-exec.
      *
      * @param options {@link PipeOption#NON_BLOCKING} to start both ends in non-blocking mode
+     * @return the pipe, both ends open
      * @throws IpcException EMFILE/ENFILE when the descriptor limit is reached
      * @see <a href="https://man7.org/linux/man-pages/man2/pipe.2.html">pipe(2)</a>
      */
@@ -69,12 +70,12 @@ public final class Pipe implements AutoCloseable {
         }
     }
 
-    /** The read end. */
+    /** {@return the read end} */
     public PipeSource source() {
         return source;
     }
 
-    /** The write end. */
+    /** {@return the write end} */
     public PipeSink sink() {
         return sink;
     }

@@ -75,6 +75,7 @@ public abstract class PipeEnd extends AbstractInterruptibleChannel implements In
      * next operation. Only this handle changes: a child process holding the
      * same end has its own mode.
      *
+     * @param block true for blocking mode, false for non-blocking mode
      * @return this end
      * @throws ClosedChannelException if this end is closed
      */
@@ -84,7 +85,12 @@ public abstract class PipeEnd extends AbstractInterruptibleChannel implements In
         return this;
     }
 
-    /** True in blocking mode (the default). */
+    /**
+     * Whether this end is in blocking mode, the default unless it was opened
+     * with {@link PipeOption#NON_BLOCKING}.
+     *
+     * @return true in blocking mode, false in non-blocking mode
+     */
     public boolean isBlocking() {
         return blocking;
     }
@@ -92,8 +98,9 @@ public abstract class PipeEnd extends AbstractInterruptibleChannel implements In
     /**
      * The pipe's capacity in bytes (fcntl(2) {@code F_GETPIPE_SZ}).
      *
+     * @return the capacity in bytes
      * @throws ClosedChannelException if this end is closed
-     * @throws IOException            if the call fails
+     * @throws IpcException           if fcntl(2) fails
      */
     public int capacity() throws IOException {
         return (int) call("fcntl(F_GETPIPE_SZ)", Op.CAPACITY, 0);
@@ -104,11 +111,13 @@ public abstract class PipeEnd extends AbstractInterruptibleChannel implements In
      * rounds it up to a power-of-two number of pages.
      *
      * @param bytes the wanted capacity, at least 1
-     * @return the capacity set
-     * @throws IpcException           EBUSY if the pipe holds more data than that;
+     * @return the capacity set, in bytes
+     * @throws IpcException           EBUSY if the pipe holds more data than that
      * @throws java.nio.file.AccessDeniedException EPERM above
-     *         {@code /proc/sys/fs/pipe-max-size} without CAP_SYS_RESOURCE
+     *         {@code /proc/sys/fs/pipe-max-size}, or past the user's
+     *         {@code /proc/sys/fs/pipe-user-pages-hard}, without CAP_SYS_RESOURCE
      * @throws ClosedChannelException if this end is closed
+     * @throws IllegalArgumentException if bytes is below 1
      */
     public int setCapacity(int bytes) throws IOException {
         if (bytes < 1) {

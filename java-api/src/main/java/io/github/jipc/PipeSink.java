@@ -19,7 +19,7 @@ import io.github.jipc.internal.jni.PipeNative;
  * it writes what fits and returns the count, 0 when the pipe is full. Writes
  * of at most {@code PIPE_BUF} (4096) bytes are atomic. Writing when no
  * process has the read end open fails with an {@link IpcException} EPIPE; the
- * JVM is not signalled.
+ * SIGPIPE that comes with it does not kill the JVM.
  */
 public final class PipeSink extends PipeEnd implements WritableByteChannel, GatheringByteChannel {
 
@@ -28,11 +28,19 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel, Gath
     }
 
     /**
-     * Adopts a pipe or FIFO write end this process inherited as descriptor fd.
+     * Adopts a pipe or FIFO write end this process inherited as descriptor fd,
+     * typically from a parent that used {@link Subprocess.Builder#inherit}.
      * The end is set close-on-exec; closing the returned channel closes fd.
+     * fd's open file description is set {@code O_NONBLOCK} (blocking writes go
+     * through a second description of the same pipe), which any process
+     * sharing that description sees too.
      *
-     * @throws IllegalArgumentException if fd is not the write end of a pipe or FIFO
-     * @throws IOException              EBADF if fd is not open
+     * @param fd the inherited descriptor number
+     * @return the write end, in blocking mode
+     * @throws IllegalArgumentException if fd is negative or not the write end of a pipe or FIFO
+     * @throws IpcException             EBADF if fd is not open
+     * @throws IOException              if fcntl(2) fails, or reopening the end through
+     *                                  {@code /proc/self/fd} does (then fd is closed)
      */
     public static PipeSink inherited(int fd) throws IOException {
         checkInherited(fd, CommonNative.JIPC_FD_PIPE_WRITE(), "the write end of a pipe or FIFO");
@@ -103,8 +111,9 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel, Gath
      * Writes the remaining bytes of srcs[offset .. offset+length) in order,
      * like writev(2). In blocking mode everything is written.
      *
-     * @return the count
+     * @return the count; in non-blocking mode, what fit
      * @throws IOException as {@link #write(ByteBuffer)}
+     * @throws IndexOutOfBoundsException if offset and length do not fit srcs
      */
     @Override
     public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {

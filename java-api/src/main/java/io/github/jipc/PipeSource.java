@@ -30,9 +30,16 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel, Sc
      * Adopts a pipe or FIFO read end this process inherited as descriptor fd,
      * typically from a parent that used {@link Subprocess.Builder#inherit}.
      * The end is set close-on-exec; closing the returned channel closes fd.
+     * fd's open file description is set {@code O_NONBLOCK} (blocking reads go
+     * through a second description of the same pipe), which any process
+     * sharing that description sees too.
      *
-     * @throws IllegalArgumentException if fd is not the read end of a pipe or FIFO
-     * @throws IOException              EBADF if fd is not open
+     * @param fd the inherited descriptor number
+     * @return the read end, in blocking mode
+     * @throws IllegalArgumentException if fd is negative or not the read end of a pipe or FIFO
+     * @throws IpcException             EBADF if fd is not open
+     * @throws IOException              if fcntl(2) fails, or reopening the end through
+     *                                  {@code /proc/self/fd} does (then fd is closed)
      */
     public static PipeSource inherited(int fd) throws IOException {
         checkInherited(fd, CommonNative.JIPC_FD_PIPE_READ(), "the read end of a pipe or FIFO");
@@ -53,6 +60,7 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel, Sc
      * @throws java.nio.channels.AsynchronousCloseException if another thread closes it meanwhile
      * @throws java.nio.channels.ClosedByInterruptException if the thread is interrupted meanwhile
      * @throws IOException            if read(2) fails
+     * @throws IllegalArgumentException if dst is read-only
      */
     @Override
     public int read(ByteBuffer dst) throws IOException {
@@ -102,11 +110,14 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel, Sc
     }
 
     /**
-     * Reads into dsts[offset .. offset+length) in order, like readv(2) (direct
-     * buffers go to one readv call of up to 64 buffers).
+     * Reads into dsts[offset .. offset+length) in order, like readv(2): when
+     * they are all direct, in one readv call filling up to 64 of them; else
+     * into the first with space remaining only.
      *
-     * @return the count; 0 if non-blocking and nothing is there; -1 at end of stream
+     * @return the count; 0 if non-blocking and nothing is there, or no buffer has space; -1 at end of stream
      * @throws IOException as {@link #read(ByteBuffer)}
+     * @throws IllegalArgumentException if a buffer is read-only
+     * @throws IndexOutOfBoundsException if offset and length do not fit dsts
      */
     @Override
     public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
@@ -160,8 +171,9 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel, Sc
     /**
      * The number of bytes waiting in the pipe (ioctl(2) {@code FIONREAD}).
      *
+     * @return the bytes a read could take now without waiting
      * @throws ClosedChannelException if this end is closed
-     * @throws IOException            if the call fails
+     * @throws IpcException           if ioctl(2) fails
      */
     public int available() throws IOException {
         return (int) available(this);

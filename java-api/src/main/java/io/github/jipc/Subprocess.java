@@ -66,7 +66,12 @@ public final class Subprocess implements AutoCloseable {
 
     /**
      * A builder for program with args. A program without '/' is searched for
-     * in this process's PATH.
+     * in this process's PATH (posix_spawnp(3)).
+     *
+     * @param program the program to run, also the child's {@code argv[0]}
+     * @param args    its arguments
+     * @return a builder; nothing starts before {@link Builder#start()}
+     * @throws NullPointerException if program or an argument is null
      */
     public static Builder builder(String program, String... args) {
         List<String> command = new ArrayList<>();
@@ -77,7 +82,14 @@ public final class Subprocess implements AutoCloseable {
         return new Builder(command, null);
     }
 
-    /** A builder for command (program first), like {@link ProcessBuilder#ProcessBuilder(List)}. */
+    /**
+     * A builder for command (program first), like {@link ProcessBuilder#ProcessBuilder(List)}.
+     *
+     * @param command the program and its arguments; copied
+     * @return a builder; nothing starts before {@link Builder#start()}
+     * @throws IllegalArgumentException if command is empty
+     * @throws NullPointerException if an element is null
+     */
     public static Builder builder(List<String> command) {
         if (command.isEmpty()) {
             throw new IllegalArgumentException("empty command");
@@ -96,6 +108,11 @@ public final class Subprocess implements AutoCloseable {
      * program started instead of {@code java.home/bin/java}: a wrapper script that,
      * for example, runs another architecture's JVM under an emulator. It is
      * passed on to the child JVM, so that its own children start the same way.
+     *
+     * @param mainClass the binary name of the class whose {@code main} the child runs
+     * @param args      the arguments to {@code main}
+     * @return a builder; nothing starts before {@link Builder#start()}
+     * @throws NullPointerException if mainClass or an argument is null
      */
     public static Builder java(String mainClass, String... args) {
         Objects.requireNonNull(mainClass, "mainClass");
@@ -107,22 +124,38 @@ public final class Subprocess implements AutoCloseable {
         return new Builder(tail, new ArrayList<>());
     }
 
-    /** The child's process id. */
+    /** {@return the child's process id} */
     public long pid() {
         return pid;
     }
 
-    /** The command the child runs. */
+    /**
+     * {@return the command the child was started with, program first; for a
+     * child JVM, with the {@code java} launcher and its options} The list is unmodifiable.
+     */
     public List<String> command() {
         return command;
     }
 
-    /** True until the child ended (a child that ended but was not waited for yet counts as ended). */
+    /**
+     * Whether the child still runs: a child that ended but was not waited for
+     * yet counts as ended, and is reaped. Never blocks long; see {@link #exitStatus()}.
+     *
+     * @return false once the child has ended, true while it runs
+     * @throws IOException if waitid(2) fails
+     */
     public boolean isAlive() throws IOException {
         return exitStatus().isEmpty();
     }
 
-    /** The exit status if the child has ended (reaping it), empty while it runs; never blocks long. */
+    /**
+     * The exit status if the child has ended, reaping it (waitid(2)). Never
+     * blocks long: while another thread waits in {@link #waitFor()}, it
+     * returns the status only once that thread has it.
+     *
+     * @return the exit status, or empty while the child runs
+     * @throws IOException if waitid(2) fails
+     */
     public Optional<ExitStatus> exitStatus() throws IOException {
         ExitStatus s = status;
         if (s != null) {
@@ -139,8 +172,9 @@ public final class Subprocess implements AutoCloseable {
     }
 
     /**
-     * Waits for the child to end and reaps it.
+     * Waits for the child to end and reaps it (waitid(2) on its pidfd).
      *
+     * @return its exit status
      * @throws InterruptedException if the thread is interrupted while waiting
      * @throws IOException          if waitid(2) fails
      */
@@ -149,11 +183,13 @@ public final class Subprocess implements AutoCloseable {
     }
 
     /**
-     * Waits up to timeout for the child to end.
+     * Waits up to timeout for the child to end, and reaps it if it did.
      *
+     * @param timeout the longest to wait
      * @return its exit status, or empty if it still runs after timeout
      * @throws InterruptedException if the thread is interrupted while waiting
      * @throws IOException          if waitid(2) fails
+     * @throws IllegalArgumentException if timeout is negative
      */
     public Optional<ExitStatus> waitFor(Duration timeout) throws InterruptedException, IOException {
         if (timeout.isNegative()) {
@@ -214,12 +250,22 @@ public final class Subprocess implements AutoCloseable {
         return status;
     }
 
-    /** Asks the child to end (SIGTERM). Does nothing if it already ended. */
+    /**
+     * Asks the child to end: SIGTERM through its pidfd (pidfd_send_signal(2)).
+     * Does nothing if it already ended or this object is closed.
+     *
+     * @throws IOException if pidfd_send_signal(2) fails
+     */
     public void terminate() throws IOException {
         signal(CommonNative.SIGTERM());
     }
 
-    /** Kills the child (SIGKILL). Does nothing if it already ended. */
+    /**
+     * Kills the child: SIGKILL through its pidfd (pidfd_send_signal(2)).
+     * Does nothing if it already ended or this object is closed.
+     *
+     * @throws IOException if pidfd_send_signal(2) fails
+     */
     public void kill() throws IOException {
         signal(CommonNative.SIGKILL());
     }
@@ -289,7 +335,10 @@ public final class Subprocess implements AutoCloseable {
             this.jvmOptions = jvmOptions;
         }
 
-        /** The child's environment, a mutable copy of this process's; changes apply to the child only. */
+        /**
+         * {@return the child's environment, a mutable copy of this process's}
+         * Changes apply to the child only. Names must not be empty or contain '='.
+         */
         public Map<String, String> environment() {
             if (environment == null) {
                 environment = new HashMap<>(System.getenv());
@@ -297,7 +346,12 @@ public final class Subprocess implements AutoCloseable {
             return environment;
         }
 
-        /** The child's working folder (this process's by default). */
+        /**
+         * Sets the child's working folder (this process's by default).
+         *
+         * @param directory the folder; {@link #start()} fails if it does not exist
+         * @return this builder
+         */
         public Builder directory(Path directory) {
             this.directory = Objects.requireNonNull(directory, "directory");
             return this;
@@ -306,6 +360,8 @@ public final class Subprocess implements AutoCloseable {
         /**
          * Adds options for the child JVM (before the main class).
          *
+         * @param options JVM options, e.g. {@code -Xmx64m}
+         * @return this builder
          * @throws IllegalStateException if this builder is not for a child JVM
          */
         public Builder jvmOptions(String... options) {
@@ -318,34 +374,70 @@ public final class Subprocess implements AutoCloseable {
             return this;
         }
 
-        /** Standard input from a file, /dev/null ({@link Redirect#DISCARD} is not for input) or inherited. */
+        /**
+         * Standard input from a file, /dev/null ({@link Redirect#DISCARD} is not for input) or inherited.
+         *
+         * @param redirect {@link Redirect#from}, or {@link Redirect#INHERIT} (the default)
+         * @return this builder
+         * @throws IllegalArgumentException for {@link Redirect#PIPE} or a redirect to a file
+         */
         public Builder redirectInput(Redirect redirect) {
             return redirect(0, redirect);
         }
 
-        /** Standard output to a file ({@link Redirect#to}, {@link Redirect#appendTo}), discarded or inherited. */
+        /**
+         * Standard output to a file ({@link Redirect#to}, {@link Redirect#appendTo}), discarded or inherited.
+         * A file is opened by {@link #start()}, created if absent with mode 0666 less the umask.
+         *
+         * @param redirect {@link Redirect#to}, {@link Redirect#appendTo}, {@link Redirect#DISCARD},
+         *                 or {@link Redirect#INHERIT} (the default)
+         * @return this builder
+         * @throws IllegalArgumentException for {@link Redirect#PIPE} or a redirect from a file
+         */
         public Builder redirectOutput(Redirect redirect) {
             return redirect(1, redirect);
         }
 
-        /** Standard error to a file, discarded or inherited. */
+        /**
+         * Standard error to a file, discarded or inherited, as {@link #redirectOutput(Redirect)}.
+         *
+         * @param redirect {@link Redirect#to}, {@link Redirect#appendTo}, {@link Redirect#DISCARD},
+         *                 or {@link Redirect#INHERIT} (the default)
+         * @return this builder
+         * @throws IllegalArgumentException for {@link Redirect#PIPE} or a redirect from a file
+         */
         public Builder redirectError(Redirect redirect) {
             return redirect(2, redirect);
         }
 
-        /** Standard input from the read end of a jipc pipe or FIFO. */
+        /**
+         * Standard input from the read end of a jipc pipe or FIFO.
+         *
+         * @param source the read end; it stays open in this process
+         * @return this builder
+         */
         public Builder redirectInput(PipeSource source) {
             stdio[0] = Objects.requireNonNull(source, "source");
             return this;
         }
 
-        /** Standard output into the write end of a jipc pipe or FIFO. */
+        /**
+         * Standard output into the write end of a jipc pipe or FIFO.
+         *
+         * @param sink the write end; it stays open in this process
+         * @return this builder
+         */
         public Builder redirectOutput(PipeSink sink) {
             stdio[1] = Objects.requireNonNull(sink, "sink");
             return this;
         }
 
-        /** Standard error into the write end of a jipc pipe or FIFO. */
+        /**
+         * Standard error into the write end of a jipc pipe or FIFO.
+         *
+         * @param sink the write end; it stays open in this process
+         * @return this builder
+         */
         public Builder redirectError(PipeSink sink) {
             stdio[2] = Objects.requireNonNull(sink, "sink");
             return this;
@@ -369,8 +461,13 @@ public final class Subprocess implements AutoCloseable {
         /**
          * Hands handle to the child as descriptor childFd. The handle stays open
          * in this process; close it after {@link #start()} if only the child should hold it.
+         * A pipe or FIFO end reaches the child as a new open file description of
+         * the same pipe, in blocking mode, so the child's mode and this
+         * process's stay independent. A later call for the same childFd replaces this one.
          *
+         * @param handle  a jipc pipe or FIFO end
          * @param childFd 3 or more (0-2 are set with the redirect methods)
+         * @return this builder
          * @throws IllegalArgumentException if handle is not a jipc handle or childFd is below 3
          */
         public Builder inherit(Inheritable handle, int childFd) {
@@ -386,12 +483,20 @@ public final class Subprocess implements AutoCloseable {
         }
 
         /**
-         * Starts the child.
+         * Starts the child (posix_spawn(3)) and opens a pidfd for it (pidfd_open(2)).
+         * The child gets the handles given to {@link #inherit}, the redirected
+         * standard streams and otherwise this process's.
          *
-         * @throws java.nio.file.NoSuchFileException if the program does not exist (ENOENT)
-         * @throws java.nio.file.AccessDeniedException if it is not executable (EACCES)
-         * @throws ClosedChannelException if a handle to inherit is closed
-         * @throws IOException if posix_spawn(3) fails otherwise
+         * @return the running child
+         * @throws java.nio.file.NoSuchFileException if the program, the working folder or a
+         *         redirect file (or its folder) does not exist (ENOENT)
+         * @throws java.nio.file.AccessDeniedException if the program is not executable or a
+         *         redirect file cannot be opened (EACCES, EPERM)
+         * @throws ClosedChannelException if a handle to inherit or redirect to is closed
+         * @throws IpcException if posix_spawn(3), pidfd_open(2) or open(2) of a redirect
+         *         file fails otherwise, e.g. EMFILE, ENOMEM, ENOEXEC
+         * @throws IllegalArgumentException if an environment variable name is empty or
+         *         contains '=', or a string contains a NUL character
          */
         public Subprocess start() throws IOException {
             NativeLibrary.ensureAvailable();
