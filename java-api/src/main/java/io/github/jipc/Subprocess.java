@@ -15,7 +15,6 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
-import io.github.jipc.internal.CStrings;
 import io.github.jipc.internal.Errno;
 import io.github.jipc.internal.Errors;
 import io.github.jipc.internal.FdHandle;
@@ -501,45 +500,8 @@ public final class Subprocess implements AutoCloseable {
         public Subprocess start() throws IOException {
             NativeLibrary.ensureAvailable();
             List<String> cmd = fullCommand();
-            List<FdHandle> acquired = new ArrayList<>();
-            List<Integer> opened = new ArrayList<>();
-            try {
-                int[] map = new int[2 * (inherited.size() + 3)];
-                int n = 0;
-                for (int target = 0; target < 3; target++) {
-                    int src = stdioSource(target, acquired, opened);
-                    if (src >= 0) {
-                        map[2 * n] = src;
-                        map[2 * n + 1] = target;
-                        n++;
-                    }
-                }
-                for (Map.Entry<Integer, Inheritable> e : inherited.entrySet()) {
-                    map[2 * n] = acquire((PipeEnd) e.getValue(), acquired, "child fd " + e.getKey());
-                    map[2 * n + 1] = e.getKey();
-                    n++;
-                }
-                byte[] env = null;
-                int envc = -1;
-                if (environment != null) {
-                    List<String> pairs = new ArrayList<>();
-                    environment.forEach((k, v) -> pairs.add(checkName(k) + "=" + v));
-                    env = CStrings.block("environment", pairs);
-                    envc = pairs.size();
-                }
-                int[] out = new int[2];
-                int r = SpawnNative.jipc_spawn(CStrings.of("program", cmd.get(0)), CStrings.block("argument", cmd),
-                        cmd.size(), env, envc, directory == null ? null : CStrings.of(directory), map, n, out);
-                if (r < 0) {
-                    throw Errors.exception(r, "posix_spawn", cmd.get(0),
-                            r == -Errno.ENOENT ? "no such program" + (cmd.get(0).contains("/") ? "" : " in PATH")
-                                    + (directory == null ? "" : ", or no folder " + directory) : null);
-                }
-                return new Subprocess(out[0], out[1], List.copyOf(cmd));
-            } finally {
-                acquired.forEach(FdHandle::release);
-                opened.forEach(CommonNative::jipc_close);
-            }
+            int[] child = new Spawn(cmd, environment, directory, stdio, inherited).run();
+            return new Subprocess(child[0], child[1], List.copyOf(cmd));
         }
 
         private List<String> fullCommand() {
@@ -560,49 +522,6 @@ public final class Subprocess implements AutoCloseable {
             cmd.addAll(jvmOptions);
             cmd.addAll(command);
             return cmd;
-        }
-
-        private static String checkName(String name) {
-            if (name.isEmpty() || name.indexOf('=') >= 0) {
-                throw new IllegalArgumentException("invalid environment variable name: '" + name + "'");
-            }
-            return name;
-        }
-
-        /** The descriptor for standard stream target, or -1 to inherit ours. */
-        private int stdioSource(int target, List<FdHandle> acquired, List<Integer> opened) throws IOException {
-            Object s = stdio[target];
-            if (s instanceof PipeEnd end) {
-                return acquire(end, acquired, "standard stream " + target);
-            }
-            Redirect r = (Redirect) s;
-            if (r.type() == Redirect.Type.INHERIT) {
-                return -1;
-            }
-            int flags = switch (r.type()) {
-                case READ -> CommonNative.O_RDONLY();
-                case WRITE -> CommonNative.O_WRONLY() | CommonNative.O_CREAT() | CommonNative.O_TRUNC();
-                case APPEND -> CommonNative.O_WRONLY() | CommonNative.O_CREAT() | CommonNative.O_APPEND();
-                default -> throw new IllegalArgumentException("unsupported redirect " + r);
-            };
-            String file = r.file().getPath();
-            int fd = CommonNative.jipc_open(CStrings.of("redirect file", file), flags, 0666);
-            if (fd < 0) {
-                throw Errors.exception(fd, "open", file);
-            }
-            opened.add(fd);
-            return fd;
-        }
-
-        private static int acquire(PipeEnd end, List<FdHandle> acquired, String what) throws ClosedChannelException {
-            FdHandle h = end.handle();
-            if (!h.acquire()) {
-                ClosedChannelException e = new ClosedChannelException();
-                e.initCause(new IllegalStateException("the handle for " + what + " is closed: " + end));
-                throw e;
-            }
-            acquired.add(h);
-            return h.fd();
         }
     }
 }

@@ -1,0 +1,131 @@
+package io.github.jipc;
+
+import java.io.IOException;
+import java.lang.ProcessBuilder.Redirect;
+import java.nio.channels.ClosedChannelException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.github.jipc.internal.CStrings;
+import io.github.jipc.internal.Errno;
+import io.github.jipc.internal.Errors;
+import io.github.jipc.internal.FdHandle;
+import io.github.jipc.internal.jni.CommonNative;
+import io.github.jipc.internal.jni.SpawnNative;
+
+/**
+ * One call of jipc_spawn for a {@link Subprocess.Builder}: opens the redirect
+ * files, holds the handles to inherit open while the child starts, lays out
+ * the argument, environment and descriptor tables, and releases it all after.
+ */
+final class Spawn {
+    private final List<String> command;
+    private final Map<String, String> environment;
+    private final Path directory;
+    private final Object[] stdio;
+    private final Map<Integer, Inheritable> inherited;
+    private final List<FdHandle> acquired = new ArrayList<>();
+    private final List<Integer> opened = new ArrayList<>();
+
+    /**
+     * @param environment null to inherit this process's
+     * @param directory   null to inherit this process's
+     * @param stdio       per standard stream a {@link Redirect} or a {@link PipeEnd}
+     * @param inherited   child descriptor number to handle, numbers 3 and up
+     */
+    Spawn(List<String> command, Map<String, String> environment, Path directory, Object[] stdio,
+            Map<Integer, Inheritable> inherited) {
+        this.command = command;
+        this.environment = environment;
+        this.directory = directory;
+        this.stdio = stdio;
+        this.inherited = inherited;
+    }
+
+    /** Starts the child: {pid, pidfd}. */
+    int[] run() throws IOException {
+        try {
+            int[] map = new int[2 * (inherited.size() + 3)];
+            int n = 0;
+            for (int target = 0; target < 3; target++) {
+                int src = stdioSource(target);
+                if (src >= 0) {
+                    map[2 * n] = src;
+                    map[2 * n + 1] = target;
+                    n++;
+                }
+            }
+            for (Map.Entry<Integer, Inheritable> e : inherited.entrySet()) {
+                map[2 * n] = acquire((PipeEnd) e.getValue(), "child fd " + e.getKey());
+                map[2 * n + 1] = e.getKey();
+                n++;
+            }
+            byte[] env = null;
+            int envc = -1;
+            if (environment != null) {
+                List<String> pairs = new ArrayList<>();
+                environment.forEach((k, v) -> pairs.add(checkName(k) + "=" + v));
+                env = CStrings.block("environment", pairs);
+                envc = pairs.size();
+            }
+            String program = command.get(0);
+            int[] out = new int[2];
+            int r = SpawnNative.jipc_spawn(CStrings.of("program", program), CStrings.block("argument", command),
+                    command.size(), env, envc, directory == null ? null : CStrings.of(directory), map, n, out);
+            if (r < 0) {
+                throw Errors.exception(r, "posix_spawn", program,
+                        r == -Errno.ENOENT ? "no such program" + (program.contains("/") ? "" : " in PATH")
+                                + (directory == null ? "" : ", or no folder " + directory) : null);
+            }
+            return out;
+        } finally {
+            acquired.forEach(FdHandle::release);
+            opened.forEach(CommonNative::jipc_close);
+        }
+    }
+
+    private static String checkName(String name) {
+        if (name.isEmpty() || name.indexOf('=') >= 0) {
+            throw new IllegalArgumentException("invalid environment variable name: '" + name + "'");
+        }
+        return name;
+    }
+
+    /** The descriptor for standard stream target, or -1 to inherit ours. */
+    private int stdioSource(int target) throws IOException {
+        Object s = stdio[target];
+        if (s instanceof PipeEnd end) {
+            return acquire(end, "standard stream " + target);
+        }
+        Redirect r = (Redirect) s;
+        if (r.type() == Redirect.Type.INHERIT) {
+            return -1;
+        }
+        int flags = switch (r.type()) {
+            case READ -> CommonNative.O_RDONLY();
+            case WRITE -> CommonNative.O_WRONLY() | CommonNative.O_CREAT() | CommonNative.O_TRUNC();
+            case APPEND -> CommonNative.O_WRONLY() | CommonNative.O_CREAT() | CommonNative.O_APPEND();
+            default -> throw new IllegalArgumentException("unsupported redirect " + r);
+        };
+        String file = r.file().getPath();
+        int fd = CommonNative.jipc_open(CStrings.of("redirect file", file), flags, 0666);
+        if (fd < 0) {
+            throw Errors.exception(fd, "open", file);
+        }
+        opened.add(fd);
+        return fd;
+    }
+
+    private int acquire(PipeEnd end, String what) throws ClosedChannelException {
+        FdHandle h = end.handle();
+        if (!h.acquire()) {
+            ClosedChannelException e = new ClosedChannelException();
+            e.initCause(new IllegalStateException("the handle for " + what + " is closed: " + end));
+            throw e;
+        }
+        acquired.add(h);
+        return h.fd();
+    }
+}
