@@ -21,6 +21,9 @@ JIPC_BENCH_API int jipc_bench_noop(void);
 JIPC_BENCH_API int jipc_bench_pipe(int fds[2]);
 JIPC_BENCH_API int jipc_bench_close(int fd);
 
+/* EPIPE, for callers that must tell "the reader left" from other failures. */
+JIPC_BENCH_API int jipc_bench_epipe(void);
+
 /* One write(2) of len bytes at buf, one read(2) of at most len bytes into it. */
 JIPC_BENCH_API long jipc_bench_write(int fd, const void *buf, long len);
 JIPC_BENCH_API long jipc_bench_read(int fd, void *buf, long len);

@@ -22,6 +22,11 @@ int jipc_bench_close(int fd)
     return close(fd) == 0 ? 0 : -errno;
 }
 
+int jipc_bench_epipe(void)
+{
+    return EPIPE;
+}
+
 long jipc_bench_write(int fd, const void *buf, long len)
 {
     ssize_t n = write(fd, buf, (size_t)len);

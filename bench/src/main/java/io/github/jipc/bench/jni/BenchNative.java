@@ -23,6 +23,7 @@ public final class BenchNative {
     @NoException public static native int jipc_bench_noop();
     @NoException public static native int jipc_bench_pipe(int[] fds);
     @NoException public static native int jipc_bench_close(int fd);
+    @NoException public static native int jipc_bench_epipe();
     @NoException public static native long jipc_bench_write(int fd, @Cast("const void*") long buf, long len);
     @NoException public static native long jipc_bench_read(int fd, @Cast("void*") long buf, long len);
     @NoException public static native long jipc_bench_write_read(int wfd, int rfd, @Cast("void*") long buf, long len);

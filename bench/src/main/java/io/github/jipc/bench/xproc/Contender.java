@@ -12,6 +12,11 @@ interface Contender {
     /** What it is, for the report's tables. */
     String label(Mechanism mechanism);
 
+    /** False for a mechanism this contender does not run (its cells stay empty). */
+    default boolean supports(Mechanism mechanism) {
+        return true;
+    }
+
     /** Ping-pong of size-byte messages: the settings' warm-up, then the timed round trips. */
     Latency roundTrips(Mechanism mechanism, int size, RunContext context, Watchdog watchdog) throws Exception;
 
@@ -23,6 +28,7 @@ interface Contender {
             case "c" -> new RawC(settings.cProgram());
             case "jipc" -> new JipcContender();
             case "jdk" -> new JdkContender();
+            case "jni" -> new JniContender();
             default -> throw new IllegalArgumentException("unknown contender " + key);
         };
     }

@@ -29,6 +29,9 @@ final class Harness {
                 for (Workload w : s.workloads()) {
                     StringBuilder line = new StringBuilder(String.format("round %d/%d  %-4s %-22s", round, s.rounds(), m.key, w));
                     for (Contender c : contenders) {
+                        if (!c.supports(m)) {
+                            continue;
+                        }
                         Results.Cell cell = new Results.Cell(m, w, c.key());
                         String what = c.key() + " " + m.key + " " + w;
                         try (Watchdog dog = context.watchdog(what)) {

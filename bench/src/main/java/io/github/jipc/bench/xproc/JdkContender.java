@@ -57,7 +57,7 @@ final class JdkContender implements Contender {
             Fifo fromChild = Fifo.create(context.newPath("jdk-from-child", ".fifo"), JipcContender.OWNER_ONLY);
             try (Child child = Child.start(context, watchdog, false, "echo", "fifo", String.valueOf(size),
                     toChild.path().toString(), fromChild.path().toString())) {
-                unblockOpensOnExpiry(watchdog, toChild.path(), fromChild.path());
+                watchdog.satisfyFifoOpensOnExpiry(toChild.path(), fromChild.path());
                 // open(2) of a FIFO waits for the other side; both processes open in the same order.
                 Latency l;
                 try (FileChannel out = guarded(watchdog, FileChannel.open(toChild.path(), StandardOpenOption.WRITE));
@@ -90,7 +90,7 @@ final class JdkContender implements Contender {
         Fifo fifo = Fifo.create(context.newPath("jdk-stream", ".fifo"), JipcContender.OWNER_ONLY);
         try (Child child = Child.start(context, watchdog, false, "send", "fifo", String.valueOf(size),
                 fifo.path().toString())) {
-            unblockOpensOnExpiry(watchdog, fifo.path());
+            watchdog.satisfyFifoOpensOnExpiry(fifo.path());
             Throughput t;
             try (FileChannel in = guarded(watchdog, FileChannel.open(fifo.path(), StandardOpenOption.READ))) {
                 t = receive(in, size, s.streamWarmUp(), s.streamTime());
@@ -99,18 +99,6 @@ final class JdkContender implements Contender {
             return t;
         } finally {
             fifo.removeIfExists();
-        }
-    }
-
-    /**
-     * A FileChannel open of a FIFO waits in open(2), where nothing can wake
-     * it; at expiry the watchdog opens each FIFO for reading and writing,
-     * which satisfies any such open, and keeps it open until the run ends.
-     */
-    private static void unblockOpensOnExpiry(Watchdog watchdog, Path... fifos) {
-        for (Path fifo : fifos) {
-            watchdog.onExpiry(() -> watchdog.onClose(
-                    FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE)));
         }
     }
 

@@ -1,30 +1,23 @@
 package io.github.jipc.bench.xproc;
 
 import java.io.EOFException;
-import java.io.File;
 import java.io.IOException;
-import java.lang.ProcessBuilder.Redirect;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.Set;
-import java.util.function.Consumer;
 
 import org.HdrHistogram.Histogram;
 
-import io.github.jipc.ExitStatus;
 import io.github.jipc.Fifo;
 import io.github.jipc.Pipe;
 import io.github.jipc.PipeSink;
 import io.github.jipc.PipeSource;
-import io.github.jipc.Subprocess;
 
 /**
  * jipc between two JVMs: the child ({@link JipcChild}) is started with
- * {@link Subprocess} and inherits pipe ends as descriptors 3 and 4, or opens
+ * {@link io.github.jipc.Subprocess} and inherits pipe ends as descriptors 3 and 4, or opens
  * FIFOs by path. Blocking ends, direct buffers, as a jipc user would write it.
  */
 final class JipcContender implements Contender {
@@ -47,7 +40,7 @@ final class JipcContender implements Contender {
         Settings s = context.settings;
         if (mechanism == Mechanism.PIPE) {
             try (Pipe down = Pipe.open(); Pipe up = Pipe.open()) {
-                try (Child child = Child.start(context, watchdog,
+                try (SpawnedJvm child = SpawnedJvm.start(context, watchdog, JipcChild.class,
                         b -> b.inherit(down.source(), CHILD_IN_FD).inherit(up.sink(), CHILD_OUT_FD),
                         "echo", "pipe", String.valueOf(size), String.valueOf(CHILD_IN_FD), String.valueOf(CHILD_OUT_FD))) {
                     // The child holds these ends now; ours would keep end of stream from happening.
@@ -65,7 +58,7 @@ final class JipcContender implements Contender {
         Fifo toChild = Fifo.create(context.newPath("jipc-to-child", ".fifo"), OWNER_ONLY);
         try {
             Fifo fromChild = Fifo.create(context.newPath("jipc-from-child", ".fifo"), OWNER_ONLY);
-            try (Child child = Child.start(context, watchdog, b -> { }, "echo", "fifo", String.valueOf(size),
+            try (SpawnedJvm child = SpawnedJvm.start(context, watchdog, JipcChild.class, b -> { }, "echo", "fifo", String.valueOf(size),
                     toChild.path().toString(), fromChild.path().toString())) {
                 // The child opens its read end first, then waits for our read end to open its write end.
                 Latency l;
@@ -89,7 +82,7 @@ final class JipcContender implements Contender {
         Settings s = context.settings;
         if (mechanism == Mechanism.PIPE) {
             try (Pipe pipe = Pipe.open()) {
-                try (Child child = Child.start(context, watchdog, b -> b.inherit(pipe.sink(), CHILD_OUT_FD),
+                try (SpawnedJvm child = SpawnedJvm.start(context, watchdog, JipcChild.class, b -> b.inherit(pipe.sink(), CHILD_OUT_FD),
                         "send", "pipe", String.valueOf(size), String.valueOf(CHILD_OUT_FD))) {
                     pipe.sink().close();
                     watchdog.onExpiry(pipe);
@@ -101,7 +94,7 @@ final class JipcContender implements Contender {
             }
         }
         Fifo fifo = Fifo.create(context.newPath("jipc-stream", ".fifo"), OWNER_ONLY);
-        try (Child child = Child.start(context, watchdog, b -> { }, "send", "fifo", String.valueOf(size),
+        try (SpawnedJvm child = SpawnedJvm.start(context, watchdog, JipcChild.class, b -> { }, "send", "fifo", String.valueOf(size),
                 fifo.path().toString())) {
             Throughput t;
             try (PipeSource in = fifo.openSource()) {
@@ -175,53 +168,5 @@ final class JipcContender implements Contender {
             }
         } while (buf.hasRemaining());
         Messages.check(buf, seq);
-    }
-
-    /** A child JVM running JipcChild, its output in a log in the scratch folder. */
-    static final class Child implements AutoCloseable {
-        private final Subprocess process;
-        private final Path log;
-        private final Watchdog watchdog;
-        private final Duration timeout;
-
-        private Child(Subprocess process, Path log, Watchdog watchdog, Duration timeout) {
-            this.process = process;
-            this.log = log;
-            this.watchdog = watchdog;
-            this.timeout = timeout;
-        }
-
-        static Child start(RunContext context, Watchdog watchdog, Consumer<Subprocess.Builder> handOver, String... args)
-                throws IOException {
-            Path log = context.newPath("jipc-child", ".log");
-            Subprocess.Builder b = Subprocess.java(JipcChild.class.getName(), args)
-                    .jvmOptions(RunContext.CHILD_JVM_OPTIONS.toArray(String[]::new))
-                    .redirectInput(Redirect.from(new File("/dev/null")))
-                    .redirectOutput(Redirect.appendTo(log.toFile()))
-                    .redirectError(Redirect.appendTo(log.toFile()));
-            handOver.accept(b);
-            Subprocess process = b.start();
-            watchdog.onExpiry(process::kill);
-            watchdog.onClose(() -> java.nio.file.Files.deleteIfExists(log));
-            return new Child(process, log, watchdog, context.settings.timeout());
-        }
-
-        /** Waits for the child to end by itself, and fails unless it exited with 0. */
-        void expectSuccess() throws IOException, InterruptedException {
-            Optional<ExitStatus> status = process.waitFor(timeout);
-            watchdog.check();
-            if (status.isEmpty()) {
-                throw new IllegalStateException("the jipc child " + process.pid() + " still runs" + RunContext.tail(log));
-            }
-            if (!status.get().isSuccess()) {
-                throw new IllegalStateException("the jipc child " + process.pid() + " " + status.get() + RunContext.tail(log));
-            }
-        }
-
-        /** Kills the child if it still runs, and reaps it. */
-        @Override
-        public void close() throws IOException {
-            process.close();
-        }
     }
 }

@@ -57,32 +57,38 @@ final class Report {
         line("Contenders, in the order they run within a round:");
         line("");
         for (String key : settings.contenders()) {
-            line("- **" + key + "**: " + settings.mechanisms().stream().map(m -> m.key + ": " + contenders.get(key).label(m))
-                    .collect(Collectors.joining("; ")));
+            Contender c = contenders.get(key);
+            line("- **" + key + "**: " + settings.mechanisms().stream().filter(c::supports)
+                    .map(m -> m.key + ": " + c.label(m)).collect(Collectors.joining("; ")));
         }
         line("");
     }
 
+    /** The ratio columns of the summary, those whose two contenders ran. */
+    private static final List<List<String>> RATIOS = List.of(
+            List.of("jipc", "c"), List.of("jipc", "jdk"), List.of("jni", "c"), List.of("jipc", "jni"));
+
     private void summary() {
         line("## Summary");
         line("");
-        line("RTT: 64 B ... 1 KiB ping-pong round trip, p50 in µs (lower is better). Stream: one-way MB/s (10^6 B/s) at the receiver (higher is better).");
+        line("RTT: ping-pong round trip, p50 in µs (lower is better). Stream: one-way MB/s (10^6 B/s) at the receiver"
+                + " (higher is better). Ratios: of the same figures, round by round.");
         line("");
+        List<List<String>> ratios = RATIOS.stream()
+                .filter(r -> settings.contenders().containsAll(r)).toList();
         StringBuilder head = new StringBuilder("| mechanism | measure |");
         StringBuilder rule = new StringBuilder("|---|---|");
         for (String key : settings.contenders()) {
             head.append(' ').append(key).append(" |");
             rule.append("---|");
         }
-        boolean withC = settings.contenders().contains("c") && settings.contenders().contains("jipc");
-        boolean withJdk = settings.contenders().contains("jdk") && settings.contenders().contains("jipc");
-        if (withC) {
-            head.append(" jipc / C | target |");
-            rule.append("---|---|");
-        }
-        if (withJdk) {
-            head.append(" jipc / JDK |");
+        for (List<String> r : ratios) {
+            head.append(' ').append(r.get(0)).append(" / ").append(r.get(1).equals("jni") ? "jni" : r.get(1).toUpperCase(java.util.Locale.ROOT)).append(" |");
             rule.append("---|");
+            if (r.equals(RATIOS.get(0))) {
+                head.append(" target |");
+                rule.append("---|");
+            }
         }
         line(head.toString());
         line(rule.toString());
@@ -95,15 +101,12 @@ final class Report {
                     List<Double> v = results.headline(new Results.Cell(m, w, key));
                     row.append(' ').append(v.isEmpty() ? "–" : Stats.of(v).format(rtt ? "%.1f" : "%.0f")).append(" |");
                 }
-                Results.Cell jipc = new Results.Cell(m, w, "jipc");
-                if (withC) {
-                    List<Double> r = results.ratios(jipc, new Results.Cell(m, w, "c"));
-                    row.append(' ').append(r.isEmpty() ? "–" : Stats.of(r).format("%.2f")).append(" | ")
-                            .append(target(w, r)).append(" |");
-                }
-                if (withJdk) {
-                    List<Double> r = results.ratios(jipc, new Results.Cell(m, w, "jdk"));
+                for (List<String> pair : ratios) {
+                    List<Double> r = results.ratios(new Results.Cell(m, w, pair.get(0)), new Results.Cell(m, w, pair.get(1)));
                     row.append(' ').append(r.isEmpty() ? "–" : Stats.of(r).format("%.2f")).append(" |");
+                    if (pair.equals(RATIOS.get(0))) {
+                        row.append(' ').append(target(w, r)).append(" |");
+                    }
                 }
                 line(row.toString());
             }

@@ -17,19 +17,29 @@ record Settings(int rounds, int warmUp, int roundTrips, List<Integer> rttSizes, 
         Duration streamWarmUp, Duration streamTime, List<Mechanism> mechanisms, List<String> contenders,
         Path out, Path cProgram, Path tmpDir, Duration timeout) {
 
+    /** The contenders of a default run. */
     static final List<String> CONTENDERS = List.of("c", "jipc", "jdk");
+    /** Every contender: the defaults and the control, jni (pipes only). */
+    static final List<String> ALL_CONTENDERS = List.of("c", "jni", "jipc", "jdk");
+
+    Settings {
+        if (mechanisms.isEmpty() || contenders.isEmpty() || (rttSizes.isEmpty() && streamSizes.isEmpty())) {
+            throw new IllegalArgumentException("nothing to run: name at least one mechanism, contender and message size");
+        }
+    }
 
     static final String USAGE = String.join(System.lineSeparator(),
             "usage: java -cp bench/target/benchmarks.jar io.github.jipc.bench.xproc.Main [options]",
             "  --rounds N            rounds; each runs every contender once per workload, interleaved (3)",
             "  --warmup N            round trips before the timed ones, per run (50000)",
             "  --round-trips N       timed round trips per run (100000)",
-            "  --rtt-sizes A,B       round-trip message sizes in bytes (64,100,1024)",
-            "  --stream-sizes A,B    one-way stream message sizes in bytes (4096,65536)",
+            "  --rtt-sizes A,B       round-trip message sizes in bytes, or none (64,100,1024)",
+            "  --stream-sizes A,B    one-way stream message sizes in bytes, or none (4096,65536)",
             "  --stream-warmup-ms N  stream time before the counted window, per run (500)",
             "  --stream-ms N         counted stream window, per run (1000)",
             "  --mechanisms A,B      pipe, fifo (pipe,fifo)",
-            "  --contenders A,B      c, jipc, jdk, in the order they run in a round (c,jipc,jdk)",
+            "  --contenders A,B      in the order they run in a round (c,jipc,jdk); also jni: the control,",
+            "                        bare JNI read/write in both JVMs, pipes only",
             "  --out FILE            Markdown report (xproc-results.md beside benchmarks.jar)",
             "  --c-program FILE      the raw C contender (cmake-<platform>/jipc_xproc_bench beside benchmarks.jar)",
             "  --tmp-dir DIR         where the run's scratch folder (FIFOs, logs) is made; removed at the end (java.io.tmpdir)",
@@ -134,15 +144,19 @@ record Settings(int rounds, int warmUp, int roundTrips, List<Integer> rttSizes, 
     }
 
     private static String contender(String s) {
-        if (!CONTENDERS.contains(s)) {
-            throw new IllegalArgumentException("unknown contender '" + s + "' (c, jipc, jdk)");
+        if (!ALL_CONTENDERS.contains(s)) {
+            throw new IllegalArgumentException("unknown contender '" + s + "' (" + String.join(", ", ALL_CONTENDERS) + ")");
         }
         return s;
     }
 
     private static <T> List<T> list(String value, String fallback, Function<String, T> parse) {
         List<T> out = new ArrayList<>();
-        for (String part : (value == null ? fallback : value).split(",")) {
+        String v = value == null ? fallback : value.trim();
+        if (v.isEmpty() || v.equals("none")) {
+            return List.of();
+        }
+        for (String part : v.split(",")) {
             T t = parse.apply(part.trim());
             if (out.contains(t)) {
                 throw new IllegalArgumentException("'" + part.trim() + "' is listed twice");

@@ -1,5 +1,8 @@
 package io.github.jipc.bench.xproc;
 
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,6 +43,18 @@ final class Watchdog implements AutoCloseable {
         if (late) {
             quietly(action);
             check();
+        }
+    }
+
+    /**
+     * A blocking open(2) of a FIFO waits for the other side, and nothing can
+     * wake it; at expiry this opens each FIFO for reading and writing, which
+     * satisfies any such open, now or later in the run, and keeps it open
+     * until the watchdog is closed.
+     */
+    void satisfyFifoOpensOnExpiry(Path... fifos) {
+        for (Path fifo : fifos) {
+            onExpiry(() -> onClose(FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE)));
         }
     }
 
