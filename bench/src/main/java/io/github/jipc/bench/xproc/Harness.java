@@ -34,7 +34,8 @@ final class Harness {
                         }
                         Results.Cell cell = new Results.Cell(m, w, c.key());
                         String what = c.key() + " " + m.key + " " + w;
-                        try (Watchdog dog = context.watchdog(what)) {
+                        Watchdog dog = context.watchdog(what);
+                        try {
                             if (w.kind() == Workload.Kind.ROUND_TRIP) {
                                 Latency l = c.roundTrips(m, w.size(), context, dog);
                                 results.add(cell, l);
@@ -45,7 +46,11 @@ final class Harness {
                                 line.append(String.format("  %s %.0f MB/s", c.key(), t.megabytesPerSecond()));
                             }
                         } catch (Exception e) {
-                            throw new IllegalStateException(what + " (round " + round + ") failed: " + e.getMessage(), e);
+                            String why = dog.expired() ? "timed out after " + s.timeout().toSeconds()
+                                    + " s (--timeout-s); its processes were killed" : String.valueOf(e.getMessage());
+                            throw new IllegalStateException(what + " (round " + round + ") failed: " + why, e);
+                        } finally {
+                            dog.close();
                         }
                     }
                     progress.println(line);

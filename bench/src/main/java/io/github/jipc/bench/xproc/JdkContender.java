@@ -243,14 +243,19 @@ final class JdkContender implements Contender {
             if (!pipes) {
                 b.redirectInput(Redirect.from(new java.io.File("/dev/null"))).redirectOutput(Redirect.appendTo(log.toFile()));
             }
-            Process process = b.start();
-            watchdog.onExpiry(process::destroyForcibly);
-            watchdog.onExpiry(() -> {
-                process.getOutputStream().close();
-                process.getInputStream().close();
-            });
             watchdog.onClose(() -> java.nio.file.Files.deleteIfExists(log));
-            return new Child(process, log, watchdog, context.settings.timeout());
+            Child child = new Child(b.start(), log, watchdog, context.settings.timeout());
+            try {
+                watchdog.onExpiry(child.process::destroyForcibly);
+                watchdog.onExpiry(() -> {
+                    child.process.getOutputStream().close();
+                    child.process.getInputStream().close();
+                });
+            } catch (RuntimeException e) {
+                child.close(); // expired already: reap what the watchdog killed
+                throw e;
+            }
+            return child;
         }
 
         void expectSuccess() throws InterruptedException {

@@ -108,10 +108,13 @@ final class JniContender implements Contender {
         PipeSource in = null;
         PipeSink out = null;
         try {
-            in = childIn < 0 ? null : PipeSource.inherited(childIn);
+            // From here jipc owns each descriptor (and closes it if adopting it fails past its checks).
+            int fd = childIn;
             childIn = -1;
-            out = PipeSink.inherited(childOut);
+            in = fd < 0 ? null : PipeSource.inherited(fd);
+            fd = childOut;
             childOut = -1;
+            out = PipeSink.inherited(fd);
             PipeSource handIn = in;
             PipeSink handOut = out;
             return SpawnedJvm.start(context, watchdog, JniChild.class, b -> {

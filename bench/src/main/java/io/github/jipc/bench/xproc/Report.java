@@ -46,8 +46,13 @@ final class Report {
         line("- machine: " + machine() + "; load average " + loadBefore + " before, " + loadAfter + " after");
         line("- JVM: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
                 + "; child JVMs: " + String.join(" ", RunContext.CHILD_JVM_OPTIONS));
-        line("- command: `java -cp bench/target/benchmarks.jar " + Main.class.getName() + " " + settings.describe() + "`");
-        line("- two processes per run, nothing pinned; every run a fresh process pair. Round trips: "
+        String cpus = allowedCpus();
+        boolean pinned = !cpus.equals("0-" + (onlineCpus() - 1));
+        line("- command: `" + (pinned ? "taskset -c " + cpus + " " : "") + "java -cp bench/target/benchmarks.jar "
+                + Main.class.getName() + " " + settings.describe() + "`");
+        line("- two processes per run, " + (pinned ? "every process on CPU(s) " + cpus
+                + " (the harness's affinity, which every child inherits)" : "nothing pinned")
+                + "; every run a fresh process pair. Round trips: "
                 + settings.warmUp() + " to warm up, then " + settings.roundTrips() + " timed, each echo checked."
                 + " Streams: " + settings.streamWarmUp().toMillis() + " ms to warm up, then whole messages counted at the receiver for "
                 + settings.streamTime().toMillis() + " ms, each checked (sequence number at both ends).");
@@ -197,7 +202,26 @@ final class Report {
             // The CPU model is only decoration.
         }
         return System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch")
-                + ", " + Runtime.getRuntime().availableProcessors() + " CPUs (" + cpu + ")";
+                + ", " + onlineCpus() + " CPUs (" + cpu + ")";
+    }
+
+    /** The CPUs this process may run on, as taskset -c writes them ("0-1"), or "?". */
+    static String allowedCpus() {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("Cpus_allowed_list:"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("?");
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    /** The machine's CPUs (not only those this process may use). */
+    static int onlineCpus() {
+        try {
+            return (int) Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("processor")).count();
+        } catch (IOException e) {
+            return Runtime.getRuntime().availableProcessors();
+        }
     }
 
     /** The 1-minute load average, or "?". */

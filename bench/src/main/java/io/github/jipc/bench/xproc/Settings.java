@@ -112,7 +112,7 @@ record Settings(int rounds, int warmUp, int roundTrips, List<Integer> rttSizes, 
     }
 
     private static String join(List<Integer> values) {
-        return String.join(",", values.stream().map(String::valueOf).toList());
+        return values.isEmpty() ? "none" : String.join(",", values.stream().map(String::valueOf).toList());
     }
 
     private static int positive(String value, int fallback, String name) {

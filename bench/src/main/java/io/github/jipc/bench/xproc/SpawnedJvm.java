@@ -39,9 +39,14 @@ final class SpawnedJvm implements AutoCloseable {
                 .redirectOutput(Redirect.appendTo(log.toFile()))
                 .redirectError(Redirect.appendTo(log.toFile()));
         handOver.accept(b);
-        Subprocess process = b.start();
-        watchdog.onExpiry(process::kill);
         watchdog.onClose(() -> Files.deleteIfExists(log));
+        Subprocess process = b.start();
+        try {
+            watchdog.onExpiry(process::kill);
+        } catch (RuntimeException e) {
+            process.close(); // expired already: reap what the watchdog killed
+            throw e;
+        }
         return new SpawnedJvm(process, log, watchdog, context.settings.timeout());
     }
 

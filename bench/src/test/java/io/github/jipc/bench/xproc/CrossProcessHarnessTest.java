@@ -73,6 +73,28 @@ class CrossProcessHarnessTest {
     }
 
     @Test
+    @Timeout(60)
+    void aRunThatOverrunsItsTimeoutIsKilledAndLeavesNothingBehind() throws Exception {
+        for (Mechanism m : Mechanism.values()) {
+            for (String c : Settings.CONTENDERS) {
+                Path tmp = Files.createDirectory(dir.resolve("overrun-" + m.key + "-" + c));
+                IllegalStateException e = assertThrows(IllegalStateException.class, () -> Main.run(
+                        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                        "--rounds", "1", "--warmup", "0", "--round-trips", "2000000000", "--rtt-sizes", "64",
+                        "--stream-sizes", "none", "--mechanisms", m.key, "--contenders", c,
+                        "--out", dir.resolve("unused.md").toString(), "--tmp-dir", tmp.toString(), "--timeout-s", "1"),
+                        c + " " + m);
+                assertTrue(e.getMessage().contains("timed out after 1 s"), c + " " + m + ": " + e.getMessage());
+                try (Stream<Path> left = Files.list(tmp)) {
+                    assertEquals(List.of(), left.toList(), c + " " + m + " left files behind");
+                }
+                assertEquals(List.of(), ProcessHandle.current().children().filter(ProcessHandle::isAlive).toList(),
+                        c + " " + m + " left a child running");
+            }
+        }
+    }
+
+    @Test
     void badOptionsAreRejectedBeforeAnythingRuns() {
         assertThrows(IllegalArgumentException.class, () -> Settings.parse("--rounds", "0"));
         assertThrows(IllegalArgumentException.class, () -> Settings.parse("--rtt-sizes", "8"));
