@@ -6,7 +6,6 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -34,12 +33,16 @@ public final class JdkChild {
                 // Same order as the parent's opens: ours to read first, then ours to write.
                 try (FileChannel in = FileChannel.open(Path.of(args[3]), StandardOpenOption.READ);
                      FileChannel out = FileChannel.open(Path.of(args[4]), StandardOpenOption.WRITE)) {
-                    echo(in, out, size);
+                    ChannelWire.echo(in, out, size);
                 }
             }
             case "send fifo" -> {
                 try (FileChannel out = FileChannel.open(Path.of(args[3]), StandardOpenOption.WRITE)) {
-                    send(out, size);
+                    ChannelWire.send(out, size);
+                } catch (IOException e) {
+                    if (!brokenPipe(e)) {
+                        throw e;
+                    }
                 }
             }
             default -> throw new IllegalArgumentException("unknown mode " + mode);
@@ -60,48 +63,12 @@ public final class JdkChild {
         }
     }
 
-    private static void echo(FileChannel in, FileChannel out, int size) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocateDirect(size);
-        for (;;) {
-            buf.clear();
-            do {
-                if (in.read(buf) < 0) {
-                    if (buf.position() == 0) {
-                        return;
-                    }
-                    throw new IOException("end of stream inside a message");
-                }
-            } while (buf.hasRemaining());
-            buf.flip();
-            do {
-                out.write(buf);
-            } while (buf.hasRemaining());
-        }
-    }
-
     private static void send(OutputStream out, int size) throws IOException {
         byte[] msg = Messages.array(size);
         try {
             for (long seq = 0;; seq++) {
                 Messages.stamp(msg, seq);
                 out.write(msg);
-            }
-        } catch (IOException e) {
-            if (!brokenPipe(e)) {
-                throw e;
-            }
-        }
-    }
-
-    private static void send(FileChannel out, int size) throws IOException {
-        ByteBuffer msg = Messages.direct(size);
-        try {
-            for (long seq = 0;; seq++) {
-                Messages.stamp(msg, seq);
-                msg.clear();
-                do {
-                    out.write(msg);
-                } while (msg.hasRemaining());
             }
         } catch (IOException e) {
             if (!brokenPipe(e)) {

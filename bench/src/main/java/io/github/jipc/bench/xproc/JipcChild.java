@@ -1,7 +1,6 @@
 package io.github.jipc.bench.xproc;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -31,51 +30,19 @@ public final class JipcChild {
         if (role.equals("echo")) {
             try (PipeSource in = pipe ? PipeSource.inherited(Integer.parseInt(args[3])) : Fifo.of(Path.of(args[3])).openSource();
                  PipeSink out = pipe ? PipeSink.inherited(Integer.parseInt(args[4])) : Fifo.of(Path.of(args[4])).openSink(OPEN_TIMEOUT)) {
-                echo(in, out, size);
+                ChannelWire.echo(in, out, size);
             }
         } else if (role.equals("send")) {
             try (PipeSink out = pipe ? PipeSink.inherited(Integer.parseInt(args[3])) : Fifo.of(Path.of(args[3])).openSink(OPEN_TIMEOUT)) {
-                send(out, size);
+                ChannelWire.send(out, size);
+            } catch (IpcException e) {
+                if (!e.errnoName().equals("EPIPE")) {
+                    throw e;
+                }
+                // The reader has its count and left.
             }
         } else {
             throw new IllegalArgumentException("unknown role " + role);
-        }
-    }
-
-    private static void echo(PipeSource in, PipeSink out, int size) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocateDirect(size);
-        for (;;) {
-            buf.clear();
-            do {
-                if (in.read(buf) < 0) {
-                    if (buf.position() == 0) {
-                        return;
-                    }
-                    throw new IOException("end of stream inside a message");
-                }
-            } while (buf.hasRemaining());
-            buf.flip();
-            do {
-                out.write(buf);
-            } while (buf.hasRemaining());
-        }
-    }
-
-    private static void send(PipeSink out, int size) throws IOException {
-        ByteBuffer msg = Messages.direct(size);
-        try {
-            for (long seq = 0;; seq++) {
-                Messages.stamp(msg, seq);
-                msg.clear();
-                do {
-                    out.write(msg);
-                } while (msg.hasRemaining());
-            }
-        } catch (IpcException e) {
-            if (!e.errnoName().equals("EPIPE")) {
-                throw e;
-            }
-            // The reader has its count and left.
         }
     }
 }

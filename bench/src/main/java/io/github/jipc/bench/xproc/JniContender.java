@@ -4,8 +4,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
-import org.HdrHistogram.Histogram;
-
 import io.github.jipc.PipeSink;
 import io.github.jipc.PipeSource;
 import io.github.jipc.bench.jni.BenchNative;
@@ -49,8 +47,8 @@ final class JniContender implements Contender {
         try {
             up = pipe();
         } catch (IOException e) {
-            BenchNative.jipc_bench_close(down[0]);
-            BenchNative.jipc_bench_close(down[1]);
+            closeIfOpen(down[0]);
+            closeIfOpen(down[1]);
             throw e;
         }
         int parentOut = down[1];
@@ -58,16 +56,14 @@ final class JniContender implements Contender {
         try (SpawnedJvm child = start(context, watchdog, down[0], up[1], "echo", String.valueOf(size),
                 String.valueOf(CHILD_IN_FD), String.valueOf(CHILD_OUT_FD))) {
             // The child holds the only write end of up: killing it ends our read with end of stream.
-            Latency l = pingPong(parentOut, parentIn, size, s.warmUp(), s.roundTrips());
+            Latency l = new JniWire(parentOut, parentIn, size).pingPong(s);
             BenchNative.jipc_bench_close(parentOut);
             parentOut = -1;
             child.expectSuccess();
             return l;
         } finally {
-            if (parentOut >= 0) {
-                BenchNative.jipc_bench_close(parentOut);
-            }
-            BenchNative.jipc_bench_close(parentIn);
+            closeIfOpen(parentOut);
+            closeIfOpen(parentIn);
         }
     }
 
@@ -78,15 +74,19 @@ final class JniContender implements Contender {
         int parentIn = p[0];
         try (SpawnedJvm child = start(context, watchdog, -1, p[1], "send", String.valueOf(size),
                 String.valueOf(CHILD_OUT_FD))) {
-            Throughput t = receive(parentIn, size, s.streamWarmUp().toNanos(), s.streamTime().toNanos());
+            Throughput t = new JniWire(-1, parentIn, size).receive(size, s);
             BenchNative.jipc_bench_close(parentIn); // the child's next write fails with EPIPE, and it ends
             parentIn = -1;
             child.expectSuccess();
             return t;
         } finally {
-            if (parentIn >= 0) {
-                BenchNative.jipc_bench_close(parentIn);
-            }
+            closeIfOpen(parentIn);
+        }
+    }
+
+    private static void closeIfOpen(int fd) {
+        if (fd >= 0) {
+            BenchNative.jipc_bench_close(fd);
         }
     }
 
@@ -124,12 +124,8 @@ final class JniContender implements Contender {
                 b.inherit(handOut, CHILD_OUT_FD);
             }, args);
         } finally {
-            if (childIn >= 0) {
-                BenchNative.jipc_bench_close(childIn);
-            }
-            if (childOut >= 0) {
-                BenchNative.jipc_bench_close(childOut);
-            }
+            closeIfOpen(childIn);
+            closeIfOpen(childOut);
             if (in != null) {
                 in.close();
             }
@@ -169,58 +165,45 @@ final class JniContender implements Contender {
         return true;
     }
 
-    /** Round trips with one JNI call per system call; the loop the C parent runs, in Java. */
-    static Latency pingPong(int out, int in, int size, int warmUp, int count) throws IOException {
-        ByteBuffer msg = Messages.direct(size);
-        ByteBuffer reply = Messages.direct(size);
-        long msgAddress = BenchNative.jipc_bench_address_of(msg);
-        long replyAddress = BenchNative.jipc_bench_address_of(reply);
-        Histogram h = Latency.histogram();
-        long timedStart = 0;
-        for (long i = -warmUp; i < count; i++) {
-            long seq = i + warmUp;
+    /** Messages with one JNI call per system call, on plain descriptors and direct buffers. */
+    private static final class JniWire extends Wire {
+        private final int out;
+        private final int in;
+        private final int size;
+        private final ByteBuffer msg;
+        private final ByteBuffer reply;
+        private final long msgAddress;
+        private final long replyAddress;
+
+        /** out: -1 for the receiving end of a stream. */
+        JniWire(int out, int in, int size) {
+            this.out = out;
+            this.in = in;
+            this.size = size;
+            this.msg = out < 0 ? null : Messages.direct(size);
+            this.reply = Messages.direct(size);
+            this.msgAddress = out < 0 ? 0 : BenchNative.jipc_bench_address_of(msg);
+            this.replyAddress = BenchNative.jipc_bench_address_of(reply);
+        }
+
+        @Override
+        void stamp(long seq) {
             Messages.stamp(msg, seq);
-            long t0 = System.nanoTime();
+        }
+
+        @Override
+        void write() throws IOException {
             writeFully(out, msgAddress, size);
-            if (!readFully(in, replyAddress, size)) {
-                throw new EOFException("the child ended before echoing message " + seq);
-            }
-            long t1 = System.nanoTime();
+        }
+
+        @Override
+        boolean read() throws IOException {
+            return readFully(in, replyAddress, size);
+        }
+
+        @Override
+        void check(long seq) {
             Messages.check(reply, seq);
-            if (i >= 0) {
-                Latency.record(h, t1 - t0);
-                if (i == 0) {
-                    timedStart = t0;
-                }
-            }
         }
-        return Latency.of(h, System.nanoTime() - timedStart);
-    }
-
-    static Throughput receive(int in, int size, long warmUpNanos, long windowNanos) throws IOException {
-        ByteBuffer buf = Messages.direct(size);
-        long address = BenchNative.jipc_bench_address_of(buf);
-        long seq = 0;
-        readMessage(in, buf, address, seq++);
-        long first = System.nanoTime();
-        while (System.nanoTime() - first < warmUpNanos) {
-            readMessage(in, buf, address, seq++);
-        }
-        long start = System.nanoTime();
-        long now;
-        long messages = 0;
-        do {
-            readMessage(in, buf, address, seq++);
-            messages++;
-            now = System.nanoTime();
-        } while (now - start < windowNanos);
-        return new Throughput(messages, messages * size, now - start);
-    }
-
-    private static void readMessage(int in, ByteBuffer buf, long address, long seq) throws IOException {
-        if (!readFully(in, address, buf.capacity())) {
-            throw new EOFException("the stream ended before message " + seq);
-        }
-        Messages.check(buf, seq);
     }
 }

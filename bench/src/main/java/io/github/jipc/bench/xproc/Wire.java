@@ -1,0 +1,87 @@
+package io.github.jipc.bench.xproc;
+
+import java.io.EOFException;
+import java.io.IOException;
+
+import org.HdrHistogram.Histogram;
+
+/**
+ * A parent's ends as the measuring loops see them: an outgoing message and an
+ * incoming one, each of the run's size. A contender says only how its ends
+ * write and read a whole message ({@link ChannelWire} for byte channels, its
+ * own for Process streams and for bare JNI calls); {@link #pingPong} and
+ * {@link #receive} time and check every contender the same way. Nothing here
+ * allocates per message.
+ */
+abstract class Wire {
+
+    /** Stamps seq into the outgoing message and readies it to be written whole. */
+    abstract void stamp(long seq);
+
+    /** Writes the outgoing message whole. */
+    abstract void write() throws IOException;
+
+    /** Reads one whole incoming message; false at end of stream. */
+    abstract boolean read() throws IOException;
+
+    /** Checks that the incoming message carries seq at both ends. */
+    abstract void check(long seq);
+
+    /**
+     * Round trips: stamp, then write the message and read its echo whole
+     * (timed), then check it; the settings' warm-up, then their timed round
+     * trips. The loop the C parent runs, in Java.
+     */
+    final Latency pingPong(Settings settings) throws IOException {
+        int warmUp = settings.warmUp();
+        int count = settings.roundTrips();
+        Histogram h = Latency.histogram();
+        long timedStart = 0;
+        for (long i = -warmUp; i < count; i++) {
+            long seq = i + warmUp;
+            stamp(seq);
+            long t0 = System.nanoTime();
+            write();
+            if (!read()) {
+                throw new EOFException("the child ended before echoing message " + seq);
+            }
+            long t1 = System.nanoTime();
+            check(seq);
+            if (i >= 0) {
+                Latency.record(h, t1 - t0);
+                if (i == 0) {
+                    timedStart = t0;
+                }
+            }
+        }
+        return Latency.of(h, System.nanoTime() - timedStart);
+    }
+
+    /** Reads and checks size-byte messages: the settings' stream warm-up long, then counts those that arrive within their window. */
+    final Throughput receive(int size, Settings settings) throws IOException {
+        long warmUpNanos = settings.streamWarmUp().toNanos();
+        long windowNanos = settings.streamTime().toNanos();
+        long seq = 0;
+        readMessage(seq++);
+        long first = System.nanoTime();
+        while (System.nanoTime() - first < warmUpNanos) {
+            readMessage(seq++);
+        }
+        long start = System.nanoTime();
+        long now;
+        long messages = 0;
+        do {
+            readMessage(seq++);
+            messages++;
+            now = System.nanoTime();
+        } while (now - start < windowNanos);
+        return new Throughput(messages, messages * size, now - start);
+    }
+
+    private void readMessage(long seq) throws IOException {
+        if (!read()) {
+            throw new EOFException("the stream ended before message " + seq);
+        }
+        check(seq);
+    }
+}
