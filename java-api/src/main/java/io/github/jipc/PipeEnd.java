@@ -39,7 +39,9 @@ public abstract class PipeEnd extends AbstractInterruptibleChannel implements In
     final AddressCache addresses = new AddressCache();
     private volatile boolean blocking;
     private ByteBuffer scratch;
+    private long scratchAddress;
     private ByteBuffer iov;
+    private long iovAddress;
 
     PipeEnd(int fd, String kind, boolean blocking) throws IOException {
         this.description = kind + " (fd " + fd + ")";
@@ -220,14 +222,20 @@ public abstract class PipeEnd extends AbstractInterruptibleChannel implements In
         return block ? handle.blockingFd() : handle.fd();
     }
 
+    /**
+     * The address of element 0 of a direct buffer. The end's own buffers have
+     * theirs kept aside, so that they never evict the caller's buffer from
+     * the cache (which would cost a lookup and an allocation on the next call).
+     */
     final long address(ByteBuffer direct) {
-        return addresses.addressOf(direct);
+        return direct == scratch ? scratchAddress : addresses.addressOf(direct);
     }
 
     /** The direct buffer heap buffers pass through; guarded by ioLock. */
     final ByteBuffer scratch() {
         if (scratch == null) {
             scratch = ByteBuffer.allocateDirect(SCRATCH_SIZE);
+            scratchAddress = AddressCache.lookup(scratch);
         }
         return scratch.clear();
     }
@@ -236,8 +244,15 @@ public abstract class PipeEnd extends AbstractInterruptibleChannel implements In
     final ByteBuffer iovecs() {
         if (iov == null) {
             iov = ByteBuffer.allocateDirect(MAX_IOV * PipeNative.jipc_iovec_size()).order(ByteOrder.nativeOrder());
+            iovAddress = AddressCache.lookup(iov);
         }
         return iov;
+    }
+
+    /** The address of {@link #iovecs()}. */
+    final long iovecsAddress() {
+        iovecs();
+        return iovAddress;
     }
 
     /** Fills iovecs with the remaining parts of direct buffers; returns how many. */

@@ -162,7 +162,7 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel, Gath
         boolean block = enter(isBlocking());
         long n = 0;
         try {
-            n = PipeNative.jipc_pipe_writev(ioFd(block), handle.waker(), address(iovecs()), cnt, block ? 1 : 0);
+            n = PipeNative.jipc_pipe_writev(ioFd(block), handle.waker(), iovecsAddress(), cnt, block ? 1 : 0);
         } finally {
             exit(block, n == -Errno.WOKEN);
         }

@@ -145,7 +145,7 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel, Sc
             boolean block = enter(isBlocking());
             long n = 0;
             try {
-                n = PipeNative.jipc_pipe_readv(ioFd(block), handle.waker(), address(iovecs()), cnt, block ? 1 : 0);
+                n = PipeNative.jipc_pipe_readv(ioFd(block), handle.waker(), iovecsAddress(), cnt, block ? 1 : 0);
             } finally {
                 exit(block, n == -Errno.WOKEN);
             }

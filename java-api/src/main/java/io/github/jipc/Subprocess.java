@@ -279,7 +279,7 @@ public final class Subprocess implements AutoCloseable {
         } finally {
             pidfd.release();
         }
-        if (r < 0 && r != -CommonNative.ESRCH()) {
+        if (r < 0 && r != -Errno.ESRCH) {
             throw Errors.exception(r, "pidfd_send_signal(" + Errno.signalName(sig) + ")", "child " + pid);
         }
     }

@@ -9,8 +9,6 @@ import io.github.jipc.internal.jni.CommonNative;
 /** errno values of this platform, read from native code; never hard-coded. */
 public final class Errno {
     public static final int EAGAIN = CommonNative.EAGAIN();
-    public static final int EINTR = CommonNative.EINTR();
-    public static final int EBADF = CommonNative.EBADF();
     public static final int EPIPE = CommonNative.EPIPE();
     public static final int ENOENT = CommonNative.ENOENT();
     public static final int EEXIST = CommonNative.EEXIST();
@@ -19,9 +17,10 @@ public final class Errno {
     public static final int ENXIO = CommonNative.ENXIO();
     public static final int EINVAL = CommonNative.EINVAL();
     public static final int EBUSY = CommonNative.EBUSY();
-    public static final int ENOTDIR = CommonNative.ENOTDIR();
     public static final int EMFILE = CommonNative.EMFILE();
     public static final int ENFILE = CommonNative.ENFILE();
+    public static final int ENOMEM = CommonNative.ENOMEM();
+    public static final int ESRCH = CommonNative.ESRCH();
     /** What a blocking shim returns when its handle's waker fired (the handle is closing). */
     public static final int WOKEN = CommonNative.JIPC_WOKEN();
 

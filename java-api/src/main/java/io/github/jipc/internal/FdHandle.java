@@ -66,7 +66,7 @@ public final class FdHandle {
         if (waker == 0) {
             CommonNative.jipc_close(fd);
             CommonNative.jipc_close(blocking);
-            throw Errors.exception(-CommonNative.ENOMEM(), "jipc_waker_create", what);
+            throw Errors.exception(-Errno.ENOMEM, "jipc_waker_create", what);
         }
         return new FdHandle(owner, fd, blocking, waker);
     }

@@ -27,26 +27,19 @@ public final class CommonNative {
     @NoException public static native int jipc_fd_kind(int fd);
     @NoException public static native int jipc_open(@Cast("const char*") byte[] path, int flags, int mode);
     @NoException public static native int jipc_reopen_end(int fd, int nonblocking);
-    @NoException public static native int jipc_wait(int fd, int events, int timeoutMs);
     @NoException public static native @Cast("intptr_t") long jipc_address_of(@Cast("void*") ByteBuffer buffer);
 
-    @MemberGetter public static native int JIPC_FD_OTHER();
     @MemberGetter public static native int JIPC_FD_PIPE_READ();
     @MemberGetter public static native int JIPC_FD_PIPE_WRITE();
     @MemberGetter public static native int JIPC_WOKEN();
 
     @MemberGetter public static native int O_RDONLY();
     @MemberGetter public static native int O_WRONLY();
-    @MemberGetter public static native int O_RDWR();
     @MemberGetter public static native int O_CREAT();
     @MemberGetter public static native int O_TRUNC();
     @MemberGetter public static native int O_APPEND();
-    @MemberGetter public static native int POLLIN();
-    @MemberGetter public static native int POLLOUT();
 
     @MemberGetter public static native int EAGAIN();
-    @MemberGetter public static native int EINTR();
-    @MemberGetter public static native int EBADF();
     @MemberGetter public static native int EPIPE();
     @MemberGetter public static native int ENOENT();
     @MemberGetter public static native int EEXIST();
@@ -55,15 +48,10 @@ public final class CommonNative {
     @MemberGetter public static native int ENXIO();
     @MemberGetter public static native int EINVAL();
     @MemberGetter public static native int EBUSY();
-    @MemberGetter public static native int ENOTDIR();
-    @MemberGetter public static native int EISDIR();
-    @MemberGetter public static native int ELOOP();
-    @MemberGetter public static native int ENAMETOOLONG();
     @MemberGetter public static native int EMFILE();
     @MemberGetter public static native int ENFILE();
     @MemberGetter public static native int ENOMEM();
     @MemberGetter public static native int ESRCH();
-    @MemberGetter public static native int ECHILD();
 
     @MemberGetter public static native int SIGKILL();
     @MemberGetter public static native int SIGTERM();

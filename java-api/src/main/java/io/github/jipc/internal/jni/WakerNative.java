@@ -2,7 +2,6 @@ package io.github.jipc.internal.jni;
 
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.annotation.Cast;
-import org.bytedeco.javacpp.annotation.MemberGetter;
 import org.bytedeco.javacpp.annotation.NoException;
 import org.bytedeco.javacpp.annotation.Platform;
 
@@ -19,6 +18,4 @@ public final class WakerNative {
     @NoException public static native @Cast("intptr_t") long jipc_waker_create();
     @NoException public static native void jipc_waker_free(@Cast("jipc_waker*") long waker);
     @NoException public static native int jipc_waker_wake(@Cast("jipc_waker*") long waker, int fd);
-
-    @MemberGetter public static native int JIPC_WAKE_SIGNAL();
 }
