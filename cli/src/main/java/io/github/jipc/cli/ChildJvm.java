@@ -72,17 +72,19 @@ final class ChildJvm implements AutoCloseable {
 
     private synchronized void expire() {
         timedOut = true;
-        try {
-            process.kill();
-        } catch (IOException e) {
-            // The child is being closed anyway; closing the ends below still unblocks us.
-        }
+        // Our ends first: a call blocked on one then fails as closed. Killing the
+        // child first could let it end with a plain end of stream, as if all went well.
         for (AutoCloseable end : ends) {
             try {
                 end.close();
             } catch (Exception e) {
                 // Best effort: the step fails on its own call already.
             }
+        }
+        try {
+            process.kill();
+        } catch (IOException e) {
+            // The child is being closed anyway; its ends are closed on our side already.
         }
     }
 

@@ -44,6 +44,9 @@ final class Tour {
         long start = System.nanoTime();
         try {
             step.run(context, new StepReport(out));
+            if (context.children().stream().anyMatch(ChildJvm::timedOut)) {
+                throw new IllegalStateException("the step outlived its timeout");
+            }
             out.printf("  OK in %.1f s%n", (System.nanoTime() - start) / 1e9);
             return true;
         } catch (Exception e) {
