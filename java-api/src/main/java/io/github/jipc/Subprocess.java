@@ -239,7 +239,7 @@ public final class Subprocess implements AutoCloseable {
             pidfd.release();
         }
         if (r < 0) {
-            throw Errors.exception(r, "waitid", "child " + pid);
+            throw Errors.exception(r, SpawnCall.WAITID, "child " + pid);
         }
         if (r == 0) {
             return null;
@@ -256,7 +256,7 @@ public final class Subprocess implements AutoCloseable {
      * @throws IOException if pidfd_send_signal(2) fails
      */
     public void terminate() throws IOException {
-        signal(CommonNative.SIGTERM());
+        signal(SpawnNative.SIGTERM());
     }
 
     /**
@@ -266,7 +266,7 @@ public final class Subprocess implements AutoCloseable {
      * @throws IOException if pidfd_send_signal(2) fails
      */
     public void kill() throws IOException {
-        signal(CommonNative.SIGKILL());
+        signal(SpawnNative.SIGKILL());
     }
 
     private void signal(int sig) throws IOException {
@@ -280,7 +280,7 @@ public final class Subprocess implements AutoCloseable {
             pidfd.release();
         }
         if (r < 0 && r != -Errno.ESRCH) {
-            throw Errors.exception(r, "pidfd_send_signal(" + Errno.signalName(sig) + ")", "child " + pid);
+            throw Errors.exception(r, SpawnCall.PIDFD_SEND_SIGNAL, "child " + pid, "sending " + Errno.signalName(sig));
         }
     }
 
@@ -467,13 +467,10 @@ public final class Subprocess implements AutoCloseable {
          * @param handle  a jipc pipe or FIFO end
          * @param childFd 3 or more (0-2 are set with the redirect methods)
          * @return this builder
-         * @throws IllegalArgumentException if handle is not a jipc handle or childFd is below 3
+         * @throws IllegalArgumentException if childFd is below 3
          */
         public Builder inherit(Inheritable handle, int childFd) {
             Objects.requireNonNull(handle, "handle");
-            if (!(handle instanceof PipeEnd)) {
-                throw new IllegalArgumentException("not a jipc handle: " + handle.getClass().getName());
-            }
             if (childFd < 3) {
                 throw new IllegalArgumentException("child fd must be >= 3 (use the redirect methods for 0-2), got " + childFd);
             }

@@ -73,6 +73,27 @@ class PipeTest {
     }
 
     @Test
+    void aPipeCostsTwoDescriptors() throws Exception {
+        long before = openDescriptors();
+        try (Pipe pipe = Pipe.open()) {
+            assertEquals(before + 2, openDescriptors());
+            // Non-blocking calls take RWF_NOWAIT on the same descriptions: no twin is opened.
+            pipe.source().configureBlocking(false);
+            pipe.sink().configureBlocking(false);
+            assertEquals(0, pipe.source().read(java.nio.ByteBuffer.allocateDirect(8)));
+            assertEquals(3, pipe.sink().write(java.nio.ByteBuffer.wrap(new byte[] { 1, 2, 3 })));
+            assertEquals(before + 2, openDescriptors());
+        }
+        assertEquals(before, openDescriptors());
+    }
+
+    private static long openDescriptors() throws java.io.IOException {
+        try (java.util.stream.Stream<java.nio.file.Path> fds = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
+            return fds.count() - 1; // the listing's own descriptor
+        }
+    }
+
+    @Test
     void describesItself() throws Exception {
         try (Pipe pipe = Pipe.open()) {
             assertTrue(pipe.toString().contains("pipe read end"), pipe.toString());
