@@ -212,12 +212,19 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
     }
 
     /**
-     * The address of element 0 of a direct buffer. The end's own buffers have
-     * theirs kept aside, so that they never evict the caller's buffer from
-     * the cache (which would cost a lookup and an allocation on the next call).
+     * The address of element 0 of b if native calls may use b's memory
+     * directly, else 0: a heap buffer, or (Java 22+) memory of an arena that
+     * another thread could close under a blocked call. Those go through the
+     * end's own direct buffer. The end's own buffers have their addresses
+     * kept aside, so that they never evict the caller's buffers from the cache.
      */
-    final long address(ByteBuffer direct) {
-        return direct == scratch ? scratchAddress : addresses.addressOf(direct);
+    final long directAddress(ByteBuffer b) {
+        return b.isDirect() ? addresses.addressOf(b) : 0;
+    }
+
+    /** The address of {@link #scratch()}, once that was called; guarded by ioLock. */
+    final long scratchAddress() {
+        return scratchAddress;
     }
 
     /** The direct buffer heap buffers pass through; guarded by ioLock. */
@@ -262,9 +269,10 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
         }
     }
 
-    static boolean allDirect(ByteBuffer[] bufs, int offset, int length) {
+    /** Whether every buffer's memory can go to readv/writev as it is (see {@link #directAddress}). */
+    final boolean allPassDirectly(ByteBuffer[] bufs, int offset, int length) {
         for (int i = offset; i < offset + length; i++) {
-            if (!bufs[i].isDirect()) {
+            if (directAddress(bufs[i]) == 0) {
                 return false;
             }
         }

@@ -63,6 +63,9 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel, Gath
      * @throws ClosedChannelException if this end is closed
      * @throws java.nio.channels.AsynchronousCloseException if another thread closes it before anything was written
      * @throws java.nio.channels.ClosedByInterruptException if the thread is interrupted meanwhile
+     * @throws IllegalStateException  if src's memory belongs to an arena (Java 22+) that was
+     *         closed: such a buffer is copied into the end's own memory first, so nothing of it
+     *         is written
      */
     @Override
     public int write(ByteBuffer src) throws IOException {
@@ -70,8 +73,9 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel, Gath
         ioLock.lock();
         try {
             ensureOpen();
-            if (src.isDirect()) {
-                int n = (int) writeDirect(src, src.position(), src.remaining());
+            long base = directAddress(src);
+            if (base != 0) {
+                int n = (int) writeDirect(src, base, src.position(), src.remaining());
                 src.position(src.position() + n);
                 return n;
             }
@@ -80,7 +84,7 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel, Gath
                 ByteBuffer s = scratch();
                 int chunk = Math.min(src.remaining(), s.capacity());
                 s.put(0, src, src.position(), chunk);
-                long n = writeDirect(s, 0, chunk);
+                long n = writeDirect(s, scratchAddress(), 0, chunk);
                 src.position(src.position() + (int) n);
                 total += (int) n;
                 if (n < chunk) {
@@ -93,15 +97,15 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel, Gath
         }
     }
 
-    /** One write call of len bytes at pos of direct buffer b; returns the count. */
-    private long writeDirect(ByteBuffer b, int pos, int len) throws IOException {
+    /** One write call of len bytes at pos of direct buffer b, whose element 0 is at base; returns the count. */
+    private long writeDirect(ByteBuffer b, long base, int pos, int len) throws IOException {
         if (len == 0) {
             return 0;
         }
         boolean block = enter(isBlocking());
         long n = 0;
         try {
-            n = PipeNative.jipc_pipe_write(ioFd(block), handle.guard(), address(b) + pos, len, mode(block));
+            n = PipeNative.jipc_pipe_write(ioFd(block), handle.guard(), base + pos, len, mode(block));
         } finally {
             Reference.reachabilityFence(b);
             exit(block, n == -Errno.WOKEN);
@@ -120,7 +124,7 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel, Gath
     @Override
     public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
         checkRange(srcs, offset, length);
-        if (!allDirect(srcs, offset, length)) {
+        if (!allPassDirectly(srcs, offset, length)) {
             long total = 0;
             for (int i = offset; i < offset + length; i++) {
                 int want = srcs[i].remaining();

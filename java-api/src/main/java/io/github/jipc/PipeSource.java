@@ -62,6 +62,9 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel, Sc
      * @throws java.nio.channels.ClosedByInterruptException if the thread is interrupted meanwhile
      * @throws IOException            if read(2) fails
      * @throws IllegalArgumentException if dst is read-only
+     * @throws IllegalStateException  if dst's memory belongs to an arena (Java 22+) that was
+     *         closed: such a buffer is filled through the end's own memory, never by the kernel
+     *         directly, so the bytes read meanwhile are lost with the arena
      */
     @Override
     public int read(ByteBuffer dst) throws IOException {
@@ -76,13 +79,13 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel, Sc
             if (len == 0) {
                 return 0;
             }
-            ByteBuffer target = dst.isDirect() ? dst : scratch().limit(Math.min(len, SCRATCH_SIZE));
-            int pos = target.position();
+            long base = directAddress(dst);
+            ByteBuffer target = base != 0 ? dst : scratch().limit(Math.min(len, SCRATCH_SIZE));
+            long at = (base != 0 ? base : scratchAddress()) + target.position();
             boolean block = enter(isBlocking());
             long n = 0;
             try {
-                n = PipeNative.jipc_pipe_read(ioFd(block), handle.guard(), address(target) + pos,
-                        target.remaining(), mode(block));
+                n = PipeNative.jipc_pipe_read(ioFd(block), handle.guard(), at, target.remaining(), mode(block));
             } finally {
                 Reference.reachabilityFence(target);
                 exit(block, n == -Errno.WOKEN);
@@ -137,7 +140,7 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel, Sc
             ensureOpen();
             return 0;
         }
-        if (!allDirect(dsts, first, offset + length - first)) {
+        if (!allPassDirectly(dsts, first, offset + length - first)) {
             return read(dsts[first]);
         }
         ioLock.lock();

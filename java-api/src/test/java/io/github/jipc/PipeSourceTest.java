@@ -169,4 +169,62 @@ class PipeSourceTest {
             assertEquals("EBADF", bad.errnoName());
         }
     }
+
+    /** Java 22+: a shared arena's buffer, through reflection so that this compiles for Java 17. */
+    private static Object sharedArena() throws ReflectiveOperationException {
+        return Class.forName("java.lang.foreign.Arena").getMethod("ofShared").invoke(null);
+    }
+
+    private static ByteBuffer allocate(Object arena, long size) throws ReflectiveOperationException {
+        Object segment = Class.forName("java.lang.foreign.Arena").getMethod("allocate", long.class).invoke(arena, size);
+        return (ByteBuffer) Class.forName("java.lang.foreign.MemorySegment").getMethod("asByteBuffer").invoke(segment);
+    }
+
+    private static void close(Object arena) throws ReflectiveOperationException {
+        Class.forName("java.lang.foreign.Arena").getMethod("close").invoke(arena);
+    }
+
+    @Test
+    void aBlockedReadNeverWritesIntoTheMemoryOfAClosedArena() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.version().feature() >= 22, "arenas come with Java 22");
+        Object arena = sharedArena();
+        ByteBuffer buf = allocate(arena, 64);
+        try (Pipe pipe = Pipe.open()) {
+            Throwable[] thrown = new Throwable[1];
+            int[] got = { -2 };
+            Thread reader = new Thread(() -> {
+                try {
+                    got[0] = pipe.source().read(buf);
+                } catch (Throwable e) {
+                    thrown[0] = e;
+                }
+            });
+            reader.start();
+            Thread.sleep(100);
+            close(arena); // jipc holds nothing of the arena: closing it succeeds while the read blocks
+            pipe.sink().write(ByteBuffer.wrap("hello".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+            reader.join(10_000);
+            assertFalse(reader.isAlive());
+            assertInstanceOf(IllegalStateException.class, thrown[0],
+                    "the bytes went to jipc's own buffer, and the copy into the closed arena failed; read returned " + got[0]);
+        }
+    }
+
+    @Test
+    void buffersOfAnOpenArenaWorkAsAnyOther() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.version().feature() >= 22, "arenas come with Java 22");
+        Object arena = sharedArena();
+        try (Pipe pipe = Pipe.open()) {
+            ByteBuffer out = allocate(arena, 5).put("hello".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).flip();
+            assertEquals(5, pipe.sink().write(out));
+            ByteBuffer in = allocate(arena, 16);
+            assertEquals(5, pipe.source().read(in));
+            assertEquals('h', in.get(0));
+            assertEquals('o', in.get(4));
+            close(arena);
+            ByteBuffer stale = out.clear();
+            assertThrows(IllegalStateException.class, () -> pipe.sink().write(stale));
+            assertEquals(0, pipe.source().available(), "nothing was written from the closed arena");
+        }
+    }
 }

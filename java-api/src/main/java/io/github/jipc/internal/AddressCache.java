@@ -19,21 +19,32 @@ import io.github.jipc.internal.jni.CommonNative;
 public final class AddressCache {
     private static final int ENTRIES = 8;
 
-    private final WeakReference<?>[] buffers = new WeakReference<?>[ENTRIES];
-    private final long[] addresses = new long[ENTRIES];
+    /** A buffer, held weakly, and the address of its element 0. */
+    private static final class Entry extends WeakReference<ByteBuffer> {
+        final long address;
+
+        Entry(ByteBuffer buffer, long address) {
+            super(buffer);
+            this.address = address;
+        }
+    }
+
+    private final Entry[] entries = new Entry[ENTRIES];
     private int next;
 
-    /** The address of element 0 of direct buffer b. */
+    /**
+     * The address of element 0 of direct buffer b, or 0 when its memory
+     * belongs to an arena that can be closed (Java 22+): the caller then
+     * copies through memory of its own (see ArenaBuffers).
+     */
     public long addressOf(ByteBuffer b) {
-        for (int i = 0; i < ENTRIES; i++) {
-            WeakReference<?> r = buffers[i];
-            if (r != null && r.get() == b) {
-                return addresses[i];
+        for (Entry e : entries) {
+            if (e != null && e.get() == b) {
+                return e.address;
             }
         }
-        long address = lookup(b);
-        buffers[next] = new WeakReference<>(b);
-        addresses[next] = address;
+        long address = ArenaBuffers.closeable(b) ? 0 : lookup(b);
+        entries[next] = new Entry(b, address);
         next = (next + 1) % ENTRIES;
         return address;
     }
