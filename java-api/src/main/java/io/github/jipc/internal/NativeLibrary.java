@@ -1,13 +1,19 @@
 package io.github.jipc.internal;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
+import java.lang.module.ModuleFinder;
+import java.lang.module.ModuleReader;
+import java.lang.module.ModuleReference;
 import java.net.MalformedURLException;
+import java.net.URI;
 import java.net.URL;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 
 import org.bytedeco.javacpp.Loader;
@@ -55,9 +61,9 @@ public final class NativeLibrary {
 
     private static State load() {
         Host host = new Host(platform(), System.getProperty("os.name", "?"), System.getProperty("os.arch", "?"));
-        ClassLoader cl = classLoader();
+        Resources resources = new Resources(classLoader());
         String resourceName = resourceName(host.platform());
-        URL resource = cl.getResource(resourceName);
+        URL resource = resources.find(resourceName);
         String explicit = System.getProperty(LIBRARY_PROPERTY, "");
         List<Attempt> notes = new ArrayList<>();
         LibraryLoader.Result r = new LibraryLoader(resourceName, resource,
@@ -82,24 +88,83 @@ public final class NativeLibrary {
             } catch (Throwable t) {
                 List<Attempt> attempts = new ArrayList<>(r.attempts());
                 attempts.add(new Attempt(r.loadedFrom(), "loaded, but its bindings failed: " + t));
-                return failed(host, cl, resource != null, attempts, t);
+                return failed(host, resources, resource != null, attempts, t);
             }
         }
-        return failed(host, cl, resource != null, r.attempts(), r.cause());
+        return failed(host, resources, resource != null, r.attempts(), r.cause());
     }
 
-    private static State failed(Host host, ClassLoader cl, boolean resourceFound, List<Attempt> attempts, Throwable cause) {
+    private static State failed(Host host, Resources resources, boolean resourceFound, List<Attempt> attempts,
+            Throwable cause) {
         List<String> present = new ArrayList<>();
         for (String p : LoadDiagnostics.SUPPORTED) {
-            if (cl.getResource(resourceName(p)) != null) {
+            if (resources.find(resourceName(p)) != null) {
                 present.add(p);
             }
         }
         if (!LoadDiagnostics.SUPPORTED.contains(host.platform()) && resourceFound) {
             present.add(host.platform());
         }
-        String message = LoadDiagnostics.message(host, version(cl), present, resourceFound, attempts, cause);
+        String message = LoadDiagnostics.message(host, version(resources.cl), present, resourceFound, attempts, cause);
         return new State(null, null, message, cause);
+    }
+
+    /**
+     * Finds the native libraries of jipc's classifier jars: through the class
+     * loader (the class path, and the modules of the module graph), else in
+     * the jars of the module path that are not in the module graph. A
+     * classifier jar has no package for anyone to require, so on the module
+     * path its automatic module is left out of the graph unless added
+     * ({@code --add-modules}), and its class loader cannot see it.
+     */
+    private static final class Resources {
+        final ClassLoader cl;
+        private List<ModuleReference> outsideTheGraph;
+
+        Resources(ClassLoader cl) {
+            this.cl = cl;
+        }
+
+        URL find(String name) {
+            URL url = cl.getResource(name);
+            if (url != null) {
+                return url;
+            }
+            for (ModuleReference m : outsideTheGraph()) {
+                try (ModuleReader reader = m.open()) {
+                    Optional<URI> uri = reader.find(name);
+                    if (uri.isPresent()) {
+                        return uri.get().toURL();
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // an unreadable jar holds nothing for us
+                }
+            }
+            return null;
+        }
+
+        private List<ModuleReference> outsideTheGraph() {
+            if (outsideTheGraph == null) {
+                outsideTheGraph = new ArrayList<>();
+                String modulePath = System.getProperty("jdk.module.path", "");
+                List<Path> entries = new ArrayList<>();
+                for (String e : modulePath.split(File.pathSeparator)) {
+                    if (!e.isEmpty()) {
+                        entries.add(Path.of(e));
+                    }
+                }
+                try {
+                    for (ModuleReference m : ModuleFinder.of(entries.toArray(Path[]::new)).findAll()) {
+                        if (ModuleLayer.boot().findModule(m.descriptor().name()).isEmpty()) {
+                            outsideTheGraph.add(m);
+                        }
+                    }
+                } catch (RuntimeException e) {
+                    // FindException: a module path the JVM itself would refuse to resolve in full
+                }
+            }
+            return outsideTheGraph;
+        }
     }
 
     /** The extraction folder (jipc's or JavaCPP's), then the fallbacks, in that order. */
