@@ -79,7 +79,7 @@ public final class NativeLibrary {
                 if (signal != null) {
                     List<Attempt> attempts = new ArrayList<>(r.attempts());
                     attempts.add(new Attempt(r.loadedFrom(), "loaded, but " + signal));
-                    return failed(host, cl, resource != null, attempts, new IllegalStateException(signal));
+                    return failed(host, resources, resource != null, attempts, new IllegalStateException(signal));
                 }
                 if (r.warning() != null) {
                     System.getLogger("io.github.jipc").log(Level.WARNING, r.warning());
