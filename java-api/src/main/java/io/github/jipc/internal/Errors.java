@@ -15,18 +15,28 @@ public final class Errors {
      * The exception for a failed call.
      *
      * @param result the shim's negative result, {@code -errno}
-     * @param call   the operation, as in its man page ("mkfifo")
+     * @param call   the call that failed
      * @param object what it was applied to (a path, "pipe read end (fd 7)")
      */
-    public static IOException exception(long result, String call, String object) {
-        return exception(result, call, object, null);
+    public static IOException exception(long result, Call call, String object) {
+        return exception(result, call, object, 0L);
     }
 
-    /** Same, with a hint appended that tells the user what to do (a limit to raise, a peer missing). */
-    public static IOException exception(long result, String call, String object, String hint) {
+    /** Same, with the call's main argument (a size, a count) for the call's hint. */
+    public static IOException exception(long result, Call call, String object, long arg) {
+        return exception(result, call, object, call.hint((int) -result, arg));
+    }
+
+    /** Same, with a hint of the caller's own instead of the call's (what was expected, what is missing). */
+    public static IOException exception(long result, Call call, String object, String hint) {
         int err = (int) -result;
         String name = Errno.name(err);
-        String reason = call + ": " + name + " (" + Errno.description(err) + ")" + (hint == null ? "" : ": " + hint);
+        if (hint == null && (err == Errno.EMFILE || err == Errno.ENFILE)) {
+            hint = "the " + (err == Errno.EMFILE ? "process's open file limit (ulimit -n, " + Limits.openFiles() + ")"
+                    : "system's file limit (fs.file-max)") + " is reached; close unused handles or raise the limit";
+        }
+        String reason = call.callName() + ": " + name + " (" + Errno.description(err) + ")"
+                + (hint == null ? "" : ": " + hint) + (call.manPage() == null ? "" : "; see " + call.manPage());
         if (err == Errno.ENOENT) {
             return new NoSuchFileException(object, null, reason);
         }
@@ -36,10 +46,29 @@ public final class Errors {
         if (err == Errno.EACCES || err == Errno.EPERM) {
             return new AccessDeniedException(object, null, reason);
         }
-        if (err == Errno.EMFILE || err == Errno.ENFILE) {
-            reason += ": the " + (err == Errno.EMFILE ? "process's open file limit (ulimit -n)" : "system's file limit (fs.file-max)")
-                    + " is reached; close unused handles or raise the limit";
-        }
-        return new IpcException(err, name, call, object, reason);
+        return new IpcException(err, name, call.callName(), object, reason);
+    }
+
+    /**
+     * The exception for a failed call named by a string: the form the callers
+     * written before {@link Call} use, kept until they all name their calls.
+     */
+    public static IOException exception(long result, String call, String object) {
+        return exception(result, call, object, (String) null);
+    }
+
+    /** Same, with a hint appended. */
+    public static IOException exception(long result, String call, String object, String hint) {
+        return exception(result, new Call() {
+            @Override
+            public String callName() {
+                return call;
+            }
+
+            @Override
+            public String manPage() {
+                return null;
+            }
+        }, object, hint);
     }
 }
