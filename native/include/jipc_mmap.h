@@ -43,6 +43,13 @@ JIPC_API long jipc_page_size(void);
  */
 JIPC_API int jipc_mmap(int fd, long offset, long length, int kind, int options, long out[3]);
 
+/*
+ * Reserves the space of [offset, offset + length) of fd (posix_fallocate(3)),
+ * extending the file if it is shorter: a full disk is -ENOSPC here instead of
+ * a SIGBUS when a page of a hole is first written through a mapping.
+ */
+JIPC_API int jipc_file_reserve(int fd, long offset, long length);
+
 /* mlock(2) of [addr, addr + len). */
 JIPC_API int jipc_mlock(void *addr, long len);
 

@@ -35,6 +35,17 @@ int jipc_mmap(int fd, long offset, long length, int kind, int options, long out[
     return 0;
 }
 
+int jipc_file_reserve(int fd, long offset, long length)
+{
+    if (offset < 0 || length <= 0)
+        return -EINVAL;
+    int r;
+    do
+        r = posix_fallocate(fd, (off_t)offset, (off_t)length); /* returns the error number */
+    while (r == EINTR);
+    return -r;
+}
+
 int jipc_mlock(void *addr, long len)
 {
     return mlock(addr, (size_t)len) == 0 ? 0 : -errno;

@@ -39,9 +39,15 @@ static void beyond_four_gib(void)
     int fd = temp_file();
     CHECK(fd >= 0);
     long long big = 5LL << 30;
-    CHECK_EQ(0, ftruncate(fd, big)); /* sparse */
     long m[3];
     long off = (long)(big - 4096 * 3 + 7);
+    /* Reserving a window deep inside extends the file, sparse before the window. */
+    CHECK_EQ(0, jipc_file_reserve(fd, off, 8000));
+    struct stat st;
+    CHECK_EQ(0, fstat(fd, &st));
+    CHECK_EQ(off + 8000, st.st_size);
+    CHECK(st.st_blocks * 512 < (1 << 20));
+    CHECK_EQ(0, ftruncate(fd, big));
     CHECK_EQ(0, jipc_mmap(fd, off, 8000, JIPC_MAP_SHARED, 0, m));
     CHECK_EQ(7, m[1]);
     memcpy((char *)(intptr_t)m[0] + m[1], "deep", 4);
@@ -99,6 +105,8 @@ static void errors(void)
     CHECK_EQ(-EINVAL, jipc_mmap(fd, -1, 10, JIPC_MAP_SHARED, 0, m));
     CHECK_EQ(-EINVAL, jipc_mmap(fd, 0, 10, 7, 0, m));
     CHECK_EQ(-EBADF, jipc_mmap(-1, 0, 10, JIPC_MAP_SHARED, 0, m));
+    CHECK_EQ(-EINVAL, jipc_file_reserve(fd, -1, 10));
+    CHECK_EQ(-EBADF, jipc_file_reserve(-1, 0, 10));
     close(fd);
     int ro = jipc_open(path, O_RDONLY, 0);
     CHECK_EQ(-EACCES, jipc_mmap(ro, 0, 10, JIPC_MAP_SHARED, 0, m));

@@ -58,7 +58,7 @@ final class Spawn {
                 }
             }
             for (Map.Entry<Integer, Inheritable> e : inherited.entrySet()) {
-                map[2 * n] = acquire((PipeEnd) e.getValue(), "child fd " + e.getKey());
+                map[2 * n] = acquire(e.getValue(), "child fd " + e.getKey());
                 map[2 * n + 1] = e.getKey();
                 n++;
             }
@@ -118,8 +118,8 @@ final class Spawn {
         return fd;
     }
 
-    private int acquire(PipeEnd end, String what) throws ClosedChannelException {
-        FdHandle h = end.handle();
+    private int acquire(Inheritable end, String what) throws ClosedChannelException {
+        FdHandle h = Handles.of(end);
         if (!h.acquire()) {
             ClosedChannelException e = new ClosedChannelException();
             e.initCause(new IllegalStateException("the handle for " + what + " is closed: " + end));

@@ -464,16 +464,13 @@ public final class Subprocess implements AutoCloseable {
          * the same pipe, in blocking mode, so the child's mode and this
          * process's stay independent. A later call for the same childFd replaces this one.
          *
-         * @param handle  a jipc pipe or FIFO end
+         * @param handle  a jipc pipe or FIFO end, shared memory object or memory file
          * @param childFd 3 or more (0-2 are set with the redirect methods)
          * @return this builder
-         * @throws IllegalArgumentException if handle is not a jipc handle or childFd is below 3
+         * @throws IllegalArgumentException if childFd is below 3
          */
         public Builder inherit(Inheritable handle, int childFd) {
             Objects.requireNonNull(handle, "handle");
-            if (!(handle instanceof PipeEnd)) {
-                throw new IllegalArgumentException("not a jipc handle: " + handle.getClass().getName());
-            }
             if (childFd < 3) {
                 throw new IllegalArgumentException("child fd must be >= 3 (use the redirect methods for 0-2), got " + childFd);
             }

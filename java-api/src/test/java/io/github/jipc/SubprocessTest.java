@@ -158,7 +158,6 @@ class SubprocessTest {
         try (Pipe pipe = Pipe.open()) {
             Subprocess.Builder b = Subprocess.builder("true");
             assertThrows(IllegalArgumentException.class, () -> b.inherit(pipe.sink(), 2));
-            assertThrows(IllegalArgumentException.class, () -> b.inherit(() -> true, 3));
             assertThrows(IllegalArgumentException.class, () -> b.redirectOutput(Redirect.PIPE));
             assertThrows(IllegalArgumentException.class, () -> b.redirectInput(Redirect.DISCARD));
             assertThrows(IllegalStateException.class, () -> b.jvmOptions("-Xmx1g"));
