@@ -37,7 +37,12 @@ enum ShmCall implements Call {
     SHMCTL_STAT("shmctl(IPC_STAT)", "shmctl(2)"),
     SHMCTL_SET("shmctl(IPC_SET)", "shmctl(2)"),
     SHMCTL_RMID("shmctl(IPC_RMID)", "shmctl(2)"),
-    SHM_OPEN("shm_open", "shm_open(3)"),
+    SHM_OPEN("shm_open", "shm_open(3)") {
+        @Override
+        public String hint(int err, long arg) {
+            return err == E.EINVAL ? "a name is \"/\" and 1 to 255 bytes (NAME_MAX) without '/'" : null;
+        }
+    },
     SHM_UNLINK("shm_unlink", "shm_open(3)"),
     MEMFD_CREATE("memfd_create", "memfd_create(2)"),
     OPEN("open", "open(2)"),

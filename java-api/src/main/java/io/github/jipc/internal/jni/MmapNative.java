@@ -32,12 +32,4 @@ public final class MmapNative {
     @MemberGetter public static native int O_RDWR();
     @MemberGetter public static native int O_RDONLY();
     @MemberGetter public static native int O_CREAT();
-
-    @MemberGetter public static native int ENOMEM();
-    @MemberGetter public static native int EAGAIN();
-    @MemberGetter public static native int ENODEV();
-    @MemberGetter public static native int EOVERFLOW();
-    @MemberGetter public static native int EINVAL();
-    @MemberGetter public static native int ENOSPC();
-    @MemberGetter public static native int EFBIG();
 }

@@ -34,8 +34,5 @@ public final class ShmNative {
     @MemberGetter public static native int F_SEAL_WRITE();
     @MemberGetter public static native int F_SEAL_FUTURE_WRITE();
 
-    @MemberGetter public static native int ENOSPC();
-    @MemberGetter public static native int EINVAL();
     @MemberGetter public static native int EBUSY();
-    @MemberGetter public static native int ENAMETOOLONG();
 }
