@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <stdint.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 
 #define JIPC_API __attribute__((visibility("default")))
 
@@ -25,9 +26,6 @@ extern "C" {
 #define JIPC_FD_OTHER 0
 #define JIPC_FD_PIPE_READ 1
 #define JIPC_FD_PIPE_WRITE 2
-
-/* Returned by blocking shims when their handle's waker fired (jipc_waker.h). */
-#define JIPC_WOKEN ECANCELED
 
 /* The errno symbol ("EAGAIN"), or NULL when unknown. */
 JIPC_API const char *jipc_errno_name(int err);
@@ -59,6 +57,10 @@ JIPC_API int jipc_open(const char *path, int flags, int mode);
  * Returns 1 when fd is ready, 0 on timeout, -errno on failure.
  */
 JIPC_API int jipc_wait(int fd, int events, int timeout_ms);
+
+/* The layout of struct iovec: out[0] its size, out[1] the offset of iov_base,
+ * out[2] of iov_len, out[3] sizeof(size_t). */
+JIPC_API void jipc_iovec_layout(int out[4]);
 
 /* The base address of a buffer JavaCPP hands over (identity conversion). */
 static inline intptr_t jipc_address_of(void *p) { return (intptr_t)p; }

@@ -1,23 +1,27 @@
 /*
  * jipc_pipe.h - unnamed pipes, and the byte-stream I/O shared by every pipe
- * or FIFO end. See pipe(7), pipe(2), read(2), write(2).
+ * or FIFO end. See pipe(7), pipe(2), read(2), write(2), preadv2(2).
  *
- * A handle holds two open file descriptions of its end: one in O_NONBLOCK
- * mode for non-blocking calls, one in blocking mode for blocking calls, which
- * block in the kernel exactly as a C program's would and are interrupted
- * through the handle's waker (jipc_waker.h) when the handle is closed.
+ * A handle holds one descriptor, a blocking open file description, and a
+ * guard (jipc_guard.h, strategy JIPC_GUARD_FD). Blocking or not is chosen per
+ * call (mode), never by changing the description's flags, which a child
+ * process holding the same description would see:
  *
- * blocking == 0: fd is the O_NONBLOCK description, w is ignored; a call
- * returns -EAGAIN instead of waiting.
- * blocking != 0: fd is the blocking description and w its waker; a read
- * waits for data, a write returns once everything was written, unless the
- * waker fires (-JIPC_WOKEN, or the count written so far).
+ * JIPC_IO_NOWAIT: preadv2/pwritev2 with RWF_NOWAIT on the blocking
+ * description; g is ignored; -EAGAIN instead of waiting. Pipes made by
+ * pipe2(2) take the flag on Linux 5.x and later; jipc_pipe_nowait() tells.
+ * JIPC_IO_NONBLOCK_FD: fd is a second, O_NONBLOCK description of the same
+ * pipe, for ends that refuse RWF_NOWAIT (FIFO ends opened by path do).
+ * JIPC_IO_BLOCK: a read waits for data, a write returns once everything was
+ * written, unless the guard fires (-JIPC_WOKEN, or the count written so
+ * far). A description some other process set O_NONBLOCK is waited on with
+ * poll(2), so it behaves the same.
  */
 #ifndef JIPC_PIPE_H
 #define JIPC_PIPE_H
 
 #include "jipc_common.h"
-#include "jipc_waker.h"
+#include "jipc_guard.h"
 
 #include <sys/uio.h>
 
@@ -25,7 +29,11 @@
 extern "C" {
 #endif
 
-/* pipe2(2) with O_CLOEXEC | O_NONBLOCK; fds[0] is the read end. */
+#define JIPC_IO_NOWAIT 0
+#define JIPC_IO_BLOCK 1
+#define JIPC_IO_NONBLOCK_FD 2
+
+/* pipe2(2) with O_CLOEXEC; fds[0] is the read end. */
 JIPC_API int jipc_pipe_create(int fds[2]);
 
 /*
@@ -34,12 +42,12 @@ JIPC_API int jipc_pipe_create(int fds[2]);
  * there yet (this includes a FIFO no writer has opened yet; a blocking read
  * waits for one), -JIPC_WOKEN when woken.
  */
-JIPC_API long jipc_pipe_read(int fd, jipc_waker *w, void *buf, long len, int blocking);
+JIPC_API long jipc_pipe_read(int fd, jipc_guard *g, void *buf, long len, int mode);
 /* Writes len bytes (all of them when blocking); -EPIPE when no reader is left. */
-JIPC_API long jipc_pipe_write(int fd, jipc_waker *w, const void *buf, long len, int blocking);
+JIPC_API long jipc_pipe_write(int fd, jipc_guard *g, const void *buf, long len, int mode);
 /* readv(2)/writev(2) over cnt iovecs at iov, with the same rules. iov may be modified. */
-JIPC_API long jipc_pipe_readv(int fd, jipc_waker *w, struct iovec *iov, int cnt, int blocking);
-JIPC_API long jipc_pipe_writev(int fd, jipc_waker *w, struct iovec *iov, int cnt, int blocking);
+JIPC_API long jipc_pipe_readv(int fd, jipc_guard *g, struct iovec *iov, int cnt, int mode);
+JIPC_API long jipc_pipe_writev(int fd, jipc_guard *g, struct iovec *iov, int cnt, int mode);
 
 /* F_GETPIPE_SZ / F_SETPIPE_SZ (the kernel rounds up to a power-of-two pages). */
 JIPC_API int jipc_pipe_capacity(int fd);
@@ -47,8 +55,12 @@ JIPC_API int jipc_pipe_set_capacity(int fd, int size);
 /* FIONREAD: bytes waiting in the pipe. */
 JIPC_API int jipc_pipe_available(int fd);
 
-/* sizeof(struct iovec), for callers laying out iovec arrays. */
-JIPC_API int jipc_iovec_size(void);
+/*
+ * 1 if preadv2/pwritev2 honour RWF_NOWAIT on fd (a pipe made by pipe2(2), on
+ * a kernel that takes the flag for pipes: probed once), 0 if not (FIFO ends
+ * opened by path), -errno if fd is bad.
+ */
+JIPC_API int jipc_pipe_nowait(int fd);
 
 #ifdef __cplusplus
 }

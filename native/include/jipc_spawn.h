@@ -4,9 +4,10 @@
  *
  * Every descriptor of the parent is close-on-exec (or closed in the child);
  * only the (source, target) pairs in the map reach the child, at the target
- * numbers, in blocking mode. A pipe or FIFO end is handed over as a fresh
- * open file description (reopened through /proc/self/fd), so that the child's
- * blocking mode and the parent's O_NONBLOCK do not affect each other.
+ * numbers. jipc's pipe and FIFO ends are blocking descriptions and are
+ * shared with the child as they are; an end whose description was set
+ * O_NONBLOCK elsewhere is handed over as a fresh blocking description
+ * (reopened through /proc/self/fd), so the child reads as after fork.
  */
 #ifndef JIPC_SPAWN_H
 #define JIPC_SPAWN_H

@@ -1,5 +1,6 @@
 #include "jipc_common.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -149,4 +150,12 @@ int jipc_wait(int fd, int events, int timeout_ms)
             return -EBADF;
         return 1;
     }
+}
+
+void jipc_iovec_layout(int out[4])
+{
+    out[0] = (int)sizeof(struct iovec);
+    out[1] = (int)offsetof(struct iovec, iov_base);
+    out[2] = (int)offsetof(struct iovec, iov_len);
+    out[3] = (int)sizeof(size_t);
 }

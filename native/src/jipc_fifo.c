@@ -40,6 +40,13 @@ int jipc_fifo_open(const char *path, int for_write)
         close(fd);
         return -EINVAL;
     }
+    /* Opened O_NONBLOCK so the open never waits; the description is ours
+     * alone yet, so it becomes the blocking one every later call shares. */
+    int r = jipc_set_nonblocking(fd, 0);
+    if (r < 0) {
+        close(fd);
+        return r;
+    }
     return fd;
 }
 

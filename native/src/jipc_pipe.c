@@ -1,13 +1,47 @@
 #include "jipc_pipe.h"
 
+#include <linux/magic.h>
 #include <sys/ioctl.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 int jipc_pipe_create(int fds[2])
 {
-    if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) < 0)
+    if (pipe2(fds, O_CLOEXEC) < 0)
         return -errno;
     return 0;
+}
+
+static pthread_once_t probe_once = PTHREAD_ONCE_INIT;
+static int pipes_take_nowait;
+
+/* Whether pipes made by pipe2(2) honour RWF_NOWAIT: on a fresh pipe, an empty
+ * read must say EAGAIN and a write must go through. */
+static void probe(void)
+{
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) < 0)
+        return;
+    char c = 0;
+    struct iovec v = { .iov_base = &c, .iov_len = 1 };
+    ssize_t empty = preadv2(fds[0], &v, 1, -1, RWF_NOWAIT);
+    int empty_err = errno;
+    ssize_t wrote = pwritev2(fds[1], &v, 1, -1, RWF_NOWAIT);
+    pipes_take_nowait = empty < 0 && empty_err == EAGAIN && wrote == 1;
+    close(fds[0]);
+    close(fds[1]);
+}
+
+int jipc_pipe_nowait(int fd)
+{
+    struct statfs fs;
+    if (fstatfs(fd, &fs) < 0)
+        return -errno;
+    /* FIFOs opened by path live on their file system and refuse the flag. */
+    if (fs.f_type != PIPEFS_MAGIC)
+        return 0;
+    pthread_once(&probe_once, probe);
+    return pipes_take_nowait;
 }
 
 /*
@@ -24,15 +58,25 @@ static int hung_up(int fd, int timeout_ms)
     return (p.revents & POLLHUP) && !(p.revents & POLLIN) ? 1 : 0;
 }
 
+/* 1 when fd reports events within timeout_ms (-1: forever), 0 if not, -errno on failure. */
+static int ready(int fd, short events, int timeout_ms)
+{
+    struct pollfd p = { .fd = fd, .events = events };
+    int r = poll(&p, 1, timeout_ms);
+    if (r < 0)
+        return -errno;
+    return r > 0;
+}
+
 static ssize_t read_iov(int fd, struct iovec *iov, int cnt)
 {
     return cnt == 1 ? read(fd, iov[0].iov_base, iov[0].iov_len) : readv(fd, iov, cnt);
 }
 
-static long nonblocking_read(int fd, struct iovec *iov, int cnt)
+static long nonblocking_read(int fd, struct iovec *iov, int cnt, int mode)
 {
     for (;;) {
-        ssize_t n = read_iov(fd, iov, cnt);
+        ssize_t n = mode == JIPC_IO_NOWAIT ? preadv2(fd, iov, cnt, -1, RWF_NOWAIT) : read_iov(fd, iov, cnt);
         if (n > 0)
             return n;
         if (n == 0) {
@@ -45,20 +89,20 @@ static long nonblocking_read(int fd, struct iovec *iov, int cnt)
     }
 }
 
-static long blocking_read(int fd, jipc_waker *w, struct iovec *iov, int cnt)
+static long blocking_read(int fd, jipc_guard *g, struct iovec *iov, int cnt)
 {
     jipc_blocker b;
-    long r = jipc_waker_enter(w, &b);
+    long r = jipc_guard_enter(g, &b);
     if (r < 0)
         return r;
     for (;;) {
         ssize_t n = read_iov(fd, iov, cnt);
         int err = errno;
         if (n > 0) {
-            r = n;
+            r = n; /* only the real pipe has data: the dead end has none */
             break;
         }
-        if (jipc_waker_closing(w)) {
+        if (jipc_guard_closing(g)) {
             r = -JIPC_WOKEN;
             break;
         }
@@ -74,12 +118,20 @@ static long blocking_read(int fd, jipc_waker *w, struct iovec *iov, int cnt)
             r = h > 0 ? 0 : h;
             break;
         }
+        if (err == EAGAIN) {
+            /* Someone else set the shared description O_NONBLOCK. */
+            int w = ready(fd, POLLIN, -1);
+            if (w >= 0 || w == -EINTR)
+                continue;
+            r = w;
+            break;
+        }
         if (err != EINTR) {
             r = -err;
             break;
         }
     }
-    jipc_waker_leave(w, &b);
+    jipc_guard_leave(g, &b);
     return r;
 }
 
@@ -104,13 +156,14 @@ __attribute__((noinline)) static ssize_t write_iov(int fd, struct iovec *iov, in
     return cnt == 1 ? write(fd, iov[0].iov_base, iov[0].iov_len) : writev(fd, iov, cnt);
 }
 
-static long nonblocking_write(int fd, struct iovec *iov, int cnt)
+static long nonblocking_write(int fd, struct iovec *iov, int cnt, int mode)
 {
     int first = advance_iov(iov, cnt, 0, 0);
     if (first == cnt)
         return 0;
     for (;;) {
-        ssize_t n = write_iov(fd, iov + first, cnt - first);
+        ssize_t n = mode == JIPC_IO_NOWAIT ? pwritev2(fd, iov + first, cnt - first, -1, RWF_NOWAIT)
+                                           : write_iov(fd, iov + first, cnt - first);
         if (n >= 0)
             return n;
         int err = errno;
@@ -119,13 +172,13 @@ static long nonblocking_write(int fd, struct iovec *iov, int cnt)
     }
 }
 
-static long blocking_write(int fd, jipc_waker *w, struct iovec *iov, int cnt)
+static long blocking_write(int fd, jipc_guard *g, struct iovec *iov, int cnt)
 {
     int first = advance_iov(iov, cnt, 0, 0);
     if (first == cnt)
         return 0;
     jipc_blocker b;
-    long r = jipc_waker_enter(w, &b);
+    long r = jipc_guard_enter(g, &b);
     if (r < 0)
         return r;
     long done = 0;
@@ -137,8 +190,16 @@ static long blocking_write(int fd, jipc_waker *w, struct iovec *iov, int cnt)
             first = advance_iov(iov, cnt, first, (size_t)n);
             continue;
         }
-        if (jipc_waker_closing(w)) {
+        if (jipc_guard_closing(g)) {
             r = -JIPC_WOKEN;
+            break;
+        }
+        if (n < 0 && err == EAGAIN) {
+            /* Someone else set the shared description O_NONBLOCK. */
+            int w = ready(fd, POLLOUT, -1);
+            if (w >= 0 || w == -EINTR)
+                continue;
+            r = w;
             break;
         }
         if (n < 0 && err != EINTR) {
@@ -146,33 +207,33 @@ static long blocking_write(int fd, jipc_waker *w, struct iovec *iov, int cnt)
             break;
         }
     }
-    jipc_waker_leave(w, &b);
+    jipc_guard_leave(g, &b);
     /* What was written stays reported; an error shows on the next call. */
     return done > 0 ? done : r;
 }
 
-long jipc_pipe_read(int fd, jipc_waker *w, void *buf, long len, int blocking)
+long jipc_pipe_read(int fd, jipc_guard *g, void *buf, long len, int mode)
 {
     if (len == 0)
         return 0;
     struct iovec one = { .iov_base = buf, .iov_len = (size_t)len };
-    return blocking ? blocking_read(fd, w, &one, 1) : nonblocking_read(fd, &one, 1);
+    return mode == JIPC_IO_BLOCK ? blocking_read(fd, g, &one, 1) : nonblocking_read(fd, &one, 1, mode);
 }
 
-long jipc_pipe_readv(int fd, jipc_waker *w, struct iovec *iov, int cnt, int blocking)
+long jipc_pipe_readv(int fd, jipc_guard *g, struct iovec *iov, int cnt, int mode)
 {
-    return blocking ? blocking_read(fd, w, iov, cnt) : nonblocking_read(fd, iov, cnt);
+    return mode == JIPC_IO_BLOCK ? blocking_read(fd, g, iov, cnt) : nonblocking_read(fd, iov, cnt, mode);
 }
 
-long jipc_pipe_write(int fd, jipc_waker *w, const void *buf, long len, int blocking)
+long jipc_pipe_write(int fd, jipc_guard *g, const void *buf, long len, int mode)
 {
     struct iovec one = { .iov_base = (void *)buf, .iov_len = (size_t)len };
-    return blocking ? blocking_write(fd, w, &one, 1) : nonblocking_write(fd, &one, 1);
+    return mode == JIPC_IO_BLOCK ? blocking_write(fd, g, &one, 1) : nonblocking_write(fd, &one, 1, mode);
 }
 
-long jipc_pipe_writev(int fd, jipc_waker *w, struct iovec *iov, int cnt, int blocking)
+long jipc_pipe_writev(int fd, jipc_guard *g, struct iovec *iov, int cnt, int mode)
 {
-    return blocking ? blocking_write(fd, w, iov, cnt) : nonblocking_write(fd, iov, cnt);
+    return mode == JIPC_IO_BLOCK ? blocking_write(fd, g, iov, cnt) : nonblocking_write(fd, iov, cnt, mode);
 }
 
 int jipc_pipe_capacity(int fd)
@@ -193,9 +254,4 @@ int jipc_pipe_available(int fd)
     if (ioctl(fd, FIONREAD, &n) < 0)
         return -errno;
     return n;
-}
-
-int jipc_iovec_size(void)
-{
-    return (int)sizeof(struct iovec);
 }

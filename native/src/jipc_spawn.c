@@ -25,9 +25,10 @@ static char **split_strings(const char *block, int count)
 
 /*
  * A descriptor to hand over, above every target number so no dup2() in the
- * child overwrites a source still to be copied. A pipe or FIFO end becomes a
- * new open file description in blocking mode, so the child's mode and ours
- * stay independent; anything else is duplicated.
+ * child overwrites a source still to be copied. jipc's own pipe and FIFO ends
+ * are blocking descriptions and are duplicated, like anything else; an end
+ * whose description another process set O_NONBLOCK becomes a new blocking
+ * description of the same pipe, so the child reads as it would after fork.
  */
 static int handover_fd(int src, int floor)
 {
@@ -36,9 +37,14 @@ static int handover_fd(int src, int floor)
         return kind;
     int fd = src;
     if (kind != JIPC_FD_OTHER) {
-        fd = jipc_reopen_end(src, 0);
-        if (fd < 0)
-            return fd;
+        int flags = fcntl(src, F_GETFL);
+        if (flags < 0)
+            return -errno;
+        if (flags & O_NONBLOCK) {
+            fd = jipc_reopen_end(src, 0);
+            if (fd < 0)
+                return fd;
+        }
     }
     int high = fcntl(fd, F_DUPFD_CLOEXEC, floor);
     int err = errno;

@@ -38,26 +38,35 @@ static void write_end_needs_a_reader(void)
 {
     CHECK_EQ(0, jipc_fifo_create(path, 0600));
     CHECK_EQ(-ENXIO, jipc_fifo_open(path, 1));
-    int r = jipc_fifo_open(path, 0);
+    int blocking = jipc_fifo_open(path, 0);
+    CHECK(blocking >= 0);
+    CHECK(!(fcntl(blocking, F_GETFL) & O_NONBLOCK));
+    /* FIFO ends refuse RWF_NOWAIT: non-blocking calls take an O_NONBLOCK twin. */
+    CHECK_EQ(0, jipc_pipe_nowait(blocking));
+    int r = jipc_reopen_end(blocking, 1);
     CHECK(r >= 0);
     char c;
     /* No writer yet: nothing to read, not end of stream. */
-    CHECK_EQ(-EAGAIN, jipc_pipe_read(r, NULL, &c, 1, 0));
+    CHECK_EQ(-EAGAIN, jipc_pipe_read(r, NULL, &c, 1, JIPC_IO_NONBLOCK_FD));
     int w = jipc_fifo_open(path, 1);
     CHECK(w >= 0);
-    CHECK_EQ(3, jipc_pipe_write(w, NULL, "abc", 3, 0));
+    int wn = jipc_reopen_end(w, 1);
+    CHECK(wn >= 0);
+    CHECK_EQ(3, jipc_pipe_write(wn, NULL, "abc", 3, JIPC_IO_NONBLOCK_FD));
+    close(wn);
     close(w);
     char buf[8];
-    CHECK_EQ(3, jipc_pipe_read(r, NULL, buf, sizeof buf, 0));
+    CHECK_EQ(3, jipc_pipe_read(r, NULL, buf, sizeof buf, JIPC_IO_NONBLOCK_FD));
     /* The writer came and went: now it is end of stream. */
-    CHECK_EQ(0, jipc_pipe_read(r, NULL, buf, sizeof buf, 0));
+    CHECK_EQ(0, jipc_pipe_read(r, NULL, buf, sizeof buf, JIPC_IO_NONBLOCK_FD));
     close(r);
+    close(blocking);
     CHECK_EQ(0, jipc_fifo_remove(path));
 }
 
 struct first_read {
     int fd;
-    jipc_waker *w;
+    jipc_guard *g;
     long result;
     char byte;
 };
@@ -65,7 +74,7 @@ struct first_read {
 static void *read_one(void *arg)
 {
     struct first_read *f = arg;
-    f->result = jipc_pipe_read(f->fd, f->w, &f->byte, 1, 1);
+    f->result = jipc_pipe_read(f->fd, f->g, &f->byte, 1, 1);
     return NULL;
 }
 
@@ -74,42 +83,38 @@ static void *read_one(void *arg)
 static void blocking_read_waits_for_the_first_writer(void)
 {
     CHECK_EQ(0, jipc_fifo_create(path, 0600));
-    int nb = jipc_fifo_open(path, 0);
-    CHECK(nb >= 0);
-    struct first_read f = { jipc_reopen_end(nb, 0), jipc_waker_create(), 99, 0 };
+    struct first_read f = { jipc_fifo_open(path, 0), jipc_guard_create(JIPC_GUARD_FD), 99, 0 };
     CHECK(f.fd >= 0);
+    CHECK(!(fcntl(f.fd, F_GETFL) & O_NONBLOCK));
     pthread_t t;
     CHECK(pthread_create(&t, NULL, read_one, &f) == 0);
     usleep(30000);
     CHECK_EQ(99, f.result);
     int w = jipc_fifo_open(path, 1);
     CHECK(w >= 0);
-    CHECK_EQ(1, jipc_pipe_write(w, NULL, "!", 1, 0));
+    CHECK_EQ(1, jipc_pipe_write(w, NULL, "!", 1, JIPC_IO_BLOCK));
     CHECK(pthread_join(t, NULL) == 0);
     CHECK_EQ(1, f.result);
     CHECK_EQ('!', f.byte);
     close(w);
-    CHECK_EQ(0, jipc_pipe_read(f.fd, f.w, &f.byte, 1, 1));
+    CHECK_EQ(0, jipc_pipe_read(f.fd, f.g, &f.byte, 1, 1));
     close(f.fd);
-    close(nb);
-    jipc_waker_free(f.w);
+    jipc_guard_free(f.g);
     CHECK_EQ(0, jipc_fifo_remove(path));
 }
 
 static void a_read_waiting_for_a_writer_is_woken(void)
 {
     CHECK_EQ(0, jipc_fifo_create(path, 0600));
-    int nb = jipc_fifo_open(path, 0);
-    struct first_read f = { jipc_reopen_end(nb, 0), jipc_waker_create(), 99, 0 };
+    struct first_read f = { jipc_fifo_open(path, 0), jipc_guard_create(JIPC_GUARD_FD), 99, 0 };
     pthread_t t;
     CHECK(pthread_create(&t, NULL, read_one, &f) == 0);
     usleep(30000);
-    CHECK_EQ(0, jipc_waker_wake(f.w, f.fd));
+    CHECK_EQ(0, jipc_guard_wake(f.g, f.fd));
     CHECK(pthread_join(t, NULL) == 0);
     CHECK_EQ(-JIPC_WOKEN, f.result);
     close(f.fd);
-    close(nb);
-    jipc_waker_free(f.w);
+    jipc_guard_free(f.g);
     CHECK_EQ(0, jipc_fifo_remove(path));
 }
 

@@ -2,56 +2,87 @@
 #include "jipc_test.h"
 
 #include <pthread.h>
+#include <stddef.h>
 #include <unistd.h>
 
-/* A pipe as a jipc handle holds it: O_NONBLOCK ends, blocking descriptions and a waker. */
+/* A pipe as a jipc handle holds it: one blocking description per end and a guard. */
 struct pipe_handle {
-    int nb[2];
-    int bl[2];
-    jipc_waker *w;
+    int fd[2];
+    jipc_guard *g;
 };
 
 static int open_handle(struct pipe_handle *p)
 {
-    if (jipc_pipe_create(p->nb) < 0)
+    if (jipc_pipe_create(p->fd) < 0)
         return -1;
-    p->bl[0] = jipc_reopen_end(p->nb[0], 0);
-    p->bl[1] = jipc_reopen_end(p->nb[1], 0);
-    p->w = jipc_waker_create();
-    return p->bl[0] >= 0 && p->bl[1] >= 0 && p->w != NULL ? 0 : -1;
+    p->g = jipc_guard_create(JIPC_GUARD_FD);
+    return p->g != NULL ? 0 : -1;
 }
 
 static void close_end(struct pipe_handle *p, int end)
 {
-    close(p->nb[end]);
-    close(p->bl[end]);
+    close(p->fd[end]);
 }
 
 static void close_handle(struct pipe_handle *p)
 {
     close_end(p, 0);
     close_end(p, 1);
-    jipc_waker_free(p->w);
+    jipc_guard_free(p->g);
 }
 
 static void round_trip(void)
 {
     struct pipe_handle p;
     CHECK_EQ(0, open_handle(&p));
-    CHECK(fcntl(p.nb[0], F_GETFD) & FD_CLOEXEC);
-    CHECK(fcntl(p.nb[1], F_GETFL) & O_NONBLOCK);
-    CHECK_EQ(5, jipc_pipe_write(p.bl[1], p.w, "hello", 5, 1));
-    CHECK_EQ(5, jipc_pipe_available(p.nb[0]));
+    CHECK(fcntl(p.fd[0], F_GETFD) & FD_CLOEXEC);
+    CHECK(!(fcntl(p.fd[1], F_GETFL) & O_NONBLOCK));
+    CHECK_EQ(5, jipc_pipe_write(p.fd[1], p.g, "hello", 5, 1));
+    CHECK_EQ(5, jipc_pipe_available(p.fd[0]));
     char buf[16] = { 0 };
-    CHECK_EQ(5, jipc_pipe_read(p.bl[0], p.w, buf, sizeof buf, 1));
+    CHECK_EQ(5, jipc_pipe_read(p.fd[0], p.g, buf, sizeof buf, 1));
     CHECK(memcmp(buf, "hello", 5) == 0);
-    CHECK_EQ(-EAGAIN, jipc_pipe_read(p.nb[0], NULL, buf, sizeof buf, 0));
+    /* Non-blocking per call, on the same blocking description. */
+    CHECK_EQ(-EAGAIN, jipc_pipe_read(p.fd[0], NULL, buf, sizeof buf, 0));
+    CHECK(!(fcntl(p.fd[0], F_GETFL) & O_NONBLOCK));
+    CHECK_EQ(2, jipc_pipe_write(p.fd[1], NULL, "hi", 2, 0));
+    CHECK_EQ(2, jipc_pipe_read(p.fd[0], NULL, buf, sizeof buf, 0));
     close_end(&p, 1);
-    CHECK_EQ(0, jipc_pipe_read(p.nb[0], NULL, buf, sizeof buf, 0));
-    CHECK_EQ(0, jipc_pipe_read(p.bl[0], p.w, buf, sizeof buf, 1));
-    close(p.nb[0]);
-    close(p.bl[0]);
-    jipc_waker_free(p.w);
+    CHECK_EQ(0, jipc_pipe_read(p.fd[0], NULL, buf, sizeof buf, 0));
+    CHECK_EQ(0, jipc_pipe_read(p.fd[0], p.g, buf, sizeof buf, 1));
+    close(p.fd[0]);
+    jipc_guard_free(p.g);
+}
+
+static void nowait_is_probed(void)
+{
+    int fds[2];
+    CHECK_EQ(0, jipc_pipe_create(fds));
+    int r = jipc_pipe_nowait(fds[0]);
+    CHECK(r == 0 || r == 1);
+    CHECK_EQ(r, jipc_pipe_nowait(fds[1]));
+    printf("     RWF_NOWAIT on pipes: %s\n", r ? "yes" : "no (an O_NONBLOCK twin)");
+    close(fds[0]);
+    close(fds[1]);
+    CHECK_EQ(-EBADF, jipc_pipe_nowait(fds[0]));
+}
+
+/* A description another process set O_NONBLOCK still blocks jipc's blocking calls. */
+static void blocking_calls_on_a_nonblocking_description(void)
+{
+    struct pipe_handle p;
+    CHECK_EQ(0, open_handle(&p));
+    CHECK_EQ(0, jipc_set_nonblocking(p.fd[0], 1));
+    CHECK_EQ(0, jipc_set_nonblocking(p.fd[1], 1));
+    int cap = jipc_pipe_capacity(p.fd[1]);
+    static char big[1 << 20];
+    CHECK_EQ(cap, jipc_pipe_write(p.fd[1], NULL, big, sizeof big, 0));
+    char buf[4096];
+    long got = 0, n;
+    while (got < cap && (n = jipc_pipe_read(p.fd[0], p.g, buf, sizeof buf, 1)) > 0)
+        got += n;
+    CHECK_EQ(cap, got);
+    close_handle(&p);
 }
 
 static void broken_pipe(void)
@@ -60,10 +91,10 @@ static void broken_pipe(void)
     CHECK_EQ(0, open_handle(&p));
     close_end(&p, 0);
     signal(SIGPIPE, SIG_IGN);
-    CHECK_EQ(-EPIPE, jipc_pipe_write(p.bl[1], p.w, "x", 1, 1));
-    CHECK_EQ(-EPIPE, jipc_pipe_write(p.nb[1], NULL, "x", 1, 0));
+    CHECK_EQ(-EPIPE, jipc_pipe_write(p.fd[1], p.g, "x", 1, 1));
+    CHECK_EQ(-EPIPE, jipc_pipe_write(p.fd[1], NULL, "x", 1, 0));
     close_end(&p, 1);
-    jipc_waker_free(p.w);
+    jipc_guard_free(p.g);
 }
 
 static void capacity(void)
@@ -96,21 +127,29 @@ static void scatter_gather(void)
 {
     struct pipe_handle p;
     CHECK_EQ(0, open_handle(&p));
-    CHECK_EQ(16, jipc_iovec_size());
+    int layout[4];
+    jipc_iovec_layout(layout);
+    CHECK_EQ(sizeof(struct iovec), layout[0]);
+    CHECK_EQ(offsetof(struct iovec, iov_len), layout[2]);
     struct iovec out[2] = { { "abc", 3 }, { "defgh", 5 } };
-    CHECK_EQ(8, jipc_pipe_writev(p.bl[1], p.w, out, 2, 1));
+    CHECK_EQ(8, jipc_pipe_writev(p.fd[1], p.g, out, 2, 1));
     char a[2], b[6];
     struct iovec in[2] = { { a, 2 }, { b, 6 } };
-    CHECK_EQ(8, jipc_pipe_readv(p.bl[0], p.w, in, 2, 1));
+    CHECK_EQ(8, jipc_pipe_readv(p.fd[0], p.g, in, 2, 1));
     CHECK(memcmp(a, "ab", 2) == 0 && memcmp(b, "cdefgh", 6) == 0);
+    struct iovec out2[2] = { { "xy", 2 }, { "z", 1 } };
+    CHECK_EQ(3, jipc_pipe_writev(p.fd[1], NULL, out2, 2, 0));
+    struct iovec in2[2] = { { a, 2 }, { b, 6 } };
+    CHECK_EQ(3, jipc_pipe_readv(p.fd[0], NULL, in2, 2, 0));
+    CHECK(memcmp(a, "xy", 2) == 0 && b[0] == 'z');
     struct iovec none[1] = { { a, 0 } };
-    CHECK_EQ(0, jipc_pipe_writev(p.nb[1], NULL, none, 1, 0));
+    CHECK_EQ(0, jipc_pipe_writev(p.fd[1], NULL, none, 1, 0));
     close_handle(&p);
 }
 
 struct writer {
     int fd;
-    jipc_waker *w;
+    jipc_guard *g;
     long total;
 };
 
@@ -120,7 +159,7 @@ static void *write_all(void *arg)
     static char chunk[3 << 20];
     for (size_t i = 0; i < sizeof chunk; i++)
         chunk[i] = (char)(i * 7);
-    w->total = jipc_pipe_write(w->fd, w->w, chunk, sizeof chunk, 1);
+    w->total = jipc_pipe_write(w->fd, w->g, chunk, sizeof chunk, 1);
     return NULL;
 }
 
@@ -128,13 +167,13 @@ static void blocking_write_completes_across_refills(void)
 {
     struct pipe_handle p;
     CHECK_EQ(0, open_handle(&p));
-    struct writer w = { p.bl[1], p.w, 0 };
+    struct writer w = { p.fd[1], p.g, 0 };
     pthread_t t;
     CHECK(pthread_create(&t, NULL, write_all, &w) == 0);
     char buf[7919];
     long got = 0, n;
     int intact = 1;
-    while (got < (3 << 20) && (n = jipc_pipe_read(p.bl[0], p.w, buf, sizeof buf, 1)) > 0) {
+    while (got < (3 << 20) && (n = jipc_pipe_read(p.fd[0], p.g, buf, sizeof buf, 1)) > 0) {
         for (long i = 0; i < n; i++)
             intact &= buf[i] == (char)((got + i) * 7);
         got += n;
@@ -144,14 +183,16 @@ static void blocking_write_completes_across_refills(void)
     CHECK_EQ(3 << 20, got);
     CHECK(intact);
     close_end(&p, 1);
-    CHECK_EQ(0, jipc_pipe_read(p.bl[0], p.w, buf, sizeof buf, 1));
+    CHECK_EQ(0, jipc_pipe_read(p.fd[0], p.g, buf, sizeof buf, 1));
     close_end(&p, 0);
-    jipc_waker_free(p.w);
+    jipc_guard_free(p.g);
 }
 
 int main(void)
 {
     RUN(round_trip);
+    RUN(nowait_is_probed);
+    RUN(blocking_calls_on_a_nonblocking_description);
     RUN(broken_pipe);
     RUN(capacity);
     RUN(nonblocking_write_stops_when_full);

@@ -7,12 +7,10 @@
 /* Everything a pipe end delivers until end of stream (at most size - 1 bytes). */
 static long read_all(int fd, char *buf, long size)
 {
-    int blocking = jipc_reopen_end(fd, 0);
     long got = 0, r;
-    while (got < size - 1 && (r = read(blocking, buf + got, (size_t)(size - 1 - got))) > 0)
+    while (got < size - 1 && (r = read(fd, buf + got, (size_t)(size - 1 - got))) > 0)
         got += r;
     buf[got] = 0;
-    close(blocking);
     return got;
 }
 
@@ -86,19 +84,21 @@ static void fd_env_and_cwd_reach_the_child(void)
     char buf[64] = { 0 };
     read_all(fds[0], buf, sizeof buf);
     CHECK(strcmp(buf, "42|/tmp|") == 0);
-    /* Our end stays non-blocking although the child's was blocking. */
-    CHECK(fcntl(fds[0], F_GETFL) & O_NONBLOCK);
+    /* The child's end was blocking, like ours. */
+    CHECK(!(fcntl(fds[0], F_GETFL) & O_NONBLOCK));
     close(fds[0]);
     close(out[1]);
 }
 
-/* A write end whose pipe has no reader yet still reaches the child as its own
- * blocking description; the child reports the flags it sees on fd 4. */
+/* A write end whose description was set O_NONBLOCK elsewhere (and whose pipe
+ * has no reader yet) still reaches the child as a blocking description of its
+ * own; the child reports the flags it sees on fd 4. */
 static void write_end_without_reader_is_handed_over_blocking(void)
 {
     int data[2], report[2];
     CHECK_EQ(0, jipc_pipe_create(data));
     CHECK_EQ(0, jipc_pipe_create(report));
+    CHECK_EQ(0, jipc_set_nonblocking(data[1], 1));
     close(data[0]);
     int map[] = { data[1], 4, report[1], 1 };
     const char args[] = "sh\0-c\0grep '^flags' /proc/self/fdinfo/4";

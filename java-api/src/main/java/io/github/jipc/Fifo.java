@@ -58,7 +58,7 @@ public final class Fifo {
         byte[] c = CStrings.of(path);
         int r = FifoNative.jipc_fifo_create(c, mode);
         if (r < 0) {
-            throw Errors.exception(r, "mkfifo", path.toString());
+            throw Errors.exception(r, FifoCall.MKFIFO, path.toString());
         }
         return new Fifo(path);
     }
@@ -86,7 +86,7 @@ public final class Fifo {
                 return new Fifo(path);
             }
             if (r != -Errno.EEXIST) {
-                throw Errors.exception(r, "mkfifo", path.toString());
+                throw Errors.exception(r, FifoCall.MKFIFO, path.toString());
             }
             int kind = FifoNative.jipc_fifo_check(c);
             if (kind == 1) {
@@ -115,7 +115,7 @@ public final class Fifo {
         NativeLibrary.ensureAvailable();
         int kind = FifoNative.jipc_fifo_check(CStrings.of(path));
         if (kind < 0) {
-            throw Errors.exception(kind, "stat", path.toString());
+            throw Errors.exception(kind, FifoCall.STAT, path.toString());
         }
         if (kind == 0) {
             throw new FileSystemException(path.toString(), null, "not a FIFO");
@@ -181,7 +181,7 @@ public final class Fifo {
         boolean nonBlocking = Set.of(options).contains(PipeOption.NON_BLOCKING);
         PipeSink sink = openSink(nonBlocking ? Duration.ZERO : null, !nonBlocking);
         if (sink == null) {
-            throw Errors.exception(-Errno.ENXIO, "open(O_WRONLY|O_NONBLOCK)", path.toString(),
+            throw Errors.exception(-Errno.ENXIO, FifoCall.OPEN_SINK_NONBLOCK, path.toString(),
                     "no process has the FIFO open for reading; open a read end first, or open without NON_BLOCKING to wait for one");
         }
         return sink;
@@ -256,7 +256,7 @@ public final class Fifo {
         if (r == -Errno.EINVAL) {
             return new FileSystemException(path.toString(), null, "not a FIFO any more; cannot open its " + end + " end");
         }
-        return Errors.exception(r, "open", path.toString());
+        return Errors.exception(r, FifoCall.OPEN, path.toString());
     }
 
     /**
@@ -275,7 +275,7 @@ public final class Fifo {
             throw new FileSystemException(path.toString(), null, "not a FIFO; jipc will not remove it");
         }
         if (r < 0) {
-            throw Errors.exception(r, "unlink", path.toString());
+            throw Errors.exception(r, FifoCall.UNLINK, path.toString());
         }
     }
 

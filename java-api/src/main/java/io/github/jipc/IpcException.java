@@ -5,8 +5,8 @@ import java.io.IOException;
 /**
  * A system call failed and no more specific JDK exception fits.
  *
- * <p>The message reads {@code object: call: ENAME (description): hint}, e.g.
- * {@code pipe write end (fd 9): write: EPIPE (Broken pipe): no process has the read end open}.
+ * <p>The message reads {@code object: call: ENAME (description): hint; see manpage(n)}, e.g.
+ * {@code pipe write end (fd 9): write: EPIPE (Broken pipe): no process has the read end open any more; see write(2)}.
  */
 public class IpcException extends IOException {
     private static final long serialVersionUID = 1L;

@@ -53,7 +53,7 @@ public final class Pipe implements AutoCloseable {
         int[] fds = new int[2];
         int r = PipeNative.jipc_pipe_create(fds);
         if (r < 0) {
-            throw Errors.exception(r, "pipe2", "pipe");
+            throw Errors.exception(r, PipeCall.PIPE2, "pipe");
         }
         PipeSource source;
         try {

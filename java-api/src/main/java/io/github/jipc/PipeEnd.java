@@ -12,6 +12,7 @@ import io.github.jipc.internal.AddressCache;
 import io.github.jipc.internal.Errno;
 import io.github.jipc.internal.Errors;
 import io.github.jipc.internal.FdHandle;
+import io.github.jipc.internal.IovecLayout;
 import io.github.jipc.internal.NativeLibrary;
 import io.github.jipc.internal.jni.CommonNative;
 import io.github.jipc.internal.jni.PipeNative;
@@ -37,6 +38,12 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
     final String description;
     final ReentrantLock ioLock = new ReentrantLock();
     final AddressCache addresses = new AddressCache();
+    private static final int IO_NOWAIT = PipeNative.JIPC_IO_NOWAIT();
+    private static final int IO_BLOCK = PipeNative.JIPC_IO_BLOCK();
+    private static final int IO_NONBLOCK_FD = PipeNative.JIPC_IO_NONBLOCK_FD();
+
+    /** Whether non-blocking calls can use RWF_NOWAIT on the one description (pipes), or need a twin (FIFOs). */
+    private final boolean nowait;
     private volatile boolean blocking;
     private ByteBuffer scratch;
     private long scratchAddress;
@@ -45,7 +52,8 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
 
     PipeEnd(int fd, String kind, boolean blocking) throws IOException {
         this.description = kind + " (fd " + fd + ")";
-        this.handle = FdHandle.adoptStream(this, fd, description);
+        this.handle = FdHandle.adoptGuarded(this, fd, FdHandle.Wake.FD, description);
+        this.nowait = PipeNative.jipc_pipe_nowait(fd) > 0;
         this.blocking = blocking;
     }
 
@@ -57,17 +65,14 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
         }
         int kind = CommonNative.jipc_fd_kind(fd);
         if (kind < 0) {
-            throw Errors.exception(kind, "fstat", "inherited fd " + fd, "the parent did not hand this descriptor over");
+            throw Errors.exception(kind, PipeCall.FSTAT, "inherited fd " + fd, "the parent did not hand this descriptor over");
         }
         if (kind != expectedKind) {
             throw new IllegalArgumentException("inherited fd " + fd + " is not " + expected);
         }
         int r = CommonNative.jipc_set_cloexec(fd, 1);
-        if (r >= 0) {
-            r = CommonNative.jipc_set_nonblocking(fd, 1);
-        }
         if (r < 0) {
-            throw Errors.exception(r, "fcntl", "inherited fd " + fd);
+            throw Errors.exception(r, PipeCall.FCNTL, "inherited fd " + fd);
         }
         return fd;
     }
@@ -105,7 +110,7 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
      * @throws IpcException           if fcntl(2) fails
      */
     public int capacity() throws IOException {
-        return (int) call("fcntl(F_GETPIPE_SZ)", Op.CAPACITY, 0);
+        return (int) call(PipeCall.GET_CAPACITY, 0);
     }
 
     /**
@@ -125,13 +130,11 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
         if (bytes < 1) {
             throw new IllegalArgumentException("capacity must be >= 1 byte, got " + bytes);
         }
-        return (int) call("fcntl(F_SETPIPE_SZ)", Op.SET_CAPACITY, bytes);
+        return (int) call(PipeCall.SET_CAPACITY, bytes);
     }
 
-    private enum Op { CAPACITY, SET_CAPACITY, AVAILABLE }
-
     /** A short non-blocking call on the descriptor: its result, or the exception. */
-    final long call(String name, Op op, int arg) throws IOException {
+    final long call(PipeCall op, int arg) throws IOException {
         if (!handle.acquire()) {
             throw new ClosedChannelException();
         }
@@ -139,50 +142,27 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
         try {
             int fd = handle.fd();
             r = switch (op) {
-                case CAPACITY -> PipeNative.jipc_pipe_capacity(fd);
+                case GET_CAPACITY -> PipeNative.jipc_pipe_capacity(fd);
                 case SET_CAPACITY -> PipeNative.jipc_pipe_set_capacity(fd, arg);
                 case AVAILABLE -> PipeNative.jipc_pipe_available(fd);
+                default -> throw new AssertionError(op);
             };
         } finally {
             handle.release();
         }
         if (r < 0) {
-            throw Errors.exception(r, name, description, hint(name, (int) -r, arg));
+            throw Errors.exception(r, op, description, arg);
         }
         return r;
     }
 
     static long available(PipeEnd end) throws IOException {
-        return end.call("ioctl(FIONREAD)", Op.AVAILABLE, 0);
-    }
-
-    private static String hint(String call, int err, int arg) {
-        if (call.startsWith("fcntl(F_SETPIPE_SZ)")) {
-            if (err == Errno.EPERM) {
-                return arg + " bytes exceeds /proc/sys/fs/pipe-max-size (" + pipeMaxSize()
-                        + ") and the process lacks CAP_SYS_RESOURCE; raise fs.pipe-max-size with sysctl";
-            }
-            if (err == Errno.EBUSY) {
-                return "the pipe holds more data than " + arg + " bytes; drain it first";
-            }
-        }
-        if (err == Errno.EPIPE) {
-            return "no process has the read end open any more";
-        }
-        return null;
-    }
-
-    private static String pipeMaxSize() {
-        try {
-            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/fs/pipe-max-size")).trim();
-        } catch (IOException | RuntimeException e) {
-            return "unknown";
-        }
+        return end.call(PipeCall.AVAILABLE, 0);
     }
 
     /** Turns a negative I/O result into the exception to throw. */
-    final IOException failure(long r, String call) {
-        return Errors.exception(r, call, description, hint(call, (int) -r, 0));
+    final IOException failure(long r, PipeCall call) {
+        return Errors.exception(r, call, description);
     }
 
     final void ensureOpen() throws ClosedChannelException {
@@ -203,7 +183,7 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
     }
 
     /**
-     * Leaves an I/O call. woken tells that the shim returned because the handle's waker fired.
+     * Leaves an I/O call. woken tells that the shim returned because the handle's guard fired.
      *
      * @throws AsynchronousCloseException (or ClosedByInterruptException) if the end was closed meanwhile
      */
@@ -217,9 +197,18 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
         }
     }
 
-    /** The description to use: the blocking one for blocking calls, else the O_NONBLOCK one. */
-    final int ioFd(boolean block) {
-        return block ? handle.blockingFd() : handle.fd();
+    /**
+     * The description to use: the one blocking description, unless a
+     * non-blocking call needs the O_NONBLOCK twin (an end that refuses
+     * RWF_NOWAIT). The caller holds an acquire.
+     */
+    final int ioFd(boolean block) throws IOException {
+        return block || nowait ? handle.fd() : handle.nonblockingTwin();
+    }
+
+    /** The shim's mode for a call: blocking, RWF_NOWAIT, or on the O_NONBLOCK twin. */
+    final int mode(boolean block) {
+        return block ? IO_BLOCK : nowait ? IO_NOWAIT : IO_NONBLOCK_FD;
     }
 
     /**
@@ -243,7 +232,7 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
     /** An iovec array of MAX_IOV entries in native order; guarded by ioLock. */
     final ByteBuffer iovecs() {
         if (iov == null) {
-            iov = ByteBuffer.allocateDirect(MAX_IOV * PipeNative.jipc_iovec_size()).order(ByteOrder.nativeOrder());
+            iov = ByteBuffer.allocateDirect(MAX_IOV * IovecLayout.SIZE).order(ByteOrder.nativeOrder());
             iovAddress = AddressCache.lookup(iov);
         }
         return iov;
@@ -258,12 +247,10 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
     /** Fills iovecs with the remaining parts of direct buffers; returns how many. */
     final int fillIovecs(ByteBuffer[] bufs, int offset, int length) {
         ByteBuffer v = iovecs();
-        int size = PipeNative.jipc_iovec_size();
         int n = Math.min(length, MAX_IOV);
         for (int i = 0; i < n; i++) {
             ByteBuffer b = bufs[offset + i];
-            v.putLong(i * size, AddressCache.lookup(b) + b.position());
-            v.putLong(i * size + 8, b.remaining());
+            IovecLayout.put(v, i, addresses.addressOf(b) + b.position(), b.remaining());
         }
         return n;
     }
@@ -291,11 +278,6 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
             bufs[i].position(bufs[i].position() + step);
             n -= step;
         }
-    }
-
-    /** The descriptor, for a child process to inherit; the caller holds an acquire. */
-    final FdHandle handle() {
-        return handle;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.github.jipc;
 
 import java.io.IOException;
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.GatheringByteChannel;
@@ -31,16 +32,16 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel, Gath
      * Adopts a pipe or FIFO write end this process inherited as descriptor fd,
      * typically from a parent that used {@link Subprocess.Builder#inherit}.
      * The end is set close-on-exec; closing the returned channel closes fd.
-     * fd's open file description is set {@code O_NONBLOCK} (blocking writes go
-     * through a second description of the same pipe), which any process
-     * sharing that description sees too.
+     * fd's open file description is left as it is, shared with the parent:
+     * blocking or not is chosen per call (RWF_NOWAIT), never by changing its
+     * flags, and a description the parent made {@code O_NONBLOCK} still
+     * blocks in blocking mode (by poll(2)).
      *
      * @param fd the inherited descriptor number
      * @return the write end, in blocking mode
      * @throws IllegalArgumentException if fd is negative or not the write end of a pipe or FIFO
      * @throws IpcException             EBADF if fd is not open
-     * @throws IOException              if fcntl(2) fails, or reopening the end through
-     *                                  {@code /proc/self/fd} does (then fd is closed)
+     * @throws IOException              if fcntl(2) fails
      */
     public static PipeSink inherited(int fd) throws IOException {
         checkInherited(fd, CommonNative.JIPC_FD_PIPE_WRITE(), "the write end of a pipe or FIFO");
@@ -100,11 +101,12 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel, Gath
         boolean block = enter(isBlocking());
         long n = 0;
         try {
-            n = PipeNative.jipc_pipe_write(ioFd(block), handle.waker(), address(b) + pos, len, block ? 1 : 0);
+            n = PipeNative.jipc_pipe_write(ioFd(block), handle.guard(), address(b) + pos, len, mode(block));
         } finally {
+            Reference.reachabilityFence(b);
             exit(block, n == -Errno.WOKEN);
         }
-        return written(n, "write");
+        return written(n, PipeCall.WRITE);
     }
 
     /**
@@ -162,15 +164,15 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel, Gath
         boolean block = enter(isBlocking());
         long n = 0;
         try {
-            n = PipeNative.jipc_pipe_writev(ioFd(block), handle.waker(), iovecsAddress(), cnt, block ? 1 : 0);
+            n = PipeNative.jipc_pipe_writev(ioFd(block), handle.guard(), iovecsAddress(), cnt, mode(block));
         } finally {
             exit(block, n == -Errno.WOKEN);
         }
-        return written(n, "writev");
+        return written(n, PipeCall.WRITEV);
     }
 
     /** A write shim's result as a count: 0 when a non-blocking end is full. */
-    private long written(long n, String call) throws IOException {
+    private long written(long n, PipeCall call) throws IOException {
         if (n >= 0) {
             return n;
         }

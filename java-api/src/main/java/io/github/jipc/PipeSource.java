@@ -1,6 +1,7 @@
 package io.github.jipc;
 
 import java.io.IOException;
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ReadableByteChannel;
@@ -30,16 +31,16 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel, Sc
      * Adopts a pipe or FIFO read end this process inherited as descriptor fd,
      * typically from a parent that used {@link Subprocess.Builder#inherit}.
      * The end is set close-on-exec; closing the returned channel closes fd.
-     * fd's open file description is set {@code O_NONBLOCK} (blocking reads go
-     * through a second description of the same pipe), which any process
-     * sharing that description sees too.
+     * fd's open file description is left as it is, shared with the parent:
+     * blocking or not is chosen per call (RWF_NOWAIT), never by changing its
+     * flags, and a description the parent made {@code O_NONBLOCK} still
+     * blocks in blocking mode (by poll(2)).
      *
      * @param fd the inherited descriptor number
      * @return the read end, in blocking mode
      * @throws IllegalArgumentException if fd is negative or not the read end of a pipe or FIFO
      * @throws IpcException             EBADF if fd is not open
-     * @throws IOException              if fcntl(2) fails, or reopening the end through
-     *                                  {@code /proc/self/fd} does (then fd is closed)
+     * @throws IOException              if fcntl(2) fails
      */
     public static PipeSource inherited(int fd) throws IOException {
         checkInherited(fd, CommonNative.JIPC_FD_PIPE_READ(), "the read end of a pipe or FIFO");
@@ -80,9 +81,10 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel, Sc
             boolean block = enter(isBlocking());
             long n = 0;
             try {
-                n = PipeNative.jipc_pipe_read(ioFd(block), handle.waker(), address(target) + pos,
-                        target.remaining(), block ? 1 : 0);
+                n = PipeNative.jipc_pipe_read(ioFd(block), handle.guard(), address(target) + pos,
+                        target.remaining(), mode(block));
             } finally {
+                Reference.reachabilityFence(target);
                 exit(block, n == -Errno.WOKEN);
             }
             return finish(dst, target, n);
@@ -106,7 +108,7 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel, Sc
         if (n == -Errno.EAGAIN) {
             return 0;
         }
-        throw failure(n, "read");
+        throw failure(n, PipeCall.READ);
     }
 
     /**
@@ -145,8 +147,9 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel, Sc
             boolean block = enter(isBlocking());
             long n = 0;
             try {
-                n = PipeNative.jipc_pipe_readv(ioFd(block), handle.waker(), iovecsAddress(), cnt, block ? 1 : 0);
+                n = PipeNative.jipc_pipe_readv(ioFd(block), handle.guard(), iovecsAddress(), cnt, mode(block));
             } finally {
+                Reference.reachabilityFence(dsts);
                 exit(block, n == -Errno.WOKEN);
             }
             if (n > 0) {
@@ -160,7 +163,7 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel, Sc
     }
 
     private long thrown(long n) throws IOException {
-        throw failure(n, "readv");
+        throw failure(n, PipeCall.READV);
     }
 
     @Override

@@ -75,7 +75,7 @@ final class Spawn {
             int r = SpawnNative.jipc_spawn(CStrings.of("program", program), CStrings.block("argument", command),
                     command.size(), env, envc, directory == null ? null : CStrings.of(directory), map, n, out);
             if (r < 0) {
-                throw Errors.exception(r, "posix_spawn", program,
+                throw Errors.exception(r, SpawnCall.POSIX_SPAWN, program,
                         r == -Errno.ENOENT ? "no such program" + (program.contains("/") ? "" : " in PATH")
                                 + (directory == null ? "" : ", or no folder " + directory) : null);
             }
@@ -104,15 +104,15 @@ final class Spawn {
             return -1;
         }
         int flags = switch (r.type()) {
-            case READ -> CommonNative.O_RDONLY();
-            case WRITE -> CommonNative.O_WRONLY() | CommonNative.O_CREAT() | CommonNative.O_TRUNC();
-            case APPEND -> CommonNative.O_WRONLY() | CommonNative.O_CREAT() | CommonNative.O_APPEND();
+            case READ -> SpawnNative.O_RDONLY();
+            case WRITE -> SpawnNative.O_WRONLY() | SpawnNative.O_CREAT() | SpawnNative.O_TRUNC();
+            case APPEND -> SpawnNative.O_WRONLY() | SpawnNative.O_CREAT() | SpawnNative.O_APPEND();
             default -> throw new IllegalArgumentException("unsupported redirect " + r);
         };
         String file = r.file().getPath();
         int fd = CommonNative.jipc_open(CStrings.of("redirect file", file), flags, 0666);
         if (fd < 0) {
-            throw Errors.exception(fd, "open", file);
+            throw Errors.exception(fd, SpawnCall.OPEN_REDIRECT, file);
         }
         opened.add(fd);
         return fd;

@@ -239,7 +239,7 @@ public final class Subprocess implements AutoCloseable {
             pidfd.release();
         }
         if (r < 0) {
-            throw Errors.exception(r, "waitid", "child " + pid);
+            throw Errors.exception(r, SpawnCall.WAITID, "child " + pid);
         }
         if (r == 0) {
             return null;
@@ -256,7 +256,7 @@ public final class Subprocess implements AutoCloseable {
      * @throws IOException if pidfd_send_signal(2) fails
      */
     public void terminate() throws IOException {
-        signal(CommonNative.SIGTERM());
+        signal(SpawnNative.SIGTERM());
     }
 
     /**
@@ -266,7 +266,7 @@ public final class Subprocess implements AutoCloseable {
      * @throws IOException if pidfd_send_signal(2) fails
      */
     public void kill() throws IOException {
-        signal(CommonNative.SIGKILL());
+        signal(SpawnNative.SIGKILL());
     }
 
     private void signal(int sig) throws IOException {
@@ -280,7 +280,7 @@ public final class Subprocess implements AutoCloseable {
             pidfd.release();
         }
         if (r < 0 && r != -Errno.ESRCH) {
-            throw Errors.exception(r, "pidfd_send_signal(" + Errno.signalName(sig) + ")", "child " + pid);
+            throw Errors.exception(r, SpawnCall.PIDFD_SEND_SIGNAL, "child " + pid, "sending " + Errno.signalName(sig));
         }
     }
 

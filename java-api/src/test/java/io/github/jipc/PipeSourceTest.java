@@ -160,7 +160,7 @@ class PipeSourceTest {
     @Test
     void inheritedChecksWhatTheDescriptorIs() throws Exception {
         try (Pipe pipe = Pipe.open()) {
-            int writeFd = pipe.sink().handle().fd();
+            int writeFd = Handles.of(pipe.sink()).fd();
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PipeSource.inherited(writeFd));
             assertTrue(e.getMessage().contains("not the read end"), e.getMessage());
             assertTrue(pipe.sink().isOpen(), "a refused descriptor is not taken over");

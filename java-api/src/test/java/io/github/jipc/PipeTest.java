@@ -73,6 +73,39 @@ class PipeTest {
     }
 
     @Test
+    void aPipeCostsTwoDescriptors() throws Exception {
+        Pipe pipe = Pipe.open();
+        try {
+            String inode = java.nio.file.Files.readSymbolicLink(
+                    java.nio.file.Path.of("/proc/self/fd/" + Handles.of(pipe.source()).fd())).toString();
+            assertEquals(2, descriptorsNaming(inode));
+            // Non-blocking calls take RWF_NOWAIT on the same descriptions: no twin is opened.
+            pipe.source().configureBlocking(false);
+            pipe.sink().configureBlocking(false);
+            assertEquals(0, pipe.source().read(java.nio.ByteBuffer.allocateDirect(8)));
+            assertEquals(3, pipe.sink().write(java.nio.ByteBuffer.wrap(new byte[] { 1, 2, 3 })));
+            assertEquals(2, descriptorsNaming(inode));
+            pipe.close();
+            assertEquals(0, descriptorsNaming(inode));
+        } finally {
+            pipe.close();
+        }
+    }
+
+    /** How many of this process's descriptors name target (such as "pipe:[4711]"). */
+    private static long descriptorsNaming(String target) throws java.io.IOException {
+        try (java.util.stream.Stream<java.nio.file.Path> fds = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
+            return fds.filter(fd -> {
+                try {
+                    return java.nio.file.Files.readSymbolicLink(fd).toString().equals(target);
+                } catch (java.io.IOException e) {
+                    return false; // closed meanwhile, or the listing's own descriptor
+                }
+            }).count();
+        }
+    }
+
+    @Test
     void describesItself() throws Exception {
         try (Pipe pipe = Pipe.open()) {
             assertTrue(pipe.toString().contains("pipe read end"), pipe.toString());

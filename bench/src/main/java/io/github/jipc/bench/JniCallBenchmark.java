@@ -9,7 +9,7 @@ import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 
 import io.github.jipc.bench.jni.BenchNative;
-import io.github.jipc.internal.jni.PipeNative;
+import io.github.jipc.internal.jni.GuardNative;
 
 /** What crossing into C costs: an empty JNI call, and one of jipc's trivial shims. */
 @BenchmarkMode(Mode.AverageTime)
@@ -23,9 +23,9 @@ public class JniCallBenchmark {
         return BenchNative.jipc_bench_noop();
     }
 
-    /** A trivial shim of jipc's own library (returns sizeof(struct iovec)). */
+    /** A trivial shim of jipc's own library (an atomic load: the wake signal in use). */
     @Benchmark
     public int jipcTrivialShim() {
-        return PipeNative.jipc_iovec_size();
+        return GuardNative.jipc_guard_signal();
     }
 }

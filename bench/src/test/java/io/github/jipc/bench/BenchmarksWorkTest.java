@@ -9,6 +9,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.github.jipc.internal.jni.GuardNative;
+
 /**
  * Each benchmark does what its name says (no JMH here: benchmarks run only
  * on request), and jipc's pipe hot path allocates nothing.
@@ -43,7 +45,8 @@ class BenchmarksWorkTest {
     void jniBenchmarksCallTheirFunctions() {
         JniCallBenchmark jni = new JniCallBenchmark();
         assertEquals(0, jni.emptyJniCall());
-        assertEquals(16, jni.jipcTrivialShim());
+        int sig = jni.jipcTrivialShim();
+        assertTrue(sig >= GuardNative.SIGRTMIN() && sig <= GuardNative.SIGRTMAX(), "the wake signal in use: " + sig);
     }
 
     @Test

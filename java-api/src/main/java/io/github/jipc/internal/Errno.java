@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import org.bytedeco.javacpp.BytePointer;
 
 import io.github.jipc.internal.jni.CommonNative;
+import io.github.jipc.internal.jni.GuardNative;
 
 /** errno values of this platform, read from native code; never hard-coded. */
 public final class Errno {
@@ -21,8 +22,8 @@ public final class Errno {
     public static final int ENFILE = CommonNative.ENFILE();
     public static final int ENOMEM = CommonNative.ENOMEM();
     public static final int ESRCH = CommonNative.ESRCH();
-    /** What a blocking shim returns when its handle's waker fired (the handle is closing). */
-    public static final int WOKEN = CommonNative.JIPC_WOKEN();
+    /** What a blocking shim returns when its handle's guard fired (the handle is closing); no errno value. */
+    public static final int WOKEN = GuardNative.JIPC_WOKEN();
 
     private Errno() {}
 

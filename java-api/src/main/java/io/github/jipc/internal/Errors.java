@@ -36,7 +36,7 @@ public final class Errors {
                     : "system's file limit (fs.file-max)") + " is reached; close unused handles or raise the limit";
         }
         String reason = call.callName() + ": " + name + " (" + Errno.description(err) + ")"
-                + (hint == null ? "" : ": " + hint) + (call.manPage() == null ? "" : "; see " + call.manPage());
+                + (hint == null ? "" : ": " + hint) + "; see " + call.manPage();
         if (err == Errno.ENOENT) {
             return new NoSuchFileException(object, null, reason);
         }
@@ -47,28 +47,5 @@ public final class Errors {
             return new AccessDeniedException(object, null, reason);
         }
         return new IpcException(err, name, call.callName(), object, reason);
-    }
-
-    /**
-     * The exception for a failed call named by a string: the form the callers
-     * written before {@link Call} use, kept until they all name their calls.
-     */
-    public static IOException exception(long result, String call, String object) {
-        return exception(result, call, object, (String) null);
-    }
-
-    /** Same, with a hint appended. */
-    public static IOException exception(long result, String call, String object, String hint) {
-        return exception(result, new Call() {
-            @Override
-            public String callName() {
-                return call;
-            }
-
-            @Override
-            public String manPage() {
-                return null;
-            }
-        }, object, hint);
     }
 }

@@ -1,40 +1,58 @@
 package io.github.jipc.internal;
 
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.lang.ref.Cleaner;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.jipc.internal.jni.CommonNative;
-import io.github.jipc.internal.jni.WakerNative;
+import io.github.jipc.internal.jni.GuardNative;
 
 /**
- * Owns a descriptor and, for a stream end, a second open file description of
- * it in blocking mode plus the waker that interrupts calls blocked on that one.
+ * Owns a descriptor and, for handles with blocking calls, the guard that wakes
+ * the calls blocked on it when the handle closes (see jipc_guard.h).
  *
- * <p>Every native call on the descriptors runs between {@link #acquire()} and
- * {@link #release()}. {@link #close()} wakes the callers blocked inside (see
- * jipc_waker.h) and the descriptor numbers are released only when the last of
- * them has left, so a number is never closed, and reused by another open,
- * under a running call. A {@link Cleaner} closes the descriptors of a handle
- * that was never closed.
+ * <p>Every native call on the descriptor runs between {@link #acquire()} and
+ * {@link #release()}. {@link #close()} wakes the callers blocked inside and
+ * the descriptor is released only when the last of them has left, so a
+ * number is never closed, and reused by another open, under a running call.
+ * A {@link Cleaner} closes the descriptor of a handle that was never closed.
  */
 public final class FdHandle {
     private static final Cleaner CLEANER = Cleaner.create();
     private static final int CLOSED = 1;
     private static final int ONE_CALL = 2;
 
+    /** How calls blocked on a handle are woken when it closes: jipc_guard.h's strategies. */
+    public enum Wake {
+        /** Calls blocked on the descriptor: it is pointed at a dead pipe end, then signalled. */
+        FD(GuardNative.JIPC_GUARD_FD()),
+        /** Waits without a descriptor that a signal interrupts: signalled until they left. */
+        SIGNAL(GuardNative.JIPC_GUARD_SIGNAL()),
+        /** Waits no signal interrupts: they look at the guard between bounded slices. */
+        SLICES(GuardNative.JIPC_GUARD_SLICES());
+
+        final int strategy;
+
+        Wake(int strategy) {
+            this.strategy = strategy;
+        }
+    }
+
     private final int fd;
-    private final int blockingFd;
-    private final long waker;
+    private final long guard;
+    /** An O_NONBLOCK twin description, opened on demand for ends that refuse RWF_NOWAIT; -1 if none. */
+    private final AtomicInteger twin = new AtomicInteger(-1);
     /** (calls in flight << 1) | CLOSED. */
     private final AtomicInteger state = new AtomicInteger();
     private final Cleaner.Cleanable closer;
+    private final String what;
 
-    private FdHandle(Object owner, int fd, int blockingFd, long waker) {
+    private FdHandle(Object owner, int fd, long guard, String what) {
         this.fd = fd;
-        this.blockingFd = blockingFd;
-        this.waker = waker;
-        this.closer = CLEANER.register(owner, new Closer(fd, blockingFd, waker));
+        this.guard = guard;
+        this.what = what;
+        this.closer = CLEANER.register(owner, new Closer(fd, guard, twin));
     }
 
     /**
@@ -47,46 +65,58 @@ public final class FdHandle {
             CommonNative.jipc_close(fd);
             throw new NullPointerException("owner");
         }
-        return new FdHandle(owner, fd, -1, 0);
+        return new FdHandle(owner, fd, 0, "fd " + fd);
     }
 
     /**
-     * Takes ownership of fd, an O_NONBLOCK pipe or FIFO end, for owner, and
-     * opens its blocking twin and waker. On failure fd is closed and the cause thrown.
+     * Takes ownership of fd for owner, with a guard that wakes blocked calls
+     * as wake says. On failure fd is closed and the cause thrown.
      *
      * @param what describes fd in error messages
      */
-    public static FdHandle adoptStream(Object owner, int fd, String what) throws IOException {
-        int blocking = CommonNative.jipc_reopen_end(fd, 0);
-        if (blocking < 0) {
+    public static FdHandle adoptGuarded(Object owner, int fd, Wake wake, String what) throws IOException {
+        long guard = GuardNative.jipc_guard_create(wake.strategy);
+        if (guard == 0 || owner == null) {
             CommonNative.jipc_close(fd);
-            throw Errors.exception(blocking, "open(/proc/self/fd)", what);
+            GuardNative.jipc_guard_free(guard);
+            if (owner == null) {
+                throw new NullPointerException("owner");
+            }
+            throw Errors.exception(-Errno.ENOMEM, InternalCall.GUARD, what);
         }
-        long waker = WakerNative.jipc_waker_create();
-        if (waker == 0) {
-            CommonNative.jipc_close(fd);
-            CommonNative.jipc_close(blocking);
-            throw Errors.exception(-Errno.ENOMEM, "jipc_waker_create", what);
-        }
-        return new FdHandle(owner, fd, blocking, waker);
+        return new FdHandle(owner, fd, guard, what);
     }
 
-    /** The descriptor (for a stream end: its O_NONBLOCK description). */
+    /** The descriptor. */
     public int fd() {
         return fd;
     }
 
-    /** The blocking description of a stream end, -1 for other handles. */
-    public int blockingFd() {
-        return blockingFd;
+    /** The address of the guard, 0 for handles without one. */
+    public long guard() {
+        return guard;
     }
 
-    /** The address of the waker of a stream end, 0 for other handles. */
-    public long waker() {
-        return waker;
+    /**
+     * An O_NONBLOCK open file description of the same pipe or FIFO, opened on
+     * first use and closed with the handle; the caller holds an acquire.
+     */
+    public int nonblockingTwin() throws IOException {
+        int t = twin.get();
+        if (t >= 0) {
+            return t;
+        }
+        int fresh = CommonNative.jipc_reopen_end(fd, 1);
+        if (fresh < 0) {
+            throw Errors.exception(fresh, InternalCall.REOPEN, what);
+        }
+        if (!twin.compareAndSet(-1, fresh)) {
+            CommonNative.jipc_close(fresh);
+        }
+        return twin.get();
     }
 
-    /** Enters a call on the descriptors; false if the handle is closed. */
+    /** Enters a call on the descriptor; false if the handle is closed. */
     public boolean acquire() {
         for (;;) {
             int s = state.get();
@@ -99,7 +129,7 @@ public final class FdHandle {
         }
     }
 
-    /** Leaves a call; the last call out of a closed handle releases the descriptors. */
+    /** Leaves a call; the last call out of a closed handle releases the descriptor. */
     public void release() {
         if (state.addAndGet(-ONE_CALL) == CLOSED) {
             closer.clean();
@@ -110,7 +140,7 @@ public final class FdHandle {
         return (state.get() & CLOSED) != 0;
     }
 
-    /** Closes the handle: wakes the calls in flight, releases the descriptors once they left. Idempotent. */
+    /** Closes the handle: wakes the calls in flight, releases the descriptor once they left. Idempotent. */
     public void close() {
         int s;
         do {
@@ -120,8 +150,11 @@ public final class FdHandle {
             }
             // Closing counts as a call of its own, so nothing is freed while it wakes the others.
         } while (!state.compareAndSet(s, (s | CLOSED) + ONE_CALL));
-        if (s != 0 && waker != 0) {
-            WakerNative.jipc_waker_wake(waker, blockingFd);
+        if (s != 0 && guard != 0) {
+            int r = GuardNative.jipc_guard_wake(guard, fd);
+            if (r < 0) {
+                System.getLogger("io.github.jipc").log(Level.WARNING, WakeSignal.wakeFailure(r, what));
+            }
         }
         release();
     }
@@ -129,23 +162,24 @@ public final class FdHandle {
     /** Holds only numbers: it must not reach the owner, or the owner would never be collected. */
     private static final class Closer implements Runnable {
         private final int fd;
-        private final int blockingFd;
-        private final long waker;
+        private final long guard;
+        private final AtomicInteger twin;
 
-        Closer(int fd, int blockingFd, long waker) {
+        Closer(int fd, long guard, AtomicInteger twin) {
             this.fd = fd;
-            this.blockingFd = blockingFd;
-            this.waker = waker;
+            this.guard = guard;
+            this.twin = twin;
         }
 
         @Override
         public void run() {
             CommonNative.jipc_close(fd);
-            if (blockingFd >= 0) {
-                CommonNative.jipc_close(blockingFd);
+            int t = twin.getAndSet(-1);
+            if (t >= 0) {
+                CommonNative.jipc_close(t);
             }
-            if (waker != 0) {
-                WakerNative.jipc_waker_free(waker);
+            if (guard != 0) {
+                GuardNative.jipc_guard_free(guard);
             }
         }
     }

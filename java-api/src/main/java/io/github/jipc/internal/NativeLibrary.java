@@ -17,12 +17,12 @@ import io.github.jipc.internal.LoadDiagnostics.Attempt;
 import io.github.jipc.internal.LoadDiagnostics.Host;
 import io.github.jipc.internal.jni.CommonNative;
 import io.github.jipc.internal.jni.FifoNative;
+import io.github.jipc.internal.jni.GuardNative;
 import io.github.jipc.internal.jni.MmapNative;
 import io.github.jipc.internal.jni.PipeNative;
 import io.github.jipc.internal.jni.ShmNative;
 import io.github.jipc.internal.jni.SpawnNative;
 import io.github.jipc.internal.jni.SysvShmNative;
-import io.github.jipc.internal.jni.WakerNative;
 
 /**
  * Loads jipc's JNI library once, on first use, and remembers where from, or
@@ -36,7 +36,8 @@ import io.github.jipc.internal.jni.WakerNative;
  * <p>System properties: {@value #LIBRARY_PROPERTY} (a libjniJipc.so to load,
  * nothing is extracted), {@value #CACHEDIR_PROPERTY} (the folder to extract
  * into; default JavaCPP's, {@code org.bytedeco.javacpp.cachedir} or
- * ~/.javacpp/cache). docs/platforms.md describes both.
+ * ~/.javacpp/cache), {@value WakeSignal#PROPERTY} (the real-time signal that
+ * wakes blocked calls on close, default SIGRTMAX-3). docs/platforms.md describes them.
  */
 public final class NativeLibrary {
     /** The JavaCPP library name shared by every binding class. */
@@ -46,7 +47,7 @@ public final class NativeLibrary {
     private static final String JAVACPP_CACHEDIR = "org.bytedeco.javacpp.cachedir";
     private static final String FILE = System.mapLibraryName(LIBRARY);
     private static final List<Class<?>> BINDINGS =
-            List.of(CommonNative.class, WakerNative.class, PipeNative.class, FifoNative.class, SpawnNative.class,
+            List.of(CommonNative.class, GuardNative.class, PipeNative.class, FifoNative.class, SpawnNative.class,
                     SysvShmNative.class, ShmNative.class, MmapNative.class);
 
     private static final State STATE = load();
@@ -71,6 +72,12 @@ public final class NativeLibrary {
                 keepJavaCppCacheUsable(r.file());
                 for (Class<?> c : BINDINGS) {
                     Loader.load(c);
+                }
+                String signal = WakeSignal.setUp();
+                if (signal != null) {
+                    List<Attempt> attempts = new ArrayList<>(r.attempts());
+                    attempts.add(new Attempt(r.loadedFrom(), "loaded, but " + signal));
+                    return failed(host, cl, resource != null, attempts, new IllegalStateException(signal));
                 }
                 if (r.warning() != null) {
                     System.getLogger("io.github.jipc").log(Level.WARNING, r.warning());

@@ -14,29 +14,59 @@ import org.junit.jupiter.api.Test;
 import io.github.jipc.IpcException;
 
 class ErrorsTest {
+    /** Calls as a family declares them. */
+    private enum TestCall implements Call {
+        OPEN, MKFIFO, FCNTL, PIPE2,
+        WRITE {
+            @Override
+            public String hint(int err, long arg) {
+                return err == Errno.EPIPE ? "no reader of " + arg + " bytes" : null;
+            }
+        };
+
+        @Override
+        public String callName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        @Override
+        public String manPage() {
+            return callName() + "(2)";
+        }
+    }
+
     @Test
     void jdkExceptionTypesComeFirst() {
-        assertInstanceOf(NoSuchFileException.class, Errors.exception(-Errno.ENOENT, "open", "/x"));
-        assertInstanceOf(FileAlreadyExistsException.class, Errors.exception(-Errno.EEXIST, "mkfifo", "/x"));
-        assertInstanceOf(AccessDeniedException.class, Errors.exception(-Errno.EACCES, "open", "/x"));
-        assertInstanceOf(AccessDeniedException.class, Errors.exception(-Errno.EPERM, "fcntl", "/x"));
+        assertInstanceOf(NoSuchFileException.class, Errors.exception(-Errno.ENOENT, TestCall.OPEN, "/x"));
+        assertInstanceOf(FileAlreadyExistsException.class, Errors.exception(-Errno.EEXIST, TestCall.MKFIFO, "/x"));
+        assertInstanceOf(AccessDeniedException.class, Errors.exception(-Errno.EACCES, TestCall.OPEN, "/x"));
+        assertInstanceOf(AccessDeniedException.class, Errors.exception(-Errno.EPERM, TestCall.FCNTL, "/x"));
     }
 
     @Test
     void otherErrorsNameTheErrnoTheCallAndTheObject() {
-        IOException e = Errors.exception(-Errno.EPIPE, "write", "pipe write end (fd 4)", "no reader");
+        IOException e = Errors.exception(-Errno.EPIPE, TestCall.WRITE, "pipe write end (fd 4)", "no reader");
         IpcException ipc = assertInstanceOf(IpcException.class, e);
         assertEquals("EPIPE", ipc.errnoName());
         assertEquals(Errno.EPIPE, ipc.errno());
-        assertEquals("pipe write end (fd 4): write: EPIPE (Broken pipe): no reader", e.getMessage());
-        NoSuchFileException n = (NoSuchFileException) Errors.exception(-Errno.ENOENT, "open", "/x");
-        assertEquals("/x: open: ENOENT (No such file or directory)", n.getMessage());
+        assertEquals("write", ipc.call());
+        assertEquals("pipe write end (fd 4): write: EPIPE (Broken pipe): no reader; see write(2)", e.getMessage());
+        NoSuchFileException n = (NoSuchFileException) Errors.exception(-Errno.ENOENT, TestCall.OPEN, "/x");
+        assertEquals("/x: open: ENOENT (No such file or directory); see open(2)", n.getMessage());
+    }
+
+    @Test
+    void theCallKnowsWhatItsErrnoValuesMean() {
+        assertEquals("x: write: EPIPE (Broken pipe): no reader of 42 bytes; see write(2)",
+                Errors.exception(-Errno.EPIPE, TestCall.WRITE, "x", 42).getMessage());
+        assertEquals("x: write: EBUSY (Device or resource busy); see write(2)",
+                Errors.exception(-Errno.EBUSY, TestCall.WRITE, "x", 42).getMessage());
     }
 
     @Test
     void descriptorLimitsSayWhatToRaise() {
-        assertTrue(Errors.exception(-Errno.EMFILE, "pipe2", "pipe").getMessage().contains("ulimit -n"));
-        assertTrue(Errors.exception(-Errno.ENFILE, "pipe2", "pipe").getMessage().contains("fs.file-max"));
+        assertTrue(Errors.exception(-Errno.EMFILE, TestCall.PIPE2, "pipe").getMessage().contains("ulimit -n"));
+        assertTrue(Errors.exception(-Errno.ENFILE, TestCall.PIPE2, "pipe").getMessage().contains("fs.file-max"));
     }
 
     @Test

@@ -25,7 +25,7 @@ class FdHandleTest {
         }
     }
 
-    /** A fresh O_NONBLOCK pipe read end (its write end is closed at once). */
+    /** A fresh pipe read end (its write end is closed at once). */
     private static int pipeReadEnd() {
         int[] fds = new int[2];
         assertTrue(PipeNative.jipc_pipe_create(fds) == 0);
@@ -34,19 +34,19 @@ class FdHandleTest {
     }
 
     @Test
-    void theDescriptorsOutliveCloseUntilTheLastCallLeaves() throws Exception {
+    void theDescriptorOutlivesCloseUntilTheLastCallLeaves() throws Exception {
         int fd = pipeReadEnd();
-        FdHandle h = FdHandle.adoptStream(new Object(), fd, "test fd");
-        assertTrue(h.blockingFd() >= 0 && h.blockingFd() != fd);
-        assertTrue(h.waker() != 0);
+        FdHandle h = FdHandle.adoptGuarded(new Object(), fd, FdHandle.Wake.FD, "test fd");
+        assertTrue(h.guard() != 0);
         assertTrue(h.acquire());
+        String pipe = target(fd);
         h.close();
         assertTrue(h.isClosed());
         assertFalse(h.acquire(), "no new call on a closed handle");
-        assertTrue(isOpen(fd) && isOpen(h.blockingFd()), "a call is still inside: the numbers must not be reused yet");
+        assertTrue(isOpen(fd), "a call is still inside: the number must not be reused yet");
+        assertFalse(pipe.equals(target(fd)), "the number now names the dead end a blocked call would find");
         h.release();
         assertFalse(isOpen(fd));
-        assertFalse(isOpen(h.blockingFd()));
         h.close(); // idempotent
     }
 
@@ -54,17 +54,31 @@ class FdHandleTest {
     void closeWithoutCallsReleasesAtOnce() throws Exception {
         int fd = pipeReadEnd();
         FdHandle h = FdHandle.adopt(new Object(), fd);
-        assertTrue(h.blockingFd() < 0 && h.waker() == 0);
+        assertTrue(h.guard() == 0);
         h.close();
         assertFalse(isOpen(fd));
+    }
+
+    @Test
+    void theNonBlockingTwinIsOpenedOnceAndClosedWithTheHandle() throws Exception {
+        int fd = pipeReadEnd();
+        FdHandle h = FdHandle.adoptGuarded(new Object(), fd, FdHandle.Wake.FD, "test fd");
+        assertTrue(h.acquire());
+        int twin = h.nonblockingTwin();
+        assertTrue(twin >= 0 && twin != fd);
+        assertTrue(twin == h.nonblockingTwin());
+        String twinTarget = target(twin);
+        h.release();
+        h.close();
+        assertFalse(isOpen(fd));
+        assertFalse(twinTarget.equals(target(twin)), "the twin is closed with the handle");
     }
 
     @Test
     void closeRacingCallsNeverLeaksNorFreesEarly() throws Exception {
         for (int i = 0; i < 2000; i++) {
             int fd = pipeReadEnd();
-            FdHandle h = FdHandle.adoptStream(new Object(), fd, "test fd");
-            int blocking = h.blockingFd();
+            FdHandle h = FdHandle.adoptGuarded(new Object(), fd, FdHandle.Wake.FD, "test fd");
             String pipe = target(fd);
             Thread caller = new Thread(() -> {
                 while (h.acquire()) {
@@ -75,8 +89,8 @@ class FdHandleTest {
             h.close();
             caller.join(10_000);
             assertFalse(caller.isAlive());
-            // The JVM may reuse a released number at once: compare what the numbers name.
-            assertFalse(pipe.equals(target(fd)) || pipe.equals(target(blocking)), "released once every call left");
+            // The JVM may reuse a released number at once: compare what the number names.
+            assertFalse(pipe.equals(target(fd)), "released once every call left");
         }
     }
 

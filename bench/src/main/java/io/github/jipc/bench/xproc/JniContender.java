@@ -12,7 +12,7 @@ import io.github.jipc.bench.jni.BenchNative;
  * The control (pipes only): a JVM on each side, as for jipc, but every
  * read(2) and write(2) is one bare JNI call into the bench's own C library,
  * on blocking descriptors, with nothing around it: no lock, no handle, no
- * waker, no interruptible-channel bookkeeping. jipc / this is what jipc's own
+ * guard, no interruptible-channel bookkeeping. jipc / this is what jipc's own
  * Java and C layers cost; this / raw C is what running both sides in JVMs
  * costs, whatever library they use.
  *

@@ -9,7 +9,7 @@ import org.bytedeco.javacpp.annotation.MemberGetter;
 import org.bytedeco.javacpp.annotation.NoException;
 import org.bytedeco.javacpp.annotation.Platform;
 
-/** Binding of {@code jipc_common.h}: errno names, descriptor flags, wake fds, constants. */
+/** Binding of {@code jipc_common.h}: errno names and values, descriptor flags and kinds, layouts shared by families. */
 @Platform(value = "linux", include = "jipc_common.h", link = "jipc", library = "jniJipc")
 public final class CommonNative {
     static {
@@ -22,22 +22,15 @@ public final class CommonNative {
     @NoException public static native @Cast("const char*") BytePointer jipc_errno_description(int err);
     @NoException public static native @Cast("const char*") BytePointer jipc_signal_name(int sig);
     @NoException public static native int jipc_close(int fd);
-    @NoException public static native int jipc_set_nonblocking(int fd, int on);
     @NoException public static native int jipc_set_cloexec(int fd, int on);
     @NoException public static native int jipc_fd_kind(int fd);
     @NoException public static native int jipc_open(@Cast("const char*") byte[] path, int flags, int mode);
     @NoException public static native int jipc_reopen_end(int fd, int nonblocking);
     @NoException public static native @Cast("intptr_t") long jipc_address_of(@Cast("void*") ByteBuffer buffer);
+    @NoException public static native void jipc_iovec_layout(int[] out);
 
     @MemberGetter public static native int JIPC_FD_PIPE_READ();
     @MemberGetter public static native int JIPC_FD_PIPE_WRITE();
-    @MemberGetter public static native int JIPC_WOKEN();
-
-    @MemberGetter public static native int O_RDONLY();
-    @MemberGetter public static native int O_WRONLY();
-    @MemberGetter public static native int O_CREAT();
-    @MemberGetter public static native int O_TRUNC();
-    @MemberGetter public static native int O_APPEND();
 
     @MemberGetter public static native int EAGAIN();
     @MemberGetter public static native int EPIPE();
@@ -52,7 +45,4 @@ public final class CommonNative {
     @MemberGetter public static native int ENFILE();
     @MemberGetter public static native int ENOMEM();
     @MemberGetter public static native int ESRCH();
-
-    @MemberGetter public static native int SIGKILL();
-    @MemberGetter public static native int SIGTERM();
 }

@@ -2,6 +2,7 @@ package io.github.jipc.internal.jni;
 
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.annotation.Cast;
+import org.bytedeco.javacpp.annotation.MemberGetter;
 import org.bytedeco.javacpp.annotation.NoException;
 import org.bytedeco.javacpp.annotation.Platform;
 
@@ -15,12 +16,16 @@ public final class PipeNative {
     private PipeNative() {}
 
     @NoException public static native int jipc_pipe_create(int[] fds);
-    @NoException public static native long jipc_pipe_read(int fd, @Cast("jipc_waker*") long waker, @Cast("void*") long buf, long len, int blocking);
-    @NoException public static native long jipc_pipe_write(int fd, @Cast("jipc_waker*") long waker, @Cast("const void*") long buf, long len, int blocking);
-    @NoException public static native long jipc_pipe_readv(int fd, @Cast("jipc_waker*") long waker, @Cast("struct iovec*") long iov, int cnt, int blocking);
-    @NoException public static native long jipc_pipe_writev(int fd, @Cast("jipc_waker*") long waker, @Cast("struct iovec*") long iov, int cnt, int blocking);
+    @NoException public static native long jipc_pipe_read(int fd, @Cast("jipc_guard*") long guard, @Cast("void*") long buf, long len, int mode);
+    @NoException public static native long jipc_pipe_write(int fd, @Cast("jipc_guard*") long guard, @Cast("const void*") long buf, long len, int mode);
+    @NoException public static native long jipc_pipe_readv(int fd, @Cast("jipc_guard*") long guard, @Cast("struct iovec*") long iov, int cnt, int mode);
+    @NoException public static native long jipc_pipe_writev(int fd, @Cast("jipc_guard*") long guard, @Cast("struct iovec*") long iov, int cnt, int mode);
     @NoException public static native int jipc_pipe_capacity(int fd);
     @NoException public static native int jipc_pipe_set_capacity(int fd, int size);
     @NoException public static native int jipc_pipe_available(int fd);
-    @NoException public static native int jipc_iovec_size();
+    @NoException public static native int jipc_pipe_nowait(int fd);
+
+    @MemberGetter public static native int JIPC_IO_NOWAIT();
+    @MemberGetter public static native int JIPC_IO_BLOCK();
+    @MemberGetter public static native int JIPC_IO_NONBLOCK_FD();
 }

@@ -24,4 +24,13 @@ public final class SpawnNative {
     @MemberGetter public static native int JIPC_CHILD_EXITED();
     @MemberGetter public static native int JIPC_CHILD_KILLED();
     @MemberGetter public static native int JIPC_CHILD_DUMPED();
+
+    @MemberGetter public static native int O_RDONLY();
+    @MemberGetter public static native int O_WRONLY();
+    @MemberGetter public static native int O_CREAT();
+    @MemberGetter public static native int O_TRUNC();
+    @MemberGetter public static native int O_APPEND();
+
+    @MemberGetter public static native int SIGKILL();
+    @MemberGetter public static native int SIGTERM();
 }
