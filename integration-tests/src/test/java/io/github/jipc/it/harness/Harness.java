@@ -148,6 +148,17 @@ public final class Harness implements BeforeAllCallback, AfterAllCallback, Befor
         return scratch.resolve(label + ".fifo");
     }
 
+    /**
+     * A path for a file that does not exist yet, in the same folder as
+     * {@link #fifoPath}: the test removes it, or the harness reports it left behind.
+     */
+    public Path scratchFile(String fileName) throws IOException {
+        if (scratch == null) {
+            scratch = uniqueFolder(testName);
+        }
+        return scratch.resolve(fileName);
+    }
+
     /** The running test, as {@code Class.method}. */
     public String testName() {
         return testName;
