@@ -154,4 +154,14 @@ class SharedMemoryBetweenJvmsTest {
             assertEquals(2_000_000, r.getLongVolatile(64));
         }
     }
+
+    @Test
+    void aFullDevShmIsAnErrorAtCreationNotASigbus() throws Exception {
+        Child child = harness.javaWithSmallDevShm("1m", ShmRole.class, "posix-fill", "/" + ShmLeakCheck.PREFIX + "fill",
+                4 << 20, 512 << 10).start();
+        String refused = child.awaitLine("REFUSED");
+        assertTrue(refused.startsWith("posix_fallocate ENOSPC") && refused.contains("/dev/shm"), () -> refused + "\n" + child.report());
+        assertEquals("fits=524288", child.awaitLine("RESULT"));
+        child.assertExit(0);
+    }
 }

@@ -3,6 +3,7 @@ package io.github.jipc.it.roles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.attribute.PosixFilePermissions;
 
+import io.github.jipc.IpcException;
 import io.github.jipc.MapOption;
 import io.github.jipc.MemoryFile;
 import io.github.jipc.SharedMemory;
@@ -22,6 +23,7 @@ import io.github.jipc.SystemVSharedMemory;
  * ShmRole posix-read &lt;name&gt; | posix-write &lt;name&gt; &lt;text&gt; | posix-open &lt;name&gt;
  * ShmRole memfd-read &lt;fd&gt; | memfd-write &lt;fd&gt; &lt;text&gt; | shm-read &lt;fd&gt;
  * ShmRole add &lt;fd&gt; &lt;offset&gt; &lt;count&gt;            getAndAddLong 1, count times, after the gate
+ * ShmRole posix-fill &lt;name&gt; &lt;big&gt; &lt;small&gt;      create one too big for /dev/shm, then one that fits
  * </pre>
  */
 public final class ShmRole {
@@ -87,6 +89,7 @@ public final class ShmRole {
                         Role.say("RESULT added=" + count);
                     }
                 }
+                case "posix-fill" -> posixFill(a[1], Role.longArg(a, 2, "big size"), Role.longArg(a, 3, "small size"));
                 default -> throw new IllegalArgumentException("unknown verb " + a[0]);
             }
         });
@@ -102,6 +105,22 @@ public final class ShmRole {
         }
         shm.remove();
         Role.say("RESULT removed id=" + shm.id());
+    }
+
+    /** Creates an object too big for /dev/shm (REFUSED ...), then one that fits, written to its last byte (RESULT). */
+    private static void posixFill(String name, long big, long small) throws Exception {
+        try (SharedMemory shm = SharedMemory.create(name, big, PosixFilePermissions.fromString("rw-------"))) {
+            SharedMemory.unlink(name);
+            throw new IllegalStateException(big + " bytes fit in /dev/shm: " + shm);
+        } catch (IpcException e) {
+            Role.say("REFUSED " + e.call() + " " + e.errnoName() + " " + e.getMessage());
+        }
+        try (SharedMemory shm = SharedMemory.create(name, small, PosixFilePermissions.fromString("rw-------"));
+             SharedRegion r = shm.map()) {
+            r.putByte(small - 1, (byte) 1);
+            shm.unlink();
+            Role.say("RESULT fits=" + r.size());
+        }
     }
 
     /** The text from offset 0 up to the first NUL. */
