@@ -40,14 +40,13 @@ final class MemoryFd {
         }
         int r = CommonNative.jipc_set_cloexec(fd, 1);
         if (r < 0) {
-            throw Errors.exception(r, ShmCall.FSTAT, what);
+            throw Errors.exception(r, ShmCall.SET_CLOEXEC, what);
         }
         return fd;
     }
 
     long size() throws IOException {
-        long r = call(Op.SIZE, 0);
-        return r;
+        return call(Op.SIZE, 0);
     }
 
     void grow(long size) throws IOException {

@@ -60,6 +60,7 @@ enum ShmCall implements Call {
         }
     },
     FSTAT("fstat", "fstat(2)"),
+    SET_CLOEXEC("fcntl(F_SETFD)", "fcntl(2)"),
     ADD_SEALS("fcntl(F_ADD_SEALS)", "memfd_create(2)") {
         @Override
         public String hint(int err, long arg) {

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * Fails a test class that leaves shared memory behind: a mapping of a System V
  * segment, POSIX object, memory file or test file in /proc/self/maps, a
+ * descriptor of a memory file or POSIX object of the tests, a
  * /dev/shm object of the tests' prefix, or a System V segment this process created.
  */
 final class ShmLeaks implements AfterAllCallback {
@@ -36,6 +37,18 @@ final class ShmLeaks implements AfterAllCallback {
             if (line.contains("/SYSV") || line.contains("/dev/shm/") || line.contains("/memfd:" + PREFIX)
                     || line.contains(tmp + "/junit")) {
                 left.add("mapped: " + line);
+            }
+        }
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : (Iterable<Path>) fds::iterator) {
+                try {
+                    String target = Files.readSymbolicLink(fd).toString();
+                    if (target.startsWith("/memfd:" + PREFIX) || target.startsWith("/dev/shm/" + PREFIX)) {
+                        left.add("open: " + fd.getFileName() + " -> " + target);
+                    }
+                } catch (IOException e) {
+                    // the listing's own descriptor, closed by now
+                }
             }
         }
         try (Stream<Path> shm = Files.list(Path.of("/dev/shm"))) {
