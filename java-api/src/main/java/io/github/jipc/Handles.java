@@ -10,6 +10,12 @@ final class Handles {
         if (handle instanceof PipeEnd end) {
             return end.handle;
         }
+        if (handle instanceof SharedMemory shm) {
+            return shm.handle();
+        }
+        if (handle instanceof MemoryFile memfd) {
+            return memfd.handle();
+        }
         throw new AssertionError("unknown Inheritable " + handle.getClass());
     }
 }

@@ -5,7 +5,7 @@ package io.github.jipc;
  * {@link Subprocess.Builder#inherit(Inheritable, int)}. Only jipc's own
  * classes implement it.
  */
-public sealed interface Inheritable permits PipeEnd {
+public sealed interface Inheritable permits PipeEnd, SharedMemory, MemoryFile {
     /** {@return true while the handle is open} */
     boolean isOpen();
 }

@@ -464,7 +464,7 @@ public final class Subprocess implements AutoCloseable {
          * the same pipe, in blocking mode, so the child's mode and this
          * process's stay independent. A later call for the same childFd replaces this one.
          *
-         * @param handle  a jipc pipe or FIFO end
+         * @param handle  a jipc pipe or FIFO end, shared memory object or memory file
          * @param childFd 3 or more (0-2 are set with the redirect methods)
          * @return this builder
          * @throws IllegalArgumentException if childFd is below 3

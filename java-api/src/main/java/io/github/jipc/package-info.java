@@ -17,6 +17,15 @@
  *       how it ended. A child JVM adopts its descriptors again with
  *       {@link io.github.jipc.PipeSource#inherited(int)} and
  *       {@link io.github.jipc.PipeSink#inherited(int)}.</li>
+ *   <li>Shared memory, each kind mapped into one {@link io.github.jipc.SharedRegion}
+ *       (offsets, bounds checks, volatile and atomic accesses, a safe close):
+ *       {@link io.github.jipc.SystemVSharedMemory} (shmget(2), keys as
+ *       {@link io.github.jipc.SysVKey}), {@link io.github.jipc.SharedMemory}
+ *       (shm_open(3)), {@link io.github.jipc.MemoryFile} (memfd_create(2), with
+ *       {@link io.github.jipc.Seal}s) and {@link io.github.jipc.MappedFile}
+ *       (windows of files, mmap(2)); options are {@link io.github.jipc.MapOption}s.
+ *       POSIX objects and memory files reach a child through
+ *       {@link io.github.jipc.Subprocess.Builder#inherit}.</li>
  * </ul>
  *
  * <h2>Errors</h2>

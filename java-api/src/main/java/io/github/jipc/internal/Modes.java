@@ -1,6 +1,7 @@
 package io.github.jipc.internal;
 
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
 
@@ -15,5 +16,16 @@ public final class Modes {
             mode |= 0400 >> Objects.requireNonNull(p, "permission").ordinal();
         }
         return mode;
+    }
+
+    /** The permissions of the low 9 mode bits. */
+    public static Set<PosixFilePermission> fromMode(long mode) {
+        Set<PosixFilePermission> perms = EnumSet.noneOf(PosixFilePermission.class);
+        for (PosixFilePermission p : PosixFilePermission.values()) {
+            if ((mode & (0400 >> p.ordinal())) != 0) {
+                perms.add(p);
+            }
+        }
+        return perms;
     }
 }

@@ -23,9 +23,12 @@ import io.github.jipc.internal.LoadDiagnostics.Attempt;
 import io.github.jipc.internal.LoadDiagnostics.Host;
 import io.github.jipc.internal.jni.CommonNative;
 import io.github.jipc.internal.jni.FifoNative;
-import io.github.jipc.internal.jni.PipeNative;
-import io.github.jipc.internal.jni.SpawnNative;
 import io.github.jipc.internal.jni.GuardNative;
+import io.github.jipc.internal.jni.MmapNative;
+import io.github.jipc.internal.jni.PipeNative;
+import io.github.jipc.internal.jni.ShmNative;
+import io.github.jipc.internal.jni.SpawnNative;
+import io.github.jipc.internal.jni.SysvShmNative;
 
 /**
  * Loads jipc's JNI library once, on first use, and remembers where from, or
@@ -50,7 +53,8 @@ public final class NativeLibrary {
     private static final String JAVACPP_CACHEDIR = "org.bytedeco.javacpp.cachedir";
     private static final String FILE = System.mapLibraryName(LIBRARY);
     private static final List<Class<?>> BINDINGS =
-            List.of(CommonNative.class, GuardNative.class, PipeNative.class, FifoNative.class, SpawnNative.class);
+            List.of(CommonNative.class, GuardNative.class, PipeNative.class, FifoNative.class, SpawnNative.class,
+                    SysvShmNative.class, ShmNative.class, MmapNative.class);
 
     private static final State STATE = load();
 

@@ -125,6 +125,32 @@ public final class Harness implements BeforeAllCallback, AfterAllCallback, Befor
     }
 
     /**
+     * A launch of role's {@code main} in a child JVM that sees its own
+     * {@code /dev/shm}: a tmpfs of {@code size} (e.g. "1m") mounted in a new mount
+     * namespace (unshare(1)), gone when the child ends. Skips the test where
+     * that is not allowed (it needs root or CAP_SYS_ADMIN).
+     */
+    public Launch javaWithSmallDevShm(String size, Class<?> role, Object... args) throws IOException, InterruptedException {
+        Path unshare = Path.of("/usr/bin/unshare");
+        Assumptions.assumeTrue(Files.isExecutable(unshare), "unshare (util-linux) is not installed");
+        String mount = "mount -t tmpfs -o size=" + size + " jipc-it /dev/shm";
+        Process probe = new ProcessBuilder(unshare.toString(), "--mount", "sh", "-c", mount)
+                .redirectErrorStream(true).redirectOutput(Redirect.DISCARD).start();
+        boolean ended = probe.waitFor(TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        Assumptions.assumeTrue(ended && probe.exitValue() == 0,
+                "mounting a tmpfs over /dev/shm in a new mount namespace is not allowed here");
+        String launcher = System.getProperty(Subprocess.JAVA_LAUNCHER_PROPERTY, "");
+        List<String> command = new ArrayList<>(List.of(unshare.toString(), "--mount", "sh", "-c",
+                mount + " && exec \"$0\" \"$@\"",
+                launcher.isEmpty() ? Path.of(System.getProperty("java.home"), "bin", "java").toString() : launcher,
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path")));
+        command.addAll(Arrays.asList(CHILD_JVM_OPTIONS));
+        command.add(role.getName());
+        command.addAll(Arrays.asList(strings(args)));
+        return new Launch(this, role.getSimpleName() + "-small-dev-shm", Subprocess.builder(command));
+    }
+
+    /**
      * A launch of the C peer program (built by CMake into the folder the
      * {@code jipc.it.peers} property names). Skips the test when it was not built.
      */
@@ -146,6 +172,17 @@ public final class Harness implements BeforeAllCallback, AfterAllCallback, Befor
             scratch = uniqueFolder(testName);
         }
         return scratch.resolve(label + ".fifo");
+    }
+
+    /**
+     * A path for a file that does not exist yet, in the same folder as
+     * {@link #fifoPath}: the test removes it, or the harness reports it left behind.
+     */
+    public Path scratchFile(String fileName) throws IOException {
+        if (scratch == null) {
+            scratch = uniqueFolder(testName);
+        }
+        return scratch.resolve(fileName);
     }
 
     /** The running test, as {@code Class.method}. */

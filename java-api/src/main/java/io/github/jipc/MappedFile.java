@@ -1,0 +1,96 @@
+package io.github.jipc;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+
+import io.github.jipc.internal.CStrings;
+import io.github.jipc.internal.Errors;
+import io.github.jipc.internal.FdHandle;
+import io.github.jipc.internal.NativeLibrary;
+import io.github.jipc.internal.jni.CommonNative;
+import io.github.jipc.internal.jni.MmapNative;
+import io.github.jipc.internal.jni.ShmNative;
+
+/**
+ * Maps windows of files into {@link SharedRegion}s (mmap(2)): with the
+ * default shared mapping, what one process writes is what every other
+ * process mapping or reading the file sees, and it stays in the file after
+ * every process has gone ({@link SharedRegion#force()} makes it durable now).
+ *
+ * <p>Any window of a file of any size can be mapped, at any offset; a region
+ * holds at most 2 GiB - 1 bytes, so a bigger file is mapped in several
+ * windows. A read-write shared window that reaches past the end of the file
+ * extends the file, and the window's space is reserved (posix_fallocate(3)),
+ * so a full disk is an error here, not a SIGBUS later. A read-only or private
+ * window must lie within the file. A process that truncates the file under
+ * a mapping makes accesses past the new end fatal, as in C.
+ */
+public final class MappedFile {
+    private static final Set<MapOption> OPTIONS =
+            EnumSet.of(MapOption.READ_ONLY, MapOption.PRIVATE, MapOption.POPULATE, MapOption.LOCK, MapOption.CREATE);
+
+    private MappedFile() {}
+
+    /**
+     * Maps length bytes of file from offset: shared and read-write unless
+     * options say otherwise. The file is opened and closed again here; the
+     * region keeps the mapping.
+     *
+     * @param file    the file
+     * @param offset  where the window starts, any offset (page alignment is handled here)
+     * @param length  its size, 1 to 2 GiB - 1 bytes
+     * @param options {@link MapOption#READ_ONLY}, {@link MapOption#PRIVATE} (copy-on-write),
+     *                {@link MapOption#POPULATE}, {@link MapOption#LOCK}, {@link MapOption#CREATE}
+     * @return the region
+     * @throws java.nio.file.NoSuchFileException if file does not exist and CREATE is not given (ENOENT)
+     * @throws java.nio.file.AccessDeniedException if the file's mode denies the access (EACCES), or
+     *         LOCK exceeds RLIMIT_MEMLOCK (EPERM)
+     * @throws IpcException ENOSPC if the window's space cannot be reserved; ENODEV if the file system
+     *         cannot map files; ENOMEM; for LOCK, ENOMEM or EAGAIN past RLIMIT_MEMLOCK, named in the message
+     * @throws IllegalArgumentException if offset is negative, length is outside 1 .. 2 GiB - 1, a
+     *         read-only or private window is not within the file, or the options conflict
+     */
+    public static SharedRegion map(Path file, long offset, long length, MapOption... options) throws IOException {
+        NativeLibrary.ensureAvailable();
+        Objects.requireNonNull(file, "file");
+        Set<MapOption> opts = MapOptions.of(options, OPTIONS, "a file");
+        boolean readOnly = opts.contains(MapOption.READ_ONLY);
+        boolean extend = !readOnly && !opts.contains(MapOption.PRIVATE);
+        if (readOnly && opts.contains(MapOption.CREATE)) {
+            throw new IllegalArgumentException("CREATE makes an empty file, which a READ_ONLY window cannot be within");
+        }
+        if (offset < 0 || length < 1 || length > Integer.MAX_VALUE || offset > Long.MAX_VALUE - length) {
+            throw new IllegalArgumentException("window [" + offset + ", +" + length + ") is not 1 to "
+                    + Integer.MAX_VALUE + " bytes at an offset >= 0");
+        }
+        int flags = (readOnly ? MmapNative.O_RDONLY() : MmapNative.O_RDWR())
+                | (opts.contains(MapOption.CREATE) ? MmapNative.O_CREAT() : 0);
+        int fd = CommonNative.jipc_open(CStrings.of(file), flags, 0666);
+        if (fd < 0) {
+            throw Errors.exception(fd, ShmCall.OPEN, file.toString());
+        }
+        FdHandle handle = FdHandle.adopt(file, fd);
+        try {
+            long size = ShmNative.jipc_shm_size(fd);
+            if (size < 0) {
+                throw Errors.exception(size, ShmCall.FSTAT, file.toString());
+            }
+            if (!extend && offset + length > size) {
+                throw new IllegalArgumentException("window [" + offset + ", +" + length + ") is not within the "
+                        + size + " bytes of " + file);
+            }
+            if (extend) {
+                int r = MmapNative.jipc_file_reserve(fd, offset, length);
+                if (r < 0) {
+                    throw Errors.exception(r, ShmCall.FALLOCATE, file.toString(), length);
+                }
+            }
+            return MapOptions.map(handle, offset, length, opts, true, "file " + file);
+        } finally {
+            handle.close();
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package io.github.jipc;
+
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.util.EnumSet;
+import java.util.Set;
+
+import io.github.jipc.internal.Errors;
+import io.github.jipc.internal.FdHandle;
+import io.github.jipc.internal.NativeLibrary;
+import io.github.jipc.internal.jni.CommonNative;
+import io.github.jipc.internal.jni.ShmNative;
+
+/** The descriptor of a POSIX shared memory object or memory file, and what both do with it. */
+final class MemoryFd {
+    static final Set<MapOption> MAP_OPTIONS =
+            EnumSet.of(MapOption.READ_ONLY, MapOption.PRIVATE, MapOption.POPULATE, MapOption.LOCK);
+
+    final FdHandle handle;
+    final String description;
+
+    MemoryFd(Object owner, int fd, String description) {
+        this.handle = FdHandle.adopt(owner, fd);
+        this.description = description;
+    }
+
+    /** Checks an inherited descriptor: open, and (for a memory file) one that takes seals; sets it close-on-exec. */
+    static int checkInherited(int fd, boolean memfd) throws IOException {
+        NativeLibrary.ensureAvailable();
+        if (fd < 0) {
+            throw new IllegalArgumentException("fd must be >= 0, got " + fd);
+        }
+        String what = "inherited fd " + fd;
+        long size = ShmNative.jipc_shm_size(fd);
+        if (size < 0) {
+            throw Errors.exception(size, ShmCall.FSTAT, what, "the parent did not hand this descriptor over");
+        }
+        if (memfd && ShmNative.jipc_shm_seals(fd) < 0) {
+            throw new IllegalArgumentException(what + " is not a memory file (memfd_create(2) with sealing)");
+        }
+        int r = CommonNative.jipc_set_cloexec(fd, 1);
+        if (r < 0) {
+            throw Errors.exception(r, ShmCall.SET_CLOEXEC, what);
+        }
+        return fd;
+    }
+
+    long size() throws IOException {
+        return call(Op.SIZE, 0);
+    }
+
+    void grow(long size) throws IOException {
+        if (size < 0) {
+            throw new IllegalArgumentException("size must be >= 0, got " + size);
+        }
+        call(Op.RESERVE, size);
+    }
+
+    SharedRegion map(long offset, long length, MapOption... options) throws IOException {
+        Set<MapOption> opts = MapOptions.of(options, MAP_OPTIONS, description);
+        long size = size();
+        if (offset < 0 || length < 1 || offset > size - length) {
+            // Touching a page past the end would raise SIGBUS: refused here.
+            throw new IllegalArgumentException("[" + offset + ", " + offset + " + " + length + ") is not within the "
+                    + size + " bytes of " + description);
+        }
+        return MapOptions.map(handle, offset, length, opts, false, description);
+    }
+
+    enum Op { SIZE, RESERVE, ADD_SEALS, SEALS }
+
+    /** A short call on the descriptor: its result, or the exception. */
+    long call(Op op, long arg) throws IOException {
+        if (!handle.acquire()) {
+            throw new ClosedChannelException();
+        }
+        long r;
+        try {
+            int fd = handle.fd();
+            r = switch (op) {
+                case SIZE -> ShmNative.jipc_shm_size(fd);
+                case RESERVE -> ShmNative.jipc_shm_reserve(fd, arg);
+                case ADD_SEALS -> ShmNative.jipc_shm_add_seals(fd, (int) arg);
+                case SEALS -> ShmNative.jipc_shm_seals(fd);
+            };
+        } finally {
+            handle.release();
+        }
+        if (r < 0) {
+            ShmCall call = switch (op) {
+                case SIZE -> ShmCall.FSTAT;
+                case RESERVE -> ShmCall.FALLOCATE;
+                case ADD_SEALS -> ShmCall.ADD_SEALS;
+                case SEALS -> ShmCall.GET_SEALS;
+            };
+            throw Errors.exception(r, call, description, arg);
+        }
+        return r;
+    }
+
+    @Override
+    public String toString() {
+        return description;
+    }
+}

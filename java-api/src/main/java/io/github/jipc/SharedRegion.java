@@ -1,0 +1,523 @@
+package io.github.jipc;
+
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.lang.ref.Cleaner;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.ReadOnlyBufferException;
+import java.util.Objects;
+
+import io.github.jipc.internal.DirectBuffers;
+import io.github.jipc.internal.Errors;
+import io.github.jipc.internal.jni.MmapNative;
+
+/**
+ * A mapped region of shared memory: a System V segment attached, a POSIX
+ * shared memory object, a memory file or a file mapped. Every access names an
+ * offset from the region's start, never an address: other processes map the
+ * same memory at other addresses.
+ *
+ * <p>Accesses are bounds-checked ({@link IndexOutOfBoundsException}) and plain
+ * Java, with no native call: plain, volatile and acquire/release reads and
+ * writes of bytes, ints and longs, and atomic compare-and-set and get-and-add.
+ * Ints and longs are in the platform's byte order ({@link ByteOrder#nativeOrder()}),
+ * as a C program on the same machine stores them. Volatile, acquire/release
+ * and atomic accesses need an offset whose address is aligned to the value's
+ * size ({@link IllegalArgumentException} otherwise); {@link #alignment()}
+ * tells how the region's start is aligned.
+ *
+ * <p><b>Closing.</b> {@link #close()} ends this process's mapping at once (a
+ * System V segment is detached; the others of this process and other
+ * processes keep theirs). Every later access throws {@link IllegalStateException}.
+ * An access racing the close from another thread either completes on the
+ * shared memory or lands on a private placeholder, never crashing the JVM:
+ * the mapping is replaced in one step by private anonymous memory, so a
+ * buffer from {@link #asByteBuffer()} kept past the close reads zeros and its
+ * writes reach no other process. The placeholder's addresses are released
+ * once no such buffer is reachable any more. A region that is never closed is
+ * unmapped once it is unreachable.
+ *
+ * <p>The region is safe to use from several threads; ordering between them,
+ * and between processes, is what the access modes say (see {@link VarHandle}).
+ * Unless {@link #isReadOnly()}, every write method is allowed.
+ */
+public final class SharedRegion implements AutoCloseable {
+    private static final Cleaner CLEANER = Cleaner.create();
+    private static final VarHandle INTS = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
+    private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
+    private static final VarHandle CLOSED;
+    private static final long PAGE_SIZE = MmapNative.jipc_page_size();
+
+    static {
+        try {
+            CLOSED = MethodHandles.lookup().findVarHandle(SharedRegion.class, "closed", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Over the window, in native order; read-only for a read-only region. */
+    private final ByteBuffer buffer;
+    private final long base;
+    private final long mapLength;
+    private final long address;
+    private final int size;
+    private final boolean readOnly;
+    private final boolean syncable;
+    private final String description;
+    private volatile boolean closed;
+
+    /**
+     * Takes over a mapping: [base, base + mapLength) is this region's, the
+     * window starts at base + delta and is size bytes long.
+     */
+    SharedRegion(long base, long mapLength, long delta, int size, boolean readOnly, boolean syncable, String description) {
+        this.base = base;
+        this.mapLength = mapLength;
+        this.address = base + delta;
+        this.size = size;
+        this.readOnly = readOnly;
+        this.syncable = syncable;
+        this.description = description;
+        ByteBuffer root = DirectBuffers.over(address, size);
+        // Registered on the buffer every view refers to: the addresses are freed when none is reachable.
+        CLEANER.register(root, new Unmapper(base, mapLength));
+        ByteBuffer b = readOnly ? root.asReadOnlyBuffer() : root;
+        this.buffer = b.order(ByteOrder.nativeOrder());
+    }
+
+    /** {@return the system's page size in bytes, see sysconf(3) {@code _SC_PAGESIZE}} */
+    public static long pageSize() {
+        return PAGE_SIZE;
+    }
+
+    /** {@return the region's size in bytes} */
+    public long size() {
+        return size;
+    }
+
+    /** {@return true if writes are refused ({@link ReadOnlyBufferException})} */
+    public boolean isReadOnly() {
+        return readOnly;
+    }
+
+    /** {@return true until {@link #close()}} */
+    public boolean isOpen() {
+        return !closed;
+    }
+
+    /**
+     * The alignment of the region's first byte in this process: the largest
+     * power of two, up to the page size, that divides its address. A window of
+     * a file at an offset that is not a multiple of the page size may start
+     * unaligned. An offset {@code o} is aligned for an n-byte value if
+     * {@code alignment() >= n} and {@code o % n == 0}.
+     *
+     * @return the alignment in bytes
+     */
+    public long alignment() {
+        return Math.min(Long.lowestOneBit(address), PAGE_SIZE);
+    }
+
+    /**
+     * Reads a byte.
+     *
+     * @param offset from the region's start
+     * @return the byte
+     * @throws IndexOutOfBoundsException unless {@code 0 <= offset < size()}
+     * @throws IllegalStateException     if the region is closed
+     */
+    public byte getByte(long offset) {
+        return buffer.get(index(offset, 1));
+    }
+
+    /**
+     * Writes a byte.
+     *
+     * @param offset from the region's start
+     * @param value  the byte
+     * @throws IndexOutOfBoundsException unless {@code 0 <= offset < size()}
+     * @throws ReadOnlyBufferException   if the region is read-only
+     * @throws IllegalStateException     if the region is closed
+     */
+    public void putByte(long offset, byte value) {
+        buffer.put(writable(offset, 1), value);
+    }
+
+    /**
+     * Copies bytes out of the region.
+     *
+     * @param offset from the region's start
+     * @param dst    where to copy to
+     * @param at     the first index in dst
+     * @param length how many bytes
+     * @throws IndexOutOfBoundsException if the range is outside the region or dst
+     * @throws IllegalStateException     if the region is closed
+     */
+    public void get(long offset, byte[] dst, int at, int length) {
+        Objects.checkFromIndexSize(at, length, dst.length);
+        buffer.get(index(offset, length), dst, at, length);
+    }
+
+    /**
+     * Copies bytes into the region.
+     *
+     * @param offset from the region's start
+     * @param src    where to copy from
+     * @param at     the first index in src
+     * @param length how many bytes
+     * @throws IndexOutOfBoundsException if the range is outside the region or src
+     * @throws ReadOnlyBufferException   if the region is read-only
+     * @throws IllegalStateException     if the region is closed
+     */
+    public void put(long offset, byte[] src, int at, int length) {
+        Objects.checkFromIndexSize(at, length, src.length);
+        buffer.put(writable(offset, length), src, at, length);
+    }
+
+    /**
+     * Reads an int (plain access: no ordering with other threads).
+     *
+     * @param offset from the region's start; any alignment
+     * @return the value
+     * @throws IndexOutOfBoundsException unless {@code 0 <= offset <= size() - 4}
+     * @throws IllegalStateException     if the region is closed
+     */
+    public int getInt(long offset) {
+        return buffer.getInt(index(offset, Integer.BYTES));
+    }
+
+    /**
+     * Writes an int (plain access).
+     *
+     * @param offset from the region's start; any alignment
+     * @param value  the value
+     * @throws IndexOutOfBoundsException unless {@code 0 <= offset <= size() - 4}
+     * @throws ReadOnlyBufferException   if the region is read-only
+     * @throws IllegalStateException     if the region is closed
+     */
+    public void putInt(long offset, int value) {
+        buffer.putInt(writable(offset, Integer.BYTES), value);
+    }
+
+    /**
+     * Reads a long (plain access).
+     *
+     * @param offset from the region's start; any alignment
+     * @return the value
+     * @throws IndexOutOfBoundsException unless {@code 0 <= offset <= size() - 8}
+     * @throws IllegalStateException     if the region is closed
+     */
+    public long getLong(long offset) {
+        return buffer.getLong(index(offset, Long.BYTES));
+    }
+
+    /**
+     * Writes a long (plain access).
+     *
+     * @param offset from the region's start; any alignment
+     * @param value  the value
+     * @throws IndexOutOfBoundsException unless {@code 0 <= offset <= size() - 8}
+     * @throws ReadOnlyBufferException   if the region is read-only
+     * @throws IllegalStateException     if the region is closed
+     */
+    public void putLong(long offset, long value) {
+        buffer.putLong(writable(offset, Long.BYTES), value);
+    }
+
+    /**
+     * Reads an int with volatile semantics ({@link VarHandle#getVolatile}).
+     *
+     * @param offset from the region's start, aligned to 4 bytes
+     * @return the value
+     * @throws IndexOutOfBoundsException unless {@code 0 <= offset <= size() - 4}
+     * @throws IllegalArgumentException  if the address is not aligned to 4 bytes
+     * @throws IllegalStateException     if the region is closed
+     */
+    public int getIntVolatile(long offset) {
+        return (int) INTS.getVolatile(buffer, aligned(offset, Integer.BYTES));
+    }
+
+    /**
+     * Writes an int with volatile semantics ({@link VarHandle#setVolatile}).
+     *
+     * @param offset from the region's start, aligned to 4 bytes
+     * @param value  the value
+     * @throws IndexOutOfBoundsException unless {@code 0 <= offset <= size() - 4}
+     * @throws IllegalArgumentException  if the address is not aligned to 4 bytes
+     * @throws ReadOnlyBufferException   if the region is read-only
+     * @throws IllegalStateException     if the region is closed
+     */
+    public void putIntVolatile(long offset, int value) {
+        INTS.setVolatile(buffer, writableAligned(offset, Integer.BYTES), value);
+    }
+
+    /**
+     * Reads an int with acquire semantics ({@link VarHandle#getAcquire}): later
+     * accesses are not moved before it. Pairs with {@link #putIntRelease}.
+     *
+     * @param offset from the region's start, aligned to 4 bytes
+     * @return the value
+     * @throws IndexOutOfBoundsException unless {@code 0 <= offset <= size() - 4}
+     * @throws IllegalArgumentException  if the address is not aligned to 4 bytes
+     * @throws IllegalStateException     if the region is closed
+     */
+    public int getIntAcquire(long offset) {
+        return (int) INTS.getAcquire(buffer, aligned(offset, Integer.BYTES));
+    }
+
+    /**
+     * Writes an int with release semantics ({@link VarHandle#setRelease}):
+     * earlier accesses are not moved after it, so a reader that sees the value
+     * with {@link #getIntAcquire} sees them too.
+     *
+     * @param offset from the region's start, aligned to 4 bytes
+     * @param value  the value
+     * @throws IndexOutOfBoundsException unless {@code 0 <= offset <= size() - 4}
+     * @throws IllegalArgumentException  if the address is not aligned to 4 bytes
+     * @throws ReadOnlyBufferException   if the region is read-only
+     * @throws IllegalStateException     if the region is closed
+     */
+    public void putIntRelease(long offset, int value) {
+        INTS.setRelease(buffer, writableAligned(offset, Integer.BYTES), value);
+    }
+
+    /**
+     * Atomically sets an int to update if it holds expected.
+     *
+     * @param offset   from the region's start, aligned to 4 bytes
+     * @param expected the value it must hold
+     * @param update   the new value
+     * @return true if it held expected and now holds update
+     * @throws IndexOutOfBoundsException unless {@code 0 <= offset <= size() - 4}
+     * @throws IllegalArgumentException  if the address is not aligned to 4 bytes
+     * @throws ReadOnlyBufferException   if the region is read-only
+     * @throws IllegalStateException     if the region is closed
+     */
+    public boolean compareAndSetInt(long offset, int expected, int update) {
+        return INTS.compareAndSet(buffer, writableAligned(offset, Integer.BYTES), expected, update);
+    }
+
+    /**
+     * Atomically adds delta to an int.
+     *
+     * @param offset from the region's start, aligned to 4 bytes
+     * @param delta  what to add
+     * @return the value before the addition
+     * @throws IndexOutOfBoundsException unless {@code 0 <= offset <= size() - 4}
+     * @throws IllegalArgumentException  if the address is not aligned to 4 bytes
+     * @throws ReadOnlyBufferException   if the region is read-only
+     * @throws IllegalStateException     if the region is closed
+     */
+    public int getAndAddInt(long offset, int delta) {
+        return (int) INTS.getAndAdd(buffer, writableAligned(offset, Integer.BYTES), delta);
+    }
+
+    /**
+     * Reads a long with volatile semantics ({@link VarHandle#getVolatile}).
+     *
+     * @param offset from the region's start, aligned to 8 bytes
+     * @return the value
+     * @throws IndexOutOfBoundsException unless {@code 0 <= offset <= size() - 8}
+     * @throws IllegalArgumentException  if the address is not aligned to 8 bytes
+     * @throws IllegalStateException     if the region is closed
+     */
+    public long getLongVolatile(long offset) {
+        return (long) LONGS.getVolatile(buffer, aligned(offset, Long.BYTES));
+    }
+
+    /**
+     * Writes a long with volatile semantics ({@link VarHandle#setVolatile}).
+     *
+     * @param offset from the region's start, aligned to 8 bytes
+     * @param value  the value
+     * @throws IndexOutOfBoundsException unless {@code 0 <= offset <= size() - 8}
+     * @throws IllegalArgumentException  if the address is not aligned to 8 bytes
+     * @throws ReadOnlyBufferException   if the region is read-only
+     * @throws IllegalStateException     if the region is closed
+     */
+    public void putLongVolatile(long offset, long value) {
+        LONGS.setVolatile(buffer, writableAligned(offset, Long.BYTES), value);
+    }
+
+    /**
+     * Reads a long with acquire semantics ({@link VarHandle#getAcquire}).
+     *
+     * @param offset from the region's start, aligned to 8 bytes
+     * @return the value
+     * @throws IndexOutOfBoundsException unless {@code 0 <= offset <= size() - 8}
+     * @throws IllegalArgumentException  if the address is not aligned to 8 bytes
+     * @throws IllegalStateException     if the region is closed
+     */
+    public long getLongAcquire(long offset) {
+        return (long) LONGS.getAcquire(buffer, aligned(offset, Long.BYTES));
+    }
+
+    /**
+     * Writes a long with release semantics ({@link VarHandle#setRelease}).
+     *
+     * @param offset from the region's start, aligned to 8 bytes
+     * @param value  the value
+     * @throws IndexOutOfBoundsException unless {@code 0 <= offset <= size() - 8}
+     * @throws IllegalArgumentException  if the address is not aligned to 8 bytes
+     * @throws ReadOnlyBufferException   if the region is read-only
+     * @throws IllegalStateException     if the region is closed
+     */
+    public void putLongRelease(long offset, long value) {
+        LONGS.setRelease(buffer, writableAligned(offset, Long.BYTES), value);
+    }
+
+    /**
+     * Atomically sets a long to update if it holds expected.
+     *
+     * @param offset   from the region's start, aligned to 8 bytes
+     * @param expected the value it must hold
+     * @param update   the new value
+     * @return true if it held expected and now holds update
+     * @throws IndexOutOfBoundsException unless {@code 0 <= offset <= size() - 8}
+     * @throws IllegalArgumentException  if the address is not aligned to 8 bytes
+     * @throws ReadOnlyBufferException   if the region is read-only
+     * @throws IllegalStateException     if the region is closed
+     */
+    public boolean compareAndSetLong(long offset, long expected, long update) {
+        return LONGS.compareAndSet(buffer, writableAligned(offset, Long.BYTES), expected, update);
+    }
+
+    /**
+     * Atomically adds delta to a long.
+     *
+     * @param offset from the region's start, aligned to 8 bytes
+     * @param delta  what to add
+     * @return the value before the addition
+     * @throws IndexOutOfBoundsException unless {@code 0 <= offset <= size() - 8}
+     * @throws IllegalArgumentException  if the address is not aligned to 8 bytes
+     * @throws ReadOnlyBufferException   if the region is read-only
+     * @throws IllegalStateException     if the region is closed
+     */
+    public long getAndAddLong(long offset, long delta) {
+        return (long) LONGS.getAndAdd(buffer, writableAligned(offset, Long.BYTES), delta);
+    }
+
+    /**
+     * A direct buffer over the whole region, position 0, limit and capacity
+     * {@link #size()}, in the platform's byte order; read-only if the region
+     * is. After {@link #close()} it stays usable but no longer shared: reads
+     * see zeros and writes reach no other process (see the class comment).
+     *
+     * @return a new view
+     * @throws IllegalStateException if the region is closed
+     */
+    public ByteBuffer asByteBuffer() {
+        ensureOpen();
+        return buffer.duplicate().order(ByteOrder.nativeOrder());
+    }
+
+    /**
+     * Writes the region's changed pages to the file behind it and waits until
+     * they are written (msync(2) {@code MS_SYNC}). Only for a shared mapping
+     * of a file ({@link MappedFile}); the data reaches the file in any case,
+     * this makes it durable now.
+     *
+     * @throws IpcException          if msync(2) fails, e.g. EIO
+     * @throws IllegalStateException if the region is closed, or is no shared file mapping
+     */
+    public void force() throws IOException {
+        sync(true);
+    }
+
+    /**
+     * Schedules the region's changed pages for writing to the file and returns
+     * (msync(2) {@code MS_ASYNC}).
+     *
+     * @throws IpcException          if msync(2) fails
+     * @throws IllegalStateException if the region is closed, or is no shared file mapping
+     */
+    public void forceAsync() throws IOException {
+        sync(false);
+    }
+
+    private void sync(boolean wait) throws IOException {
+        ensureOpen();
+        if (!syncable) {
+            throw new IllegalStateException(description + " is not a shared mapping of a file");
+        }
+        int r = MmapNative.jipc_msync(base, mapLength, wait ? 1 : 0);
+        if (r < 0) {
+            throw Errors.exception(r, ShmCall.MSYNC, description);
+        }
+    }
+
+    /**
+     * Ends this process's mapping, see the class comment. Idempotent and
+     * thread-safe; other processes' mappings and the object itself stay.
+     */
+    @Override
+    public void close() {
+        if (!CLOSED.compareAndSet(this, false, true)) {
+            return;
+        }
+        // If even the replacement fails (no memory for it), the mapping stays until the region is unreachable.
+        MmapNative.jipc_unmap_safe(base, mapLength);
+    }
+
+    @Override
+    public String toString() {
+        return description + " (" + size + " bytes" + (readOnly ? ", read-only" : "") + (closed ? ", closed" : "") + ")";
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException(description + " is closed");
+        }
+    }
+
+    private int index(long offset, int width) {
+        ensureOpen();
+        if (offset < 0 || width < 0 || offset > size - (long) width) {
+            throw new IndexOutOfBoundsException("offset " + offset + " + " + width + " bytes is outside "
+                    + description + " of " + size + " bytes");
+        }
+        return (int) offset;
+    }
+
+    private int writable(long offset, int width) {
+        if (readOnly) {
+            throw new ReadOnlyBufferException();
+        }
+        return index(offset, width);
+    }
+
+    private int aligned(long offset, int width) {
+        int i = index(offset, width);
+        if (((address + i) & (width - 1)) != 0) {
+            throw new IllegalArgumentException("offset " + offset + " of " + description + " is not aligned to "
+                    + width + " bytes (the region starts " + alignment() + "-byte aligned)");
+        }
+        return i;
+    }
+
+    private int writableAligned(long offset, int width) {
+        if (readOnly) {
+            throw new ReadOnlyBufferException();
+        }
+        return aligned(offset, width);
+    }
+
+    /** Frees the addresses (placeholder or, for a region never closed, the mapping); holds only numbers. */
+    private static final class Unmapper implements Runnable {
+        private final long base;
+        private final long length;
+
+        Unmapper(long base, long length) {
+            this.base = base;
+            this.length = length;
+        }
+
+        @Override
+        public void run() {
+            MmapNative.jipc_munmap(base, length);
+        }
+    }
+}

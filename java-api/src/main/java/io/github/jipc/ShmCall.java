@@ -1,0 +1,148 @@
+package io.github.jipc;
+
+import io.github.jipc.internal.Call;
+import io.github.jipc.internal.Errno;
+import io.github.jipc.internal.Limits;
+import io.github.jipc.internal.jni.ShmNative;
+import io.github.jipc.internal.jni.SysvShmNative;
+
+/** The system calls of shared memory and memory maps, with what their errors mean. */
+enum ShmCall implements Call {
+    SHMGET("shmget", "shmget(2)") {
+        @Override
+        public String hint(int err, long bytes) {
+            if (err == E.ENOSPC) {
+                return "the system's segment limit kernel.shmmni (" + Limits.sysctl("/proc/sys/kernel/shmmni")
+                        + " segments) or its total kernel.shmall (" + Limits.sysctl("/proc/sys/kernel/shmall")
+                        + " pages) is reached; remove unused segments (ipcrm) or raise them with sysctl";
+            }
+            if (err == E.EINVAL) {
+                return "either " + bytes + " bytes is outside kernel.shmmin (1) .. kernel.shmmax ("
+                        + Limits.sysctl("/proc/sys/kernel/shmmax") + "; raise it with sysctl), or the segment of this"
+                        + " key exists and is smaller than that";
+            }
+            if (err == E.ENOMEM) {
+                return "no memory for a segment of " + bytes + " bytes";
+            }
+            return null;
+        }
+    },
+    FTOK("ftok", "ftok(3)"),
+    SHMAT("shmat", "shmat(2)") {
+        @Override
+        public String hint(int err, long arg) {
+            return err == E.EIDRM ? "the segment was removed" : null;
+        }
+    },
+    SHMCTL_STAT("shmctl(IPC_STAT)", "shmctl(2)"),
+    SHMCTL_SET("shmctl(IPC_SET)", "shmctl(2)"),
+    SHMCTL_RMID("shmctl(IPC_RMID)", "shmctl(2)"),
+    SHM_OPEN("shm_open", "shm_open(3)") {
+        @Override
+        public String hint(int err, long arg) {
+            return err == E.EINVAL ? "a name is \"/\" and 1 to 255 bytes (NAME_MAX) without '/'" : null;
+        }
+    },
+    SHM_UNLINK("shm_unlink", "shm_open(3)"),
+    MEMFD_CREATE("memfd_create", "memfd_create(2)"),
+    OPEN("open", "open(2)"),
+    FALLOCATE("posix_fallocate", "posix_fallocate(3)") {
+        @Override
+        public String hint(int err, long bytes) {
+            if (err == E.ENOSPC) {
+                return "the file system has no room for " + bytes + " bytes (for POSIX shared memory: the tmpfs at"
+                        + " /dev/shm; see df /dev/shm, remove unused objects or remount it with a larger size=)";
+            }
+            if (err == Errno.EPERM) {
+                return "a seal (F_SEAL_GROW) forbids growing it";
+            }
+            return null;
+        }
+    },
+    FSTAT("fstat", "fstat(2)"),
+    SET_CLOEXEC("fcntl(F_SETFD)", "fcntl(2)"),
+    ADD_SEALS("fcntl(F_ADD_SEALS)", "memfd_create(2)") {
+        @Override
+        public String hint(int err, long arg) {
+            if (err == E.EBUSY) {
+                return "a writable shared mapping of it exists (in this or another process); unmap it before sealing writes";
+            }
+            if (err == Errno.EPERM) {
+                return "it is sealed against further seals (F_SEAL_SEAL)";
+            }
+            return null;
+        }
+    },
+    GET_SEALS("fcntl(F_GET_SEALS)", "memfd_create(2)"),
+    MMAP("mmap", "mmap(2)") {
+        @Override
+        public String hint(int err, long bytes) {
+            if (err == Errno.EPERM) {
+                return "a seal forbids writing (map it read-only)";
+            }
+            if (err == Errno.EACCES) {
+                return "the descriptor was opened read-only (map it read-only)";
+            }
+            if (err == Errno.ENOMEM) {
+                return "no address space or mapping left for " + bytes + " bytes (vm.max_map_count is "
+                        + Limits.sysctl("/proc/sys/vm/max_map_count") + ")";
+            }
+            return null;
+        }
+    },
+    MLOCK("mlock", "mlock(2)") {
+        @Override
+        public String hint(int err, long bytes) {
+            if (err == Errno.ENOMEM || err == Errno.EAGAIN || err == Errno.EPERM) {
+                return "locking " + bytes + " bytes exceeds RLIMIT_MEMLOCK (ulimit -l, " + memlockLimit()
+                        + "); raise it (ulimit -l, limits.conf, systemd LimitMEMLOCK=) or grant CAP_IPC_LOCK";
+            }
+            return null;
+        }
+    },
+    MSYNC("msync", "msync(2)"),
+    MUNMAP("mmap(MAP_FIXED)", "mmap(2)");
+
+    private final String name;
+    private final String manPage;
+
+    ShmCall(String name, String manPage) {
+        this.name = name;
+        this.manPage = manPage;
+    }
+
+    @Override
+    public String callName() {
+        return name;
+    }
+
+    @Override
+    public String manPage() {
+        return manPage;
+    }
+
+    /** The soft RLIMIT_MEMLOCK from /proc/self/limits, e.g. "8388608 bytes", or "unknown". */
+    static String memlockLimit() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/limits"))) {
+                if (line.startsWith("Max locked memory")) {
+                    return line.substring("Max locked memory".length()).trim().split("\\s+")[0] + " bytes";
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // fall through
+        }
+        return "unknown";
+    }
+
+    /** errno values only these calls need, read from native code on first use. */
+    private static final class E {
+        static final int ENOSPC = SysvShmNative.ENOSPC();
+        static final int EINVAL = SysvShmNative.EINVAL();
+        static final int ENOMEM = SysvShmNative.ENOMEM();
+        static final int EIDRM = SysvShmNative.EIDRM();
+        static final int EBUSY = ShmNative.EBUSY();
+
+        private E() {}
+    }
+}

@@ -1,0 +1,237 @@
+package io.github.jipc;
+
+import java.io.IOException;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+
+import io.github.jipc.internal.Errors;
+import io.github.jipc.internal.Modes;
+import io.github.jipc.internal.NativeLibrary;
+import io.github.jipc.internal.jni.MmapNative;
+import io.github.jipc.internal.jni.SysvShmNative;
+
+/**
+ * A System V shared memory segment (see sysvipc(7), shmget(2)): memory named
+ * by a {@link SysVKey}, which processes attach ({@link #attach}) and use
+ * through a {@link SharedRegion}.
+ *
+ * <p>This object holds no resource: it is the segment's id, which any process
+ * may use, and it needs no closing. The segment lives until {@link #remove()}
+ * (or reboot), even when no process has it attached; after {@code remove()},
+ * processes that have it attached keep it until they detach (the Linux rule),
+ * and the key names no segment any more.
+ */
+public final class SystemVSharedMemory {
+    private final int id;
+    private final SysVKey key;
+
+    private SystemVSharedMemory(int id, SysVKey key) {
+        this.id = id;
+        this.key = key;
+    }
+
+    /**
+     * The segment of key, created with size bytes (zero-filled) and exactly
+     * these permissions if none exists ({@code shmget(key, size, IPC_CREAT | mode)}).
+     * With {@link SysVKey#PRIVATE} it is always a new segment.
+     *
+     * @param key         the key
+     * @param size        its size in bytes, at least 1 (an existing segment must be at least this big)
+     * @param permissions the mode of a segment created (no umask applies)
+     * @return the segment
+     * @throws java.nio.file.AccessDeniedException if a segment of key exists and its mode denies this process (EACCES)
+     * @throws IpcException EINVAL if size is above kernel.shmmax, or an existing segment is smaller;
+     *         ENOSPC at kernel.shmmni segments or kernel.shmall pages; ENOMEM; the message names the limit
+     * @throws IllegalArgumentException if size is below 1
+     */
+    public static SystemVSharedMemory create(SysVKey key, long size, Set<PosixFilePermission> permissions) throws IOException {
+        return get(key, size, SysvShmNative.IPC_CREAT(), permissions);
+    }
+
+    /**
+     * A new segment of key, size bytes, exactly these permissions
+     * ({@code shmget(key, size, IPC_CREAT | IPC_EXCL | mode)}).
+     *
+     * @param key         the key
+     * @param size        its size in bytes, at least 1
+     * @param permissions its mode (no umask applies)
+     * @return the segment
+     * @throws java.nio.file.FileAlreadyExistsException if a segment of key exists (EEXIST)
+     * @throws IpcException EINVAL above kernel.shmmax; ENOSPC at kernel.shmmni or kernel.shmall; ENOMEM
+     * @throws IllegalArgumentException if size is below 1
+     */
+    public static SystemVSharedMemory createExclusive(SysVKey key, long size, Set<PosixFilePermission> permissions)
+            throws IOException {
+        return get(key, size, SysvShmNative.IPC_CREAT() | SysvShmNative.IPC_EXCL(), permissions);
+    }
+
+    /**
+     * The existing segment of key ({@code shmget(key, 0, 0)}).
+     *
+     * @param key the key, not {@link SysVKey#PRIVATE}
+     * @return the segment
+     * @throws java.nio.file.NoSuchFileException if no segment has that key (ENOENT)
+     * @throws java.nio.file.AccessDeniedException if its mode denies this process (EACCES)
+     * @throws IllegalArgumentException if key is {@link SysVKey#PRIVATE}
+     * @throws IOException if shmget(2) fails otherwise
+     */
+    public static SystemVSharedMemory open(SysVKey key) throws IOException {
+        Objects.requireNonNull(key, "key");
+        if (key.isPrivate()) {
+            throw new IllegalArgumentException("IPC_PRIVATE names no existing segment: open it by id (ofId)");
+        }
+        return get(key, 0, 0, Set.of());
+    }
+
+    /**
+     * The segment with this id, as another process reported it (shmget(2)'s
+     * result, or ipcs(1)'s shmid). Nothing is checked until it is used.
+     *
+     * @param id the segment's id
+     * @return the segment
+     * @throws IllegalArgumentException if id is negative
+     */
+    public static SystemVSharedMemory ofId(int id) {
+        NativeLibrary.ensureAvailable();
+        if (id < 0) {
+            throw new IllegalArgumentException("a segment id is >= 0, got " + id);
+        }
+        return new SystemVSharedMemory(id, null);
+    }
+
+    private static SystemVSharedMemory get(SysVKey key, long size, int flags, Set<PosixFilePermission> permissions)
+            throws IOException {
+        NativeLibrary.ensureAvailable();
+        Objects.requireNonNull(key, "key");
+        int mode = Modes.toMode(permissions);
+        if (flags != 0 && size < 1) {
+            throw new IllegalArgumentException("a segment's size is at least 1 byte, got " + size);
+        }
+        int id = SysvShmNative.jipc_sysv_shm_get(key.value(), size, flags, mode);
+        if (id < 0) {
+            throw Errors.exception(id, ShmCall.SHMGET, "System V segment of key " + key, size);
+        }
+        return new SystemVSharedMemory(id, key);
+    }
+
+    /** {@return the segment's id (shmid), which other processes can use with {@link #ofId}} */
+    public int id() {
+        return id;
+    }
+
+    /**
+     * Attaches the segment to this process (shmat(2)) at an address the kernel
+     * chooses, read-write unless {@link MapOption#READ_ONLY} ({@code SHM_RDONLY}).
+     * Closing the region detaches it.
+     *
+     * @param options {@link MapOption#READ_ONLY} and {@link MapOption#LOCK} (mlock(2))
+     * @return the attached segment; at most 2 GiB - 1 bytes of it are reachable
+     * @throws java.nio.file.AccessDeniedException if the segment's mode denies the access (EACCES),
+     *         or LOCK exceeds RLIMIT_MEMLOCK (EPERM)
+     * @throws IpcException EINVAL if the segment was removed (no id any more); ENOMEM;
+     *         for LOCK, ENOMEM or EAGAIN past RLIMIT_MEMLOCK, named in the message
+     * @throws IllegalArgumentException for other options, or a segment of 2 GiB or more
+     */
+    public SharedRegion attach(MapOption... options) throws IOException {
+        Set<MapOption> opts = MapOptions.of(options, EnumSet.of(MapOption.READ_ONLY, MapOption.LOCK), "attach");
+        boolean readOnly = opts.contains(MapOption.READ_ONLY);
+        long[] out = new long[3];
+        int r = SysvShmNative.jipc_sysv_shm_attach(id, readOnly ? 1 : 0, out);
+        if (r < 0) {
+            throw Errors.exception(r, ShmCall.SHMAT, toString());
+        }
+        long base = out[0];
+        long mapLength = out[2];
+        if (out[1] > Integer.MAX_VALUE) {
+            MmapNative.jipc_unmap_safe(base, mapLength);
+            MmapNative.jipc_munmap(base, mapLength);
+            throw new IllegalArgumentException(this + " has " + out[1] + " bytes: a region holds at most "
+                    + Integer.MAX_VALUE + " bytes");
+        }
+        MapOptions.lock(opts, base, mapLength, toString());
+        return new SharedRegion(base, mapLength, 0, (int) out[1], readOnly, false, toString() + " attached");
+    }
+
+    /**
+     * The segment's status (shmctl(2) {@code IPC_STAT}).
+     *
+     * @return its size, attach count, pids, times, owner and mode
+     * @throws java.nio.file.AccessDeniedException if its mode denies reading it (EACCES)
+     * @throws IpcException EINVAL if no segment has this id (it was removed and is gone)
+     */
+    public SystemVStatus status() throws IOException {
+        long[] out = new long[SysvShmNative.JIPC_SHM_STAT_FIELDS()];
+        int r = SysvShmNative.jipc_sysv_shm_stat(id, out);
+        if (r < 0) {
+            throw Errors.exception(r, ShmCall.SHMCTL_STAT, toString());
+        }
+        return SystemVStatus.of(out);
+    }
+
+    /**
+     * Sets the segment's permissions (shmctl(2) {@code IPC_SET}); they apply to later attaches.
+     *
+     * @param permissions the new mode
+     * @throws java.nio.file.AccessDeniedException unless this process owns or created the segment, or is privileged (EPERM)
+     * @throws IpcException EINVAL if no segment has this id
+     */
+    public void setPermissions(Set<PosixFilePermission> permissions) throws IOException {
+        set(-1, -1, Modes.toMode(permissions));
+    }
+
+    /**
+     * Gives the segment to another owner (shmctl(2) {@code IPC_SET}); its creator stays recorded.
+     *
+     * @param uid the new owner's user id, or -1 to keep it
+     * @param gid the new group id, or -1 to keep it
+     * @throws java.nio.file.AccessDeniedException unless this process owns or created the segment, or is privileged (EPERM)
+     * @throws IpcException EINVAL if no segment has this id
+     * @throws IllegalArgumentException if uid or gid is below -1
+     */
+    public void setOwner(int uid, int gid) throws IOException {
+        if (uid < -1 || gid < -1) {
+            throw new IllegalArgumentException("uid and gid are >= 0, or -1 to keep them; got " + uid + ", " + gid);
+        }
+        set(uid, gid, -1);
+    }
+
+    private void set(long uid, long gid, int mode) throws IOException {
+        int r = SysvShmNative.jipc_sysv_shm_set(id, uid, gid, mode);
+        if (r < 0) {
+            throw Errors.exception(r, ShmCall.SHMCTL_SET, toString());
+        }
+    }
+
+    /**
+     * Removes the segment (shmctl(2) {@code IPC_RMID}): its key names no segment
+     * any more, and it is destroyed once the last process detached. Processes
+     * attached until then keep using it.
+     *
+     * @throws java.nio.file.AccessDeniedException unless this process owns or created the segment, or is privileged (EPERM)
+     * @throws IpcException EINVAL if no segment has this id (removed and gone already)
+     */
+    public void remove() throws IOException {
+        int r = SysvShmNative.jipc_sysv_shm_remove(id);
+        if (r < 0) {
+            throw Errors.exception(r, ShmCall.SHMCTL_RMID, toString());
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SystemVSharedMemory s && s.id == id;
+    }
+
+    @Override
+    public int hashCode() {
+        return id;
+    }
+
+    /** {@return "System V segment &lt;id&gt;", with its key if known} */
+    @Override
+    public String toString() {
+        return "System V segment " + id + (key == null ? "" : " (key " + key + ")");
+    }
+}

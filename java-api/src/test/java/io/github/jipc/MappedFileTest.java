@@ -1,0 +1,165 @@
+package io.github.jipc;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith({ NoLeaks.class, ShmLeaks.class })
+@Timeout(60)
+class MappedFileTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void theSeedsWriteAndReadProcessSteps() throws Exception {
+        Path file = dir.resolve("Map.txt");
+        try (SharedRegion w = MappedFile.map(file, 0, 518, MapOption.CREATE)) {
+            for (int i = 0; i < 518; i++) {
+                w.putByte(i, (byte) '*');
+            }
+            w.force();
+            w.forceAsync();
+        }
+        assertEquals(518, Files.size(file), "the window extended the new file");
+        assertEquals("*".repeat(518), Files.readString(file));
+        try (SharedRegion r = MappedFile.map(file, 0, 518, MapOption.READ_ONLY)) {
+            assertEquals('*', r.getByte(517));
+            assertTrue(r.isReadOnly());
+        }
+    }
+
+    @Test
+    void aWindowAtAnUnalignedOffset() throws Exception {
+        Path file = Files.write(dir.resolve("data"), new byte[3 * 4096]);
+        long offset = SharedRegion.pageSize() + 5;
+        try (SharedRegion w = MappedFile.map(file, offset, 10)) {
+            assertEquals(10, w.size());
+            w.put(0, "0123456789".getBytes(), 0, 10);
+            assertThrows(IndexOutOfBoundsException.class, () -> w.getByte(10));
+        }
+        byte[] all = Files.readAllBytes(file);
+        assertEquals(3 * 4096, all.length, "inside the file: no growth");
+        assertEquals("0123456789", new String(all, (int) offset, 10));
+        assertEquals(0, all[(int) offset - 1]);
+    }
+
+    @Test
+    void aWindowDeepInsideAFileBeyondFourGiB() throws Exception {
+        Path file = dir.resolve("big");
+        long size = 5L << 30;
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.setLength(size); // sparse
+        }
+        long offset = size - 3 * 4096 + 7;
+        try (SharedRegion w = MappedFile.map(file, offset, 8000)) {
+            w.putLong(0, 0x0102030405060708L);
+        }
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer b = ByteBuffer.allocate(8).order(java.nio.ByteOrder.nativeOrder());
+            ch.read(b, offset);
+            assertEquals(0x0102030405060708L, b.flip().getLong());
+        }
+        assertEquals(size, Files.size(file));
+        try (SharedRegion r = MappedFile.map(file, offset, 8000, MapOption.READ_ONLY)) {
+            assertEquals(0x0102030405060708L, r.getLong(0));
+        }
+    }
+
+    @Test
+    void sharedWindowsPastTheEndExtendTheFile() throws Exception {
+        Path file = Files.write(dir.resolve("short"), new byte[10]);
+        try (SharedRegion w = MappedFile.map(file, 100_000, 50)) {
+            w.putByte(49, (byte) 1);
+        }
+        assertEquals(100_050, Files.size(file));
+        assertThrows(IllegalArgumentException.class, () -> MappedFile.map(file, 100_000, 51, MapOption.READ_ONLY));
+        assertThrows(IllegalArgumentException.class, () -> MappedFile.map(file, 100_000, 51, MapOption.PRIVATE));
+        assertEquals(100_050, Files.size(file));
+    }
+
+    @Test
+    void privateWindowsAreCopyOnWrite() throws Exception {
+        Path file = Files.writeString(dir.resolve("plain"), "plain");
+        try (SharedRegion copy = MappedFile.map(file, 0, 5, MapOption.PRIVATE)) {
+            copy.put(0, "XXXXX".getBytes(), 0, 5);
+            byte[] got = new byte[5];
+            copy.get(0, got, 0, 5);
+            assertArrayEquals("XXXXX".getBytes(), got);
+            assertThrows(IllegalStateException.class, copy::force, "nothing to write back");
+        }
+        assertEquals("plain", Files.readString(file));
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--------"));
+        if (!"root".equals(System.getProperty("user.name"))) {
+            assertThrows(AccessDeniedException.class, () -> MappedFile.map(file, 0, 5));
+        }
+    }
+
+    @Test
+    void errorsAndMisuse() throws Exception {
+        Path missing = dir.resolve("missing");
+        assertThrows(NoSuchFileException.class, () -> MappedFile.map(missing, 0, 1));
+        assertThrows(NoSuchFileException.class, () -> MappedFile.map(missing, 0, 1, MapOption.READ_ONLY));
+        assertFalse(Files.exists(missing));
+        Path file = Files.write(dir.resolve("f"), new byte[100]);
+        assertThrows(IllegalArgumentException.class, () -> MappedFile.map(file, -1, 1));
+        assertThrows(IllegalArgumentException.class, () -> MappedFile.map(file, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> MappedFile.map(file, 0, 1L << 31));
+        assertThrows(IllegalArgumentException.class, () -> MappedFile.map(file, Long.MAX_VALUE, 2));
+        assertThrows(IllegalArgumentException.class, () -> MappedFile.map(file, 0, 1, MapOption.CREATE, MapOption.READ_ONLY));
+        assertThrows(NullPointerException.class, () -> MappedFile.map(null, 0, 1));
+        assertThrows(NullPointerException.class, () -> MappedFile.map(file, 0, 1, (MapOption) null));
+        IpcException folder = assertThrows(IpcException.class, () -> MappedFile.map(dir, 0, 1));
+        assertEquals("EISDIR", folder.errnoName());
+        SharedRegion r = MappedFile.map(file, 0, 100, MapOption.POPULATE);
+        r.close();
+        assertThrows(IllegalStateException.class, r::force);
+    }
+
+    @Test
+    void aFullFileSystemIsAnErrorNotASigbus() throws Exception {
+        Path mount = Files.createDirectory(dir.resolve("tmpfs"));
+        Assumptions.assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=1m", "jipc-test", mount.toString()),
+                "mounting a small tmpfs is not allowed here (needs root or CAP_SYS_ADMIN)");
+        try {
+            Path file = mount.resolve("big");
+            IpcException e = assertThrows(IpcException.class, () -> MappedFile.map(file, 0, 4 << 20, MapOption.CREATE));
+            assertEquals("ENOSPC", e.errnoName());
+            assertTrue(e.getMessage().contains("posix_fallocate"), e.getMessage());
+            assertTrue(e.getMessage().contains("no room"), e.getMessage());
+            try (SharedRegion fits = MappedFile.map(file, 0, 512 << 10, MapOption.CREATE)) {
+                fits.putByte(512 * 1024 - 1, (byte) 1);
+            }
+            Files.delete(file);
+        } finally {
+            assertTrue(run("umount", mount.toString()), "umount " + mount);
+        }
+    }
+
+    private static boolean run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!p.waitFor(20, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            return false;
+        }
+        return p.exitValue() == 0;
+    }
+}

@@ -1,0 +1,160 @@
+package io.github.jipc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.channels.ClosedChannelException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith({ NoLeaks.class, ShmLeaks.class })
+@Timeout(60)
+class SharedMemoryTest {
+    private static final Set<PosixFilePermission> RW_OWNER = PosixFilePermissions.fromString("rw-------");
+    private static int next;
+    private final String name = "/" + ShmLeaks.PREFIX + "posix-" + next++;
+
+    @AfterEach
+    void unlinkIfLeft() throws Exception {
+        Files.deleteIfExists(Path.of("/dev/shm", name.substring(1)));
+    }
+
+    @Test
+    void createMapUnlink() throws Exception {
+        try (SharedMemory shm = SharedMemory.createExclusive(name, 10_000, PosixFilePermissions.fromString("rw-rw-r--"))) {
+            assertEquals(name, shm.name());
+            assertEquals(10_000, shm.size());
+            Path file = Path.of("/dev/shm", name.substring(1));
+            assertEquals("rw-rw-r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)), "no umask");
+            try (SharedRegion r = shm.map(); SharedMemory again = SharedMemory.open(name); SharedRegion r2 = again.map()) {
+                assertEquals(10_000, r.size());
+                r.putLong(800, 12345);
+                assertEquals(12345, r2.getLong(800));
+            }
+            shm.unlink();
+            assertFalse(Files.exists(file));
+            assertThrows(NoSuchFileException.class, shm::unlink);
+            assertEquals(10_000, shm.size(), "the handle still reaches the memory");
+        }
+    }
+
+    @Test
+    void createOpensAnExistingObjectAndNeverShrinksIt() throws Exception {
+        try (SharedMemory a = SharedMemory.create(name, 8192, RW_OWNER);
+             SharedMemory b = SharedMemory.create(name.substring(1), 100, PosixFilePermissions.fromString("rwxrwxrwx"))) {
+            assertEquals(name, b.name(), "a name without '/' gets one");
+            assertEquals(8192, b.size());
+            Path file = Path.of("/dev/shm", name.substring(1));
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+            b.grow(20_000);
+            assertEquals(20_000, a.size());
+            b.grow(10);
+            assertEquals(20_000, a.size());
+            assertThrows(FileAlreadyExistsException.class, () -> SharedMemory.createExclusive(name, 1, RW_OWNER));
+            SharedMemory.unlink(name);
+        }
+    }
+
+    @Test
+    void windowsAtAnyOffset() throws Exception {
+        try (SharedMemory shm = SharedMemory.create(name, 3 * SharedRegion.pageSize(), RW_OWNER);
+             SharedRegion whole = shm.map(); SharedRegion window = shm.map(SharedRegion.pageSize() + 3, 100)) {
+            window.putInt(0, 0x11223344);
+            assertEquals(0x11223344, whole.getInt(SharedRegion.pageSize() + 3));
+            assertEquals(1, window.alignment());
+            assertThrows(IllegalArgumentException.class, () -> window.getIntVolatile(0));
+            assertThrows(IllegalArgumentException.class, () -> shm.map(2 * SharedRegion.pageSize(), SharedRegion.pageSize() + 1));
+            assertThrows(IllegalArgumentException.class, () -> shm.map(-1, 10));
+            assertThrows(IllegalArgumentException.class, () -> shm.map(0, 0));
+            SharedMemory.unlink(name);
+        }
+    }
+
+    @Test
+    void privateMapsAreCopies() throws Exception {
+        try (SharedMemory shm = SharedMemory.create(name, 4096, RW_OWNER);
+             SharedRegion shared = shm.map(MapOption.POPULATE); SharedRegion copy = shm.map(MapOption.PRIVATE)) {
+            shared.putInt(0, 1);
+            assertEquals(1, copy.getInt(0));
+            copy.putInt(0, 2);
+            assertEquals(1, shared.getInt(0));
+            SharedMemory.unlink(name);
+        }
+    }
+
+    @Test
+    void readOnlyHandles() throws Exception {
+        try (SharedMemory shm = SharedMemory.create(name, 4096, RW_OWNER); SharedRegion w = shm.map();
+             SharedMemory ro = SharedMemory.openReadOnly(name)) {
+            assertTrue(ro.isReadOnly());
+            w.putInt(0, 3);
+            AccessDeniedException e = assertThrows(AccessDeniedException.class, () -> ro.map());
+            assertTrue(e.getMessage().contains("EACCES"), e.getMessage());
+            try (SharedRegion r = ro.map(MapOption.READ_ONLY)) {
+                assertEquals(3, r.getInt(0));
+                assertThrows(java.nio.ReadOnlyBufferException.class, () -> r.putInt(0, 4));
+            }
+            assertThrows(IpcException.class, () -> ro.grow(8192));
+            SharedMemory.unlink(name);
+        }
+    }
+
+    @Test
+    void errors() throws Exception {
+        assertThrows(NoSuchFileException.class, () -> SharedMemory.open(name));
+        assertThrows(NoSuchFileException.class, () -> SharedMemory.openReadOnly(name));
+        assertThrows(NoSuchFileException.class, () -> SharedMemory.unlink(name));
+        for (String bad : new String[] { "/", "", "/a/b", "a/b", "/..", "/." }) {
+            assertThrows(IllegalArgumentException.class, () -> SharedMemory.create(bad, 1, RW_OWNER), bad);
+        }
+        assertThrows(IllegalArgumentException.class, () -> SharedMemory.create("/a\0b", 1, RW_OWNER));
+        IpcException tooLong = assertThrows(IpcException.class, () -> SharedMemory.create("x".repeat(300), 1, RW_OWNER));
+        assertEquals("EINVAL", tooLong.errnoName());
+        assertTrue(tooLong.getMessage().contains("NAME_MAX"), tooLong.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> SharedMemory.create(name, -1, RW_OWNER));
+        assertThrows(NullPointerException.class, () -> SharedMemory.create(null, 1, RW_OWNER));
+        assertFalse(Files.exists(Path.of("/dev/shm", name.substring(1))), "a refused create leaves nothing");
+        SharedMemory shm = SharedMemory.create(name, 0, RW_OWNER);
+        assertThrows(IllegalArgumentException.class, () -> shm.map(), "an empty object has nothing to map");
+        assertThrows(IllegalArgumentException.class, () -> shm.map(MapOption.CREATE));
+        shm.close();
+        shm.close();
+        assertFalse(shm.isOpen());
+        assertThrows(ClosedChannelException.class, shm::size);
+        assertThrows(ClosedChannelException.class, () -> shm.map(0, 1));
+        assertThrows(ClosedChannelException.class, () -> shm.grow(1));
+        shm.unlink(); // the name is no descriptor: unlink works after close
+    }
+
+    @Test
+    void regionsOutliveTheHandle() throws Exception {
+        SharedRegion r;
+        try (SharedMemory shm = SharedMemory.create(name, 4096, RW_OWNER)) {
+            r = shm.map();
+            shm.unlink();
+        }
+        r.putInt(0, 5);
+        assertEquals(5, r.getInt(0));
+        r.close();
+    }
+
+    @Test
+    void inheritedChecksTheDescriptor() throws Exception {
+        assertThrows(IllegalArgumentException.class, () -> SharedMemory.inherited(-1));
+        IpcException e = assertThrows(IpcException.class, () -> SharedMemory.inherited(100_000));
+        assertEquals("EBADF", e.errnoName());
+    }
+}

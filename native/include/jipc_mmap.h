@@ -1,0 +1,73 @@
+/*
+ * jipc_mmap.h - mappings of files, shared memory objects and memfds, and the
+ * safe end of any mapping (System V attaches included). See mmap(2),
+ * msync(2), mlock(2).
+ *
+ * Any window of a file can be mapped: the shim aligns the offset down to a
+ * page and reports how far into the mapping the window starts.
+ *
+ * Ending a mapping that a JVM may still reach through a ByteBuffer: plain
+ * munmap would let a stale access kill the JVM with SIGSEGV, or write into
+ * whatever is mapped at that address next. jipc_unmap_safe replaces the range,
+ * in one call, with private anonymous memory: the object (and a System V
+ * attach) is released at once, stale reads see zeros, stale writes land in
+ * private memory. jipc_munmap frees that placeholder once nothing can reach it.
+ */
+#ifndef JIPC_MMAP_H
+#define JIPC_MMAP_H
+
+#include "jipc_common.h"
+
+#include <sys/mman.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Mapping kinds for jipc_mmap(): shared or private (copy-on-write). */
+#define JIPC_MAP_SHARED 0
+#define JIPC_MAP_PRIVATE 1
+/* Option bits for jipc_mmap(). */
+#define JIPC_MAP_READ_ONLY 1 /* PROT_READ only; else PROT_READ | PROT_WRITE */
+#define JIPC_MAP_POPULATE 2  /* MAP_POPULATE: fault every page in now */
+#define JIPC_MAP_LOCK 4      /* mlock(2) the pages (RLIMIT_MEMLOCK applies) */
+
+/* The system's page size in bytes. */
+JIPC_API long jipc_page_size(void);
+
+/*
+ * Maps length bytes of fd from offset (any offset: it is aligned down to a
+ * page here). out[0] receives the base of the mapping (page-aligned), out[1]
+ * the distance from the base to offset's byte, out[2] the mapping's length
+ * (out[1] + length): pass base and that length to msync, unmap and munmap.
+ */
+JIPC_API int jipc_mmap(int fd, long offset, long length, int kind, int options, long out[3]);
+
+/*
+ * Reserves the space of [offset, offset + length) of fd (posix_fallocate(3)),
+ * extending the file if it is shorter: a full disk is -ENOSPC here instead of
+ * a SIGBUS when a page of a hole is first written through a mapping.
+ */
+JIPC_API int jipc_file_reserve(int fd, long offset, long length);
+
+/* mlock(2) of [addr, addr + len). */
+JIPC_API int jipc_mlock(void *addr, long len);
+
+/* msync(2) of [addr, addr + len) (addr page-aligned): MS_SYNC when sync, else MS_ASYNC. */
+JIPC_API int jipc_msync(void *addr, long len, int sync);
+
+/*
+ * Ends the mapping at [addr, addr + len) by replacing it with a private
+ * anonymous placeholder (MAP_FIXED | MAP_NORESERVE, read-write). After this a
+ * System V attach at addr must not be shmdt'ed: it is gone already.
+ */
+JIPC_API int jipc_unmap_safe(void *addr, long len);
+
+/* munmap(2): for the placeholder, once nothing can reach it any more. */
+JIPC_API int jipc_munmap(void *addr, long len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,69 @@
+#include "jipc_mmap.h"
+
+#include <limits.h>
+#include <unistd.h>
+
+long jipc_page_size(void)
+{
+    return sysconf(_SC_PAGESIZE);
+}
+
+int jipc_mmap(int fd, long offset, long length, int kind, int options, long out[3])
+{
+    if (offset < 0 || length <= 0 || (kind != JIPC_MAP_SHARED && kind != JIPC_MAP_PRIVATE))
+        return -EINVAL;
+    long page = jipc_page_size();
+    long delta = offset % page;
+    if (length > LONG_MAX - delta)
+        return -EOVERFLOW;
+    int prot = (options & JIPC_MAP_READ_ONLY) ? PROT_READ : PROT_READ | PROT_WRITE;
+    int flags = kind == JIPC_MAP_SHARED ? MAP_SHARED : MAP_PRIVATE;
+    if (options & JIPC_MAP_POPULATE)
+        flags |= MAP_POPULATE;
+    size_t len = (size_t)(delta + length);
+    void *p = mmap(NULL, len, prot, flags, fd, (off_t)(offset - delta));
+    if (p == MAP_FAILED)
+        return -errno;
+    if ((options & JIPC_MAP_LOCK) && mlock(p, len) < 0) {
+        int err = errno;
+        munmap(p, len);
+        return -err;
+    }
+    out[0] = (long)(intptr_t)p;
+    out[1] = delta;
+    out[2] = (long)len;
+    return 0;
+}
+
+int jipc_file_reserve(int fd, long offset, long length)
+{
+    if (offset < 0 || length <= 0)
+        return -EINVAL;
+    int r;
+    do
+        r = posix_fallocate(fd, (off_t)offset, (off_t)length); /* returns the error number */
+    while (r == EINTR);
+    return -r;
+}
+
+int jipc_mlock(void *addr, long len)
+{
+    return mlock(addr, (size_t)len) == 0 ? 0 : -errno;
+}
+
+int jipc_msync(void *addr, long len, int sync)
+{
+    return msync(addr, (size_t)len, sync ? MS_SYNC : MS_ASYNC) == 0 ? 0 : -errno;
+}
+
+int jipc_unmap_safe(void *addr, long len)
+{
+    void *p = mmap(addr, (size_t)len, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
+    return p == MAP_FAILED ? -errno : 0;
+}
+
+int jipc_munmap(void *addr, long len)
+{
+    return munmap(addr, (size_t)len) == 0 ? 0 : -errno;
+}
