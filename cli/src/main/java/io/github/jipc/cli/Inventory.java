@@ -1,0 +1,225 @@
+package io.github.jipc.cli;
+
+import static java.nio.file.attribute.PosixFilePermission.GROUP_EXECUTE;
+import static java.nio.file.attribute.PosixFilePermission.GROUP_READ;
+import static java.nio.file.attribute.PosixFilePermission.GROUP_WRITE;
+import static java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE;
+import static java.nio.file.attribute.PosixFilePermission.OTHERS_READ;
+import static java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE;
+import static java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE;
+import static java.nio.file.attribute.PosixFilePermission.OWNER_READ;
+import static java.nio.file.attribute.PosixFilePermission.OWNER_WRITE;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The named IPC objects of this machine, as the kernel shows them: System V
+ * shared memory segments and semaphore sets ({@code /proc/sysvipc}), POSIX
+ * shared memory objects and named semaphores ({@code /dev/shm}), POSIX
+ * message queues ({@code /dev/mqueue}, when mounted) and Unix socket files
+ * ({@code /proc/net/unix}). Pure reading: nothing here needs jipc's native library.
+ */
+final class Inventory {
+    /** One object: its kind, name, size (or count), owner, mode, creator pid (or -1) and whether it still runs. */
+    record Entry(String kind, String name, String size, String owner, String mode, long creatorPid, String alive) {}
+
+    private final Path proc;
+    private final Path devShm;
+    private final Path devMqueue;
+
+    Inventory(Path proc, Path devShm, Path devMqueue) {
+        this.proc = proc;
+        this.devShm = devShm;
+        this.devMqueue = devMqueue;
+    }
+
+    static Inventory ofThisMachine() {
+        return new Inventory(Path.of("/proc"), Path.of("/dev/shm"), Path.of("/dev/mqueue"));
+    }
+
+    /** Every object, by kind; and notes on what could not be listed. */
+    List<Entry> list(List<String> notes) {
+        List<Entry> all = new ArrayList<>();
+        sysv(all, notes, "sysvipc/shm", "SysV shm", "shmid", "size");
+        sysv(all, notes, "sysvipc/sem", "SysV sem", "semid", "nsems");
+        sysv(all, notes, "sysvipc/msg", "SysV msg", "msqid", "qnum");
+        files(all, notes, devShm, "POSIX shm", false);
+        if (Files.isDirectory(devMqueue) && mounted(devMqueue)) {
+            files(all, notes, devMqueue, "POSIX mq", true);
+        } else {
+            notes.add("POSIX message queues: " + devMqueue + " is not mounted (mount -t mqueue none " + devMqueue
+                    + " to list them)");
+        }
+        sockets(all, notes);
+        return all;
+    }
+
+    /** A /proc/sysvipc table: a header line of column names, then one line per object. */
+    private void sysv(List<Entry> all, List<String> notes, String table, String kind, String idColumn, String sizeColumn) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(proc.resolve(table), StandardCharsets.US_ASCII);
+        } catch (NoSuchFileException e) {
+            return; // no such facility in this kernel
+        } catch (IOException e) {
+            notes.add(kind + ": " + e);
+            return;
+        }
+        if (lines.isEmpty()) {
+            return;
+        }
+        List<String> columns = List.of(lines.get(0).trim().split("\\s+"));
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length < columns.size()) {
+                continue;
+            }
+            long key = Long.parseLong(f[columns.indexOf("key")]);
+            String name = idColumn.substring(0, idColumn.length() - 2) + " id " + f[columns.indexOf(idColumn)]
+                    + (key == 0 ? " (private)" : String.format(" key 0x%08x", key));
+            int mode = Integer.parseInt(f[columns.indexOf("perms")], 8);
+            long cpid = columns.contains("cpid") ? Long.parseLong(f[columns.indexOf("cpid")]) : -1;
+            String size = f[columns.indexOf(sizeColumn)] + (sizeColumn.equals("size") ? " B" : " " + sizeColumn);
+            if (columns.contains("nattch")) {
+                size += ", " + f[columns.indexOf("nattch")] + " attached";
+            }
+            all.add(new Entry(kind, name, size, user(Integer.parseInt(f[columns.indexOf("uid")])),
+                    PosixFilePermissions.toString(Modes.fromMode(mode)), cpid, alive(cpid)));
+        }
+    }
+
+    /** The files of a mqueue or tmpfs folder: named semaphores are /dev/shm/sem.NAME. */
+    private void files(List<Entry> all, List<String> notes, Path dir, String kind, boolean queues) {
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+            for (Path p : s) {
+                PosixFileAttributes a;
+                try {
+                    a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                } catch (NoSuchFileException e) {
+                    continue; // removed meanwhile
+                }
+                String file = p.getFileName().toString();
+                boolean semaphore = !queues && file.startsWith("sem.");
+                String size = queues ? queueSize(p) : a.size() + " B";
+                all.add(new Entry(semaphore ? "POSIX sem" : kind, "/" + (semaphore ? file.substring(4) : file), size,
+                        a.owner().getName(), PosixFilePermissions.toString(a.permissions()), -1, "n/a"));
+            }
+        } catch (IOException e) {
+            notes.add(kind + ": " + e);
+        }
+    }
+
+    /** A queue file reads "QSIZE:129 NOTIFY:0 ...": the bytes queued. */
+    private static String queueSize(Path p) {
+        try {
+            String s = Files.readString(p, StandardCharsets.US_ASCII).trim();
+            return s.startsWith("QSIZE:") ? s.substring(6).split("\\s+")[0] + " B queued" : s;
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    /** Unix sockets bound to a name: files, with owner and mode, and abstract names (@...). */
+    private void sockets(List<Entry> all, List<String> notes) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(proc.resolve("net/unix"), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            notes.add("Unix sockets: " + e);
+            return;
+        }
+        for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
+            String[] f = line.trim().split("\\s+", 8);
+            // Num RefCount Protocol Flags Type St Inode Path; a listening one has flag __SO_ACCEPTCON (0x10000).
+            if (f.length < 8 || (Integer.parseInt(f[3], 16) & 0x10000) == 0 && !"0002".equals(f[4])) {
+                continue;
+            }
+            String name = f[7];
+            String type = switch (f[4]) {
+                case "0001" -> "stream";
+                case "0002" -> "datagram";
+                case "0005" -> "seqpacket";
+                default -> "type " + f[4];
+            };
+            if (name.startsWith("@")) {
+                all.add(new Entry("Unix socket", name, type, "?", "abstract", -1, "n/a"));
+                continue;
+            }
+            try {
+                PosixFileAttributes a = Files.readAttributes(Path.of(name), PosixFileAttributes.class,
+                        LinkOption.NOFOLLOW_LINKS);
+                all.add(new Entry("Unix socket", name, type, a.owner().getName(),
+                        PosixFilePermissions.toString(a.permissions()), -1, "n/a"));
+            } catch (IOException e) {
+                all.add(new Entry("Unix socket", name + " (file gone)", type, "?", "?", -1, "n/a"));
+            }
+        }
+    }
+
+    private boolean mounted(Path dir) {
+        try {
+            for (String line : Files.readAllLines(proc.resolve("self/mounts"))) {
+                String[] f = line.split(" ");
+                if (f.length > 2 && f[1].equals(dir.toString()) && f[2].equals("mqueue")) {
+                    return true;
+                }
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        return false;
+    }
+
+    private String alive(long pid) {
+        if (pid <= 0) {
+            return "n/a";
+        }
+        return Files.isDirectory(proc.resolve(Long.toString(pid))) ? "yes" : "no";
+    }
+
+    /** The user name of uid from /etc/passwd, else the number. */
+    private static String user(int uid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/etc/passwd"))) {
+                String[] f = line.split(":");
+                if (f.length > 2 && f[2].equals(Integer.toString(uid))) {
+                    return f[0];
+                }
+            }
+        } catch (IOException e) {
+            // fall through
+        }
+        return Integer.toString(uid);
+    }
+
+    /** Mode bits as permissions, for the System V tables: bit 0 is others' execute, bit 8 the owner's read. */
+    private static final class Modes {
+        private static final PosixFilePermission[] BY_BIT = {
+            OTHERS_EXECUTE, OTHERS_WRITE, OTHERS_READ, GROUP_EXECUTE, GROUP_WRITE, GROUP_READ,
+            OWNER_EXECUTE, OWNER_WRITE, OWNER_READ,
+        };
+
+        static Set<PosixFilePermission> fromMode(int mode) {
+            Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
+            for (int i = 0; i < BY_BIT.length; i++) {
+                if ((mode & (1 << i)) != 0) {
+                    set.add(BY_BIT[i]);
+                }
+            }
+            return set;
+        }
+    }
+}

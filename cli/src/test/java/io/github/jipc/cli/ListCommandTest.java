@@ -1,0 +1,55 @@
+package io.github.jipc.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.attribute.PosixFilePermissions;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import io.github.jipc.SharedMemory;
+import io.github.jipc.SysVKey;
+import io.github.jipc.SystemVSharedMemory;
+
+/** {@code jipc ls} lists objects this test makes, with owner and mode, and forgets them once removed. */
+class ListCommandTest {
+
+    private static String ls(String... args) {
+        StringWriter out = new StringWriter();
+        String[] all = new String[args.length + 1];
+        all[0] = "ls";
+        System.arraycopy(args, 0, all, 1, args.length);
+        int code = JipcCommand.commandLine().setOut(new PrintWriter(out, true)).execute(all);
+        assertEquals(0, code, out::toString);
+        return out.toString();
+    }
+
+    @Test
+    @Timeout(30)
+    void listsSystemVSegmentsAndPosixObjectsWithTheirCreator() throws Exception {
+        String name = "/jipc-ls-test-" + ProcessHandle.current().pid();
+        SystemVSharedMemory segment = SystemVSharedMemory.createExclusive(SysVKey.PRIVATE, 8192,
+                PosixFilePermissions.fromString("rw-r-----"));
+        try (SharedMemory posix = SharedMemory.createExclusive(name, 4096, PosixFilePermissions.fromString("rw-------"))) {
+            String out = ls();
+            String row = out.lines().filter(l -> l.contains("shm id " + segment.id() + " (private)")).findFirst()
+                    .orElseThrow(() -> new AssertionError("segment " + segment.id() + " missing:\n" + out));
+            assertTrue(row.contains("8192 B, 0 attached"), row);
+            assertTrue(row.contains("rw-r-----"), row);
+            assertTrue(row.contains(" " + ProcessHandle.current().pid() + " ") && row.endsWith("yes"), row);
+            String posixRow = out.lines().filter(l -> l.contains(name)).findFirst()
+                    .orElseThrow(() -> new AssertionError(name + " missing:\n" + out));
+            assertTrue(posixRow.startsWith("POSIX shm") && posixRow.contains("4096 B") && posixRow.contains("rw-------"),
+                    posixRow);
+            assertTrue(ls("--kind", "sysv shm").lines().noneMatch(l -> l.contains(name)), "--kind filters");
+            posix.unlink();
+        } finally {
+            segment.remove();
+        }
+        String after = ls();
+        assertTrue(!after.contains(name) && !after.contains("shm id " + segment.id() + " "), after);
+    }
+}
