@@ -56,6 +56,11 @@ final class MemoryFd {
         call(Op.RESERVE, size);
     }
 
+    /** Reserves size bytes of huge pages (the file is on hugetlbfs). */
+    void growHuge(long size) throws IOException {
+        call(Op.RESERVE_HUGE, size);
+    }
+
     SharedRegion map(long offset, long length, MapOption... options) throws IOException {
         Set<MapOption> opts = MapOptions.of(options, MAP_OPTIONS, description);
         long size = size();
@@ -67,7 +72,7 @@ final class MemoryFd {
         return MapOptions.map(handle, offset, length, opts, false, description);
     }
 
-    enum Op { SIZE, RESERVE, ADD_SEALS, SEALS }
+    enum Op { SIZE, RESERVE, RESERVE_HUGE, ADD_SEALS, SEALS }
 
     /** A short call on the descriptor: its result, or the exception. */
     long call(Op op, long arg) throws IOException {
@@ -79,7 +84,7 @@ final class MemoryFd {
             int fd = handle.fd();
             r = switch (op) {
                 case SIZE -> ShmNative.jipc_shm_size(fd);
-                case RESERVE -> ShmNative.jipc_shm_reserve(fd, arg);
+                case RESERVE, RESERVE_HUGE -> ShmNative.jipc_shm_reserve(fd, arg);
                 case ADD_SEALS -> ShmNative.jipc_shm_add_seals(fd, (int) arg);
                 case SEALS -> ShmNative.jipc_shm_seals(fd);
             };
@@ -90,6 +95,7 @@ final class MemoryFd {
             ShmCall call = switch (op) {
                 case SIZE -> ShmCall.FSTAT;
                 case RESERVE -> ShmCall.FALLOCATE;
+                case RESERVE_HUGE -> ShmCall.FALLOCATE_HUGE_PAGES;
                 case ADD_SEALS -> ShmCall.ADD_SEALS;
                 case SEALS -> ShmCall.GET_SEALS;
             };

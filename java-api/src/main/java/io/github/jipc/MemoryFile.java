@@ -68,6 +68,53 @@ public final class MemoryFile implements Inheritable, AutoCloseable {
     }
 
     /**
+     * Creates a memory file of size bytes backed by huge pages
+     * ({@code MFD_HUGETLB}), zero-filled, its pages reserved now: fewer TLB
+     * misses for large shared buffers. The system must have huge pages
+     * reserved ({@code vm.nr_hugepages}); sealing is allowed.
+     *
+     * @param label shown as {@code /memfd:label} in {@code /proc/<pid>/fd}; at most 249 bytes
+     * @param size  its size in bytes, a positive multiple of {@link #hugePageSize()}
+     * @return the memory file
+     * @throws IpcException ENOSPC or ENOMEM if not enough huge pages are free (the message names
+     *         {@code vm.nr_hugepages}); EINVAL if the kernel has no huge pages; EMFILE, ENFILE
+     * @throws IllegalArgumentException if size is not a positive multiple of the huge page size,
+     *         or the label contains '/' or a NUL
+     */
+    public static MemoryFile createHugePages(String label, long size) throws IOException {
+        NativeLibrary.ensureAvailable();
+        Objects.requireNonNull(label, "label");
+        if (label.indexOf('/') >= 0) {
+            throw new IllegalArgumentException("a memory file's label has no '/': " + label);
+        }
+        long huge = hugePageSize();
+        if (size <= 0 || size % huge != 0) {
+            throw new IllegalArgumentException("size must be a positive multiple of the huge page size " + huge
+                    + ", got " + size);
+        }
+        int r = ShmNative.jipc_memfd_create(CStrings.of("label", label), ShmNative.MFD_HUGETLB());
+        if (r < 0) {
+            throw Errors.exception(r, ShmCall.MEMFD_CREATE, "huge-page memory file " + label);
+        }
+        MemoryFile f = new MemoryFile(r, "huge-page memory file " + label + " (fd " + r + ")");
+        try {
+            f.fd.growHuge(size);
+        } catch (IOException | RuntimeException e) {
+            f.close();
+            throw e;
+        }
+        return f;
+    }
+
+    /**
+     * {@return the default huge page size in bytes ({@code Hugepagesize} in
+     * {@code /proc/meminfo}), or 0 where the kernel has none}
+     */
+    public static long hugePageSize() {
+        return HugePages.size();
+    }
+
+    /**
      * Adopts a memory file this process inherited as descriptor fd. The
      * descriptor is set close-on-exec; closing the handle closes it.
      *

@@ -45,6 +45,17 @@ enum ShmCall implements Call {
     },
     SHM_UNLINK("shm_unlink", "shm_open(3)"),
     MEMFD_CREATE("memfd_create", "memfd_create(2)"),
+    FALLOCATE_HUGE_PAGES("posix_fallocate", "memfd_create(2)") {
+        @Override
+        public String hint(int err, long bytes) {
+            if (err == E.ENOSPC || err == E.ENOMEM || err == E.EINVAL) {
+                return bytes + " bytes of huge pages are not free: vm.nr_hugepages is "
+                        + Limits.sysctl("/proc/sys/vm/nr_hugepages") + " (" + HugePages.free()
+                        + " free); reserve more with sysctl vm.nr_hugepages=N (see hugetlbpage in the kernel's docs)";
+            }
+            return null;
+        }
+    },
     OPEN("open", "open(2)"),
     FALLOCATE("posix_fallocate", "posix_fallocate(3)") {
         @Override

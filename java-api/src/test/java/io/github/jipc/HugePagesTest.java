@@ -1,0 +1,81 @@
+package io.github.jipc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.github.jipc.internal.Limits;
+
+/**
+ * Memory files on huge pages. The machine must have huge pages reserved: the
+ * test reserves a few through vm.nr_hugepages (root only) and gives the old
+ * value back, or is skipped with the reason.
+ */
+class HugePagesTest {
+    private static final String NR = "/proc/sys/vm/nr_hugepages";
+    private String before;
+
+    @BeforeEach
+    void remember() {
+        before = Limits.sysctl(NR);
+        assumeTrue(MemoryFile.hugePageSize() > 0, "this kernel has no huge pages");
+    }
+
+    @AfterEach
+    void restore() throws IOException {
+        if (before != null && !before.equals(Limits.sysctl(NR))) {
+            reserve(before);
+        }
+    }
+
+    private static boolean reserve(String pages) {
+        try (FileOutputStream out = new FileOutputStream(NR)) {
+            out.write(pages.getBytes(StandardCharsets.US_ASCII));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Test
+    void aMemoryFileOnHugePagesIsMappedAndShared() throws Exception {
+        assumeTrue(reserve("2") && HugePages.free() >= 1,
+                "cannot reserve huge pages here (vm.nr_hugepages needs root and free memory): " + Limits.sysctl(NR));
+        long size = MemoryFile.hugePageSize();
+        long freeBefore = HugePages.free();
+        try (MemoryFile f = MemoryFile.createHugePages("jipc-huge-test", size); SharedRegion r = f.map()) {
+            assertEquals(size, f.size());
+            assertEquals(freeBefore - 1, HugePages.free(), "one huge page is the file's now");
+            r.putLong(size - Long.BYTES, 0x1234_5678_9abcL);
+            assertEquals(0x1234_5678_9abcL, r.getLong(size - Long.BYTES));
+            assertTrue(r.alignment() >= SharedRegion.pageSize());
+        }
+        assertEquals(freeBefore, HugePages.free(), "closed: the page is free again");
+    }
+
+    @Test
+    void withoutFreeHugePagesTheErrorNamesTheSetting() throws Exception {
+        assumeTrue(reserve("0"), "cannot set vm.nr_hugepages here (needs root)");
+        assumeTrue(HugePages.free() == 0, "huge pages are still free (held elsewhere)");
+        IpcException e = assertThrows(IpcException.class,
+                () -> MemoryFile.createHugePages("jipc-huge-test", MemoryFile.hugePageSize()).close());
+        assertTrue(e.getMessage().contains("vm.nr_hugepages is 0"), e.getMessage());
+    }
+
+    @Test
+    void aSizeThatIsNoMultipleOfTheHugePageSizeIsRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> MemoryFile.createHugePages("jipc-huge-test", 4096));
+        assertTrue(e.getMessage().contains(Long.toString(MemoryFile.hugePageSize())), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> MemoryFile.createHugePages("jipc-huge-test", 0));
+    }
+}
