@@ -7,6 +7,8 @@ import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.ReadOnlyBufferException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 import io.github.jipc.internal.DirectBuffers;
@@ -68,6 +70,8 @@ public final class SharedRegion implements AutoCloseable {
     private final boolean syncable;
     private final String description;
     private volatile boolean closed;
+    /** Run by close() before the mapping goes; guarded by this. */
+    private final List<Runnable> closeActions = new ArrayList<>();
 
     /**
      * Takes over a mapping: [base, base + mapLength) is this region's, the
@@ -450,13 +454,45 @@ public final class SharedRegion implements AutoCloseable {
     }
 
     /**
+     * Runs action when this region closes, before its mapping goes: for views
+     * whose lifetime must end with the region's, such as a {@code MemorySegment}
+     * of a closeable arena (see the jipc-foreign artifact), so that they fail
+     * on use instead of reaching the placeholder. Actions run in the order
+     * added, on the thread that closes; an exception of one is suppressed and
+     * the next runs.
+     *
+     * @param action what to run
+     * @throws IllegalStateException if the region is closed already
+     */
+    public void onClose(Runnable action) {
+        Objects.requireNonNull(action, "action");
+        synchronized (closeActions) {
+            ensureOpen();
+            closeActions.add(action);
+        }
+    }
+
+    /**
      * Ends this process's mapping, see the class comment. Idempotent and
      * thread-safe; other processes' mappings and the object itself stay.
+     * Actions given to {@link #onClose(Runnable)} run first.
      */
     @Override
     public void close() {
-        if (!CLOSED.compareAndSet(this, false, true)) {
-            return;
+        List<Runnable> actions;
+        synchronized (closeActions) {
+            if (!CLOSED.compareAndSet(this, false, true)) {
+                return;
+            }
+            actions = List.copyOf(closeActions);
+        }
+        for (Runnable action : actions) {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                System.getLogger("io.github.jipc").log(System.Logger.Level.WARNING,
+                        "an action run when " + description + " closed failed", e);
+            }
         }
         // If even the replacement fails (no memory for it), the mapping stays until the region is unreachable.
         MmapNative.jipc_unmap_safe(base, mapLength);

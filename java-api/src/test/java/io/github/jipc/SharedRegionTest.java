@@ -284,4 +284,25 @@ class SharedRegionTest {
             assertThrows(IllegalStateException.class, r::forceAsync);
         }
     }
+
+    @Test
+    void closeRunsTheActionsGivenFirstInOrderAndThenRefusesMore() throws Exception {
+        try (MemoryFile f = memory(4096)) {
+            SharedRegion r = f.map();
+            ByteBuffer view = r.asByteBuffer().order(ByteOrder.nativeOrder());
+            List<String> ran = new ArrayList<>();
+            r.onClose(() -> ran.add("first, region open: " + r.isOpen()));
+            r.onClose(() -> {
+                throw new IllegalStateException("an action that fails does not stop the next");
+            });
+            r.onClose(() -> ran.add("third, memory still shared: " + view.getLong(0)));
+            r.putLong(0, 99);
+            r.close();
+            assertEquals(List.of("first, region open: false", "third, memory still shared: 99"), ran);
+            assertEquals(0, view.getLong(0), "after the actions, the mapping went: the view reads the placeholder");
+            assertThrows(IllegalStateException.class, () -> r.onClose(() -> ran.add("late")));
+            r.close();
+            assertEquals(2, ran.size(), "close runs the actions once");
+        }
+    }
 }
