@@ -11,7 +11,10 @@ static int wake_signal;
 /* The read end of a pipe without writer: reads return 0, poll reports
  * POLLHUP, writes fail with EBADF (and raise no SIGPIPE). */
 static int dead_fd = -1;
-static __thread int signal_unblocked;
+/* Initial-exec: a plain load relative to the thread pointer on every call,
+ * rather than a __tls_get_addr call (measured: enter + leave 33 -> 20 ns);
+ * 4 bytes of the static TLS surplus glibc keeps for dlopen'ed libraries. */
+static __thread int signal_unblocked __attribute__((tls_model("initial-exec")));
 
 static void on_wake_signal(int sig)
 {
