@@ -174,8 +174,7 @@ static void slices_strategy_wakes_every_locker(void)
     pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
     pthread_mutex_lock(&m);
     int failures = 0;
-    int n = cycles() / 4; /* each cycle waits up to one slice */
-    for (int c = 0; c < n; c++)
+    for (int c = 0; c < cycles(); c++) /* each cycle waits up to one slice */
         failures += race(JIPC_GUARD_SLICES, mutex_blocked, c, -1, NULL, &m);
     CHECK_EQ(0, failures);
     pthread_mutex_unlock(&m);

@@ -141,10 +141,11 @@ final class Inventory {
             notes.add("Unix sockets: " + e);
             return;
         }
+        java.util.Set<String> seen = new java.util.HashSet<>();
         for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
             String[] f = line.trim().split("\\s+", 8);
-            // Num RefCount Protocol Flags Type St Inode Path; a listening one has flag __SO_ACCEPTCON (0x10000).
-            if (f.length < 8 || (Integer.parseInt(f[3], 16) & 0x10000) == 0 && !"0002".equals(f[4])) {
+            // Num RefCount Protocol Flags Type St Inode Path: a bound socket and the ones it accepted share the path.
+            if (f.length < 8 || !seen.add(f[7])) {
                 continue;
             }
             String name = f[7];
