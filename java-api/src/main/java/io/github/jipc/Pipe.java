@@ -1,7 +1,6 @@
 package io.github.jipc;
 
 import java.io.IOException;
-import java.util.Set;
 
 import io.github.jipc.internal.Errors;
 import io.github.jipc.internal.NativeLibrary;
@@ -48,8 +47,8 @@ public final class Pipe implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man2/pipe.2.html">pipe(2)</a>
      */
     public static Pipe open(PipeOption... options) throws IOException {
+        boolean blocking = !PipeOption.of(options, "Pipe.open").contains(PipeOption.NON_BLOCKING);
         NativeLibrary.ensureAvailable();
-        boolean blocking = !Set.of(options).contains(PipeOption.NON_BLOCKING);
         int[] fds = new int[2];
         int r = PipeNative.jipc_pipe_create(fds);
         if (r < 0) {
