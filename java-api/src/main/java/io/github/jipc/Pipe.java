@@ -12,15 +12,14 @@ import io.github.jipc.internal.jni.PipeNative;
  * that writes and a {@link #source()} that reads, for related processes.
  *
  * <p>To talk to a child process, hand it one end with
- * {@link Subprocess.Builder#inherit(Inheritable, int)} and close that end in
- * this process once the child is started, so that end-of-stream and EPIPE
+ * {@link Subprocess.Builder#inherit(Inheritable, int)}; that end is closed in
+ * this process once the child started, so that end-of-stream and EPIPE
  * work as in the classic {@code fork}/{@code close} pattern:
  *
  * <pre>{@code
  * try (Pipe pipe = Pipe.open()) {
  *     Subprocess child = Subprocess.builder("my-writer", "--fd", "3")
- *             .inherit(pipe.sink(), 3).start();
- *     pipe.sink().close();              // the child holds the only write end now
+ *             .inherit(pipe.sink(), 3).start();   // the child holds the only write end now
  *     ByteBuffer buf = ByteBuffer.allocateDirect(4096);
  *     while (pipe.source().read(buf.clear()) >= 0) { ... }
  * }
