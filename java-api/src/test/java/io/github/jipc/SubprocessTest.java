@@ -340,8 +340,13 @@ class SubprocessTest {
         var exit = child.onExit();
         Thread.currentThread().interrupt();
         try {
-            assertThrows(java.io.InterruptedIOException.class, child::close);
-            assertTrue(Thread.interrupted(), "the interrupt flag is set again");
+            try {
+                child.close();
+            } catch (java.io.InterruptedIOException e) {
+                // the wait was cut short; if SIGKILL won the race, close returned normally
+                assertTrue(e.getMessage().contains("reaped when it ends"), e.getMessage());
+            }
+            assertTrue(Thread.interrupted(), "the interrupt flag stays set");
         } finally {
             Thread.interrupted();
         }
