@@ -8,9 +8,12 @@ import java.util.List;
 final class JavaCommand {
     private JavaCommand() {}
 
-    /** The java launcher (or the {@value Subprocess#JAVA_LAUNCHER_PROPERTY} wrapper), its options, then tail. */
-    static List<String> of(List<String> jvmOptions, List<String> tail) {
-        List<String> cmd = new ArrayList<>();
+    /**
+     * The wrapper's words, the java launcher (or the {@value Subprocess#JAVA_LAUNCHER_PROPERTY}
+     * program), the class path (this JVM's if null), the JVM options, then tail.
+     */
+    static List<String> of(List<String> wrapper, String classPath, List<String> jvmOptions, List<String> tail) {
+        List<String> cmd = new ArrayList<>(wrapper);
         String launcher = System.getProperty(Subprocess.JAVA_LAUNCHER_PROPERTY, "");
         if (launcher.isEmpty()) {
             cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -20,7 +23,7 @@ final class JavaCommand {
         }
         cmd.add("--enable-native-access=ALL-UNNAMED");
         cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(classPath != null ? classPath : System.getProperty("java.class.path"));
         cmd.addAll(jvmOptions);
         cmd.addAll(tail);
         return cmd;

@@ -35,6 +35,8 @@ import io.github.jipc.internal.NativeLibrary;
 public abstract sealed class SubprocessBuilder permits Subprocess.Builder {
     private final List<String> command;
     private final List<String> jvmOptions;
+    private final List<String> wrapper = new ArrayList<>();
+    private String classPath;
     private Map<String, String> environment;
     private Path directory;
     private final Stdio[] stdio = { Stdio.INHERIT, Stdio.INHERIT, Stdio.INHERIT };
@@ -77,13 +79,48 @@ public abstract sealed class SubprocessBuilder permits Subprocess.Builder {
      * @throws IllegalStateException if this builder is not for a child JVM
      */
     public Subprocess.Builder jvmOptions(String... options) {
-        if (jvmOptions == null) {
-            throw new IllegalStateException("JVM options apply only to Subprocess.java(...) builders");
-        }
+        requireJava("JVM options");
         for (int i = 0; i < options.length; i++) {
             jvmOptions.add(Objects.requireNonNull(options[i], "options[" + i + "]"));
         }
         return self();
+    }
+
+    /**
+     * Starts the child JVM through a wrapper program: its words come before
+     * the {@code java} launcher, which the wrapper is expected to run with the
+     * remaining arguments, e.g. {@code setpriv --reuid=65534 --regid=65534 --clear-groups}
+     * to run it as another user, or {@code unshare --mount sh -c '... && exec "$0" "$@"'}.
+     *
+     * @param words the wrapper program and its arguments
+     * @return this builder
+     * @throws IllegalStateException if this builder is not for a child JVM
+     */
+    public Subprocess.Builder launchThrough(String... words) {
+        requireJava("a launch wrapper");
+        for (int i = 0; i < words.length; i++) {
+            wrapper.add(Objects.requireNonNull(words[i], "words[" + i + "]"));
+        }
+        return self();
+    }
+
+    /**
+     * Sets the child JVM's class path (this JVM's by default).
+     *
+     * @param path the class path, entries separated by {@link java.io.File#pathSeparator}
+     * @return this builder
+     * @throws IllegalStateException if this builder is not for a child JVM
+     */
+    public Subprocess.Builder classPath(String path) {
+        requireJava("a class path");
+        this.classPath = Objects.requireNonNull(path, "path");
+        return self();
+    }
+
+    private void requireJava(String what) {
+        if (jvmOptions == null) {
+            throw new IllegalStateException("only Subprocess.java(...) builders take " + what);
+        }
     }
 
     /**
@@ -256,7 +293,7 @@ public abstract sealed class SubprocessBuilder permits Subprocess.Builder {
      */
     public Subprocess start() throws IOException {
         NativeLibrary.ensureAvailable();
-        List<String> cmd = jvmOptions == null ? command : JavaCommand.of(jvmOptions, command);
+        List<String> cmd = jvmOptions == null ? command : JavaCommand.of(wrapper, classPath, jvmOptions, command);
         Spawn.Started started = new Spawn(cmd, environment, directory, stdio.clone(), inherited, errorToOutput).run();
         Subprocess child = new Subprocess(started, List.copyOf(cmd));
         closeHandedEnds();

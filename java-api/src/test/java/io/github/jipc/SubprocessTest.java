@@ -376,4 +376,22 @@ class SubprocessTest {
             }
         }
     }
+
+    @Test
+    void aChildJvmThroughAWrapperAndWithItsOwnClassPath() throws Exception {
+        try (Subprocess child = Subprocess.java(Echo.class.getName()).launchThrough("env", "JIPC_WRAPPED=1")
+                .redirectInput(Redirect.PIPE).redirectOutput(Redirect.PIPE).start()) {
+            assertEquals(List.of("env", "JIPC_WRAPPED=1"), child.command().subList(0, 2));
+            assertTrue(child.command().contains(Echo.class.getName()));
+            child.stdin().close();
+            assertEquals(0, child.waitFor(WAIT).orElseThrow().exitCode());
+        }
+        try (Subprocess child = Subprocess.java(Echo.class.getName()).classPath(dir.toString())
+                .redirectError(Redirect.DISCARD).start()) {
+            assertEquals(1, child.waitFor(WAIT).orElseThrow().exitCode(), "the main class is not on that class path");
+        }
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> Subprocess.builder("true").launchThrough("env"));
+        assertTrue(e.getMessage().contains("Subprocess.java"), e.getMessage());
+    }
 }
