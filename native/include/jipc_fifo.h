@@ -21,6 +21,12 @@ JIPC_API int jipc_fifo_create(const char *path, int mode);
 JIPC_API int jipc_fifo_check(const char *path);
 /* Opens the read end (for_write == 0) or write end; refuses anything but a FIFO (-EINVAL). */
 JIPC_API int jipc_fifo_open(const char *path, int for_write);
+/*
+ * 1 if the FIFO read end fd has a writer connected or data waiting, 0 if
+ * neither (a read would see end of stream), -errno on failure. Consumes
+ * nothing: tee(2) into a scratch pipe.
+ */
+JIPC_API int jipc_fifo_has_writer(int fd);
 /* unlink(2), only if path is a FIFO (-EINVAL otherwise). */
 JIPC_API int jipc_fifo_remove(const char *path);
 

@@ -13,9 +13,12 @@
  * JIPC_IO_NONBLOCK_FD: fd is a second, O_NONBLOCK description of the same
  * pipe, for ends that refuse RWF_NOWAIT (FIFO ends opened by path do).
  * JIPC_IO_BLOCK: a read waits for data, a write returns once everything was
- * written, unless the guard fires (-JIPC_WOKEN, or the count written so
- * far). A description some other process set O_NONBLOCK is waited on with
- * poll(2), so it behaves the same.
+ * written. A blocking write that stops early returns the count it moved if
+ * that is above 0, else the cause: -JIPC_WOKEN when the guard fired, -errno
+ * (EPIPE) otherwise. So a short count means "stopped": the caller sees the
+ * guard closing, or calls again and gets the error, which persists. A
+ * description some other process set O_NONBLOCK is waited on with poll(2),
+ * so it behaves the same.
  */
 #ifndef JIPC_PIPE_H
 #define JIPC_PIPE_H

@@ -2,9 +2,9 @@
  * jipc_spawn.h - start a child process that inherits chosen descriptors.
  * See posix_spawn(3), pidfd_open(2), waitid(2), pidfd_send_signal(2).
  *
- * Every descriptor of the parent is close-on-exec (or closed in the child);
- * only the (source, target) pairs in the map reach the child, at the target
- * numbers. jipc's pipe and FIFO ends are blocking descriptions and are
+ * Only the (source, target) pairs in the map reach the child, at the target
+ * numbers, with 0-2 where the map leaves them: every other descriptor is
+ * closed in the child after the dup2()s, close-on-exec or not. jipc's pipe and FIFO ends are blocking descriptions and are
  * shared with the child as they are; an end whose description was set
  * O_NONBLOCK elsewhere is handed over as a fresh blocking description
  * (reopened through /proc/self/fd), so the child reads as after fork.
@@ -41,6 +41,11 @@ JIPC_API int jipc_spawn(const char *program, const char *args, int argc,
  * timeout, -errno on failure.
  */
 JIPC_API int jipc_spawn_wait(int pidfd, int timeout_ms, int status[2]);
+/*
+ * 1 if the child of pidfd has ended and is waiting to be reaped, 0 while it
+ * runs, -errno (ECHILD once it was reaped). Reaps nothing (WNOWAIT).
+ */
+JIPC_API int jipc_spawn_exited(int pidfd);
 /* Sends signal sig to the child of pidfd. */
 JIPC_API int jipc_spawn_signal(int pidfd, int sig);
 

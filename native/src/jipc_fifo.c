@@ -59,3 +59,22 @@ int jipc_fifo_remove(const char *path)
         return -EINVAL;
     return unlink(path) < 0 ? -errno : 0;
 }
+
+int jipc_fifo_has_writer(int fd)
+{
+    int probe[2];
+    if (pipe2(probe, O_CLOEXEC | O_NONBLOCK) < 0)
+        return -errno;
+    /* tee(2) copies without consuming: data (> 0), or an empty FIFO that
+     * still has a writer (EAGAIN), versus one without any (0). */
+    ssize_t n;
+    do {
+        n = tee(fd, probe[1], 1, SPLICE_F_NONBLOCK);
+    } while (n < 0 && errno == EINTR);
+    int err = errno;
+    close(probe[0]);
+    close(probe[1]);
+    if (n > 0 || (n < 0 && err == EAGAIN))
+        return 1;
+    return n == 0 ? 0 : -err;
+}

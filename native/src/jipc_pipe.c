@@ -208,7 +208,8 @@ static long blocking_write(int fd, jipc_guard *g, struct iovec *iov, int cnt)
         }
     }
     jipc_guard_leave(g, &b);
-    /* What was written stays reported; an error shows on the next call. */
+    /* What was written stays reported; the caller learns why it stopped from
+     * the guard (closing) or from its next call (EPIPE persists). */
     return done > 0 ? done : r;
 }
 

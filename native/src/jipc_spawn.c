@@ -53,6 +53,14 @@ static int handover_fd(int src, int floor)
     return high >= 0 ? high : -err;
 }
 
+static int is_target(const int *fd_map, int nmap, int fd)
+{
+    for (int i = 0; i < nmap; i++)
+        if (fd_map[2 * i + 1] == fd)
+            return 1;
+    return 0;
+}
+
 static int add_actions(posix_spawn_file_actions_t *fa, const int *fd_map, int nmap,
                        int *handed, const char *cwd)
 {
@@ -68,8 +76,17 @@ static int add_actions(posix_spawn_file_actions_t *fa, const int *fd_map, int nm
         if (r != 0)
             return -r;
     }
-    /* Belt and braces: a descriptor opened without O_CLOEXEC elsewhere in the
-     * process (by the JVM or a library) does not leak into the child. */
+    /* A descriptor opened without O_CLOEXEC elsewhere in the process (by the
+     * JVM or a library) must not leak into the child: every number from 3 up
+     * that is not a target is closed after the dup2()s, below the highest
+     * target one by one (glibc ignores EBADF there), above it in one go. */
+    for (int fd = 3; fd < floor; fd++) {
+        if (is_target(fd_map, nmap, fd))
+            continue;
+        int c = posix_spawn_file_actions_addclose(fa, fd);
+        if (c != 0)
+            return -c;
+    }
     int r = posix_spawn_file_actions_addclosefrom_np(fa, floor);
     if (r == 0 && cwd != NULL)
         r = posix_spawn_file_actions_addchdir_np(fa, cwd);
@@ -172,6 +189,19 @@ int jipc_spawn_wait(int pidfd, int timeout_ms, int status[2])
     }
     status[1] = info.si_status;
     return 1;
+}
+
+int jipc_spawn_exited(int pidfd)
+{
+    siginfo_t info;
+    memset(&info, 0, sizeof info);
+    int r;
+    do {
+        r = waitid(P_PIDFD, (id_t)pidfd, &info, WEXITED | WNOHANG | WNOWAIT);
+    } while (r < 0 && errno == EINTR);
+    if (r < 0)
+        return -errno;
+    return info.si_pid != 0;
 }
 
 int jipc_spawn_signal(int pidfd, int sig)

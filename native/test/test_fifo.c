@@ -118,6 +118,28 @@ static void a_read_waiting_for_a_writer_is_woken(void)
     CHECK_EQ(0, jipc_fifo_remove(path));
 }
 
+/* has_writer tells "no writer yet" from "a writer, no data" and "data", consuming nothing. */
+static void has_writer_probes_without_consuming(void)
+{
+    CHECK_EQ(0, jipc_fifo_create(path, 0600));
+    int r = jipc_fifo_open(path, 0);
+    CHECK(r >= 0);
+    CHECK_EQ(0, jipc_fifo_has_writer(r));
+    int w = jipc_fifo_open(path, 1);
+    CHECK(w >= 0);
+    CHECK_EQ(1, jipc_fifo_has_writer(r));
+    CHECK_EQ(2, jipc_pipe_write(w, NULL, "hi", 2, JIPC_IO_BLOCK));
+    close(w);
+    /* The writer left, its data did not. */
+    CHECK_EQ(1, jipc_fifo_has_writer(r));
+    char buf[4];
+    CHECK_EQ(2, jipc_pipe_read(r, NULL, buf, sizeof buf, JIPC_IO_BLOCK));
+    CHECK_EQ(0, jipc_fifo_has_writer(r));
+    CHECK_EQ(-EBADF, jipc_fifo_has_writer(-1));
+    close(r);
+    unlink(path);
+}
+
 int main(void)
 {
     snprintf(path, sizeof path, "/tmp/jipc-test-fifo-%d", (int)getpid());
@@ -126,6 +148,7 @@ int main(void)
     RUN(write_end_needs_a_reader);
     RUN(blocking_read_waits_for_the_first_writer);
     RUN(a_read_waiting_for_a_writer_is_woken);
+    RUN(has_writer_probes_without_consuming);
     unlink(path);
     TEST_EXIT();
 }

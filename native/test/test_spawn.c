@@ -120,11 +120,83 @@ static void write_end_without_reader_is_handed_over_blocking(void)
     close(out[1]);
 }
 
+/* Descriptors without close-on-exec at numbers below the highest target (3
+ * to 9 here, under a target of 10) do not reach the child: the child lists
+ * its descriptors and finds 0-2, 10 and the one ls reads the folder with. */
+static void strays_below_the_highest_target_are_closed(void)
+{
+    int fds[2], report[2];
+    CHECK_EQ(0, jipc_pipe_create(fds));
+    CHECK_EQ(0, jipc_pipe_create(report));
+    int strays[8], nstray = 0;
+    for (int i = 0; i < 8; i++) {
+        int s = fcntl(fds[1], F_DUPFD, 3); /* lowest free number, not close-on-exec */
+        CHECK(s >= 0);
+        if (s >= 10) {
+            close(s);
+            break;
+        }
+        strays[nstray++] = s;
+    }
+    CHECK(nstray > 0);
+    int map[] = { fds[1], 10, report[1], 1 };
+    const char args[] = "sh\0-c\0exec ls /proc/self/fd";
+    int out[2];
+    CHECK_EQ(0, jipc_spawn("sh", args, 3, NULL, -1, NULL, map, 2, out));
+    for (int i = 0; i < nstray; i++)
+        close(strays[i]);
+    close(report[1]);
+    close(fds[1]);
+    int st[2];
+    CHECK_EQ(1, jipc_spawn_wait(out[1], 5000, st));
+    CHECK_EQ(0, st[1]);
+    char buf[256];
+    read_all(report[0], buf, sizeof buf);
+    int count = 0, ten = 0;
+    for (char *tok = strtok(buf, "\n"); tok != NULL; tok = strtok(NULL, "\n")) {
+        int fd = atoi(tok);
+        count++;
+        ten |= fd == 10;
+        /* ls's own folder descriptor is the lowest free number: 3. */
+        CHECK(fd <= 3 || fd == 10);
+    }
+    CHECK(ten);
+    CHECK_EQ(5, count);
+    close(fds[0]);
+    close(report[0]);
+    close(out[1]);
+}
+
+/* jipc_spawn_exited tells an ended child apart without reaping it. */
+static void exited_does_not_reap(void)
+{
+    int out[2];
+    const char args[] = "sh\0-c\0exit 4";
+    const char sleeper[] = "sleep\0" "30";
+    int st[2];
+    CHECK_EQ(0, jipc_spawn("sleep", sleeper, 2, NULL, -1, NULL, NULL, 0, out));
+    CHECK_EQ(0, jipc_spawn_exited(out[1]));
+    CHECK_EQ(0, jipc_spawn_signal(out[1], SIGKILL));
+    CHECK_EQ(1, jipc_spawn_wait(out[1], 5000, st));
+    CHECK_EQ(-ECHILD, jipc_spawn_exited(out[1]));
+    close(out[1]);
+    CHECK_EQ(0, jipc_spawn("sh", args, 3, NULL, -1, NULL, NULL, 0, out));
+    for (int i = 0; i < 500 && jipc_spawn_exited(out[1]) == 0; i++)
+        usleep(10000);
+    CHECK_EQ(1, jipc_spawn_exited(out[1]));
+    CHECK_EQ(1, jipc_spawn_exited(out[1]));
+    CHECK_EQ(1, jipc_spawn_wait(out[1], 5000, st));
+    CHECK_EQ(4, st[1]);
+    close(out[1]);
+}
+
 int main(void)
 {
     RUN(exit_code_and_signal);
     RUN(missing_program);
     RUN(fd_env_and_cwd_reach_the_child);
     RUN(write_end_without_reader_is_handed_over_blocking);
+    RUN(strays_below_the_highest_target_are_closed);
+    RUN(exited_does_not_reap);
     TEST_EXIT();
 }

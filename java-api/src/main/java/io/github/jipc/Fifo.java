@@ -9,7 +9,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -18,6 +17,7 @@ import io.github.jipc.internal.Errno;
 import io.github.jipc.internal.Errors;
 import io.github.jipc.internal.Modes;
 import io.github.jipc.internal.NativeLibrary;
+import io.github.jipc.internal.Timeouts;
 import io.github.jipc.internal.jni.FifoNative;
 
 /**
@@ -147,20 +147,83 @@ public final class Fifo {
      * read returns 0 until a writer has come, and -1 once writers came and
      * all of them closed.
      *
+     * <p><b>Handing it to a child before a writer came.</b> Only jipc's own
+     * reads wait for a first writer. The kernel's read(2) on a FIFO that has
+     * no writer returns 0, end of stream, whether or not one ever came: a
+     * child process (a C program, or {@code cat}) that gets this end through
+     * {@link Subprocess.Builder#inherit} or as its standard input before any
+     * writer opened the FIFO sees end of stream at once. Hand it
+     * {@link #openSource(Duration)}'s end instead, which returns once a writer
+     * is there, or let the child open the FIFO by its path (its blocking
+     * open(2) waits for a writer).
+     *
      * @param options {@link PipeOption#NON_BLOCKING} to start in non-blocking mode
      * @return the read end
      * @throws NoSuchFileException if the FIFO was removed (ENOENT)
      * @throws java.nio.file.AccessDeniedException if its permissions deny reading (EACCES)
      * @throws FileSystemException if what is at the path is no longer a FIFO
      * @throws IpcException if open(2) fails otherwise, e.g. EMFILE, ENFILE
+     * @throws NullPointerException if options or one of them is null (nothing is opened)
      */
     public PipeSource openSource(PipeOption... options) throws IOException {
+        boolean blocking = !PipeOption.of(options, "Fifo.openSource").contains(PipeOption.NON_BLOCKING);
         NativeLibrary.ensureAvailable();
         int fd = FifoNative.jipc_fifo_open(CStrings.of(path), 0);
         if (fd < 0) {
             throw openFailure(fd, "read");
         }
-        return new PipeSource(fd, "FIFO " + path + " read end", !Set.of(options).contains(PipeOption.NON_BLOCKING));
+        return new PipeSource(fd, "FIFO " + path + " read end", blocking);
+    }
+
+    /**
+     * Opens a read end in blocking mode and waits up to timeout for a writer:
+     * it returns once a process has the FIFO open for writing (or has
+     * written data that is still waiting). Such an end can be handed to a
+     * child that reads with plain read(2): its first read waits for data
+     * instead of returning end of stream (see {@link #openSource(PipeOption...)}).
+     *
+     * @param timeout the longest to wait for a writer; {@link Duration#ZERO} checks once;
+     *                a huge one (e.g. {@code ChronoUnit.FOREVER.getDuration()}) waits without limit
+     * @return the read end, a writer connected
+     * @throws InterruptedByTimeoutException if no writer came in time (the end is closed);
+     *         its message names the FIFO and the timeout
+     * @throws InterruptedIOException if the thread is interrupted while waiting (its flag is set
+     *         again, the end is closed)
+     * @throws NoSuchFileException if the FIFO was removed (ENOENT)
+     * @throws java.nio.file.AccessDeniedException if its permissions deny reading (EACCES)
+     * @throws FileSystemException if what is at the path is no longer a FIFO
+     * @throws IpcException if open(2) or tee(2) (the probe for a writer) fails otherwise
+     * @throws NullPointerException if timeout is null
+     * @throws IllegalArgumentException if timeout is negative
+     */
+    public PipeSource openSource(Duration timeout) throws IOException {
+        long deadline = Timeouts.deadline(timeout, "timeout of Fifo.openSource (waiting for a writer)");
+        PipeSource source = openSource();
+        boolean done = false;
+        try {
+            long pause = FIRST_RETRY_NANOS;
+            for (;;) {
+                int r = source.hasWriter();
+                if (r < 0) {
+                    throw Errors.exception(r, FifoCall.TEE, path.toString());
+                }
+                if (r > 0) {
+                    done = true;
+                    return source;
+                }
+                long left = Timeouts.left(deadline);
+                if (left <= 0) {
+                    throw Timeouts.timedOut("no writer opened FIFO " + path + " within " + timeout
+                            + " (Fifo.openSource timeout)");
+                }
+                pause(Math.min(pause, left), "a writer");
+                pause = Math.min(pause * 2, LAST_RETRY_NANOS);
+            }
+        } finally {
+            if (!done) {
+                source.close();
+            }
+        }
     }
 
     /**
@@ -176,10 +239,11 @@ public final class Fifo {
      * @throws NoSuchFileException if the FIFO was removed (ENOENT)
      * @throws java.nio.file.AccessDeniedException if its permissions deny writing (EACCES)
      * @throws FileSystemException if what is at the path is no longer a FIFO
+     * @throws NullPointerException if options or one of them is null
      */
     public PipeSink openSink(PipeOption... options) throws IOException {
-        boolean nonBlocking = Set.of(options).contains(PipeOption.NON_BLOCKING);
-        PipeSink sink = openSink(nonBlocking ? Duration.ZERO : null, !nonBlocking);
+        boolean nonBlocking = PipeOption.of(options, "Fifo.openSink").contains(PipeOption.NON_BLOCKING);
+        PipeSink sink = openSink(nonBlocking ? System.nanoTime() : Timeouts.NO_DEADLINE, !nonBlocking);
         if (sink == null) {
             throw Errors.exception(-Errno.ENXIO, FifoCall.OPEN_SINK_NONBLOCK, path.toString(),
                     "no process has the FIFO open for reading; open a read end first, or open without NON_BLOCKING to wait for one");
@@ -191,24 +255,25 @@ public final class Fifo {
      * Opens a write end in blocking mode, waiting up to timeout for a process
      * to open the FIFO for reading.
      *
-     * @param timeout the longest to wait; {@link Duration#ZERO} does not wait
+     * @param timeout the longest to wait; {@link Duration#ZERO} does not wait; a huge one
+     *                (e.g. {@code ChronoUnit.FOREVER.getDuration()}) waits without limit
      * @return the write end
-     * @throws InterruptedByTimeoutException if no process opened the FIFO for reading in time
+     * @throws InterruptedByTimeoutException if no process opened the FIFO for reading in time;
+     *         its message names the FIFO and the timeout
      * @throws InterruptedIOException if the thread is interrupted while waiting (its flag is set again)
      * @throws NoSuchFileException if the FIFO was removed (ENOENT)
      * @throws java.nio.file.AccessDeniedException if its permissions deny writing (EACCES)
      * @throws FileSystemException if what is at the path is no longer a FIFO
      * @throws IpcException if open(2) fails otherwise, e.g. EMFILE
+     * @throws NullPointerException if timeout is null
      * @throws IllegalArgumentException if timeout is negative
      */
     public PipeSink openSink(Duration timeout) throws IOException {
-        Objects.requireNonNull(timeout, "timeout");
-        if (timeout.isNegative()) {
-            throw new IllegalArgumentException("negative timeout: " + timeout);
-        }
-        PipeSink sink = openSink(timeout, true);
+        long deadline = Timeouts.deadline(timeout, "timeout of Fifo.openSink (waiting for a reader)");
+        PipeSink sink = openSink(deadline, true);
         if (sink == null) {
-            throw new InterruptedByTimeoutException();
+            throw Timeouts.timedOut("no reader opened FIFO " + path + " within " + timeout
+                    + " (Fifo.openSink timeout)");
         }
         return sink;
     }
@@ -221,14 +286,13 @@ public final class Fifo {
      * @throws IOException as {@link #openSink(Duration)}, apart from the timeout and interrupt cases
      */
     public PipeSink tryOpenSink() throws IOException {
-        return openSink(Duration.ZERO, true);
+        return openSink(System.nanoTime(), true);
     }
 
-    /** Polls for a reader until timeout (null: forever); null on timeout. */
-    private PipeSink openSink(Duration timeout, boolean blocking) throws IOException {
+    /** Polls for a reader until deadline (a System.nanoTime() value, or Timeouts.NO_DEADLINE); null on timeout. */
+    private PipeSink openSink(long deadline, boolean blocking) throws IOException {
         NativeLibrary.ensureAvailable();
         byte[] c = CStrings.of(path);
-        long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
         long pause = FIRST_RETRY_NANOS;
         for (;;) {
             int fd = FifoNative.jipc_fifo_open(c, 1);
@@ -238,17 +302,21 @@ public final class Fifo {
             if (fd != -Errno.ENXIO) {
                 throw openFailure(fd, "write");
             }
-            long left = deadline - System.nanoTime();
+            long left = Timeouts.left(deadline);
             if (left <= 0) {
                 return null;
             }
-            try {
-                TimeUnit.NANOSECONDS.sleep(Math.min(pause, left));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted while waiting for a reader of FIFO " + path);
-            }
+            pause(Math.min(pause, left), "a reader");
             pause = Math.min(pause * 2, LAST_RETRY_NANOS);
+        }
+    }
+
+    private void pause(long nanos, String waitingFor) throws InterruptedIOException {
+        try {
+            TimeUnit.NANOSECONDS.sleep(nanos);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for " + waitingFor + " of FIFO " + path);
         }
     }
 

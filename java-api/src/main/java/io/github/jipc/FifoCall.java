@@ -8,6 +8,7 @@ enum FifoCall implements Call {
     STAT("stat", "stat(2)"),
     OPEN("open", "fifo(7)"),
     OPEN_SINK_NONBLOCK("open(O_WRONLY|O_NONBLOCK)", "fifo(7)"),
+    TEE("tee (probe for a writer)", "tee(2)"),
     UNLINK("unlink", "unlink(2)");
 
     private final String name;

@@ -1,7 +1,6 @@
 package io.github.jipc;
 
 import java.io.IOException;
-import java.util.Set;
 
 import io.github.jipc.internal.Errors;
 import io.github.jipc.internal.NativeLibrary;
@@ -13,15 +12,14 @@ import io.github.jipc.internal.jni.PipeNative;
  * that writes and a {@link #source()} that reads, for related processes.
  *
  * <p>To talk to a child process, hand it one end with
- * {@link Subprocess.Builder#inherit(Inheritable, int)} and close that end in
- * this process once the child is started, so that end-of-stream and EPIPE
+ * {@link Subprocess.Builder#inherit(Inheritable, int)}; that end is closed in
+ * this process once the child started, so that end-of-stream and EPIPE
  * work as in the classic {@code fork}/{@code close} pattern:
  *
  * <pre>{@code
  * try (Pipe pipe = Pipe.open()) {
  *     Subprocess child = Subprocess.builder("my-writer", "--fd", "3")
- *             .inherit(pipe.sink(), 3).start();
- *     pipe.sink().close();              // the child holds the only write end now
+ *             .inherit(pipe.sink(), 3).start();   // the child holds the only write end now
  *     ByteBuffer buf = ByteBuffer.allocateDirect(4096);
  *     while (pipe.source().read(buf.clear()) >= 0) { ... }
  * }
@@ -48,8 +46,8 @@ public final class Pipe implements AutoCloseable {
      * @see <a href="https://man7.org/linux/man-pages/man2/pipe.2.html">pipe(2)</a>
      */
     public static Pipe open(PipeOption... options) throws IOException {
+        boolean blocking = !PipeOption.of(options, "Pipe.open").contains(PipeOption.NON_BLOCKING);
         NativeLibrary.ensureAvailable();
-        boolean blocking = !Set.of(options).contains(PipeOption.NON_BLOCKING);
         int[] fds = new int[2];
         int r = PipeNative.jipc_pipe_create(fds);
         if (r < 0) {

@@ -21,6 +21,19 @@ import io.github.jipc.internal.jni.PipeNative;
  * of at most {@code PIPE_BUF} (4096) bytes are atomic. Writing when no
  * process has the read end open fails with an {@link IpcException} EPIPE; the
  * SIGPIPE that comes with it does not kill the JVM.
+ *
+ * <p><b>Partial writes.</b> One rule holds for every write (single and
+ * gathering; heap, direct and mixed buffers; pipes and FIFOs): a buffer's
+ * position always moves past exactly the bytes that reached the pipe, also
+ * when an exception ends the call. A blocking write returns normally only
+ * when every byte is in; if the read end goes away meanwhile it throws
+ * EPIPE, if another thread closes this end {@code AsynchronousCloseException},
+ * if the thread is interrupted {@code ClosedByInterruptException} (the end
+ * is closed), each after the bytes already moved, which the position shows.
+ * As in {@code java.nio}, an exception never means "nothing was written":
+ * compare the position with its value before the call. A gathering write
+ * moves the buffers' positions in order, so the first buffer with bytes
+ * remaining is where the pipe's content stops.
  */
 public final class PipeSink extends PipeEnd implements WritableByteChannel, GatheringByteChannel {
 
@@ -57,11 +70,15 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel, Gath
     /**
      * Writes src's remaining bytes, advancing its position by the count.
      *
-     * @return the count: all remaining bytes in blocking mode (unless another
-     *         thread closed this end meanwhile), what fit in non-blocking mode
+     * <p>In blocking mode the call returns only once every remaining byte is
+     * in the pipe; if it ends early with an exception, src's position has
+     * moved past exactly the bytes that reached the pipe (see the class
+     * documentation for the rule every write follows).
+     *
+     * @return the count: all remaining bytes in blocking mode, what fit in non-blocking mode
      * @throws IpcException           EPIPE if no process has the read end open
-     * @throws ClosedChannelException if this end is closed
-     * @throws java.nio.channels.AsynchronousCloseException if another thread closes it before anything was written
+     * @throws ClosedChannelException if this end was closed before the call
+     * @throws java.nio.channels.AsynchronousCloseException if another thread closes it meanwhile
      * @throws java.nio.channels.ClosedByInterruptException if the thread is interrupted meanwhile
      * @throws IllegalStateException  if src's memory belongs to an arena (Java 22+) that was
      *         closed: such a buffer is copied into the end's own memory first, so nothing of it
@@ -73,49 +90,61 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel, Gath
         ioLock.lock();
         try {
             ensureOpen();
+            int start = src.position();
             long base = directAddress(src);
-            if (base != 0) {
-                int n = (int) writeDirect(src, base, src.position(), src.remaining());
-                src.position(src.position() + n);
-                return n;
-            }
-            int total = 0;
             while (src.hasRemaining()) {
-                ByteBuffer s = scratch();
-                int chunk = Math.min(src.remaining(), s.capacity());
-                s.put(0, src, src.position(), chunk);
-                long n = writeDirect(s, scratchAddress(), 0, chunk);
-                src.position(src.position() + (int) n);
-                total += (int) n;
-                if (n < chunk) {
+                int want;
+                long n;
+                if (base != 0) {
+                    want = src.remaining();
+                    n = writeOnce(src, src, base + src.position(), want);
+                } else {
+                    ByteBuffer s = scratch();
+                    want = Math.min(src.remaining(), s.capacity());
+                    s.put(0, src, src.position(), want);
+                    n = writeOnce(src, s, scratchAddress(), want);
+                }
+                if (n < want && !isBlocking()) {
                     break;
                 }
             }
-            return total;
+            return src.position() - start;
         } finally {
             ioLock.unlock();
         }
     }
 
-    /** One write call of len bytes at pos of direct buffer b, whose element 0 is at base; returns the count. */
-    private long writeDirect(ByteBuffer b, long base, int pos, int len) throws IOException {
-        if (len == 0) {
-            return 0;
-        }
+    /**
+     * One write(2) of len bytes at address, whose memory mem keeps reachable;
+     * src's position moves by the count before any exception leaves. A
+     * blocking write that stopped short was ended by a close of this end
+     * (thrown here) or by an error its caller meets on the next call.
+     */
+    private long writeOnce(ByteBuffer src, ByteBuffer mem, long address, int len) throws IOException {
         boolean block = enter(isBlocking());
         long n = 0;
         try {
-            n = PipeNative.jipc_pipe_write(ioFd(block), handle.guard(), base + pos, len, mode(block));
+            n = PipeNative.jipc_pipe_write(ioFd(block), handle.guard(), address, len, mode(block));
         } finally {
-            Reference.reachabilityFence(b);
-            exit(block, n == -Errno.WOKEN);
+            Reference.reachabilityFence(mem);
+            if (n > 0) {
+                src.position(src.position() + (int) n);
+            }
+            exit(block, stoppedByClose(block, n, len));
         }
         return written(n, PipeCall.WRITE);
     }
 
+    /** Whether a blocking write's result (-WOKEN, or a short count) says this end was closed under it. */
+    private boolean stoppedByClose(boolean block, long n, long len) {
+        return n == -Errno.WOKEN || (block && n >= 0 && n < len && handle.isClosed());
+    }
+
     /**
      * Writes the remaining bytes of srcs[offset .. offset+length) in order,
-     * like writev(2). In blocking mode everything is written.
+     * like writev(2). In blocking mode everything is written, or an exception
+     * ends the call with each buffer's position past the bytes that reached
+     * the pipe.
      *
      * @return the count; in non-blocking mode, what fit
      * @throws IOException as {@link #write(ByteBuffer)}
@@ -148,13 +177,13 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel, Gath
                     continue;
                 }
                 int cnt = fillIovecs(srcs, first, end - first);
-                long n = writev(cnt);
-                if (n <= 0) {
-                    break;
+                long want = 0;
+                for (int i = first; i < first + cnt; i++) {
+                    want += srcs[i].remaining();
                 }
-                advance(srcs, first, cnt, n);
+                long n = writev(srcs, first, cnt, want);
                 total += n;
-                if (!isBlocking()) {
+                if (n < want && !isBlocking()) {
                     break;
                 }
             }
@@ -164,13 +193,19 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel, Gath
         }
     }
 
-    private long writev(int cnt) throws IOException {
+    private long writev(ByteBuffer[] srcs, int first, int cnt, long want) throws IOException {
         boolean block = enter(isBlocking());
         long n = 0;
         try {
             n = PipeNative.jipc_pipe_writev(ioFd(block), handle.guard(), iovecsAddress(), cnt, mode(block));
         } finally {
-            exit(block, n == -Errno.WOKEN);
+            for (int i = first; i < first + cnt; i++) {
+                Reference.reachabilityFence(srcs[i]);
+            }
+            if (n > 0) {
+                advance(srcs, first, cnt, n);
+            }
+            exit(block, stoppedByClose(block, n, want));
         }
         return written(n, PipeCall.WRITEV);
     }

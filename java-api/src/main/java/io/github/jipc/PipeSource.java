@@ -184,4 +184,16 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel, Sc
     public int available() throws IOException {
         return (int) available(this);
     }
+
+    /** FIFO read ends: 1 if a writer is connected or data waits, 0 if not, -errno. */
+    int hasWriter() throws ClosedChannelException {
+        if (!handle.acquire()) {
+            throw new ClosedChannelException();
+        }
+        try {
+            return io.github.jipc.internal.jni.FifoNative.jipc_fifo_has_writer(handle.fd());
+        } finally {
+            handle.release();
+        }
+    }
 }

@@ -17,26 +17,36 @@ import io.github.jipc.internal.jni.SpawnNative;
 
 /**
  * One call of jipc_spawn for a {@link Subprocess.Builder}: opens the redirect
- * files, holds the handles to inherit open while the child starts, lays out
- * the argument, environment and descriptor tables, and releases it all after.
+ * files and makes the pipes of {@link Stdio#PIPE} streams, holds the handles
+ * to inherit open while the child starts, lays out the argument, environment
+ * and descriptor tables, and releases it all after: the child's ends of new
+ * pipes are closed here, the parent's returned.
  */
 final class Spawn {
+    /** What started: the child, and the parent's ends of its piped standard streams (null where not piped). */
+    record Started(long pid, int pidfd, PipeSink stdin, PipeSource stdout, PipeSource stderr) {}
+
     private final List<String> command;
     private final Map<String, String> environment;
     private final Path directory;
-    private final Object[] stdio;
+    private final Stdio[] stdio;
     private final Map<Integer, Inheritable> inherited;
+    private final boolean errorToOutput;
     private final List<FdHandle> acquired = new ArrayList<>();
     private final List<Integer> opened = new ArrayList<>();
+    /** Pipes made for PIPE streams, by stream number; null where none. */
+    private final Pipe[] pipes = new Pipe[3];
 
     /**
      * @param environment null to inherit this process's
      * @param directory   null to inherit this process's
-     * @param stdio       per standard stream a {@link Redirect} or a {@link PipeEnd}
+     * @param stdio       per standard stream where it goes
      * @param inherited   child descriptor number to handle, numbers 3 and up
+     * @param errorToOutput standard error goes where standard output goes (stdio[2] ignored)
      */
-    Spawn(List<String> command, Map<String, String> environment, Path directory, Object[] stdio,
-            Map<Integer, Inheritable> inherited) {
+    Spawn(List<String> command, Map<String, String> environment, Path directory, Stdio[] stdio,
+            Map<Integer, Inheritable> inherited, boolean errorToOutput) {
+        this.errorToOutput = errorToOutput;
         this.command = command;
         this.environment = environment;
         this.directory = directory;
@@ -44,13 +54,18 @@ final class Spawn {
         this.inherited = inherited;
     }
 
-    /** Starts the child: {pid, pidfd}. */
-    int[] run() throws IOException {
+    /** Starts the child. */
+    Started run() throws IOException {
+        boolean started = false;
         try {
             int[] map = new int[2 * (inherited.size() + 3)];
             int n = 0;
+            int out = -1;
             for (int target = 0; target < 3; target++) {
-                int src = stdioSource(target);
+                int src = target == 2 && errorToOutput ? out : stdioSource(target);
+                if (target == 1) {
+                    out = src;
+                }
                 if (src >= 0) {
                     map[2 * n] = src;
                     map[2 * n + 1] = target;
@@ -71,18 +86,29 @@ final class Spawn {
                 envc = pairs.size();
             }
             String program = command.get(0);
-            int[] out = new int[2];
+            int[] child = new int[2];
             int r = SpawnNative.jipc_spawn(CStrings.of("program", program), CStrings.block("argument", command),
-                    command.size(), env, envc, directory == null ? null : CStrings.of(directory), map, n, out);
+                    command.size(), env, envc, directory == null ? null : CStrings.of(directory), map, n, child);
             if (r < 0) {
                 throw Errors.exception(r, SpawnCall.POSIX_SPAWN, program,
                         r == -Errno.ENOENT ? "no such program" + (program.contains("/") ? "" : " in PATH")
                                 + (directory == null ? "" : ", or no folder " + directory) : null);
             }
-            return out;
+            started = true;
+            return new Started(child[0], child[1], pipes[0] == null ? null : pipes[0].sink(),
+                    pipes[1] == null ? null : pipes[1].source(), pipes[2] == null ? null : pipes[2].source());
         } finally {
             acquired.forEach(FdHandle::release);
             opened.forEach(CommonNative::jipc_close);
+            for (int i = 0; i < 3; i++) {
+                if (pipes[i] != null) {
+                    // The child's end always; the parent's too if nothing started.
+                    (i == 0 ? pipes[i].source() : pipes[i].sink()).close();
+                    if (!started) {
+                        pipes[i].close();
+                    }
+                }
+            }
         }
     }
 
@@ -95,14 +121,18 @@ final class Spawn {
 
     /** The descriptor for standard stream target, or -1 to inherit ours. */
     private int stdioSource(int target) throws IOException {
-        Object s = stdio[target];
-        if (s instanceof PipeEnd end) {
-            return acquire(end, "standard stream " + target);
+        Stdio s = stdio[target];
+        if (s instanceof Stdio.End e) {
+            return acquire(e.end(), "standard stream " + target);
         }
-        Redirect r = (Redirect) s;
-        if (r.type() == Redirect.Type.INHERIT) {
+        if (s instanceof Stdio.Piped) {
+            pipes[target] = Pipe.open();
+            return acquire(target == 0 ? pipes[target].source() : pipes[target].sink(), "standard stream " + target);
+        }
+        if (!(s instanceof Stdio.ToFile f)) {
             return -1;
         }
+        Redirect r = f.redirect();
         int flags = switch (r.type()) {
             case READ -> SpawnNative.O_RDONLY();
             case WRITE -> SpawnNative.O_WRONLY() | SpawnNative.O_CREAT() | SpawnNative.O_TRUNC();

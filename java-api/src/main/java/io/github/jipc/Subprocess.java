@@ -1,66 +1,87 @@
 package io.github.jipc;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
 import java.lang.ProcessBuilder.Redirect;
-import java.nio.channels.ClosedChannelException;
-import java.nio.file.Path;
+import java.nio.channels.Channels;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.github.jipc.internal.Errno;
 import io.github.jipc.internal.Errors;
-import io.github.jipc.internal.FdHandle;
-import io.github.jipc.internal.NativeLibrary;
-import io.github.jipc.internal.jni.CommonNative;
+import io.github.jipc.internal.Timeouts;
 import io.github.jipc.internal.jni.SpawnNative;
 
 /**
  * A child process started with posix_spawn(3), which, unlike
  * {@link ProcessBuilder}, can inherit jipc handles at descriptor numbers of
- * the parent's choice:
+ * the parent's choice, and which offers what {@link Process} users expect:
+ *
+ * <pre>{@code
+ * try (Subprocess child = Subprocess.builder("uname", "-a").redirectOutput(Redirect.PIPE).start()) {
+ *     String out = new String(child.stdoutStream().readAllBytes(), StandardCharsets.UTF_8);
+ *     ExitStatus status = child.waitFor();
+ * }
+ * }</pre>
+ *
+ * <p>Handing a pipe end to a child JVM, which finds it again with
+ * {@link PipeSink#inherited(int)}:
  *
  * <pre>{@code
  * try (Pipe pipe = Pipe.open();
  *      Subprocess child = Subprocess.java("com.example.Worker", "3")
- *              .inherit(pipe.sink(), 3)
+ *              .inherit(pipe.sink(), 3)   // closed in this process once the child started
  *              .start()) {
- *     pipe.sink().close();
- *     ... read pipe.source() ...
+ *     ... read pipe.source() until -1 ...
  *     ExitStatus status = child.waitFor(Duration.ofSeconds(30)).orElseThrow();
  * }
  * }</pre>
  *
- * <p>In the child, {@link PipeSource#inherited(int)} and
- * {@link PipeSink#inherited(int)} turn the descriptor number back into a
- * channel. Nothing else of the parent's descriptors reaches the child.
- * The child is tracked through a pidfd (pidfd_open(2)), so signals never
- * reach a process that merely reused its pid. {@link #close()} kills a child
- * that is still running and reaps it.
+ * <p>Nothing else of the parent's descriptors reaches the child, not even one
+ * opened without close-on-exec by other code of this process. The child is
+ * tracked through a pidfd (pidfd_open(2)), so signals never reach a process
+ * that merely reused its pid.
+ *
+ * <p><b>Reaping.</b> From the moment it starts, each child has a small daemon
+ * thread of jipc waiting for it (waitid(2) on its pidfd, which concerns that
+ * child only): a child is reaped as soon as it exits, whether this object is
+ * closed, waited on, or dropped, so no zombie stays behind, and children that
+ * jipc did not start are never taken. {@link #onExit()} completes then.
+ * {@link #close()} kills a child that still runs and waits a bounded time
+ * ({@value #CLOSE_TIMEOUT_SECONDS} s) for its end.
  */
 public final class Subprocess implements AutoCloseable {
     /** The system property naming the program that starts child JVMs (see {@link #java}). */
     public static final String JAVA_LAUNCHER_PROPERTY = "jipc.subprocess.java";
+    /** The longest {@link #close()} waits for a killed child to end, in seconds. */
+    public static final int CLOSE_TIMEOUT_SECONDS = 10;
 
-    private static final long WAIT_SLICE_MS = 100;
-
-    private final long pid;
+    private final Reaper reaper;
     private final List<String> command;
-    private final FdHandle pidfd;
-    private final ReentrantLock waitLock = new ReentrantLock();
-    private volatile ExitStatus status;
+    private final ProcessHandle handle;
+    private final PipeSink stdin;
+    private final PipeSource stdout;
+    private final PipeSource stderr;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
-    private Subprocess(long pid, int pidfd, List<String> command) {
-        this.pid = pid;
+    Subprocess(Spawn.Started started, List<String> command) {
+        // Taken before the reaper starts: until it reaps, the pid cannot stand for another process.
+        this.handle = ProcessHandle.of(started.pid()).orElse(null);
+        this.reaper = Reaper.start(started.pid(), started.pidfd());
         this.command = command;
-        this.pidfd = FdHandle.adopt(this, pidfd);
+        this.stdin = started.stdin();
+        this.stdout = started.stdout();
+        this.stderr = started.stderr();
     }
 
     /**
@@ -75,8 +96,8 @@ public final class Subprocess implements AutoCloseable {
     public static Builder builder(String program, String... args) {
         List<String> command = new ArrayList<>();
         command.add(Objects.requireNonNull(program, "program"));
-        for (String a : args) {
-            command.add(Objects.requireNonNull(a, "argument"));
+        for (int i = 0; i < args.length; i++) {
+            command.add(Objects.requireNonNull(args[i], "args[" + i + "]"));
         }
         return new Builder(command, null);
     }
@@ -94,7 +115,9 @@ public final class Subprocess implements AutoCloseable {
             throw new IllegalArgumentException("empty command");
         }
         List<String> copy = new ArrayList<>(command);
-        copy.forEach(a -> Objects.requireNonNull(a, "command element"));
+        for (int i = 0; i < copy.size(); i++) {
+            Objects.requireNonNull(copy.get(i), "command element " + i);
+        }
         return new Builder(copy, null);
     }
 
@@ -117,15 +140,15 @@ public final class Subprocess implements AutoCloseable {
         Objects.requireNonNull(mainClass, "mainClass");
         List<String> tail = new ArrayList<>();
         tail.add(mainClass);
-        for (String a : args) {
-            tail.add(Objects.requireNonNull(a, "argument"));
+        for (int i = 0; i < args.length; i++) {
+            tail.add(Objects.requireNonNull(args[i], "args[" + i + "]"));
         }
         return new Builder(tail, new ArrayList<>());
     }
 
     /** {@return the child's process id} */
     public long pid() {
-        return pid;
+        return reaper.pid;
     }
 
     /**
@@ -137,8 +160,101 @@ public final class Subprocess implements AutoCloseable {
     }
 
     /**
-     * Whether the child still runs: a child that ended but was not waited for
-     * yet counts as ended, and is reaped. Never blocks long; see {@link #exitStatus()}.
+     * The child as a {@link ProcessHandle}, e.g. to list its own children or
+     * read its {@link ProcessHandle#info()}. The handle was taken when the
+     * child started, so it never stands for a later process with the same pid.
+     *
+     * @return the handle
+     * @throws UnsupportedOperationException if the JDK could not see the child at start
+     *         (it had ended and been reaped before the handle was taken)
+     */
+    public ProcessHandle toHandle() {
+        if (handle == null) {
+            throw new UnsupportedOperationException("child " + pid() + " ended before its ProcessHandle was taken");
+        }
+        return handle;
+    }
+
+    /**
+     * The write end of the pipe to the child's standard input, when it was
+     * redirected with {@link Redirect#PIPE}. It belongs to this Subprocess:
+     * {@link #close()} closes it. Close it earlier to give the child end of stream.
+     *
+     * @return the write end
+     * @throws IllegalStateException if standard input was not redirected to {@link Redirect#PIPE}
+     */
+    public PipeSink stdin() {
+        return piped(stdin, "input", "redirectInput");
+    }
+
+    /**
+     * The read end of the pipe from the child's standard output, when it was
+     * redirected with {@link Redirect#PIPE} (with {@link Builder#redirectErrorStream(boolean)},
+     * standard error arrives here too). It belongs to this Subprocess: {@link #close()} closes it.
+     *
+     * @return the read end; -1 once the child (and every process it handed its end to) closed it
+     * @throws IllegalStateException if standard output was not redirected to {@link Redirect#PIPE}
+     */
+    public PipeSource stdout() {
+        return piped(stdout, "output", "redirectOutput");
+    }
+
+    /**
+     * The read end of the pipe from the child's standard error, when it was
+     * redirected with {@link Redirect#PIPE}. It belongs to this Subprocess:
+     * {@link #close()} closes it.
+     *
+     * @return the read end
+     * @throws IllegalStateException if standard error was not redirected to {@link Redirect#PIPE}
+     *         (also when {@link Builder#redirectErrorStream(boolean)} sent it to standard output)
+     */
+    public PipeSource stderr() {
+        return piped(stderr, "error", "redirectError");
+    }
+
+    /**
+     * {@link #stdin()} as an {@link OutputStream} ({@link Channels#newOutputStream}):
+     * closing the stream closes the end.
+     *
+     * @return a stream writing to the child's standard input
+     * @throws IllegalStateException if standard input was not redirected to {@link Redirect#PIPE}
+     */
+    public OutputStream stdinStream() {
+        return Channels.newOutputStream(stdin());
+    }
+
+    /**
+     * {@link #stdout()} as an {@link InputStream} ({@link Channels#newInputStream}):
+     * {@code readAllBytes()} reads until the child closes its standard output.
+     *
+     * @return a stream reading the child's standard output
+     * @throws IllegalStateException if standard output was not redirected to {@link Redirect#PIPE}
+     */
+    public InputStream stdoutStream() {
+        return Channels.newInputStream(stdout());
+    }
+
+    /**
+     * {@link #stderr()} as an {@link InputStream}.
+     *
+     * @return a stream reading the child's standard error
+     * @throws IllegalStateException if standard error was not redirected to {@link Redirect#PIPE}
+     */
+    public InputStream stderrStream() {
+        return Channels.newInputStream(stderr());
+    }
+
+    private static <T extends PipeEnd> T piped(T end, String stream, String method) {
+        if (end == null) {
+            throw new IllegalStateException("standard " + stream + " was not redirected to Redirect.PIPE (see Builder."
+                    + method + ")");
+        }
+        return end;
+    }
+
+    /**
+     * Whether the child still runs: a child that ended counts as ended even
+     * if jipc's reaper has not reaped it yet. Never blocks long.
      *
      * @return false once the child has ended, true while it runs
      * @throws IOException if waitid(2) fails
@@ -148,110 +264,94 @@ public final class Subprocess implements AutoCloseable {
     }
 
     /**
-     * The exit status if the child has ended, reaping it (waitid(2)). Never
-     * blocks long: while another thread waits in {@link #waitFor()}, it
-     * returns the status only once that thread has it.
+     * The exit status if the child has ended. Never blocks long.
      *
      * @return the exit status, or empty while the child runs
      * @throws IOException if waitid(2) fails
      */
     public Optional<ExitStatus> exitStatus() throws IOException {
-        ExitStatus s = status;
-        if (s != null) {
-            return Optional.of(s);
-        }
-        if (!waitLock.tryLock()) {
+        if (!reaper.exit.isDone() && !reaper.ended()) {
             return Optional.empty();
         }
         try {
-            return Optional.ofNullable(waitSlice(0));
-        } finally {
-            waitLock.unlock();
+            // Ended: the reaper has the status at once, or within a moment.
+            return Optional.of(await(TimeUnit.SECONDS.toNanos(CLOSE_TIMEOUT_SECONDS)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while child " + pid() + " was being reaped");
+        } catch (TimeoutException e) {
+            return Optional.empty();
         }
     }
 
     /**
-     * Waits for the child to end and reaps it (waitid(2) on its pidfd).
+     * Waits for the child to end. jipc reaps it (waitid(2) on its pidfd) the
+     * moment it ends; this wait is woken then, without polling.
      *
      * @return its exit status
      * @throws InterruptedException if the thread is interrupted while waiting
-     * @throws IOException          if waitid(2) fails
+     * @throws IOException          if waitid(2) failed
      */
     public ExitStatus waitFor() throws InterruptedException, IOException {
-        return waitUntil(Long.MAX_VALUE).orElseThrow();
+        try {
+            return await(Long.MAX_VALUE);
+        } catch (TimeoutException e) {
+            throw new AssertionError(e);
+        }
     }
 
     /**
-     * Waits up to timeout for the child to end, and reaps it if it did.
+     * Waits up to timeout for the child to end.
      *
-     * @param timeout the longest to wait
+     * @param timeout the longest to wait; {@link Duration#ZERO} does not wait; a huge one
+     *                (e.g. {@code ChronoUnit.FOREVER.getDuration()}) waits without limit
      * @return its exit status, or empty if it still runs after timeout
      * @throws InterruptedException if the thread is interrupted while waiting
-     * @throws IOException          if waitid(2) fails
+     * @throws IOException          if waitid(2) failed
+     * @throws NullPointerException if timeout is null
      * @throws IllegalArgumentException if timeout is negative
      */
     public Optional<ExitStatus> waitFor(Duration timeout) throws InterruptedException, IOException {
-        if (timeout.isNegative()) {
-            throw new IllegalArgumentException("negative timeout: " + timeout);
+        long nanos = Timeouts.toNanos(timeout, "timeout of Subprocess.waitFor (waiting for child " + pid() + ")");
+        try {
+            return Optional.of(await(nanos));
+        } catch (TimeoutException e) {
+            return Optional.empty();
         }
-        long nanos = timeout.toNanos();
-        return waitUntil(nanos >= Long.MAX_VALUE / 2 ? Long.MAX_VALUE : System.nanoTime() + nanos);
     }
 
-    private Optional<ExitStatus> waitUntil(long deadline) throws InterruptedException, IOException {
-        waitLock.lockInterruptibly();
+    /** The status within nanos (Long.MAX_VALUE: without limit). */
+    private ExitStatus await(long nanos) throws InterruptedException, IOException, TimeoutException {
         try {
-            for (;;) {
-                if (status != null) {
-                    return Optional.of(status);
-                }
-                if (Thread.interrupted()) {
-                    throw new InterruptedException("interrupted while waiting for child " + pid);
-                }
-                long left = deadline == Long.MAX_VALUE ? WAIT_SLICE_MS
-                        : TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime() + 999_999);
-                if (left <= 0) {
-                    return Optional.empty();
-                }
-                ExitStatus s = waitSlice((int) Math.min(left, WAIT_SLICE_MS));
-                if (s != null) {
-                    return Optional.of(s);
-                }
+            return nanos == Long.MAX_VALUE ? reaper.exit.get() : reaper.exit.get(nanos, TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw new IOException(io.getMessage(), io);
             }
-        } finally {
-            waitLock.unlock();
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IOException("waiting for child " + pid() + " failed", cause);
         }
     }
 
-    /** One bounded wait; the caller holds waitLock. */
-    private ExitStatus waitSlice(int timeoutMs) throws IOException {
-        if (status != null) {
-            return status;
-        }
-        if (!pidfd.acquire()) {
-            throw new IllegalStateException("the Subprocess of pid " + pid + " is closed");
-        }
-        int[] st = new int[2];
-        int r;
-        try {
-            r = SpawnNative.jipc_spawn_wait(pidfd.fd(), timeoutMs, st);
-        } finally {
-            pidfd.release();
-        }
-        if (r < 0) {
-            throw Errors.exception(r, SpawnCall.WAITID, "child " + pid);
-        }
-        if (r == 0) {
-            return null;
-        }
-        boolean exited = st[0] == SpawnNative.JIPC_CHILD_EXITED();
-        status = new ExitStatus(exited, st[1], st[0] == SpawnNative.JIPC_CHILD_DUMPED());
-        return status;
+    /**
+     * A future completed with the exit status once the child ended and was
+     * reaped, like {@link Process#onExit()}. Each call returns a new future;
+     * completing or cancelling it affects no other. Dependent actions without
+     * {@code Async} may run on jipc's reaper thread: keep them short.
+     * If waitid(2) fails, the future completes exceptionally with the {@link IpcException}.
+     *
+     * @return the future exit status
+     */
+    public CompletableFuture<ExitStatus> onExit() {
+        return reaper.exit.copy();
     }
 
     /**
      * Asks the child to end: SIGTERM through its pidfd (pidfd_send_signal(2)).
-     * Does nothing if it already ended or this object is closed.
+     * Does nothing if it already ended and was reaped.
      *
      * @throws IOException if pidfd_send_signal(2) fails
      */
@@ -261,7 +361,7 @@ public final class Subprocess implements AutoCloseable {
 
     /**
      * Kills the child: SIGKILL through its pidfd (pidfd_send_signal(2)).
-     * Does nothing if it already ended or this object is closed.
+     * Does nothing if it already ended and was reaped.
      *
      * @throws IOException if pidfd_send_signal(2) fails
      */
@@ -270,255 +370,81 @@ public final class Subprocess implements AutoCloseable {
     }
 
     private void signal(int sig) throws IOException {
-        if (status != null || !pidfd.acquire()) {
-            return;
-        }
-        int r;
-        try {
-            r = SpawnNative.jipc_spawn_signal(pidfd.fd(), sig);
-        } finally {
-            pidfd.release();
-        }
-        if (r < 0 && r != -Errno.ESRCH) {
-            throw Errors.exception(r, SpawnCall.PIDFD_SEND_SIGNAL, "child " + pid, "sending " + Errno.signalName(sig));
+        int r = reaper.signal(sig);
+        if (r < 0) {
+            throw Errors.exception(r, SpawnCall.PIDFD_SEND_SIGNAL, "child " + pid(), "sending " + Errno.signalName(sig));
         }
     }
 
     /**
-     * Kills the child if it still runs, reaps it and releases its pidfd. Idempotent.
+     * Closes this Subprocess: kills the child if it still runs (SIGKILL), waits
+     * at most {@value #CLOSE_TIMEOUT_SECONDS} seconds for it to end, and closes
+     * the ends of its {@link Redirect#PIPE} streams. Idempotent. The child is
+     * reaped whenever it ends, also after a close that stopped waiting.
      *
-     * @throws IOException if the child could not be killed or reaped
+     * @throws InterruptedIOException if the thread was interrupted while waiting (its
+     *         interrupt flag is set again; the ends are closed all the same)
+     * @throws IOException if the child could not be killed, or had not ended within
+     *         {@value #CLOSE_TIMEOUT_SECONDS} seconds of SIGKILL (a process in an
+     *         uninterruptible sleep, e.g. on a hung file system)
      */
     @Override
     public void close() throws IOException {
-        if (pidfd.isClosed()) {
+        if (!closed.compareAndSet(false, true)) {
             return;
         }
         try {
-            if (status == null) {
+            if (!reaper.exit.isDone()) {
                 kill();
-                waitLock.lock();
                 try {
-                    while (status == null && !pidfd.isClosed()) {
-                        waitSlice((int) WAIT_SLICE_MS);
-                    }
-                } finally {
-                    waitLock.unlock();
+                    await(TimeUnit.SECONDS.toNanos(CLOSE_TIMEOUT_SECONDS));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("interrupted while closing child " + pid()
+                            + " (killed; it is reaped when it ends)");
+                } catch (TimeoutException e) {
+                    throw new IOException("child " + pid() + " did not end within " + CLOSE_TIMEOUT_SECONDS
+                            + " s of SIGKILL (uninterruptible sleep?); it is reaped when it ends");
+                } catch (IOException e) {
+                    // The wait failed; closing goes on regardless.
                 }
             }
         } finally {
-            pidfd.close();
+            closeEnds();
+        }
+    }
+
+    private void closeEnds() throws IOException {
+        IOException failure = null;
+        for (PipeEnd end : new PipeEnd[] { stdin, stdout, stderr }) {
+            if (end != null) {
+                try {
+                    end.close();
+                } catch (IOException e) {
+                    failure = e;
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 
     @Override
     public String toString() {
-        ExitStatus s = status;
-        return "Subprocess[pid " + pid + ", " + (s == null ? "running or not waited for" : s) + "]";
+        CompletableFuture<ExitStatus> exit = reaper.exit;
+        String state = !exit.isDone() ? "running" : exit.isCompletedExceptionally() ? "wait failed" : exit.join().toString();
+        return "Subprocess[pid " + pid() + ", " + state + "]";
     }
 
     /**
-     * What to start and what the child inherits. Standard streams are inherited
-     * unless redirected; the environment is this process's unless changed.
+     * What to start and what the child inherits: see {@link SubprocessBuilder},
+     * which holds every method. The name {@code Subprocess.Builder} is what
+     * callers write; {@link Subprocess#builder} and {@link Subprocess#java} make one.
      */
-    public static final class Builder {
-        private final List<String> command;
-        private final List<String> jvmOptions;
-        private Map<String, String> environment;
-        private Path directory;
-        private final Object[] stdio = { Redirect.INHERIT, Redirect.INHERIT, Redirect.INHERIT };
-        private final Map<Integer, Inheritable> inherited = new TreeMap<>();
-
+    public static final class Builder extends SubprocessBuilder {
         private Builder(List<String> command, List<String> jvmOptions) {
-            this.command = command;
-            this.jvmOptions = jvmOptions;
-        }
-
-        /**
-         * {@return the child's environment, a mutable copy of this process's}
-         * Changes apply to the child only. Names must not be empty or contain '='.
-         */
-        public Map<String, String> environment() {
-            if (environment == null) {
-                environment = new HashMap<>(System.getenv());
-            }
-            return environment;
-        }
-
-        /**
-         * Sets the child's working folder (this process's by default).
-         *
-         * @param directory the folder; {@link #start()} fails if it does not exist
-         * @return this builder
-         */
-        public Builder directory(Path directory) {
-            this.directory = Objects.requireNonNull(directory, "directory");
-            return this;
-        }
-
-        /**
-         * Adds options for the child JVM (before the main class).
-         *
-         * @param options JVM options, e.g. {@code -Xmx64m}
-         * @return this builder
-         * @throws IllegalStateException if this builder is not for a child JVM
-         */
-        public Builder jvmOptions(String... options) {
-            if (jvmOptions == null) {
-                throw new IllegalStateException("JVM options apply only to Subprocess.java(...) builders");
-            }
-            for (String o : options) {
-                jvmOptions.add(Objects.requireNonNull(o, "option"));
-            }
-            return this;
-        }
-
-        /**
-         * Standard input from a file, /dev/null ({@link Redirect#DISCARD} is not for input) or inherited.
-         *
-         * @param redirect {@link Redirect#from}, or {@link Redirect#INHERIT} (the default)
-         * @return this builder
-         * @throws IllegalArgumentException for {@link Redirect#PIPE} or a redirect to a file
-         */
-        public Builder redirectInput(Redirect redirect) {
-            return redirect(0, redirect);
-        }
-
-        /**
-         * Standard output to a file ({@link Redirect#to}, {@link Redirect#appendTo}), discarded or inherited.
-         * A file is opened by {@link #start()}, created if absent with mode 0666 less the umask.
-         *
-         * @param redirect {@link Redirect#to}, {@link Redirect#appendTo}, {@link Redirect#DISCARD},
-         *                 or {@link Redirect#INHERIT} (the default)
-         * @return this builder
-         * @throws IllegalArgumentException for {@link Redirect#PIPE} or a redirect from a file
-         */
-        public Builder redirectOutput(Redirect redirect) {
-            return redirect(1, redirect);
-        }
-
-        /**
-         * Standard error to a file, discarded or inherited, as {@link #redirectOutput(Redirect)}.
-         *
-         * @param redirect {@link Redirect#to}, {@link Redirect#appendTo}, {@link Redirect#DISCARD},
-         *                 or {@link Redirect#INHERIT} (the default)
-         * @return this builder
-         * @throws IllegalArgumentException for {@link Redirect#PIPE} or a redirect from a file
-         */
-        public Builder redirectError(Redirect redirect) {
-            return redirect(2, redirect);
-        }
-
-        /**
-         * Standard input from the read end of a jipc pipe or FIFO.
-         *
-         * @param source the read end; it stays open in this process
-         * @return this builder
-         */
-        public Builder redirectInput(PipeSource source) {
-            stdio[0] = Objects.requireNonNull(source, "source");
-            return this;
-        }
-
-        /**
-         * Standard output into the write end of a jipc pipe or FIFO.
-         *
-         * @param sink the write end; it stays open in this process
-         * @return this builder
-         */
-        public Builder redirectOutput(PipeSink sink) {
-            stdio[1] = Objects.requireNonNull(sink, "sink");
-            return this;
-        }
-
-        /**
-         * Standard error into the write end of a jipc pipe or FIFO.
-         *
-         * @param sink the write end; it stays open in this process
-         * @return this builder
-         */
-        public Builder redirectError(PipeSink sink) {
-            stdio[2] = Objects.requireNonNull(sink, "sink");
-            return this;
-        }
-
-        private Builder redirect(int fd, Redirect redirect) {
-            Objects.requireNonNull(redirect, "redirect");
-            if (redirect.type() == Redirect.Type.PIPE) {
-                throw new IllegalArgumentException("Redirect.PIPE is not supported: hand the child a jipc Pipe end instead");
-            }
-            if (fd == 0 && (redirect.type() == Redirect.Type.WRITE || redirect.type() == Redirect.Type.APPEND)) {
-                throw new IllegalArgumentException("standard input cannot be redirected to a file for writing: " + redirect);
-            }
-            if (fd > 0 && redirect.type() == Redirect.Type.READ) {
-                throw new IllegalArgumentException("standard output and error cannot read from a file: " + redirect);
-            }
-            stdio[fd] = redirect;
-            return this;
-        }
-
-        /**
-         * Hands handle to the child as descriptor childFd. The handle stays open
-         * in this process; close it after {@link #start()} if only the child should hold it.
-         * A pipe or FIFO end reaches the child as a new open file description of
-         * the same pipe, in blocking mode, so the child's mode and this
-         * process's stay independent. A later call for the same childFd replaces this one.
-         *
-         * @param handle  a jipc pipe or FIFO end, shared memory object or memory file
-         * @param childFd 3 or more (0-2 are set with the redirect methods)
-         * @return this builder
-         * @throws IllegalArgumentException if childFd is below 3
-         */
-        public Builder inherit(Inheritable handle, int childFd) {
-            Objects.requireNonNull(handle, "handle");
-            if (childFd < 3) {
-                throw new IllegalArgumentException("child fd must be >= 3 (use the redirect methods for 0-2), got " + childFd);
-            }
-            inherited.put(childFd, handle);
-            return this;
-        }
-
-        /**
-         * Starts the child (posix_spawn(3)) and opens a pidfd for it (pidfd_open(2)).
-         * The child gets the handles given to {@link #inherit}, the redirected
-         * standard streams and otherwise this process's.
-         *
-         * @return the running child
-         * @throws java.nio.file.NoSuchFileException if the program, the working folder or a
-         *         redirect file (or its folder) does not exist (ENOENT)
-         * @throws java.nio.file.AccessDeniedException if the program is not executable or a
-         *         redirect file cannot be opened (EACCES, EPERM)
-         * @throws ClosedChannelException if a handle to inherit or redirect to is closed
-         * @throws IpcException if posix_spawn(3), pidfd_open(2) or open(2) of a redirect
-         *         file fails otherwise, e.g. EMFILE, ENOMEM, ENOEXEC
-         * @throws IllegalArgumentException if an environment variable name is empty or
-         *         contains '=', or a string contains a NUL character
-         */
-        public Subprocess start() throws IOException {
-            NativeLibrary.ensureAvailable();
-            List<String> cmd = fullCommand();
-            int[] child = new Spawn(cmd, environment, directory, stdio, inherited).run();
-            return new Subprocess(child[0], child[1], List.copyOf(cmd));
-        }
-
-        private List<String> fullCommand() {
-            if (jvmOptions == null) {
-                return command;
-            }
-            List<String> cmd = new ArrayList<>();
-            String launcher = System.getProperty(JAVA_LAUNCHER_PROPERTY, "");
-            if (launcher.isEmpty()) {
-                cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            } else {
-                cmd.add(launcher);
-                cmd.add("-D" + JAVA_LAUNCHER_PROPERTY + "=" + launcher);
-            }
-            cmd.add("--enable-native-access=ALL-UNNAMED");
-            cmd.add("-cp");
-            cmd.add(System.getProperty("java.class.path"));
-            cmd.addAll(jvmOptions);
-            cmd.addAll(command);
-            return cmd;
+            super(command, jvmOptions);
         }
     }
 }

@@ -13,8 +13,11 @@
  *   <li>{@link io.github.jipc.Subprocess}: a child process started with
  *       posix_spawn(3) that inherits chosen handles at chosen descriptor
  *       numbers ({@link io.github.jipc.Subprocess.Builder#inherit}), tracked
- *       through a pidfd (pidfd_open(2)); {@link io.github.jipc.ExitStatus} tells
- *       how it ended. A child JVM adopts its descriptors again with
+ *       through a pidfd (pidfd_open(2)) and reaped as soon as it exits;
+ *       {@link io.github.jipc.ExitStatus} tells how it ended. Its standard
+ *       streams can be inherited, files, jipc pipe ends, or new pipes
+ *       ({@code Redirect.PIPE}) read and written through
+ *       {@link io.github.jipc.Subprocess#stdout()} and its siblings. A child JVM adopts its descriptors again with
  *       {@link io.github.jipc.PipeSource#inherited(int)} and
  *       {@link io.github.jipc.PipeSink#inherited(int)}.</li>
  *   <li>Shared memory, each kind mapped into one {@link io.github.jipc.SharedRegion}

@@ -187,4 +187,122 @@ class FifoTest {
         assertThrows(NullPointerException.class, () -> Fifo.create(dir.resolve("n"), null));
         assertThrows(IllegalArgumentException.class, () -> Fifo.create(Path.of(dir + "/bad\0name"), RW_OWNER));
     }
+
+    @Test
+    void hugeTimeoutsMeanNoLimitAndMessagesNameTheWait() throws Exception {
+        Fifo fifo = Fifo.create(dir.resolve("forever"), RW_OWNER);
+        try (PipeSource source = fifo.openSource();
+                PipeSink sink = fifo.openSink(java.time.temporal.ChronoUnit.FOREVER.getDuration());
+                PipeSource again = fifo.openSource(Duration.ofDays(146000))) {
+            assertTrue(sink.isOpen() && again.isOpen() && source.isOpen());
+        } finally {
+            fifo.remove();
+        }
+        Fifo lonely = Fifo.create(dir.resolve("lonely"), RW_OWNER);
+        try {
+            InterruptedByTimeoutException e = assertThrows(InterruptedByTimeoutException.class,
+                    () -> lonely.openSink(Duration.ofMillis(20)));
+            assertTrue(e.getMessage().contains("no reader opened FIFO " + lonely.path()) && e.getMessage().contains("PT0.02S"),
+                    e.getMessage());
+            e = assertThrows(InterruptedByTimeoutException.class, () -> lonely.openSource(Duration.ofMillis(20)));
+            assertTrue(e.getMessage().contains("no writer opened FIFO " + lonely.path()), e.getMessage());
+            NullPointerException npe = assertThrows(NullPointerException.class, () -> lonely.openSink((Duration) null));
+            assertTrue(npe.getMessage().contains("timeout of Fifo.openSink"), npe.getMessage());
+            npe = assertThrows(NullPointerException.class, () -> lonely.openSource((Duration) null));
+            assertTrue(npe.getMessage().contains("timeout of Fifo.openSource"), npe.getMessage());
+            IllegalArgumentException iae = assertThrows(IllegalArgumentException.class,
+                    () -> lonely.openSource(Duration.ofSeconds(-1)));
+            assertTrue(iae.getMessage().contains("negative"), iae.getMessage());
+        } finally {
+            lonely.remove();
+        }
+    }
+
+    @Test
+    void badOptionsAreRefusedBeforeAnythingIsOpened() throws Exception {
+        Fifo fifo = Fifo.create(dir.resolve("opts"), RW_OWNER);
+        try {
+            Set<String> before = NoLeaks.openFds();
+            NullPointerException e = assertThrows(NullPointerException.class,
+                    () -> fifo.openSource(PipeOption.NON_BLOCKING, null));
+            assertTrue(e.getMessage().contains("options[1] of Fifo.openSource"), e.getMessage());
+            assertThrows(NullPointerException.class, () -> fifo.openSource((PipeOption[]) null));
+            try (PipeSource twice = fifo.openSource(PipeOption.NON_BLOCKING, PipeOption.NON_BLOCKING)) {
+                assertFalse(twice.isBlocking(), "a repeated option is no error");
+            }
+            e = assertThrows(NullPointerException.class, () -> fifo.openSink((PipeOption) null));
+            assertTrue(e.getMessage().contains("options[0] of Fifo.openSink"), e.getMessage());
+            e = assertThrows(NullPointerException.class, () -> Pipe.open((PipeOption) null));
+            assertTrue(e.getMessage().contains("options[0] of Pipe.open"), e.getMessage());
+            assertEquals(before, NoLeaks.openFds(), "no descriptor left open by a refused call");
+        } finally {
+            fifo.remove();
+        }
+    }
+
+    @Test
+    void openSourceWithATimeoutReturnsOnceAWriterIsThere() throws Exception {
+        Fifo fifo = Fifo.create(dir.resolve("wait-writer"), RW_OWNER);
+        try {
+            CompletableFuture<PipeSource> waiting = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return fifo.openSource(Duration.ofSeconds(30));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            Thread.sleep(100);
+            assertFalse(waiting.isDone(), "no writer yet");
+            PipeSink sink = fifo.openSink(Duration.ofSeconds(10));
+            try (PipeSource source = waiting.get(10, TimeUnit.SECONDS)) {
+                sink.close();
+                assertEquals(-1, source.read(ByteBuffer.allocate(1)), "the writer came and went");
+            }
+        } finally {
+            fifo.remove();
+        }
+    }
+
+    /**
+     * The kernel's rule, documented on openSource(): a child's plain read(2) of
+     * a FIFO read end handed over before any writer came is end of stream at
+     * once; an end from openSource(Duration) has its writer, so the child waits for data.
+     */
+    @Test
+    void aReadEndHandedToAChildBeforeAnyWriterIsEndOfStreamThere() throws Exception {
+        Fifo fifo = Fifo.create(dir.resolve("to-child"), RW_OWNER);
+        try {
+            try (Subprocess child = Subprocess.builder("cat").redirectInput(fifo.openSource())
+                    .redirectOutput(java.lang.ProcessBuilder.Redirect.PIPE).start()) {
+                assertEquals(0, child.waitFor(Duration.ofSeconds(30)).orElseThrow().exitCode(), "cat saw end of stream at once");
+                assertEquals(-1, child.stdout().read(ByteBuffer.allocate(1)));
+            }
+            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+                try (PipeSink sink = fifo.openSink(Duration.ofSeconds(30))) {
+                    Thread.sleep(200); // the child reads before the data comes
+                    sink.write(ByteBuffer.wrap("late data".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            PipeSource withWriter = null;
+            try {
+                // Open our read end first so the writer's open succeeds, then wait for it.
+                withWriter = fifo.openSource(Duration.ofSeconds(30));
+            } finally {
+                if (withWriter == null) {
+                    writer.cancel(true);
+                }
+            }
+            try (Subprocess child = Subprocess.builder("cat").redirectInput(withWriter)
+                    .redirectOutput(java.lang.ProcessBuilder.Redirect.PIPE).start()) {
+                assertEquals("late data", new String(child.stdoutStream().readAllBytes(),
+                        java.nio.charset.StandardCharsets.UTF_8));
+                assertEquals(0, child.waitFor(Duration.ofSeconds(30)).orElseThrow().exitCode());
+            }
+            writer.get(30, TimeUnit.SECONDS);
+        } finally {
+            fifo.remove();
+        }
+    }
 }

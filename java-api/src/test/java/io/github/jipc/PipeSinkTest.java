@@ -162,4 +162,24 @@ class PipeSinkTest {
         assertThrows(java.nio.channels.ClosedChannelException.class, () -> pipe.sink().configureBlocking(false));
         assertThrows(java.nio.channels.ClosedChannelException.class, () -> pipe.source().available());
     }
+
+    @Test
+    void aCapacityAboveTheLimitNamesTheLimitsRealValue() throws Exception {
+        String max;
+        try (java.io.InputStream in = new java.io.FileInputStream("/proc/sys/fs/pipe-max-size")) {
+            max = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim();
+        }
+        try (Pipe pipe = Pipe.open()) {
+            int above = (int) Math.min(Integer.MAX_VALUE / 2, Long.parseLong(max) * 2);
+            java.nio.file.AccessDeniedException denied = null;
+            try {
+                pipe.sink().setCapacity(above);
+            } catch (java.nio.file.AccessDeniedException e) {
+                denied = e;
+            }
+            org.junit.jupiter.api.Assumptions.assumeTrue(denied != null,
+                    "this process may raise a pipe past pipe-max-size (CAP_SYS_RESOURCE)");
+            assertTrue(denied.getMessage().contains("/proc/sys/fs/pipe-max-size (" + max + ")"), denied.getMessage());
+        }
+    }
 }

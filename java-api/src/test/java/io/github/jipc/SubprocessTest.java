@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
+import java.io.IOException;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -14,7 +15,12 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -158,7 +164,6 @@ class SubprocessTest {
         try (Pipe pipe = Pipe.open()) {
             Subprocess.Builder b = Subprocess.builder("true");
             assertThrows(IllegalArgumentException.class, () -> b.inherit(pipe.sink(), 2));
-            assertThrows(IllegalArgumentException.class, () -> b.redirectOutput(Redirect.PIPE));
             assertThrows(IllegalArgumentException.class, () -> b.redirectInput(Redirect.DISCARD));
             assertThrows(IllegalStateException.class, () -> b.jvmOptions("-Xmx1g"));
             assertThrows(IllegalArgumentException.class, () -> Subprocess.builder(java.util.List.of()));
@@ -167,5 +172,226 @@ class SubprocessTest {
             b.environment().put("BAD=NAME", "x");
             assertThrows(IllegalArgumentException.class, b::start);
         }
+    }
+
+    @Test
+    void outputIsCapturedInThreeLines() throws Exception {
+        try (Subprocess child = Subprocess.builder("sh", "-c", "echo captured; echo apart >&2")
+                .redirectOutput(Redirect.PIPE).redirectError(Redirect.PIPE).start()) {
+            assertEquals("captured\n", new String(child.stdoutStream().readAllBytes(), StandardCharsets.UTF_8));
+            assertEquals("apart\n", new String(child.stderrStream().readAllBytes(), StandardCharsets.UTF_8));
+            assertTrue(child.waitFor().isSuccess());
+        }
+    }
+
+    @Test
+    void standardInputThroughAPipeWithStreamsAndChannels() throws Exception {
+        try (Subprocess child = Subprocess.builder("tr", "a-z", "A-Z")
+                .redirectInput(Redirect.PIPE).redirectOutput(Redirect.PIPE).start()) {
+            try (var in = child.stdinStream()) {
+                in.write("shout\n".getBytes(StandardCharsets.UTF_8));
+            }
+            assertFalse(child.stdin().isOpen(), "closing the stream closes the end: the child sees end of stream");
+            assertEquals("SHOUT\n", readAll(child.stdout()));
+            assertEquals(0, child.waitFor(WAIT).orElseThrow().exitCode());
+        }
+    }
+
+    @Test
+    void redirectErrorStreamMergesIntoTheOutputPipe() throws Exception {
+        try (Subprocess child = Subprocess.builder("sh", "-c", "echo one; echo two >&2; echo three")
+                .redirectOutput(Redirect.PIPE).redirectError(Redirect.PIPE).redirectErrorStream(true).start()) {
+            assertEquals("one\ntwo\nthree\n", readAll(child.stdout()));
+            IllegalStateException e = assertThrows(IllegalStateException.class, child::stderr);
+            assertTrue(e.getMessage().contains("redirectError"), e.getMessage());
+            assertTrue(child.waitFor().isSuccess());
+        }
+    }
+
+    @Test
+    void inheritIOResetsEveryStream() throws Exception {
+        try (Subprocess child = Subprocess.builder("true").redirectOutput(Redirect.PIPE).inheritIO().start()) {
+            assertThrows(IllegalStateException.class, child::stdout);
+            assertThrows(IllegalStateException.class, child::stdin);
+            assertTrue(child.waitFor().isSuccess());
+        }
+    }
+
+    @Test
+    void pipedStreamsWithAChildJvm() throws Exception {
+        try (Subprocess child = Subprocess.java(Echo.class.getName()).redirectInput(Redirect.PIPE)
+                .redirectOutput(Redirect.PIPE).start()) {
+            try (var in = child.stdinStream()) {
+                in.write("through a child JVM".getBytes(StandardCharsets.UTF_8));
+            }
+            assertEquals("through a child JVM", new String(child.stdoutStream().readAllBytes(), StandardCharsets.UTF_8));
+            assertEquals(0, child.waitFor(WAIT).orElseThrow().exitCode());
+        }
+    }
+
+    /** Runs in the child JVM: copies standard input to standard output. */
+    public static final class Echo {
+        public static void main(String[] args) throws Exception {
+            System.in.transferTo(System.out);
+            System.out.flush();
+        }
+    }
+
+    @Test
+    void handedEndsAreClosedInTheParentUnlessKept() throws Exception {
+        try (Pipe pipe = Pipe.open(); Pipe other = Pipe.open()) {
+            try (Subprocess child = Subprocess.builder("true").inherit(pipe.sink(), 3).redirectInput(other.source())
+                    .start()) {
+                assertFalse(pipe.sink().isOpen());
+                assertFalse(other.source().isOpen());
+                assertTrue(child.waitFor().isSuccess());
+            }
+            try (Subprocess child = Subprocess.builder("true").inherit(pipe.source(), 3).keepOpen(pipe.source()).start()) {
+                assertTrue(pipe.source().isOpen());
+                assertTrue(child.waitFor().isSuccess());
+            }
+        }
+        try (MemoryFile m = MemoryFile.create("kept", 4096);
+                Subprocess child = Subprocess.builder("true").inherit(m, 3).start()) {
+            assertTrue(m.isOpen(), "shared memory stays open");
+            assertTrue(child.waitFor().isSuccess());
+        }
+    }
+
+    @Test
+    void onExitAndToHandle() throws Exception {
+        try (Pipe gate = Pipe.open();
+                Subprocess child = Subprocess.builder("sh", "-c", "read x; exit 5").redirectInput(gate.source()).start()) {
+            var exit = child.onExit();
+            ProcessHandle handle = child.toHandle();
+            assertEquals(child.pid(), handle.pid());
+            assertTrue(handle.isAlive());
+            assertFalse(exit.isDone());
+            exit.cancel(false);
+            var again = child.onExit();
+            assertFalse(again.isDone(), "cancelling one future leaves the others alone");
+            gate.sink().close();
+            assertEquals(5, again.get(30, java.util.concurrent.TimeUnit.SECONDS).exitCode());
+            assertEquals(5, child.waitFor().exitCode());
+            assertFalse(handle.isAlive());
+        }
+    }
+
+    @Test
+    void anyNonNegativeDurationIsAccepted() throws Exception {
+        try (Subprocess child = Subprocess.builder("true").start()) {
+            assertTrue(child.waitFor(java.time.temporal.ChronoUnit.FOREVER.getDuration()).orElseThrow().isSuccess());
+            assertTrue(child.waitFor(Duration.ofDays(146000)).orElseThrow().isSuccess());
+            assertTrue(child.waitFor(Duration.ofSeconds(Long.MAX_VALUE / 1_000_000_000L)).isPresent());
+            assertTrue(child.waitFor(Duration.ZERO).isPresent());
+            NullPointerException npe = assertThrows(NullPointerException.class, () -> child.waitFor(null));
+            assertTrue(npe.getMessage().contains("timeout of Subprocess.waitFor"), npe.getMessage());
+            IllegalArgumentException iae = assertThrows(IllegalArgumentException.class,
+                    () -> child.waitFor(Duration.ofMillis(-1)));
+            assertTrue(iae.getMessage().contains("timeout of Subprocess.waitFor") && iae.getMessage().contains("negative"),
+                    iae.getMessage());
+        }
+        try (Subprocess child = Subprocess.builder("sleep", "60").start()) {
+            assertEquals(Optional.empty(), child.waitFor(Duration.ofMillis(20)));
+        }
+    }
+
+    @Test
+    void droppedSubprocessesLeaveNoZombies() throws Exception {
+        for (int i = 0; i < 200; i++) {
+            Subprocess.builder("true").start(); // dropped: neither closed nor waited for
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        List<String> zombies;
+        do {
+            System.gc();
+            Thread.sleep(50);
+            zombies = zombieChildren();
+        } while (!zombies.isEmpty() && System.nanoTime() < deadline);
+        assertEquals(List.of(), zombies, "children of this JVM left as zombies");
+    }
+
+    /** The pids of this process's children that are zombies (state Z in /proc/<pid>/stat). */
+    static List<String> zombieChildren() throws IOException {
+        long self = ProcessHandle.current().pid();
+        List<String> zombies = new ArrayList<>();
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            for (Path p : (Iterable<Path>) procs::iterator) {
+                if (!p.getFileName().toString().chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                try {
+                    String stat = Files.readString(p.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    if (f[0].equals("Z") && Long.parseLong(f[1]) == self) {
+                        zombies.add(p.getFileName().toString());
+                    }
+                } catch (IOException e) {
+                    // gone meanwhile
+                }
+            }
+        }
+        return zombies;
+    }
+
+    @Test
+    void closeCanBeInterruptedAndTheChildIsStillReaped() throws Exception {
+        Subprocess child = Subprocess.builder("sleep", "60").start();
+        var exit = child.onExit();
+        Thread.currentThread().interrupt();
+        try {
+            try {
+                child.close();
+            } catch (java.io.InterruptedIOException e) {
+                // the wait was cut short; if SIGKILL won the race, close returned normally
+                assertTrue(e.getMessage().contains("reaped when it ends"), e.getMessage());
+            }
+            assertTrue(Thread.interrupted(), "the interrupt flag stays set");
+        } finally {
+            Thread.interrupted();
+        }
+        assertTrue(exit.get(30, java.util.concurrent.TimeUnit.SECONDS).signaled(), "killed and reaped in the background");
+        child.close(); // idempotent
+    }
+
+    @Test
+    void noUnhandedDescriptorReachesTheChildEvenWithoutCloseOnExec() throws Exception {
+        try (Pipe stray = Pipe.open(); Pipe pipe = Pipe.open()) {
+            int strayFd = stray.source().handle.fd();
+            assertEquals(0, io.github.jipc.internal.jni.CommonNative.jipc_set_cloexec(strayFd, 0));
+            int target = 200;
+            assertTrue(strayFd < target);
+            try (Subprocess child = Subprocess.builder("sleep", "60").inherit(pipe.sink(), target).start()) {
+                Set<String> fds = new TreeSet<>();
+                long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                do { // until the child has exec'd sleep
+                    fds.clear();
+                    try (Stream<Path> s = Files.list(Path.of("/proc/" + child.pid() + "/fd"))) {
+                        s.forEach(p -> fds.add(p.getFileName().toString()));
+                    }
+                    Thread.sleep(10);
+                } while (!Files.readString(Path.of("/proc/" + child.pid() + "/comm")).startsWith("sleep")
+                        && System.nanoTime() < deadline);
+                assertEquals(new TreeSet<>(Set.of("0", "1", "2", "200")), fds, "fd " + strayFd + " has no close-on-exec");
+            }
+        }
+    }
+
+    @Test
+    void aChildJvmThroughAWrapperAndWithItsOwnClassPath() throws Exception {
+        try (Subprocess child = Subprocess.java(Echo.class.getName()).launchThrough("env", "JIPC_WRAPPED=1")
+                .redirectInput(Redirect.PIPE).redirectOutput(Redirect.PIPE).start()) {
+            assertEquals(List.of("env", "JIPC_WRAPPED=1"), child.command().subList(0, 2));
+            assertTrue(child.command().contains(Echo.class.getName()));
+            child.stdin().close();
+            assertEquals(0, child.waitFor(WAIT).orElseThrow().exitCode());
+        }
+        try (Subprocess child = Subprocess.java(Echo.class.getName()).classPath(dir.toString())
+                .redirectError(Redirect.DISCARD).start()) {
+            assertEquals(1, child.waitFor(WAIT).orElseThrow().exitCode(), "the main class is not on that class path");
+        }
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> Subprocess.builder("true").launchThrough("env"));
+        assertTrue(e.getMessage().contains("Subprocess.java"), e.getMessage());
     }
 }

@@ -30,9 +30,7 @@ final class PipeStep implements TourStep {
             ChildJvm child = context.startChild(this,
                     List.of(Integer.toString(CHILD_READ_FD), Integer.toString(CHILD_WRITE_FD)),
                     b -> b.inherit(toChild.source(), CHILD_READ_FD).inherit(fromChild.sink(), CHILD_WRITE_FD));
-            // The child holds these ends now; ours would keep end of stream and EPIPE from happening.
-            toChild.source().close();
-            fromChild.sink().close();
+            // The child holds these ends now: start() closed ours, so end of stream and EPIPE work.
             child.closeOnTimeout(toChild.sink(), fromChild.source());
             report.line("child", "pid " + child.pid() + " reads the pipe to it on fd " + CHILD_READ_FD
                     + " and writes the pipe back on fd " + CHILD_WRITE_FD);

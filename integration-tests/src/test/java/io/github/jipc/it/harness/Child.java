@@ -40,6 +40,11 @@ public final class Child implements AutoCloseable {
         return process.pid();
     }
 
+    /** The Subprocess, for its standard-stream pipes, onExit() and the like. */
+    public Subprocess process() {
+        return process;
+    }
+
     public String label() {
         return label;
     }

@@ -111,17 +111,11 @@ public final class Harness implements BeforeAllCallback, AfterAllCallback, Befor
                 classPath.add(entry);
             }
         }
-        // The program that starts child JVMs (Subprocess.java's), e.g. an emulator wrapper in a cross build.
-        String launcher = System.getProperty(Subprocess.JAVA_LAUNCHER_PROPERTY, "");
-        List<String> command = new ArrayList<>(List.of(setpriv.toString(), "--reuid=65534", "--regid=65534",
-                "--clear-groups", launcher.isEmpty() ? Path.of(System.getProperty("java.home"), "bin", "java").toString()
-                        : launcher,
-                "--enable-native-access=ALL-UNNAMED", "-Dorg.bytedeco.javacpp.cachedir=" + cache,
-                "-cp", String.join(java.io.File.pathSeparator, classPath)));
-        command.addAll(Arrays.asList(CHILD_JVM_OPTIONS));
-        command.add(role.getName());
-        command.addAll(Arrays.asList(strings(args)));
-        return new Launch(this, role.getSimpleName() + "-as-nobody", Subprocess.builder(command));
+        Subprocess.Builder b = Subprocess.java(role.getName(), strings(args))
+                .launchThrough(setpriv.toString(), "--reuid=65534", "--regid=65534", "--clear-groups")
+                .classPath(String.join(java.io.File.pathSeparator, classPath))
+                .jvmOptions("-Dorg.bytedeco.javacpp.cachedir=" + cache).jvmOptions(CHILD_JVM_OPTIONS);
+        return new Launch(this, role.getSimpleName() + "-as-nobody", b);
     }
 
     /**
@@ -139,15 +133,10 @@ public final class Harness implements BeforeAllCallback, AfterAllCallback, Befor
         boolean ended = probe.waitFor(TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
         Assumptions.assumeTrue(ended && probe.exitValue() == 0,
                 "mounting a tmpfs over /dev/shm in a new mount namespace is not allowed here");
-        String launcher = System.getProperty(Subprocess.JAVA_LAUNCHER_PROPERTY, "");
-        List<String> command = new ArrayList<>(List.of(unshare.toString(), "--mount", "sh", "-c",
-                mount + " && exec \"$0\" \"$@\"",
-                launcher.isEmpty() ? Path.of(System.getProperty("java.home"), "bin", "java").toString() : launcher,
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path")));
-        command.addAll(Arrays.asList(CHILD_JVM_OPTIONS));
-        command.add(role.getName());
-        command.addAll(Arrays.asList(strings(args)));
-        return new Launch(this, role.getSimpleName() + "-small-dev-shm", Subprocess.builder(command));
+        Subprocess.Builder b = Subprocess.java(role.getName(), strings(args))
+                .launchThrough(unshare.toString(), "--mount", "sh", "-c", mount + " && exec \"$0\" \"$@\"")
+                .jvmOptions(CHILD_JVM_OPTIONS);
+        return new Launch(this, role.getSimpleName() + "-small-dev-shm", b);
     }
 
     /**

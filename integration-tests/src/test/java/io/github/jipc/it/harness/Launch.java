@@ -18,6 +18,7 @@ public final class Launch {
     private final Harness harness;
     private final String label;
     private final Subprocess.Builder builder;
+    private boolean pipedStdio;
 
     Launch(Harness harness, String label, Subprocess.Builder builder) {
         this.harness = harness;
@@ -37,11 +38,22 @@ public final class Launch {
         return this;
     }
 
+    /**
+     * The child's standard input and output are new pipes, reached through
+     * {@link Child#process()}'s {@code stdin()} and {@code stdout()}; standard
+     * error still goes to a file.
+     */
+    public Launch pipedStdio() {
+        pipedStdio = true;
+        builder.redirectInput(Redirect.PIPE);
+        return this;
+    }
+
     /** Starts the child; the harness kills and reaps it after the test if the test did not. */
     public Child start() throws IOException {
         Path out = harness.outputFile(label, "out");
         Path err = harness.outputFile(label, "err");
-        builder.redirectOutput(Redirect.to(out.toFile())).redirectError(Redirect.to(err.toFile()));
+        builder.redirectOutput(pipedStdio ? Redirect.PIPE : Redirect.to(out.toFile())).redirectError(Redirect.to(err.toFile()));
         return harness.track(new Child(label, builder.start(), out, err));
     }
 }

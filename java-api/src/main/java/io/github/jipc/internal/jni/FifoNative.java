@@ -17,5 +17,6 @@ public final class FifoNative {
     @NoException public static native int jipc_fifo_create(@Cast("const char*") byte[] path, int mode);
     @NoException public static native int jipc_fifo_check(@Cast("const char*") byte[] path);
     @NoException public static native int jipc_fifo_open(@Cast("const char*") byte[] path, int forWrite);
+    @NoException public static native int jipc_fifo_has_writer(int fd);
     @NoException public static native int jipc_fifo_remove(@Cast("const char*") byte[] path);
 }

@@ -19,6 +19,7 @@ public final class SpawnNative {
             @Cast("const char*") byte[] args, int argc, @Cast("const char*") byte[] env, int envc,
             @Cast("const char*") byte[] cwd, @Cast("const int*") int[] fdMap, int nmap, int[] out);
     @NoException public static native int jipc_spawn_wait(int pidfd, int timeoutMs, int[] status);
+    @NoException public static native int jipc_spawn_exited(int pidfd);
     @NoException public static native int jipc_spawn_signal(int pidfd, int sig);
 
     @MemberGetter public static native int JIPC_CHILD_EXITED();
