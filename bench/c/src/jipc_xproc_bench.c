@@ -22,6 +22,7 @@
 #include "xproc.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -163,6 +164,15 @@ pid_t xproc_fork(void)
         prctl(PR_SET_PDEATHSIG, SIGKILL);
         if (getppid() != parent)
             _exit(1); /* the parent is gone already */
+        /* An experiment's knob, not a default: JIPC_XPROC_CHILD_CPU=n puts the child on CPU n. */
+        const char *cpu = getenv("JIPC_XPROC_CHILD_CPU");
+        if (cpu != NULL) {
+            cpu_set_t set;
+            CPU_ZERO(&set);
+            CPU_SET(atoi(cpu), &set);
+            if (sched_setaffinity(0, sizeof set, &set) < 0)
+                xproc_fail("sched_setaffinity");
+        }
     }
     return pid;
 }

@@ -79,6 +79,14 @@ static pid_t start_child(const struct xproc_run *r, int fifo, int to_child, int 
     } else if ((to_child && pipe2(down, O_CLOEXEC) < 0) || (from_child && pipe2(up, O_CLOEXEC) < 0)) {
         xproc_fail("pipe2");
     }
+    /* An experiment's knob, not a default: JIPC_XPROC_PIPE_SIZE=bytes sets each pipe's capacity (F_SETPIPE_SZ). */
+    const char *capacity = getenv("JIPC_XPROC_PIPE_SIZE");
+    if (capacity != NULL && !fifo) {
+        int fds[] = { down[1], up[1] };
+        for (int i = 0; i < 2; i++)
+            if (fds[i] >= 0 && fcntl(fds[i], F_SETPIPE_SZ, atoi(capacity)) < 0)
+                xproc_fail("fcntl(F_SETPIPE_SZ)");
+    }
     pid_t pid = xproc_fork();
     e->parent_in = e->parent_out = e->child_in = e->child_out = -1;
     if (pid == 0) {

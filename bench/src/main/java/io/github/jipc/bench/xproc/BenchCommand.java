@@ -52,6 +52,12 @@ public final class BenchCommand implements Callable<Integer> {
     int cpu = 0;
     @Option(names = "--unpinned", description = "leave placement to the scheduler (two-CPU figures; bimodal here)")
     boolean unpinned;
+    @Option(names = "--split", description = "the parent on --cpu, every child on --child-cpu: two CPUs, always")
+    boolean split;
+    @Option(names = "--child-cpu", description = "the children's CPU with --split (${DEFAULT-VALUE})")
+    int childCpu = 1;
+    @Option(names = "--pipe-capacity", description = "an experiment: pipes of this many bytes (F_SETPIPE_SZ) for the C and jipc sides of pipe; the JDK cannot (0: the kernel's, ${DEFAULT-VALUE})")
+    int pipeCapacity;
     @Option(names = "--out", description = "folder for xproc-results.md, .csv and the charts (bench-results beside the jar)")
     Path out;
     @Option(names = "--no-charts", negatable = true, description = "skip the PNG charts")
@@ -68,6 +74,7 @@ public final class BenchCommand implements Callable<Integer> {
     /** Fills in the defaults of a quick or a full run, and checks the options. */
     BenchCommand validated() {
         require(!(quick && full), "--quick and --full exclude each other");
+        require(!(unpinned && split), "--unpinned and --split exclude each other");
         rounds = or(rounds, 1, 3);
         warmUp = or(warmUp, 5_000, 50_000);
         roundTrips = or(roundTrips, 10_000, 100_000);
@@ -154,7 +161,17 @@ public final class BenchCommand implements Callable<Integer> {
                 + " --stream-warmup-ms %d --stream-ms %d --only %s --sides %s %s",
                 rounds, warmUp, roundTrips, join(rttSizes), join(streamSizes), streamWarmUpMs, streamMs,
                 String.join(",", transports().stream().map(Transport::key).toList()),
-                String.join(",", sides.stream().map(Side::key).toList()), unpinned ? "--unpinned" : "--cpu " + cpu);
+                String.join(",", sides.stream().map(Side::key).toList()), placementOptions())
+                + (pipeCapacity > 0 ? " --pipe-capacity " + pipeCapacity : "");
+    }
+
+    String placementOptions() {
+        return unpinned ? "--unpinned" : split ? "--split --cpu " + cpu + " --child-cpu " + childCpu : "--cpu " + cpu;
+    }
+
+    /** For reports and charts: where the processes ran. */
+    String placement() {
+        return unpinned ? "unpinned" : split ? "parent on CPU " + cpu + ", child on CPU " + childCpu : "both processes on CPU " + cpu;
     }
 
     private static String join(List<Integer> values) {

@@ -76,7 +76,15 @@ final class CProgram {
         cmd.add(context.scratch.toString());
         Path out = context.newPath("c-out", ".txt");
         Path log = context.newPath("c", ".log");
-        Process p = new ProcessBuilder(cmd)
+        ProcessBuilder b = new ProcessBuilder(cmd);
+        if (context.settings.split) {
+            // The C parent stays on this thread's CPU; its child moves itself.
+            b.environment().put("JIPC_XPROC_CHILD_CPU", String.valueOf(context.settings.childCpu));
+        }
+        if (context.settings.pipeCapacity > 0) {
+            b.environment().put("JIPC_XPROC_PIPE_SIZE", String.valueOf(context.settings.pipeCapacity));
+        }
+        Process p = b
                 .redirectInput(Redirect.from(new File("/dev/null")))
                 .redirectOutput(Redirect.to(out.toFile()))
                 .redirectError(Redirect.to(log.toFile()))

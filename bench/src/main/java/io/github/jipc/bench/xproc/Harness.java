@@ -70,6 +70,27 @@ final class Harness {
         return results;
     }
 
+    /**
+     * Starts a child process: with --split the calling thread moves to the
+     * children's CPU for the start (a spawned process inherits the affinity
+     * of the thread that spawns it), then back.
+     */
+    static <T> T startChild(BenchCommand s, ChildStart<T> start) throws IOException {
+        if (!s.split) {
+            return start.start();
+        }
+        BenchNative.jipc_bench_pin(0, s.childCpu);
+        try {
+            return start.start();
+        } finally {
+            BenchNative.jipc_bench_pin(0, s.cpu);
+        }
+    }
+
+    interface ChildStart<T> {
+        T start() throws IOException;
+    }
+
     private record Measured(Latency latency, Throughput throughput) {}
 
     private Measured measure(Transport t, Side side, Workload w, Watchdog dog) throws Exception {
@@ -87,6 +108,9 @@ final class Harness {
      * task); every process started from here on inherits it.
      */
     static void pin(int cpu) throws IOException {
+        if (cpu < 0) {
+            return;
+        }
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
             for (Path task : tasks) {
                 int r = BenchNative.jipc_bench_pin(Integer.parseInt(task.getFileName().toString()), cpu);

@@ -55,7 +55,7 @@ public final class Main {
         Files.writeString(report, md);
         Files.writeString(out.resolve("xproc-results.csv"), Report.csv(s, results));
         if (s.charts) {
-            Charts.write(s, results, out, s.unpinned ? "unpinned" : "both processes on CPU " + s.cpu);
+            Charts.write(s, results, out, s.placement());
         }
         progress.println("jipc bench: report, CSV" + (s.charts ? " and charts" : "") + " in " + out);
         return new Outcome(s, results, md, report);

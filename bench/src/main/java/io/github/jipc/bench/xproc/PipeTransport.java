@@ -71,6 +71,12 @@ final class PipeTransport implements Transport {
                 }
                 b.inherit(u.sink(), OUT_FD);
             }, Peer.args(this, side, w));
+            if (context.settings.pipeCapacity > 0 && side == Side.JIPC) {
+                up.source().setCapacity(context.settings.pipeCapacity);
+                if (down != null) {
+                    down.sink().setCapacity(context.settings.pipeCapacity);
+                }
+            }
             // The child holds these ends now; ours would keep end of stream from happening.
             up.sink().close();
             watchdog.onExpiry(up);

@@ -30,7 +30,8 @@ final class ProcessChild extends ChildJvm {
         if (!pipes) {
             b.redirectInput(Redirect.from(new File("/dev/null"))).redirectOutput(Redirect.appendTo(log.toFile()));
         }
-        ProcessChild child = new ProcessChild(b.start(), log, watchdog, context.settings.timeout());
+        ProcessChild child = new ProcessChild(Harness.startChild(context.settings, b::start), log, watchdog,
+                context.settings.timeout());
         child.onExpiry(child.process::destroyForcibly, () -> {
             child.process.getOutputStream().close();
             child.process.getInputStream().close();

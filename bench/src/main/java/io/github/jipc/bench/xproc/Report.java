@@ -48,6 +48,8 @@ final class Report {
                 + "; child JVMs: " + String.join(" ", RunContext.CHILD_JVM_OPTIONS));
         line("- command: `jipc bench " + settings.describe() + "`");
         line("- placement: " + (settings.unpinned ? "unpinned (CPUs " + allowedCpus() + "), the scheduler places both processes"
+                : settings.split ? "every thread of the parent on CPU " + settings.cpu + ", of every child on CPU " + settings.childCpu
+                        + " (sched_setaffinity)"
                 : "every thread of every process on CPU " + settings.cpu + " (sched_setaffinity, inherited by the children)"));
         line("- round trips: " + settings.warmUp + " to warm up, then " + settings.roundTrips + " timed, each echo checked;"
                 + " streams: " + settings.streamWarmUpMs + " ms to warm up, then whole messages counted at the receiver for "
@@ -262,7 +264,7 @@ final class Report {
     static String csv(BenchCommand settings, Results results) {
         StringBuilder b = new StringBuilder("round,placement,mechanism,kind,size,side,p10_ns,p50_ns,p90_ns,p99_ns,p999_ns,max_ns,"
                 + "per_second,mb_per_s,cpu_ns_per_message,sleeps_per_message,mode,mixed\n");
-        String placement = settings.unpinned ? "unpinned" : "cpu" + settings.cpu;
+        String placement = settings.unpinned ? "unpinned" : settings.split ? "split" : "cpu" + settings.cpu;
         for (Transport t : settings.transports()) {
             for (Workload w : settings.workloads()) {
                 for (Side side : settings.sides) {

@@ -34,7 +34,8 @@ final class SpawnedJvm extends ChildJvm {
                 .redirectOutput(Redirect.appendTo(log.toFile()))
                 .redirectError(Redirect.appendTo(log.toFile()));
         handOver.accept(b);
-        SpawnedJvm child = new SpawnedJvm(b.start(), log, watchdog, context.settings.timeout());
+        SpawnedJvm child = new SpawnedJvm(Harness.startChild(context.settings, b::start), log, watchdog,
+                context.settings.timeout());
         child.onExpiry(child.process::kill);
         return child;
     }

@@ -104,6 +104,20 @@ class CrossProcessHarnessTest {
         assertNoShmLeft();
     }
 
+    @Test
+    @Timeout(60)
+    void splitPlacementPutsTheChildOnTheOtherCpu() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.getRuntime().availableProcessors() >= 2,
+                "--split needs two CPUs this process may use");
+        Main.Outcome o = Main.run(quiet(), "--split", "--cpu", "0", "--child-cpu", "1", "--only", "pipe", "--sides", "c,jipc",
+                "--warmup", "100", "--round-trips", "200", "--stream-ms", "100", "--stream-warmup-ms", "10",
+                "--pipe-capacity", "1048576", "--no-charts", "--out", dir.resolve("split").toString(),
+                "--tmp-dir", Files.createDirectory(dir.resolve("split-tmp")).toString());
+        assertEquals(1, o.results().latencies(new Results.Cell("pipe", RTT, Side.JIPC)).size());
+        assertTrue(o.markdown().contains("of every child on CPU 1"), o.markdown());
+        assertTrue(Report.allowedCpus().equals("0"), "the harness's own threads are on CPU 0: " + Report.allowedCpus());
+    }
+
     private static void assertNoShmLeft() throws Exception {
         try (Stream<Path> left = Files.list(Path.of("/dev/shm"))) {
             assertEquals(List.of(), left.filter(p -> p.getFileName().toString().startsWith("jipc-xproc-")
