@@ -19,8 +19,8 @@ import picocli.CommandLine.Spec;
  * subcommand of the {@code jipc} command.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Measures every mechanism between two real processes: raw C, jipc, the bare-JNI control and the",
-            "JDK's alternative, interleaved in rounds. Writes a Markdown report, a CSV and PNG charts."})
+        description = "Measures every mechanism between two real processes: raw C, jipc, the bare-JNI control and the"
+                + " JDK's alternative, interleaved in rounds. Writes a Markdown report, a CSV and PNG charts.")
 public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -43,7 +43,7 @@ public final class BenchCommand implements Callable<Integer> {
     Integer streamWarmUpMs;
     @Option(names = "--stream-ms", description = "counted stream window, per run (quick 300, full 1000)")
     Integer streamMs;
-    @Option(names = "--only", split = ",", description = "mechanisms to run (all: ${COMPLETION-CANDIDATES})")
+    @Option(names = "--only", split = ",", description = "mechanisms to run (pipe, fifo, shm; default: all)")
     List<String> only = new ArrayList<>();
     @Option(names = "--sides", split = ",", description = "sides, in the order they run in a round (c,jni,jipc,jdk)")
     List<String> sideKeys = new ArrayList<>(List.of("c", "jni", "jipc", "jdk"));
