@@ -41,6 +41,9 @@ JIPC_BENCH_API long jipc_bench_write_poll_read(int wfd, int rfd, void *buf, long
 /* n times jipc_bench_write_read, all in C: the cost with no JNI at all. */
 JIPC_BENCH_API long jipc_bench_write_read_loop(int wfd, int rfd, void *buf, long len, long n);
 
+/* sched_setaffinity(2): the thread tid (0: the caller) may run on cpu only. */
+JIPC_BENCH_API int jipc_bench_pin(int tid, int cpu);
+
 /* The address of a buffer JavaCPP hands over (identity conversion). */
 static inline intptr_t jipc_bench_address_of(void *p) { return (intptr_t)p; }
 

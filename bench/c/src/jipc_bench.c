@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <unistd.h>
 
 int jipc_bench_noop(void)
@@ -68,4 +69,12 @@ long jipc_bench_write_read_loop(int wfd, int rfd, void *buf, long len, long n)
         total += r;
     }
     return total;
+}
+
+int jipc_bench_pin(int tid, int cpu)
+{
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    return sched_setaffinity(tid, sizeof set, &set) == 0 ? 0 : -errno;
 }

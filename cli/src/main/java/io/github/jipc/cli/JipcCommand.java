@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = JipcCommand.Version.class,
         description = "Linux inter-process communication for the JVM.",
-        subcommands = { TourCommand.class, ListCommand.class, ChildCommand.class, CommandLine.HelpCommand.class })
+        subcommands = { TourCommand.class, ListCommand.class, io.github.jipc.bench.xproc.BenchCommand.class,
+            ChildCommand.class, CommandLine.HelpCommand.class })
 public final class JipcCommand implements Runnable {
     @Spec
     private CommandSpec spec;

@@ -46,6 +46,27 @@ class JarTourIT {
     }
 
     @Test
+    void quickBenchFromTheJar() throws Exception {
+        Path out = Files.createTempDirectory("jipc-bench-");
+        try {
+            Run r = javaJar("bench", "--quick", "--warmup", "500", "--round-trips", "2000", "--stream-ms", "100",
+                    "--out", out.toString());
+            assertEquals(0, r.exitCode(), r.output());
+            assertTrue(r.output().contains("| shm | RTT p50 µs, 64 B |"), r.output());
+            for (String file : List.of("xproc-results.md", "xproc-results.csv", "rtt.png", "stream.png", "cpu.png")) {
+                assertTrue(Files.size(out.resolve(file)) > 0, file);
+            }
+        } finally {
+            try (var files = Files.list(out)) {
+                for (Path f : files.toList()) {
+                    Files.delete(f);
+                }
+            }
+            Files.delete(out);
+        }
+    }
+
+    @Test
     void versionFromTheJar() throws Exception {
         Run r = javaJar("--version");
         assertEquals(0, r.exitCode(), r.output());

@@ -30,5 +30,6 @@ public final class BenchNative {
     @NoException public static native long jipc_bench_write_poll_read(int wfd, int rfd, @Cast("void*") long buf, long len);
     @NoException public static native long jipc_bench_write_read_loop(int wfd, int rfd, @Cast("void*") long buf,
             long len, long n);
+    @NoException public static native int jipc_bench_pin(int tid, int cpu);
     @NoException public static native @Cast("intptr_t") long jipc_bench_address_of(@Cast("void*") ByteBuffer buffer);
 }

@@ -1,62 +1,123 @@
 package io.github.jipc.bench.xproc;
 
+import java.io.IOException;
 import java.io.PrintStream;
-import java.util.List;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import io.github.jipc.bench.jni.BenchNative;
 
 /**
- * Runs the rounds: in each, for each mechanism and workload, every contender
- * once, one after the other (C, jipc, JDK, then the next workload), each run
- * a fresh pair of processes bounded by a watchdog. Load on a shared machine
- * drifts within minutes; runs this close together see the same load, so the
- * ratios are taken within a round.
+ * Runs the rounds: in each, for each mechanism and workload, every side
+ * once, one after the other (C, jni, jipc, JDK, then the next workload),
+ * each run a fresh pair of processes bounded by a watchdog. Load on a shared
+ * machine drifts within minutes; runs this close together see the same
+ * load, so the ratios are taken within a round.
  */
 final class Harness {
     private final RunContext context;
-    private final List<Contender> contenders;
     private final PrintStream progress;
 
-    Harness(RunContext context, List<Contender> contenders, PrintStream progress) {
+    Harness(RunContext context, PrintStream progress) {
         this.context = context;
-        this.contenders = contenders;
         this.progress = progress;
     }
 
     Results run() throws Exception {
-        Settings s = context.settings;
+        BenchCommand s = context.settings;
         Results results = new Results();
-        for (int round = 1; round <= s.rounds(); round++) {
-            for (Mechanism m : s.mechanisms()) {
+        int runs = 0;
+        for (Transport t : s.transports()) {
+            runs += s.workloads().size() * (int) s.sides.stream().filter(side -> t.label(side) != null).count();
+        }
+        int done = 0;
+        long started = System.nanoTime();
+        for (int round = 1; round <= s.rounds; round++) {
+            for (Transport t : s.transports()) {
                 for (Workload w : s.workloads()) {
-                    StringBuilder line = new StringBuilder(String.format("round %d/%d  %-4s %-22s", round, s.rounds(), m.key, w));
-                    for (Contender c : contenders) {
-                        if (!c.supports(m)) {
+                    StringBuilder line = new StringBuilder(String.format("round %d/%d  %-4s %-20s", round, s.rounds, t.key(), w));
+                    for (Side side : s.sides) {
+                        if (t.label(side) == null) {
                             continue;
                         }
-                        Results.Cell cell = new Results.Cell(m, w, c.key());
-                        String what = c.key() + " " + m.key + " " + w;
+                        String what = side.key() + " " + t.key() + " " + w;
                         Watchdog dog = context.watchdog(what);
                         try {
                             if (w.kind() == Workload.Kind.ROUND_TRIP) {
-                                Latency l = c.roundTrips(m, w.size(), context, dog);
-                                results.add(cell, l);
-                                line.append(String.format("  %s p50 %.1f us", c.key(), l.p50() / 1e3));
+                                Latency l = side == Side.C ? CProgram.roundTrips(t, w.size(), context, dog) : measure(t, side, w, dog).latency;
+                                results.add(new Results.Cell(t.key(), w, side), round, l);
+                                line.append(String.format("  %s %.1f us%s", side.key(), l.p50() / 1e3, l.mixed() ? "*" : ""));
                             } else {
-                                Throughput t = c.stream(m, w.size(), context, dog);
-                                results.add(cell, t);
-                                line.append(String.format("  %s %.0f MB/s", c.key(), t.megabytesPerSecond()));
+                                Throughput tp = side == Side.C ? CProgram.stream(t, w.size(), context, dog) : measure(t, side, w, dog).throughput;
+                                results.add(new Results.Cell(t.key(), w, side), round, tp);
+                                line.append(String.format("  %s %.0f MB/s", side.key(), tp.megabytesPerSecond()));
                             }
                         } catch (Exception e) {
-                            String why = dog.expired() ? "timed out after " + s.timeout().toSeconds()
+                            String why = dog.expired() ? "timed out after " + s.timeoutS
                                     + " s (--timeout-s); its processes were killed" : String.valueOf(e.getMessage());
                             throw new IllegalStateException(what + " (round " + round + ") failed: " + why, e);
                         } finally {
                             dog.close();
                         }
+                        done++;
                     }
-                    progress.println(line);
+                    long left = (System.nanoTime() - started) / Math.max(1, done) * (runs * s.rounds - done) / 1_000_000_000L;
+                    progress.printf("%s   [%d/%d, ~%d s left]%n", line, done, runs * s.rounds, left);
                 }
             }
         }
         return results;
+    }
+
+    /**
+     * Starts a child process: with --split the calling thread moves to the
+     * children's CPU for the start (a spawned process inherits the affinity
+     * of the thread that spawns it), then back.
+     */
+    static <T> T startChild(BenchCommand s, ChildStart<T> start) throws IOException {
+        if (!s.split) {
+            return start.start();
+        }
+        BenchNative.jipc_bench_pin(0, s.childCpu);
+        try {
+            return start.start();
+        } finally {
+            BenchNative.jipc_bench_pin(0, s.cpu);
+        }
+    }
+
+    interface ChildStart<T> {
+        T start() throws IOException;
+    }
+
+    private record Measured(Latency latency, Throughput throughput) {}
+
+    private Measured measure(Transport t, Side side, Workload w, Watchdog dog) throws Exception {
+        try (Transport.Link link = t.open(side, w, context, dog)) {
+            Measured m = w.kind() == Workload.Kind.ROUND_TRIP ? new Measured(link.wire().pingPong(context.settings), null)
+                    : new Measured(null, link.wire().receive(w.size(), context.settings));
+            link.finish();
+            dog.check();
+            return m;
+        }
+    }
+
+    /**
+     * Pins every thread of this JVM to cpu (sched_setaffinity(2) on each
+     * task); every process started from here on inherits it.
+     */
+    static void pin(int cpu) throws IOException {
+        if (cpu < 0) {
+            return;
+        }
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+            for (Path task : tasks) {
+                int r = BenchNative.jipc_bench_pin(Integer.parseInt(task.getFileName().toString()), cpu);
+                if (r < 0 && Files.exists(task)) { // else that thread has ended meanwhile
+                    throw new IOException("sched_setaffinity to CPU " + cpu + " failed: errno " + -r);
+                }
+            }
+        }
     }
 }

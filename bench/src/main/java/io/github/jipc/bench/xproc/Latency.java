@@ -6,11 +6,14 @@ import org.HdrHistogram.Histogram;
 
 /**
  * The round trips of one run: percentiles in nanoseconds (HdrHistogram, three
- * significant digits) and the rate over the timed part.
+ * significant digits), the rate over the timed part and what the pinging
+ * thread spent.
  */
-record Latency(long count, long p50, long p99, long p999, long max, long elapsedNanos) {
+record Latency(long count, long p10, long p50, long p90, long p99, long p999, long max, long elapsedNanos, Cost cost) {
     /** Longer round trips are recorded as this long (a run's timeout ends it long before anyway). */
     private static final long HIGHEST = TimeUnit.SECONDS.toNanos(60);
+    /** A run whose p90 / p10 is above this landed in two modes within itself. */
+    static final double MIXED = 3.0;
 
     /** A histogram for round-trip times in nanoseconds, allocated up front: recording allocates nothing. */
     static Histogram histogram() {
@@ -21,13 +24,19 @@ record Latency(long count, long p50, long p99, long p999, long max, long elapsed
         h.recordValue(Math.min(Math.max(nanos, 0), HIGHEST));
     }
 
-    static Latency of(Histogram h, long elapsedNanos) {
-        return new Latency(h.getTotalCount(), h.getValueAtPercentile(50), h.getValueAtPercentile(99),
-                h.getValueAtPercentile(99.9), h.getMaxValue(), elapsedNanos);
+    static Latency of(Histogram h, long elapsedNanos, Cost cost) {
+        return new Latency(h.getTotalCount(), h.getValueAtPercentile(10), h.getValueAtPercentile(50),
+                h.getValueAtPercentile(90), h.getValueAtPercentile(99), h.getValueAtPercentile(99.9), h.getMaxValue(),
+                elapsedNanos, cost);
     }
 
     /** Completed round trips per second over the timed part, checks included. */
     double roundTripsPerSecond() {
         return count * 1e9 / elapsedNanos;
+    }
+
+    /** True if the run's own round trips fall into two modes (p90 / p10 above {@link #MIXED}). */
+    boolean mixed() {
+        return p90 > MIXED * p10;
     }
 }

@@ -4,62 +4,60 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZonedDateTime;
-import java.util.List;
+
+import picocli.CommandLine;
 
 /**
- * The cross-process benchmark of pipes and FIFOs: round-trip latency and
- * one-way throughput between two real processes, for raw C, jipc and the
- * JDK's alternative, interleaved in rounds. Prints a Markdown report and
- * writes it to a file; {@code --help} lists the options.
- *
+ * The cross-process benchmark's entry point without the jipc command:
  * <pre>
- * java -cp bench/target/benchmarks.jar io.github.jipc.bench.xproc.Main
+ * java -cp bench/target/benchmarks.jar io.github.jipc.bench.xproc.Main [--quick] [--unpinned] ...
  * </pre>
+ * The options are {@link BenchCommand}'s ({@code --help}).
  */
 public final class Main {
     private Main() {}
 
-    /** One benchmark run: what was asked, what was measured, the report. */
-    record Outcome(Settings settings, Results results, String markdown) {}
+    /** One benchmark run: what was asked, what was measured, the report and where it went. */
+    record Outcome(BenchCommand settings, Results results, String markdown, Path report) {}
 
     public static void main(String[] args) {
-        if (Settings.wantsHelp(args)) {
-            System.out.println(Settings.USAGE);
-            return;
-        }
-        try {
-            Outcome o = run(System.err, args);
-            System.out.print(o.markdown());
-        } catch (IllegalArgumentException e) {
-            System.err.println("jipc xproc: " + e.getMessage());
-            System.err.println(Settings.USAGE);
-            System.exit(2);
-        } catch (Exception e) {
-            System.err.println("jipc xproc: " + e.getMessage());
-            e.printStackTrace();
-            System.exit(1);
-        }
+        System.exit(new CommandLine(new BenchCommand()).execute(args));
     }
 
-    /** Runs the benchmark; progress lines go to progress, the report to the --out file and the result. */
+    /** Parses args as the command line would, and runs (for tests: progress to the given stream). */
     static Outcome run(PrintStream progress, String... args) throws Exception {
-        Settings s = Settings.parse(args);
-        List<Contender> contenders = s.contenders().stream().map(k -> Contender.of(k, s)).toList();
-        if (s.contenders().contains("c")) {
-            Locations.requireProgram(s.cProgram());
+        BenchCommand s = new BenchCommand();
+        new CommandLine(s).parseArgs(args);
+        s.progress = progress;
+        return run(s.validated());
+    }
+
+    /** Runs the benchmark; progress lines go to the settings' stream, the report and charts to its --out folder. */
+    static Outcome run(BenchCommand s) throws Exception {
+        PrintStream progress = s.progress;
+        if (!s.unpinned) {
+            Harness.pin(s.cpu);
         }
         ZonedDateTime started = ZonedDateTime.now();
         String loadBefore = Report.loadAverage();
-        progress.println("jipc xproc: " + s.describe());
+        progress.println("jipc bench: " + s.describe());
         Results results;
         try (RunContext context = new RunContext(s)) {
-            results = new Harness(context, contenders, progress).run();
+            if (s.sides.contains(Side.C)) {
+                context.cProgram();
+            }
+            results = new Harness(context, progress).run();
         }
-        String md = Report.markdown(s, results, contenders, started, loadBefore, Report.loadAverage());
-        Path out = s.out().toAbsolutePath();
-        Files.createDirectories(out.getParent());
-        Files.writeString(out, md);
-        progress.println("jipc xproc: report written to " + out);
-        return new Outcome(s, results, md);
+        String md = Report.markdown(s, results, started, loadBefore, Report.loadAverage());
+        Path out = s.out.toAbsolutePath();
+        Files.createDirectories(out);
+        Path report = out.resolve("xproc-results.md");
+        Files.writeString(report, md);
+        Files.writeString(out.resolve("xproc-results.csv"), Report.csv(s, results));
+        if (s.charts) {
+            Charts.write(s, results, out, s.placement());
+        }
+        progress.println("jipc bench: report, CSV" + (s.charts ? " and charts" : "") + " in " + out);
+        return new Outcome(s, results, md, report);
     }
 }

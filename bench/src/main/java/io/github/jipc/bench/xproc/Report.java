@@ -6,190 +6,294 @@ import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.Collectors;
+import java.util.Locale;
 
-/** The results as Markdown: a summary with ratios and targets, then the details. */
+/**
+ * The results as Markdown (a summary with ratios and targets, the
+ * distribution of every cell over the rounds, then the details) and as CSV
+ * (one line per run).
+ */
 final class Report {
-    /** PERFORMANCE.md: blocking mechanisms' RTT p50 within 1.10x of raw C. */
-    static final double RTT_TARGET = 1.10;
-    /** PERFORMANCE.md: 64 KiB throughput at least 0.90x of raw C. */
-    static final double STREAM_TARGET = 0.90;
-    static final int STREAM_TARGET_SIZE = 64 * 1024;
+    /** The ratio columns: numerator, denominator. */
+    private static final List<Side[]> RATIOS = List.of(new Side[] {Side.JIPC, Side.C}, new Side[] {Side.JIPC, Side.JNI},
+            new Side[] {Side.JIPC, Side.JDK}, new Side[] {Side.JNI, Side.C});
 
-    private final Settings settings;
+    private final BenchCommand settings;
     private final Results results;
-    private final Map<String, Contender> contenders;
     private final StringBuilder md = new StringBuilder();
 
-    private Report(Settings settings, Results results, List<Contender> contenders) {
+    private Report(BenchCommand settings, Results results) {
         this.settings = settings;
         this.results = results;
-        this.contenders = contenders.stream().collect(Collectors.toMap(Contender::key, c -> c));
     }
 
-    static String markdown(Settings settings, Results results, List<Contender> contenders, ZonedDateTime started,
-            String loadBefore, String loadAfter) {
-        Report r = new Report(settings, results, contenders);
+    static String markdown(BenchCommand settings, Results results, ZonedDateTime started, String loadBefore, String loadAfter) {
+        Report r = new Report(settings, results);
         r.header(started, loadBefore, loadAfter);
         r.summary();
+        r.distribution();
         r.roundTrips();
         r.streams();
         return r.md.toString();
     }
 
     private void header(ZonedDateTime started, String loadBefore, String loadAfter) {
-        line("# jipc cross-process benchmark: pipes and FIFOs");
+        line("# jipc bench: every mechanism between two processes, beside raw C, the bare-JNI control and the JDK");
         line("");
         line("- date: " + started.withZoneSameInstant(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")));
-        line("- machine: " + machine() + "; load average " + loadBefore + " before, " + loadAfter + " after");
+        line("- machine: " + machine() + "; load average (1 min) " + loadBefore + " before, " + loadAfter + " after");
         line("- JVM: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
                 + "; child JVMs: " + String.join(" ", RunContext.CHILD_JVM_OPTIONS));
-        String cpus = allowedCpus();
-        boolean pinned = !cpus.equals("0-" + (onlineCpus() - 1));
-        line("- command: `" + (pinned ? "taskset -c " + cpus + " " : "") + "java -cp bench/target/benchmarks.jar "
-                + Main.class.getName() + " " + settings.describe() + "`");
-        line("- two processes per run, " + (pinned ? "every process on CPU(s) " + cpus
-                + " (the harness's affinity, which every child inherits)" : "nothing pinned")
-                + "; every run a fresh process pair. Round trips: "
-                + settings.warmUp() + " to warm up, then " + settings.roundTrips() + " timed, each echo checked."
-                + " Streams: " + settings.streamWarmUp().toMillis() + " ms to warm up, then whole messages counted at the receiver for "
-                + settings.streamTime().toMillis() + " ms, each checked (sequence number at both ends).");
-        line("- each figure: median of " + settings.rounds() + " round(s) [min–max]; each ratio taken within a round, "
-                + "then the median [min–max] of those.");
+        line("- command: `jipc bench " + settings.describe() + "`");
+        line("- placement: " + (settings.unpinned ? "unpinned (CPUs " + allowedCpus() + "), the scheduler places both processes"
+                : settings.split ? "every thread of the parent on CPU " + settings.cpu + ", of every child on CPU " + settings.childCpu
+                        + " (sched_setaffinity)"
+                : "every thread of every process on CPU " + settings.cpu + " (sched_setaffinity, inherited by the children)"));
+        line("- round trips: " + settings.warmUp + " to warm up, then " + settings.roundTrips + " timed, each echo checked;"
+                + " streams: " + settings.streamWarmUpMs + " ms to warm up, then whole messages counted at the receiver for "
+                + settings.streamMs + " ms, each checked (sequence number at both ends)");
+        line("- each figure: median of " + settings.rounds + " round(s) [min–max]; each ratio taken within a round, between"
+                + " runs that landed in the same mode (see Modes), then the median [min–max] of those");
         line("");
-        line("Contenders, in the order they run within a round:");
+        line("Sides, in the order they run within a round:");
         line("");
-        for (String key : settings.contenders()) {
-            Contender c = contenders.get(key);
-            line("- **" + key + "**: " + settings.mechanisms().stream().filter(c::supports)
-                    .map(m -> m.key + ": " + c.label(m)).collect(Collectors.joining("; ")));
+        for (Transport t : settings.transports()) {
+            for (Side side : settings.sides) {
+                if (t.label(side) != null) {
+                    line("- " + t.key() + ", **" + side.label() + "**: " + t.label(side));
+                }
+            }
         }
         line("");
     }
-
-    /** The ratio columns of the summary, those whose two contenders ran. */
-    private static final List<List<String>> RATIOS = List.of(
-            List.of("jipc", "c"), List.of("jipc", "jdk"), List.of("jni", "c"), List.of("jipc", "jni"));
 
     private void summary() {
         line("## Summary");
         line("");
-        line("RTT: ping-pong round trip, p50 in µs (lower is better). Stream: one-way MB/s (10^6 B/s) at the receiver"
-                + " (higher is better). Ratios: of the same figures, round by round.");
+        line("RTT: round trip p50 in µs (lower is better). Stream: one-way MB/s (10^6 B/s) at the receiver (higher is better).");
         line("");
-        List<List<String>> ratios = RATIOS.stream()
-                .filter(r -> settings.contenders().containsAll(r)).toList();
         StringBuilder head = new StringBuilder("| mechanism | measure |");
         StringBuilder rule = new StringBuilder("|---|---|");
-        for (String key : settings.contenders()) {
-            head.append(' ').append(key).append(" |");
+        for (Side side : settings.sides) {
+            head.append(' ').append(side.label()).append(" |");
             rule.append("---|");
         }
-        for (List<String> r : ratios) {
-            head.append(' ').append(r.get(0)).append(" / ").append(r.get(1).equals("jni") ? "jni" : r.get(1).toUpperCase(java.util.Locale.ROOT)).append(" |");
+        List<Side[]> ratios = RATIOS.stream().filter(r -> settings.sides.contains(r[0]) && settings.sides.contains(r[1])).toList();
+        for (Side[] r : ratios) {
+            head.append(' ').append(r[0].label()).append(" / ").append(r[1].label()).append(" |");
             rule.append("---|");
-            if (r.equals(RATIOS.get(0))) {
-                head.append(" target |");
-                rule.append("---|");
-            }
         }
-        line(head.toString());
-        line(rule.toString());
-        for (Mechanism m : settings.mechanisms()) {
+        line(head + " targets (PERFORMANCE.md) |");
+        line(rule + "---|");
+        for (Transport t : settings.transports()) {
             for (Workload w : settings.workloads()) {
-                boolean rtt = w.kind() == Workload.Kind.ROUND_TRIP;
-                StringBuilder row = new StringBuilder("| " + m.key + " | " + (rtt ? "RTT p50 µs, " : "stream MB/s, ")
-                        + w.sizeLabel() + " |");
-                for (String key : settings.contenders()) {
-                    List<Double> v = results.headline(new Results.Cell(m, w, key));
-                    row.append(' ').append(v.isEmpty() ? "–" : Stats.of(v).format(rtt ? "%.1f" : "%.0f")).append(" |");
+                StringBuilder row = new StringBuilder("| " + t.key() + " | " + measure(w) + " |");
+                for (Side side : settings.sides) {
+                    List<Double> v = results.headline(new Results.Cell(t.key(), w, side));
+                    row.append(' ').append(v.isEmpty() ? "–" : Stats.of(v).format(format(w))).append(modes(t, w, side)).append(" |");
                 }
-                for (List<String> pair : ratios) {
-                    List<Double> r = results.ratios(new Results.Cell(m, w, pair.get(0)), new Results.Cell(m, w, pair.get(1)));
-                    row.append(' ').append(r.isEmpty() ? "–" : Stats.of(r).format("%.2f")).append(" |");
-                    if (pair.equals(RATIOS.get(0))) {
-                        row.append(' ').append(target(w, r)).append(" |");
-                    }
+                for (Side[] r : ratios) {
+                    row.append(' ').append(ratio(t, w, r[0], r[1])).append(" |");
                 }
-                line(row.toString());
+                line(row + " " + targets(t, w) + " |");
             }
         }
+        line("");
+        line("A mode note (n high) means that n of the rounds landed in the higher of two modes (see Modes);"
+                + " (x of y) after a ratio: only x rounds had both runs in one mode.");
         line("");
     }
 
-    /** The PERFORMANCE.md target for this workload and whether the median ratio meets it. */
-    private static String target(Workload w, List<Double> ratios) {
-        if (ratios.isEmpty()) {
-            return "–";
+    private static String measure(Workload w) {
+        return (w.kind() == Workload.Kind.ROUND_TRIP ? "RTT p50 µs, " : "stream MB/s, ") + w.sizeLabel();
+    }
+
+    private static String format(Workload w) {
+        return w.kind() == Workload.Kind.ROUND_TRIP ? "%.2f" : "%.0f";
+    }
+
+    /** " (2 high)" when the cell's rounds landed in different modes or all in the high one of a split. */
+    private String modes(Transport t, Workload w, Side side) {
+        List<Results.Run> runs = results.runs(new Results.Cell(t.key(), w, side));
+        long high = runs.stream().filter(Results.Run::high).count();
+        return high == 0 ? "" : " (" + high + " high)";
+    }
+
+    private String ratio(Transport t, Workload w, Side a, Side b) {
+        Results.Ratios r = results.ratios(new Results.Cell(t.key(), w, a), new Results.Cell(t.key(), w, b));
+        if (r.values().isEmpty()) {
+            return r.excluded() > 0 ? "modes differ" : "–";
         }
-        double median = Stats.of(ratios).median();
-        if (w.kind() == Workload.Kind.ROUND_TRIP) {
-            return "≤ " + RTT_TARGET + ": " + (median <= RTT_TARGET ? "met" : "**missed**");
+        String s = Stats.of(r.values()).format("%.2f");
+        return r.excluded() == 0 ? s : s + " (" + r.values().size() + " of " + (r.values().size() + r.excluded()) + ")";
+    }
+
+    /** The PERFORMANCE.md targets that apply, and where each stands (median ratio). */
+    private String targets(Transport t, Workload w) {
+        List<String> out = new ArrayList<>();
+        if (w.kind() == Workload.Kind.ROUND_TRIP && t.key().equals("shm")) {
+            target(out, t, w, Side.JIPC, Side.C, "≤", 1.3);
+        } else if (w.kind() == Workload.Kind.ROUND_TRIP) {
+            target(out, t, w, Side.JIPC, Side.JNI, "≤", 1.05);
+            target(out, t, w, Side.JIPC, Side.JDK, "≤", 1.0);
+        } else if (w.size() == 64 * 1024) {
+            target(out, t, w, Side.JIPC, Side.C, "≥", 0.9);
+            target(out, t, w, Side.JIPC, Side.JDK, "≥", 1.0);
         }
-        if (w.size() == STREAM_TARGET_SIZE) {
-            return "≥ " + STREAM_TARGET + ": " + (median >= STREAM_TARGET ? "met" : "**missed**");
+        return out.isEmpty() ? "–" : String.join("; ", out);
+    }
+
+    private void target(List<String> out, Transport t, Workload w, Side a, Side b, String op, double limit) {
+        Results.Ratios r = results.ratios(new Results.Cell(t.key(), w, a), new Results.Cell(t.key(), w, b));
+        if (r.values().isEmpty()) {
+            return;
         }
-        return "–";
+        double m = Stats.of(r.values()).median();
+        boolean met = op.equals("≤") ? m <= limit : m >= limit;
+        out.add(a.label() + "/" + b.label() + " " + op + " " + limit + ": " + (met ? "met" : "**missed**"));
+    }
+
+    private void distribution() {
+        line("## Modes: every round");
+        line("");
+        line("Each run's figure, round by round. H: the run landed in the higher of two modes of that mechanism and"
+                + " workload (all sides' values of it split by ≥ " + Results.SPLIT + "× there); L: the lower; no letter:"
+                + " one mode. *: the run's own round trips were bimodal (p90 > " + Latency.MIXED + "× p10).");
+        line("");
+        StringBuilder head = new StringBuilder("| mechanism | measure | side |");
+        StringBuilder rule = new StringBuilder("|---|---|---|");
+        for (int i = 1; i <= settings.rounds; i++) {
+            head.append(" round ").append(i).append(" |");
+            rule.append("---|");
+        }
+        line(head.toString());
+        line(rule.toString());
+        for (Transport t : settings.transports()) {
+            for (Workload w : settings.workloads()) {
+                boolean split = !Double.isNaN(results.split(t.key(), w));
+                for (Side side : settings.sides) {
+                    List<Results.Run> runs = results.runs(new Results.Cell(t.key(), w, side));
+                    if (runs.isEmpty()) {
+                        continue;
+                    }
+                    StringBuilder row = new StringBuilder("| " + t.key() + " | " + measure(w) + " | " + side.label() + " |");
+                    for (Results.Run r : runs) {
+                        row.append(' ').append(String.format(Locale.ROOT, format(w), r.value()))
+                                .append(split ? (r.high() ? " H" : " L") : "").append(r.mixed() ? "*" : "").append(" |");
+                    }
+                    line(row.toString());
+                }
+            }
+        }
+        line("");
     }
 
     private void roundTrips() {
         line("## Round trips");
         line("");
-        line("Microseconds; p50 and rate as median [min–max] over the rounds, the tails as medians.");
+        line("µs; p50 and rate as median [min–max] over the rounds, the rest as medians. CPU and sleeps: the pinging"
+                + " thread's CPU time (user + system) and voluntary context switches per round trip.");
         line("");
-        line("| mechanism | size | contender | p50 | p99 | p99.9 | max | round trips/s |");
-        line("|---|---|---|---|---|---|---|---|");
-        for (Mechanism m : settings.mechanisms()) {
+        line("| mechanism | size | side | p10 | p50 | p90 | p99 | p99.9 | max | round trips/s | CPU µs / RT | sleeps / RT |");
+        line("|---|---|---|---|---|---|---|---|---|---|---|---|");
+        for (Transport t : settings.transports()) {
             for (Workload w : settings.workloads()) {
                 if (w.kind() != Workload.Kind.ROUND_TRIP) {
                     continue;
                 }
-                for (String key : settings.contenders()) {
-                    List<Latency> l = results.latencies(new Results.Cell(m, w, key));
+                for (Side side : settings.sides) {
+                    List<Latency> l = results.latencies(new Results.Cell(t.key(), w, side));
                     if (l.isEmpty()) {
                         continue;
                     }
-                    line("| " + m.key + " | " + w.sizeLabel() + " | " + key
-                            + " | " + Stats.of(Results.map(l, x -> x.p50() / 1e3)).format("%.1f")
-                            + " | " + String.format("%.1f", Stats.of(Results.map(l, x -> x.p99() / 1e3)).median())
-                            + " | " + String.format("%.1f", Stats.of(Results.map(l, x -> x.p999() / 1e3)).median())
-                            + " | " + String.format("%.0f", Stats.of(Results.map(l, x -> x.max() / 1e3)).median())
-                            + " | " + Stats.of(Results.map(l, Latency::roundTripsPerSecond)).format("%.0f") + " |");
+                    line("| " + t.key() + " | " + w.sizeLabel() + " | " + side.label()
+                            + " | " + median(l, x -> x.p10() / 1e3, "%.2f")
+                            + " | " + Stats.of(Results.map(l, x -> x.p50() / 1e3)).format("%.2f")
+                            + " | " + median(l, x -> x.p90() / 1e3, "%.2f")
+                            + " | " + median(l, x -> x.p99() / 1e3, "%.1f")
+                            + " | " + median(l, x -> x.p999() / 1e3, "%.1f")
+                            + " | " + median(l, x -> x.max() / 1e3, "%.0f")
+                            + " | " + Stats.of(Results.map(l, Latency::roundTripsPerSecond)).format("%.0f")
+                            + " | " + median(l, x -> x.cost().cpuNanos() / 1e3 / x.count(), "%.2f")
+                            + " | " + median(l, x -> (double) x.cost().voluntarySwitches() / x.count(), "%.2f") + " |");
                 }
             }
         }
         line("");
     }
 
+    private static <T> String median(List<T> values, java.util.function.ToDoubleFunction<T> f, String format) {
+        return String.format(Locale.ROOT, format, Stats.of(Results.map(values, f)).median());
+    }
+
     private void streams() {
         line("## Streams");
         line("");
-        line("One way, child to parent; counted at the receiver, every message checked.");
+        line("One way, child to parent; counted at the receiver, every message checked. CPU and sleeps: the receiving"
+                + " thread's per message.");
         line("");
-        line("| mechanism | size | contender | MB/s | messages/s | checked in the windows |");
-        line("|---|---|---|---|---|---|");
-        for (Mechanism m : settings.mechanisms()) {
+        line("| mechanism | size | side | MB/s | messages/s | CPU µs / msg | sleeps / msg | checked in the windows |");
+        line("|---|---|---|---|---|---|---|---|");
+        for (Transport t : settings.transports()) {
             for (Workload w : settings.workloads()) {
                 if (w.kind() != Workload.Kind.STREAM) {
                     continue;
                 }
-                for (String key : settings.contenders()) {
-                    List<Throughput> t = results.throughputs(new Results.Cell(m, w, key));
-                    if (t.isEmpty()) {
+                for (Side side : settings.sides) {
+                    List<Throughput> tp = results.throughputs(new Results.Cell(t.key(), w, side));
+                    if (tp.isEmpty()) {
                         continue;
                     }
-                    long messages = t.stream().mapToLong(Throughput::messages).sum();
-                    long bytes = t.stream().mapToLong(Throughput::bytes).sum();
-                    line("| " + m.key + " | " + w.sizeLabel() + " | " + key
-                            + " | " + Stats.of(Results.map(t, Throughput::megabytesPerSecond)).format("%.0f")
-                            + " | " + String.format("%.0f", Stats.of(Results.map(t, Throughput::messagesPerSecond)).median())
-                            + " | " + messages + " messages, " + String.format("%.0f", bytes / 1e6) + " MB |");
+                    long messages = tp.stream().mapToLong(Throughput::messages).sum();
+                    long bytes = tp.stream().mapToLong(Throughput::bytes).sum();
+                    line("| " + t.key() + " | " + w.sizeLabel() + " | " + side.label()
+                            + " | " + Stats.of(Results.map(tp, Throughput::megabytesPerSecond)).format("%.0f")
+                            + " | " + median(tp, Throughput::messagesPerSecond, "%.0f")
+                            + " | " + median(tp, x -> x.cost().cpuNanos() / 1e3 / x.messages(), "%.2f")
+                            + " | " + median(tp, x -> (double) x.cost().voluntarySwitches() / x.messages(), "%.2f")
+                            + " | " + messages + " messages, " + String.format(Locale.ROOT, "%.0f", bytes / 1e6) + " MB |");
                 }
             }
         }
         line("");
+    }
+
+    /** One line per run: everything measured, for a spreadsheet. */
+    static String csv(BenchCommand settings, Results results) {
+        StringBuilder b = new StringBuilder("round,placement,mechanism,kind,size,side,p10_ns,p50_ns,p90_ns,p99_ns,p999_ns,max_ns,"
+                + "per_second,mb_per_s,cpu_ns_per_message,sleeps_per_message,mode,mixed\n");
+        String placement = settings.unpinned ? "unpinned" : settings.split ? "split" : "cpu" + settings.cpu;
+        for (Transport t : settings.transports()) {
+            for (Workload w : settings.workloads()) {
+                for (Side side : settings.sides) {
+                    Results.Cell cell = new Results.Cell(t.key(), w, side);
+                    List<Results.Run> runs = results.runs(cell);
+                    boolean split = !Double.isNaN(results.split(t.key(), w));
+                    for (int i = 0; i < runs.size(); i++) {
+                        Results.Run r = runs.get(i);
+                        String mode = split ? (r.high() ? "high" : "low") : "one";
+                        b.append(r.round()).append(',').append(placement).append(',').append(t.key()).append(',')
+                                .append(w.kind() == Workload.Kind.ROUND_TRIP ? "rtt" : "stream").append(',').append(w.size())
+                                .append(',').append(side.key()).append(',');
+                        if (w.kind() == Workload.Kind.ROUND_TRIP) {
+                            Latency l = results.latencies(cell).get(i);
+                            b.append(String.format(Locale.ROOT, "%d,%d,%d,%d,%d,%d,%.0f,,%.0f,%.4f", l.p10(), l.p50(), l.p90(),
+                                    l.p99(), l.p999(), l.max(), l.roundTripsPerSecond(), (double) l.cost().cpuNanos() / l.count(),
+                                    (double) l.cost().voluntarySwitches() / l.count()));
+                        } else {
+                            Throughput tp = results.throughputs(cell).get(i);
+                            b.append(String.format(Locale.ROOT, ",,,,,,%.0f,%.1f,%.0f,%.4f", tp.messagesPerSecond(),
+                                    tp.megabytesPerSecond(), (double) tp.cost().cpuNanos() / tp.messages(),
+                                    (double) tp.cost().voluntarySwitches() / tp.messages()));
+                        }
+                        b.append(',').append(mode).append(',').append(r.mixed()).append('\n');
+                    }
+                }
+            }
+        }
+        return b.toString();
     }
 
     /** "Linux 6.1.0 amd64, 2 CPUs (Intel Xeon ...)". */

@@ -19,20 +19,30 @@ final class RunContext implements AutoCloseable {
     static final long REAP_SECONDS = 10;
     private static final int LOG_TAIL_LINES = 30;
 
-    final Settings settings;
+    final BenchCommand settings;
     final Path scratch;
     private final ScheduledExecutorService timer;
     private int serial;
+    private Path cProgram;
 
-    RunContext(Settings settings) throws IOException {
+    RunContext(BenchCommand settings) throws IOException {
         this.settings = settings;
-        Files.createDirectories(settings.tmpDir());
-        this.scratch = Files.createTempDirectory(settings.tmpDir(), "jipc-xproc-");
+        Files.createDirectories(settings.tmpDir);
+        this.scratch = Files.createTempDirectory(settings.tmpDir, "jipc-xproc-");
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "jipc-xproc-watchdog");
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** The raw C program: named, built beside the jar, or unpacked from the jar into the scratch folder. */
+    synchronized Path cProgram() throws IOException {
+        if (cProgram == null) {
+            cProgram = settings.cProgram() != null ? Locations.requireProgram(settings.cProgram())
+                    : Locations.cProgram(scratch);
+        }
+        return cProgram;
     }
 
     Watchdog watchdog(String what) {

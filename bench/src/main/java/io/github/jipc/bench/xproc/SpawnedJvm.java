@@ -24,17 +24,18 @@ final class SpawnedJvm extends ChildJvm {
         this.process = process;
     }
 
-    /** Starts mainClass with args; handOver adds the ends to inherit. The watchdog kills it at expiry. */
-    static SpawnedJvm start(RunContext context, Watchdog watchdog, Class<?> mainClass,
+    /** Starts {@link Peer} with args; handOver adds the ends to inherit. The watchdog kills it at expiry. */
+    static SpawnedJvm start(RunContext context, Watchdog watchdog,
             Consumer<Subprocess.Builder> handOver, String... args) throws IOException {
-        Path log = newLog(context, watchdog, mainClass.getSimpleName());
-        Subprocess.Builder b = Subprocess.java(mainClass.getName(), args)
+        Path log = newLog(context, watchdog, "peer");
+        Subprocess.Builder b = Subprocess.java(Peer.class.getName(), args)
                 .jvmOptions(RunContext.CHILD_JVM_OPTIONS.toArray(String[]::new))
                 .redirectInput(Redirect.from(new File("/dev/null")))
                 .redirectOutput(Redirect.appendTo(log.toFile()))
                 .redirectError(Redirect.appendTo(log.toFile()));
         handOver.accept(b);
-        SpawnedJvm child = new SpawnedJvm(b.start(), log, watchdog, context.settings.timeout());
+        SpawnedJvm child = new SpawnedJvm(Harness.startChild(context.settings, b::start), log, watchdog,
+                context.settings.timeout());
         child.onExpiry(child.process::kill);
         return child;
     }

@@ -18,10 +18,10 @@ record Stats(double median, double min, double max) {
 
     /** "12.3 [11.0–14.2]" with the given format for each number; just the number when there is one round. */
     String format(String number) {
-        String m = String.format(number, median);
+        String m = String.format(java.util.Locale.ROOT, number, median);
         if (min == max) {
             return m;
         }
-        return m + " [" + String.format(number, min) + "–" + String.format(number, max) + "]";
+        return m + " [" + String.format(java.util.Locale.ROOT, number, min) + "–" + String.format(java.util.Locale.ROOT, number, max) + "]";
     }
 }

@@ -9,7 +9,7 @@ import org.HdrHistogram.Histogram;
  * A parent's ends as the measuring loops see them: an outgoing message and an
  * incoming one, each of the run's size. A contender says only how its ends
  * write and read a whole message ({@link ChannelWire} for byte channels, its
- * own for Process streams and for bare JNI calls); {@link #pingPong} and
+ * own for Process streams, bare JNI calls and shared memory); {@link #pingPong} and
  * {@link #receive} time and check every contender the same way. Nothing here
  * allocates per message.
  */
@@ -32,14 +32,18 @@ abstract class Wire {
      * (timed), then check it; the settings' warm-up, then their timed round
      * trips. The loop the C parent runs, in Java.
      */
-    final Latency pingPong(Settings settings) throws IOException {
-        int warmUp = settings.warmUp();
-        int count = settings.roundTrips();
+    final Latency pingPong(BenchCommand settings) throws IOException {
+        int warmUp = settings.warmUp;
+        int count = settings.roundTrips;
         Histogram h = Latency.histogram();
         long timedStart = 0;
+        Cost cost = null;
         for (long i = -warmUp; i < count; i++) {
             long seq = i + warmUp;
             stamp(seq);
+            if (i == 0) {
+                cost = Cost.now();
+            }
             long t0 = System.nanoTime();
             write();
             if (!read()) {
@@ -54,11 +58,12 @@ abstract class Wire {
                 }
             }
         }
-        return Latency.of(h, System.nanoTime() - timedStart);
+        long elapsed = System.nanoTime() - timedStart;
+        return Latency.of(h, elapsed, cost.since());
     }
 
     /** Reads and checks size-byte messages: the settings' stream warm-up long, then counts those that arrive within their window. */
-    final Throughput receive(int size, Settings settings) throws IOException {
+    final Throughput receive(int size, BenchCommand settings) throws IOException {
         long warmUpNanos = settings.streamWarmUp().toNanos();
         long windowNanos = settings.streamTime().toNanos();
         long seq = 0;
@@ -67,6 +72,7 @@ abstract class Wire {
         while (System.nanoTime() - first < warmUpNanos) {
             readMessage(seq++);
         }
+        Cost cost = Cost.now();
         long start = System.nanoTime();
         long now;
         long messages = 0;
@@ -75,7 +81,7 @@ abstract class Wire {
             messages++;
             now = System.nanoTime();
         } while (now - start < windowNanos);
-        return new Throughput(messages, messages * size, now - start);
+        return new Throughput(messages, messages * size, now - start, cost.since());
     }
 
     private void readMessage(long seq) throws IOException {

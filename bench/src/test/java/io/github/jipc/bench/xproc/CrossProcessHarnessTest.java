@@ -16,95 +16,167 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import picocli.CommandLine;
+
 /**
- * The cross-process harness with tiny counts: every contender (the control
- * included) runs both mechanisms and both kinds of workload, the data checks pass, the numbers
- * are sane, the report is written and nothing is left behind. No performance
- * is asserted.
+ * The cross-process harness with tiny counts: every side of every mechanism
+ * runs both kinds of workload, the data checks pass, the numbers are sane,
+ * the report, CSV and charts are written and nothing is left behind. No
+ * performance is asserted.
  */
 class CrossProcessHarnessTest {
     private static final int ROUND_TRIPS = 200;
+    private static final Workload RTT = new Workload(Workload.Kind.ROUND_TRIP, 64);
+    private static final Workload STREAM = new Workload(Workload.Kind.STREAM, 65536);
 
     @TempDir
     Path dir;
 
     @Test
-    @Timeout(90)
-    void oneTinyRoundOfEveryContenderMeasuresAndChecksTheData() throws Exception {
+    @Timeout(120)
+    void oneTinyRoundOfEverySideMeasuresAndChecksTheData() throws Exception {
         Path tmp = Files.createDirectory(dir.resolve("scratch"));
-        Path out = dir.resolve("report.md");
-        ByteArrayOutputStream progress = new ByteArrayOutputStream();
-        Main.Outcome o = Main.run(new PrintStream(progress, true, StandardCharsets.UTF_8),
-                "--rounds", "1", "--warmup", "100", "--round-trips", String.valueOf(ROUND_TRIPS),
+        Path out = dir.resolve("report");
+        Main.Outcome o = Main.run(quiet(),
+                "--unpinned", "--rounds", "1", "--warmup", "100", "--round-trips", String.valueOf(ROUND_TRIPS),
                 "--rtt-sizes", "64", "--stream-sizes", "65536", "--stream-warmup-ms", "50", "--stream-ms", "200",
-                "--contenders", String.join(",", Settings.ALL_CONTENDERS),
                 "--out", out.toString(), "--tmp-dir", tmp.toString(), "--timeout-s", "60");
 
-        for (Mechanism m : Mechanism.values()) {
-            for (String c : Settings.ALL_CONTENDERS) {
-                if (c.equals("jni") && m == Mechanism.FIFO) {
-                    // The control runs pipes only.
-                    assertEquals(List.of(), o.results().latencies(new Results.Cell(m, new Workload(Workload.Kind.ROUND_TRIP, 64), c)));
+        for (Transport m : Transport.ALL) {
+            for (Side c : Side.values()) {
+                String what = c + " " + m.key();
+                if (m.label(c) == null) {
+                    assertEquals(List.of(), o.results().latencies(new Results.Cell(m.key(), RTT, c)), what);
                     continue;
                 }
-                List<Latency> rtt = o.results().latencies(new Results.Cell(m, new Workload(Workload.Kind.ROUND_TRIP, 64), c));
-                assertEquals(1, rtt.size(), c + " " + m);
+                List<Latency> rtt = o.results().latencies(new Results.Cell(m.key(), RTT, c));
+                assertEquals(1, rtt.size(), what);
                 Latency l = rtt.get(0);
-                assertEquals(ROUND_TRIPS, l.count(), c + " " + m);
-                assertTrue(0 < l.p50() && l.p50() <= l.p99() && l.p99() <= l.p999() && l.p999() <= l.max(), c + " " + m + ": " + l);
-                assertTrue(l.p50() < 1_000_000_000L, c + " " + m + " p50 of a second or more: " + l);
-                assertTrue(l.roundTripsPerSecond() > 0, c + " " + m + ": " + l);
+                assertEquals(ROUND_TRIPS, l.count(), what);
+                assertTrue(0 < l.p10() && l.p10() <= l.p50() && l.p50() <= l.p99() && l.p999() <= l.max(), what + ": " + l);
+                assertTrue(l.p50() < 1_000_000_000L, what + " p50 of a second or more: " + l);
+                assertTrue(l.roundTripsPerSecond() > 0 && l.cost().cpuNanos() >= 0, what + ": " + l);
 
-                List<Throughput> stream = o.results().throughputs(new Results.Cell(m, new Workload(Workload.Kind.STREAM, 65536), c));
-                assertEquals(1, stream.size(), c + " " + m);
+                List<Throughput> stream = o.results().throughputs(new Results.Cell(m.key(), STREAM, c));
+                assertEquals(1, stream.size(), what);
                 Throughput t = stream.get(0);
-                assertTrue(t.messages() > 0 && t.bytes() == t.messages() * 65536, c + " " + m + ": " + t);
-                assertTrue(t.elapsedNanos() >= 200_000_000L, c + " " + m + " counted for less than its window: " + t);
-                assertTrue(t.megabytesPerSecond() > 0, c + " " + m + ": " + t);
+                assertTrue(t.messages() > 0 && t.bytes() == t.messages() * 65536, what + ": " + t);
+                assertTrue(t.elapsedNanos() >= 200_000_000L, what + " counted for less than its window: " + t);
             }
         }
-        String md = Files.readString(out);
+        String md = Files.readString(out.resolve("xproc-results.md"));
         assertEquals(o.markdown(), md);
         assertTrue(md.contains("| pipe | RTT p50 µs, 64 B |"), md);
-        assertTrue(md.contains("| fifo | stream MB/s, 64 KiB |"), md);
+        assertTrue(md.contains("| shm | stream MB/s, 64 KiB |"), md);
+        List<String> csv = Files.readAllLines(out.resolve("xproc-results.csv"));
+        assertEquals(1 + 2 * (4 + 3 + 3), csv.size(), String.join("\n", csv));
+        for (String chart : List.of("rtt.png", "stream.png", "cpu.png")) {
+            assertTrue(Files.size(out.resolve(chart)) > 1000, chart);
+        }
         try (Stream<Path> left = Files.list(tmp)) {
             assertEquals(List.of(), left.toList(), "the run's scratch folder (FIFOs, logs, samples) was not removed");
         }
+        assertNoShmLeft();
+    }
+
+    @Test
+    @Timeout(90)
+    void aRunThatOverrunsItsTimeoutIsKilledAndLeavesNothingBehind() throws Exception {
+        for (Transport m : Transport.ALL) {
+            for (Side c : Side.values()) {
+                if (m.label(c) == null) {
+                    continue;
+                }
+                Path tmp = Files.createDirectory(dir.resolve("overrun-" + m.key() + "-" + c.key()));
+                IllegalStateException e = assertThrows(IllegalStateException.class, () -> Main.run(quiet(),
+                        "--unpinned", "--rounds", "1", "--warmup", "0", "--round-trips", "2000000000", "--rtt-sizes", "64",
+                        "--stream-sizes", "0", "--only", m.key(), "--sides", c.key(), "--no-charts",
+                        "--out", dir.resolve("unused").toString(), "--tmp-dir", tmp.toString(), "--timeout-s", "1"),
+                        c + " " + m.key());
+                assertTrue(e.getMessage().contains("timed out after 1 s"), c + " " + m.key() + ": " + e.getMessage());
+                try (Stream<Path> left = Files.list(tmp)) {
+                    assertEquals(List.of(), left.toList(), c + " " + m.key() + " left files behind");
+                }
+                assertEquals(List.of(), ProcessHandle.current().children().filter(ProcessHandle::isAlive).toList(),
+                        c + " " + m.key() + " left a child running");
+            }
+        }
+        assertNoShmLeft();
     }
 
     @Test
     @Timeout(60)
-    void aRunThatOverrunsItsTimeoutIsKilledAndLeavesNothingBehind() throws Exception {
-        for (Mechanism m : Mechanism.values()) {
-            for (String c : Settings.CONTENDERS) {
-                Path tmp = Files.createDirectory(dir.resolve("overrun-" + m.key + "-" + c));
-                IllegalStateException e = assertThrows(IllegalStateException.class, () -> Main.run(
-                        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-                        "--rounds", "1", "--warmup", "0", "--round-trips", "2000000000", "--rtt-sizes", "64",
-                        "--stream-sizes", "none", "--mechanisms", m.key, "--contenders", c,
-                        "--out", dir.resolve("unused.md").toString(), "--tmp-dir", tmp.toString(), "--timeout-s", "1"),
-                        c + " " + m);
-                assertTrue(e.getMessage().contains("timed out after 1 s"), c + " " + m + ": " + e.getMessage());
-                try (Stream<Path> left = Files.list(tmp)) {
-                    assertEquals(List.of(), left.toList(), c + " " + m + " left files behind");
-                }
-                assertEquals(List.of(), ProcessHandle.current().children().filter(ProcessHandle::isAlive).toList(),
-                        c + " " + m + " left a child running");
-            }
+    void splitPlacementPutsTheChildOnTheOtherCpu() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.getRuntime().availableProcessors() >= 2,
+                "--split needs two CPUs this process may use");
+        Main.Outcome o = Main.run(quiet(), "--split", "--cpu", "0", "--child-cpu", "1", "--only", "pipe", "--sides", "c,jipc",
+                "--warmup", "100", "--round-trips", "200", "--stream-ms", "100", "--stream-warmup-ms", "10",
+                "--pipe-capacity", "1048576", "--no-charts", "--out", dir.resolve("split").toString(),
+                "--tmp-dir", Files.createDirectory(dir.resolve("split-tmp")).toString());
+        assertEquals(1, o.results().latencies(new Results.Cell("pipe", RTT, Side.JIPC)).size());
+        assertTrue(o.markdown().contains("of every child on CPU 1"), o.markdown());
+        assertTrue(Report.allowedCpus().equals("0"), "the harness's own threads are on CPU 0: " + Report.allowedCpus());
+    }
+
+    private static void assertNoShmLeft() throws Exception {
+        try (Stream<Path> left = Files.list(Path.of("/dev/shm"))) {
+            assertEquals(List.of(), left.filter(p -> p.getFileName().toString().startsWith("jipc-xproc-")
+                    && p.getFileName().toString().contains("-" + ProcessHandle.current().pid())).toList());
         }
     }
 
     @Test
     void badOptionsAreRejectedBeforeAnythingRuns() {
-        assertThrows(IllegalArgumentException.class, () -> Settings.parse("--rounds", "0"));
-        assertThrows(IllegalArgumentException.class, () -> Settings.parse("--rtt-sizes", "8"));
-        assertThrows(IllegalArgumentException.class, () -> Settings.parse("--contenders", "c,go"));
-        assertThrows(IllegalArgumentException.class, () -> Settings.parse("--no-such-option", "1"));
-        Settings s = Settings.parse();
-        assertEquals(3, s.rounds());
-        assertEquals(50_000, s.warmUp());
-        assertEquals(100_000, s.roundTrips());
+        assertThrows(IllegalArgumentException.class, () -> parse("--rounds", "0"));
+        assertThrows(IllegalArgumentException.class, () -> parse("--rtt-sizes", "8"));
+        assertThrows(IllegalArgumentException.class, () -> parse("--sides", "c,go"));
+        assertThrows(IllegalArgumentException.class, () -> parse("--only", "smoke-signals"));
+        assertThrows(CommandLine.UnmatchedArgumentException.class, () -> parse("--no-such-option", "1"));
+        assertThrows(IllegalArgumentException.class, () -> parse("--quick", "--full"));
+        BenchCommand s = parse("--full");
+        assertEquals(3, s.rounds);
+        assertEquals(50_000, s.warmUp);
+        assertEquals(100_000, s.roundTrips);
         assertEquals(5, s.workloads().size());
+        assertEquals(List.of(Side.C, Side.JNI, Side.JIPC, Side.JDK), s.sides);
+        assertEquals(1, parse().rounds);
+        assertEquals(10_000, parse("--quick").roundTrips);
+        assertEquals(7, parse("--full", "--rounds", "7").rounds);
+        assertEquals(List.of("shm"), parse("--only", "shm").transports().stream().map(Transport::key).toList());
+    }
+
+    private static BenchCommand parse(String... args) {
+        BenchCommand s = new BenchCommand();
+        new CommandLine(s).parseArgs(args);
+        return s.validated();
+    }
+
+    @Test
+    void ratiosAreTakenOnlyBetweenRunsInTheSameMode() {
+        Results r = new Results();
+        Results.Cell c = new Results.Cell("pipe", RTT, Side.C);
+        Results.Cell j = new Results.Cell("pipe", RTT, Side.JIPC);
+        long[] cP50 = {2_000, 55_000, 56_000};
+        long[] jP50 = {2_200, 2_100, 60_000};
+        for (int i = 0; i < 3; i++) {
+            r.add(c, i + 1, latency(cP50[i]));
+            r.add(j, i + 1, latency(jP50[i]));
+        }
+        assertTrue(r.split("pipe", RTT) > 2.2 && r.split("pipe", RTT) < 55);
+        Results.Ratios ratios = r.ratios(j, c);
+        assertEquals(1, ratios.excluded());
+        assertEquals(List.of(1.1, 60.0 / 56), ratios.values());
+        assertEquals(List.of(false, true, true), r.runs(c).stream().map(Results.Run::high).toList());
+
+        Results one = new Results();
+        one.add(c, 1, latency(5_000));
+        one.add(j, 1, latency(5_600));
+        assertTrue(Double.isNaN(one.split("pipe", RTT)));
+        assertEquals(0, one.ratios(j, c).excluded());
+    }
+
+    private static Latency latency(long p50) {
+        return new Latency(1, p50, p50, p50, p50, p50, p50, 1_000_000, new Cost(0, 0));
     }
 
     @Test
@@ -120,5 +192,9 @@ class CrossProcessHarnessTest {
         Messages.check(a, 7);
         a[0] ^= 1;
         assertThrows(IllegalStateException.class, () -> Messages.check(a, 7));
+    }
+
+    private static PrintStream quiet() {
+        return new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
     }
 }

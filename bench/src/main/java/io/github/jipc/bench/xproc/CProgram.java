@@ -17,80 +17,74 @@ import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
 /**
- * The raw C contender: {@code jipc_xproc_bench} (bench/c) runs both processes
- * itself, with pipe2(2) + fork(2) or mkfifo(3) + open(2), and prints one
- * result line; its round-trip times come back through a samples file and go
- * into the same kind of histogram as the Java contenders'.
+ * The raw C side of every mechanism: {@code jipc_xproc_bench} (bench/c) runs
+ * both processes itself and prints one result line; its round-trip times
+ * come back through a samples file and go into the same kind of histogram as
+ * the Java sides'.
  */
-final class RawC implements Contender {
-    private final Path program;
+final class CProgram {
+    private CProgram() {}
 
-    RawC(Path program) {
-        this.program = program;
-    }
-
-    @Override
-    public String key() {
-        return "c";
-    }
-
-    @Override
-    public String label(Mechanism mechanism) {
-        return mechanism == Mechanism.PIPE ? "raw C: pipe2 + fork, read/write" : "raw C: mkfifo + open, read/write";
-    }
-
-    @Override
-    public Latency roundTrips(Mechanism mechanism, int size, RunContext context, Watchdog watchdog) throws Exception {
-        Settings s = context.settings;
+    static Latency roundTrips(Transport t, int size, RunContext context, Watchdog watchdog) throws Exception {
+        BenchCommand s = context.settings;
         Path samples = context.newPath("c-samples", ".bin");
         try {
-            Map<String, String> r = run(context, watchdog, mechanism, "rtt", String.valueOf(size),
-                    String.valueOf(s.warmUp()), String.valueOf(s.roundTrips()), samples.toString());
-            expect(r, "count", s.roundTrips());
+            Map<String, String> r = run(context, watchdog, t, "rtt", String.valueOf(size),
+                    String.valueOf(s.warmUp), String.valueOf(s.roundTrips), samples.toString());
+            expect(r, "count", s.roundTrips);
             expect(r, "size", size);
             ByteBuffer times = ByteBuffer.wrap(Files.readAllBytes(samples)).order(ByteOrder.nativeOrder());
-            if (times.remaining() != (long) s.roundTrips() * Long.BYTES) {
+            if (times.remaining() != (long) s.roundTrips * Long.BYTES) {
                 throw new IllegalStateException("the C program wrote " + times.remaining() + " bytes of samples, expected "
-                        + (long) s.roundTrips() * Long.BYTES);
+                        + (long) s.roundTrips * Long.BYTES);
             }
             Histogram h = Latency.histogram();
             while (times.hasRemaining()) {
                 Latency.record(h, times.getLong());
             }
-            return Latency.of(h, Long.parseLong(r.get("elapsed_ns")));
+            return Latency.of(h, Long.parseLong(r.get("elapsed_ns")), cost(r));
         } finally {
             Files.deleteIfExists(samples);
         }
     }
 
-    @Override
-    public Throughput stream(Mechanism mechanism, int size, RunContext context, Watchdog watchdog) throws Exception {
-        Settings s = context.settings;
-        Map<String, String> r = run(context, watchdog, mechanism, "tput", String.valueOf(size),
-                String.valueOf(s.streamWarmUp().toMillis()), String.valueOf(s.streamTime().toMillis()));
+    static Throughput stream(Transport t, int size, RunContext context, Watchdog watchdog) throws Exception {
+        BenchCommand s = context.settings;
+        Map<String, String> r = run(context, watchdog, t, "tput", String.valueOf(size),
+                String.valueOf(s.streamWarmUpMs), String.valueOf(s.streamMs));
         expect(r, "size", size);
         long messages = Long.parseLong(r.get("messages"));
         long bytes = Long.parseLong(r.get("bytes"));
         if (bytes != messages * size) {
             throw new IllegalStateException("the C program counted " + bytes + " bytes in " + messages + " messages of " + size);
         }
-        return new Throughput(messages, bytes, Long.parseLong(r.get("elapsed_ns")));
+        return new Throughput(messages, bytes, Long.parseLong(r.get("elapsed_ns")), cost(r));
+    }
+
+    private static Cost cost(Map<String, String> r) {
+        return new Cost(Long.parseLong(r.get("cpu_ns")), Long.parseLong(r.get("vcsw")));
     }
 
     /** Runs the program and returns the key=value pairs of its result line. */
-    private Map<String, String> run(RunContext context, Watchdog watchdog, Mechanism mechanism, String mode,
+    private static Map<String, String> run(RunContext context, Watchdog watchdog, Transport t, String mode,
             String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
-        cmd.add(Locations.requireProgram(program).toString());
+        cmd.add(context.cProgram().toString());
         cmd.add(mode);
-        cmd.add(mechanism.key);
+        cmd.add(t.key());
         cmd.addAll(List.of(args));
-        if (mechanism == Mechanism.FIFO) {
-            cmd.add(context.scratch.toString());
-        }
+        cmd.add(context.scratch.toString());
         Path out = context.newPath("c-out", ".txt");
         Path log = context.newPath("c", ".log");
-        Process p = new ProcessBuilder(cmd)
+        ProcessBuilder b = new ProcessBuilder(cmd);
+        if (context.settings.split) {
+            // The C parent stays on this thread's CPU; its child moves itself.
+            b.environment().put("JIPC_XPROC_CHILD_CPU", String.valueOf(context.settings.childCpu));
+        }
+        if (context.settings.pipeCapacity > 0) {
+            b.environment().put("JIPC_XPROC_PIPE_SIZE", String.valueOf(context.settings.pipeCapacity));
+        }
+        Process p = b
                 .redirectInput(Redirect.from(new File("/dev/null")))
                 .redirectOutput(Redirect.to(out.toFile()))
                 .redirectError(Redirect.to(log.toFile()))
@@ -113,8 +107,8 @@ final class RawC implements Contender {
                     result.put(field.substring(0, eq), field.substring(eq + 1));
                 }
             }
-            if (!mechanism.key.equals(result.get("mechanism"))) {
-                throw new IllegalStateException("the C program ran " + result.get("mechanism") + ", not " + mechanism.key);
+            if (!t.key().equals(result.get("mechanism"))) {
+                throw new IllegalStateException("the C program ran " + result.get("mechanism") + ", not " + t.key());
             }
             return result;
         } finally {
