@@ -27,6 +27,21 @@ enum ShmCall implements Call {
             return null;
         }
     },
+    SHMGET_HUGE_PAGES("shmget(SHM_HUGETLB)", "shmget(2)") {
+        @Override
+        public String hint(int err, long bytes) {
+            if (err == E.ENOMEM || err == E.ENOSPC) {
+                return bytes + " bytes of huge pages are not free: vm.nr_hugepages is "
+                        + Limits.sysctl("/proc/sys/vm/nr_hugepages") + " (" + HugePages.free()
+                        + " free); reserve more with sysctl vm.nr_hugepages=N";
+            }
+            if (err == E.EINVAL) {
+                return bytes + " bytes is no multiple of the huge page size, or above kernel.shmmax ("
+                        + Limits.sysctl("/proc/sys/kernel/shmmax") + ")";
+            }
+            return null;
+        }
+    },
     FTOK("ftok", "ftok(3)"),
     SHMAT("shmat", "shmat(2)") {
         @Override

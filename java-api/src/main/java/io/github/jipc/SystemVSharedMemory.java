@@ -68,6 +68,35 @@ public final class SystemVSharedMemory {
     }
 
     /**
+     * A new segment of key on huge pages, size bytes, exactly these
+     * permissions ({@code shmget(key, size, IPC_CREAT | IPC_EXCL | SHM_HUGETLB | mode)}):
+     * fewer TLB misses for large shared buffers. The system must have huge
+     * pages reserved ({@code vm.nr_hugepages}), and the process needs
+     * {@code CAP_IPC_LOCK} or the group {@code vm.hugetlb_shm_group}.
+     *
+     * @param key         the key
+     * @param size        its size in bytes, a positive multiple of {@link MemoryFile#hugePageSize()}
+     * @param permissions its mode (no umask applies)
+     * @return the segment
+     * @throws java.nio.file.FileAlreadyExistsException if a segment of key exists (EEXIST)
+     * @throws java.nio.file.AccessDeniedException EPERM without {@code CAP_IPC_LOCK} or the group
+     *         {@code vm.hugetlb_shm_group}
+     * @throws IpcException ENOMEM if not enough huge pages are free (the message names
+     *         {@code vm.nr_hugepages}); ENOSPC at kernel.shmmni or kernel.shmall
+     * @throws IllegalArgumentException if size is not a positive multiple of the huge page size
+     */
+    public static SystemVSharedMemory createHugePages(SysVKey key, long size, Set<PosixFilePermission> permissions)
+            throws IOException {
+        long huge = MemoryFile.hugePageSize();
+        if (size <= 0 || huge <= 0 || size % huge != 0) {
+            throw new IllegalArgumentException("size must be a positive multiple of the huge page size " + huge
+                    + ", got " + size);
+        }
+        return get(key, size, SysvShmNative.IPC_CREAT() | SysvShmNative.IPC_EXCL() | SysvShmNative.SHM_HUGETLB(),
+                permissions, ShmCall.SHMGET_HUGE_PAGES);
+    }
+
+    /**
      * The existing segment of key ({@code shmget(key, 0, 0)}).
      *
      * @param key the key, not {@link SysVKey#PRIVATE}
@@ -103,6 +132,11 @@ public final class SystemVSharedMemory {
 
     private static SystemVSharedMemory get(SysVKey key, long size, int flags, Set<PosixFilePermission> permissions)
             throws IOException {
+        return get(key, size, flags, permissions, ShmCall.SHMGET);
+    }
+
+    private static SystemVSharedMemory get(SysVKey key, long size, int flags, Set<PosixFilePermission> permissions,
+            ShmCall call) throws IOException {
         NativeLibrary.ensureAvailable();
         Objects.requireNonNull(key, "key");
         int mode = Modes.toMode(permissions);
@@ -111,7 +145,7 @@ public final class SystemVSharedMemory {
         }
         int id = SysvShmNative.jipc_sysv_shm_get(key.value(), size, flags, mode);
         if (id < 0) {
-            throw Errors.exception(id, ShmCall.SHMGET, "System V segment of key " + key, size);
+            throw Errors.exception(id, call, "System V segment of key " + key, size);
         }
         return new SystemVSharedMemory(id, key);
     }

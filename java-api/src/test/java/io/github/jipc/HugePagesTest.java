@@ -78,4 +78,31 @@ class HugePagesTest {
         assertTrue(e.getMessage().contains(Long.toString(MemoryFile.hugePageSize())), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> MemoryFile.createHugePages("jipc-huge-test", 0));
     }
+
+    @Test
+    void aSystemVSegmentOnHugePagesIsAttachedAndShared() throws Exception {
+        assumeTrue(reserve("2") && HugePages.free() >= 1,
+                "cannot reserve huge pages here (vm.nr_hugepages needs root and free memory): " + Limits.sysctl(NR));
+        long size = MemoryFile.hugePageSize();
+        SystemVSharedMemory segment = SystemVSharedMemory.createHugePages(SysVKey.PRIVATE, size,
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        try (SharedRegion a = segment.attach(); SharedRegion b = segment.attach()) {
+            a.putLong(size - Long.BYTES, 77);
+            assertEquals(77, b.getLong(size - Long.BYTES));
+            assertEquals(size, segment.status().size());
+        } finally {
+            segment.remove();
+        }
+        assertThrows(IllegalArgumentException.class, () -> SystemVSharedMemory.createHugePages(SysVKey.PRIVATE, 4096,
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+    }
+
+    @Test
+    void aSystemVSegmentWithoutFreeHugePagesNamesTheSetting() throws Exception {
+        assumeTrue(reserve("0"), "cannot set vm.nr_hugepages here (needs root)");
+        assumeTrue(HugePages.free() == 0, "huge pages are still free (held elsewhere)");
+        IpcException e = assertThrows(IpcException.class, () -> SystemVSharedMemory.createHugePages(SysVKey.PRIVATE,
+                MemoryFile.hugePageSize(), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")).remove());
+        assertTrue(e.getMessage().contains("vm.nr_hugepages is 0"), e.getMessage());
+    }
 }

@@ -25,6 +25,7 @@ public final class SysvShmNative {
     @MemberGetter public static native int IPC_PRIVATE();
     @MemberGetter public static native int IPC_CREAT();
     @MemberGetter public static native int IPC_EXCL();
+    @MemberGetter public static native int SHM_HUGETLB();
 
     @MemberGetter public static native int JIPC_SHM_STAT_SIZE();
     @MemberGetter public static native int JIPC_SHM_STAT_NATTCH();
