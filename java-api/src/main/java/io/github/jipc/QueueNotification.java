@@ -18,7 +18,10 @@ import io.github.jipc.internal.jni.MqNative;
  * instead). One-shot: after it fired, register again to re-arm. One
  * registration per queue system-wide (EBUSY for a second one); it belongs to
  * this process and ends when it fires, when this registration is closed, or
- * when the queue's handle that made it is closed.
+ * when this process closes any descriptor of the queue (the kernel's rule:
+ * closing a {@link MessageQueue} handle of it, or starting a
+ * {@link Subprocess} that inherits it, which closes the copy it made to hand
+ * over). {@link #await} then returns false.
  *
  * <p>How it is delivered: jipc registers with {@code SIGEV_THREAD} at the
  * system call level, where the kernel writes a cookie to a netlink socket

@@ -68,6 +68,7 @@ final class MqLeaks implements AfterAllCallback {
             return true;
         }
         try {
+            Files.createDirectories(MQUEUE);
             Process p = new ProcessBuilder("mount", "-t", "mqueue", "none", MQUEUE.toString())
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             p.waitFor();
