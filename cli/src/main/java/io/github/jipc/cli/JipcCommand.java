@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = JipcCommand.Version.class,
         description = "Linux inter-process communication for the JVM.",
-        subcommands = { TourCommand.class, ChildCommand.class, CommandLine.HelpCommand.class })
+        subcommands = { TourCommand.class, LsCommand.class, ChildCommand.class, CommandLine.HelpCommand.class })
 public final class JipcCommand implements Runnable {
     @Spec
     private CommandSpec spec;
