@@ -22,6 +22,7 @@ import io.github.jipc.QueueMessage;
  * MqRole drain &lt;queue&gt; &lt;n&gt;           receive n, one MSG line each
  * MqRole stream-send &lt;queue&gt; &lt;count&gt; | stream-recv &lt;queue&gt; &lt;count&gt;   as mq_peer's streams
  * MqRole open &lt;name&gt;                  open read-write (a permission check)
+ * MqRole over-rlimit &lt;bytes&gt;          lower RLIMIT_MSGQUEUE to bytes (prlimit), then create 10 x 4 KiB
  * </pre>
  */
 public final class MqRole {
@@ -82,6 +83,19 @@ public final class MqRole {
                 case "open" -> {
                     try (MessageQueue q = MessageQueue.open(a[1])) {
                         Role.say("RESULT opened msgsize=" + q.messageSize());
+                    }
+                }
+                case "over-rlimit" -> {
+                    // Lowers this process's own RLIMIT_MSGQUEUE, then asks for more than it allows.
+                    Process p = new ProcessBuilder("prlimit", "--pid", Long.toString(ProcessHandle.current().pid()),
+                            "--msgqueue=" + a[1]).inheritIO().start();
+                    if (p.waitFor() != 0) {
+                        throw new IllegalStateException("prlimit failed");
+                    }
+                    try (MessageQueue q = MessageQueue.createUnnamed(10, 4096)) {
+                        Role.say("RESULT created " + q);
+                    } catch (io.github.jipc.IpcException e) {
+                        Role.say("REFUSED " + e.errnoName() + " " + e.getMessage());
                     }
                 }
                 default -> throw new IllegalArgumentException("unknown verb " + a[0]);
