@@ -195,8 +195,8 @@ public final class MessageQueue extends AbstractInterruptibleChannel implements 
                     + Long.toHexString(ThreadLocalRandom.current().nextLong());
             int fd;
             try {
-                fd = openFd(n, MqNative.JIPC_MQ_EXCLUSIVE(), Modes.toMode(owner), MqNative.O_RDWR(), maxMessages,
-                        messageSize);
+                fd = openFd(n, "unnamed message queue (made as " + n + ")", MqNative.JIPC_MQ_EXCLUSIVE(),
+                        Modes.toMode(owner), MqNative.O_RDWR(), maxMessages, messageSize);
             } catch (FileAlreadyExistsException e) {
                 if (attempt < 10) {
                     continue;
@@ -255,16 +255,16 @@ public final class MessageQueue extends AbstractInterruptibleChannel implements 
         }
         int access = opts.contains(MessageQueueOption.READ_ONLY) ? MqNative.O_RDONLY()
                 : opts.contains(MessageQueueOption.WRITE_ONLY) ? MqNative.O_WRONLY() : MqNative.O_RDWR();
-        int fd = openFd(n, how, mode, access, maxMessages, messageSize);
+        int fd = openFd(n, n, how, mode, access, maxMessages, messageSize);
         return new MessageQueue(fd, n, "message queue " + n, access, !opts.contains(MessageQueueOption.NON_BLOCKING));
     }
 
-    private static int openFd(String n, int how, int mode, int access, long maxMessages, int messageSize)
-            throws IOException {
+    private static int openFd(String n, String object, int how, int mode, int access, long maxMessages,
+            int messageSize) throws IOException {
         int fd = MqNative.jipc_mq_open(CStrings.of("name", n), how, access, mode, maxMessages, messageSize, new int[1]);
         if (fd < 0) {
             boolean creating = how != MqNative.JIPC_MQ_OPEN();
-            throw Errors.exception(fd, MqCall.MQ_OPEN, n, MqCall.openHint(-fd, creating, maxMessages, messageSize));
+            throw Errors.exception(fd, MqCall.MQ_OPEN, object, MqCall.openHint(-fd, creating, maxMessages, messageSize));
         }
         return fd;
     }
