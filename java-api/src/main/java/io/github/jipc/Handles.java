@@ -16,6 +16,9 @@ final class Handles {
         if (handle instanceof MemoryFile memfd) {
             return memfd.handle();
         }
+        if (handle instanceof MessageQueue queue) {
+            return queue.handle;
+        }
         throw new AssertionError("unknown Inheritable " + handle.getClass());
     }
 }

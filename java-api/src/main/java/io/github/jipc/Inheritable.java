@@ -5,7 +5,7 @@ package io.github.jipc;
  * {@link Subprocess.Builder#inherit(Inheritable, int)}. Only jipc's own
  * classes implement it.
  */
-public sealed interface Inheritable permits PipeEnd, SharedMemory, MemoryFile {
+public sealed interface Inheritable permits PipeEnd, SharedMemory, MemoryFile, MessageQueue {
     /** {@return true while the handle is open} */
     boolean isOpen();
 }

@@ -57,11 +57,11 @@ final class Inventory {
         sysv(all, notes, "sysvipc/sem", "SysV sem", "semid", "nsems");
         sysv(all, notes, "sysvipc/msg", "SysV msg", "msqid", "qnum");
         files(all, notes, devShm, "POSIX shm", false);
-        if (Files.isDirectory(devMqueue) && mounted(devMqueue)) {
+        if (mountQueues()) {
             files(all, notes, devMqueue, "POSIX mq", true);
         } else {
-            notes.add("POSIX message queues: " + devMqueue + " is not mounted (mount -t mqueue none " + devMqueue
-                    + " to list them)");
+            notes.add("POSIX message queues: " + devMqueue + " is not mounted and could not be (as root: mkdir -p "
+                    + devMqueue + " && mount -t mqueue none " + devMqueue + ")");
         }
         sockets(all, notes);
         return all;
@@ -122,11 +122,17 @@ final class Inventory {
         }
     }
 
-    /** A queue file reads "QSIZE:129 NOTIFY:0 ...": the bytes queued. */
+    /** A queue file reads "QSIZE:129 NOTIFY:0 SIGNO:0 NOTIFY_PID:0": the bytes queued, and who is notified. */
     private static String queueSize(Path p) {
         try {
-            String s = Files.readString(p, StandardCharsets.US_ASCII).trim();
-            return s.startsWith("QSIZE:") ? s.substring(6).split("\\s+")[0] + " B queued" : s;
+            String[] f = Files.readString(p, StandardCharsets.US_ASCII).trim().split("\\s+");
+            String size = f[0].startsWith("QSIZE:") ? f[0].substring(6) + " B queued" : f[0];
+            for (String field : f) {
+                if (field.startsWith("NOTIFY_PID:") && !field.equals("NOTIFY_PID:0")) {
+                    size += ", notifies pid " + field.substring(11);
+                }
+            }
+            return size;
         } catch (IOException e) {
             return "?";
         }
@@ -168,6 +174,27 @@ final class Inventory {
                 all.add(new Entry("Unix socket", name + " (file gone)", type, "?", "?", -1, "n/a"));
             }
         }
+    }
+
+    /** Whether the queue folder is the mqueue file system, mounting it first if it is not and this process may. */
+    boolean mountQueues() {
+        if (mounted(devMqueue)) {
+            return true;
+        }
+        try {
+            Files.createDirectories(devMqueue);
+            Process mount = new ProcessBuilder("mount", "-t", "mqueue", "none", devMqueue.toString())
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!mount.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                mount.destroyForcibly();
+            }
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        return mounted(devMqueue);
     }
 
     private boolean mounted(Path dir) {

@@ -52,4 +52,22 @@ class ListCommandTest {
         String after = ls();
         assertTrue(!after.contains(name) && !after.contains("shm id " + segment.id() + " "), after);
     }
+
+    @Test
+    @Timeout(30)
+    void listsMessageQueuesWithTheBytesQueued() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Inventory.ofThisMachine().mountQueues(),
+                "/dev/mqueue is not mounted and cannot be mounted here");
+        String name = "/jipc-ls-queue-" + ProcessHandle.current().pid();
+        try (io.github.jipc.MessageQueue q = io.github.jipc.MessageQueue.createExclusive(name, 3, 100,
+                PosixFilePermissions.fromString("rw-r-----"))) {
+            q.send(new byte[42], 1);
+            String row = ls("--kind", "mq").lines().filter(l -> l.contains(name)).findFirst()
+                    .orElseThrow(() -> new AssertionError(name + " missing"));
+            assertTrue(row.startsWith("POSIX mq") && row.contains("42 B queued") && row.contains("rw-r-----"), row);
+        } finally {
+            io.github.jipc.MessageQueue.unlink(name);
+        }
+        assertTrue(ls().lines().noneMatch(l -> l.contains(name)));
+    }
 }

@@ -25,6 +25,7 @@ import io.github.jipc.internal.jni.CommonNative;
 import io.github.jipc.internal.jni.FifoNative;
 import io.github.jipc.internal.jni.GuardNative;
 import io.github.jipc.internal.jni.MmapNative;
+import io.github.jipc.internal.jni.MqNative;
 import io.github.jipc.internal.jni.PipeNative;
 import io.github.jipc.internal.jni.ShmNative;
 import io.github.jipc.internal.jni.SpawnNative;
@@ -54,7 +55,7 @@ public final class NativeLibrary {
     private static final String FILE = System.mapLibraryName(LIBRARY);
     private static final List<Class<?>> BINDINGS =
             List.of(CommonNative.class, GuardNative.class, PipeNative.class, FifoNative.class, SpawnNative.class,
-                    SysvShmNative.class, ShmNative.class, MmapNative.class);
+                    SysvShmNative.class, ShmNative.class, MmapNative.class, MqNative.class);
 
     private static final State STATE = load();
 
