@@ -67,6 +67,10 @@ public final class MemoryFile implements Inheritable, AutoCloseable {
         return f;
     }
 
+    static MemoryFile adopt(int fd, String description) {
+        return new MemoryFile(fd, description);
+    }
+
     /**
      * Adopts a memory file this process inherited as descriptor fd. The
      * descriptor is set close-on-exec; closing the handle closes it.

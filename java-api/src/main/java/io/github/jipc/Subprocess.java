@@ -45,7 +45,7 @@ import io.github.jipc.internal.jni.SpawnNative;
  * reach a process that merely reused its pid. {@link #close()} kills a child
  * that is still running and reaps it.
  */
-public final class Subprocess implements AutoCloseable {
+public final class Subprocess implements AutoCloseable, Pollable {
     /** The system property naming the program that starts child JVMs (see {@link #java}). */
     public static final String JAVA_LAUNCHER_PROPERTY = "jipc.subprocess.java";
 
@@ -56,6 +56,10 @@ public final class Subprocess implements AutoCloseable {
     private final FdHandle pidfd;
     private final ReentrantLock waitLock = new ReentrantLock();
     private volatile ExitStatus status;
+
+    FdHandle pidfd() {
+        return pidfd;
+    }
 
     private Subprocess(long pid, int pidfd, List<String> command) {
         this.pid = pid;
