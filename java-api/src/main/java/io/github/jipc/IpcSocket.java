@@ -51,6 +51,11 @@ import io.github.jipc.internal.jni.SocketNative;
  * socket handed to and from other processes.
  */
 public final class IpcSocket extends AbstractInterruptibleChannel implements ByteChannel, Inheritable, Pollable {
+    /** {@code IPPROTO_ICMP}, for {@link #open(SocketDomain, SocketType, int)}: ICMP over IPv4 (icmp(7)). */
+    public static final int PROTOCOL_ICMP = SocketNative.IPPROTO_ICMP();
+    /** {@code IPPROTO_ICMPV6}, for {@link #open(SocketDomain, SocketType, int)}: ICMP over IPv6. */
+    public static final int PROTOCOL_ICMPV6 = SocketNative.IPPROTO_ICMPV6();
+
     final FdHandle handle;
     private final SocketDomain domain;
     private final SocketType type;
@@ -84,9 +89,10 @@ public final class IpcSocket extends AbstractInterruptibleChannel implements Byt
 
     /**
      * A new socket of a given protocol (socket(2)), for instance a raw ICMP
-     * socket ({@link SocketType#RAW}, protocol 1, see raw(7)), which needs
-     * {@code CAP_NET_RAW}, or an unprivileged ICMP datagram socket
-     * ({@link SocketType#DATAGRAM}, protocol 1) where
+     * socket ({@link SocketType#RAW}, {@link #PROTOCOL_ICMP}, see raw(7)),
+     * which needs {@code CAP_NET_RAW} (a raw IPv4 socket receives each packet
+     * with its IP header), or an unprivileged ICMP datagram socket
+     * ({@link SocketType#DATAGRAM}, {@link #PROTOCOL_ICMP}) where
      * {@code /proc/sys/net/ipv4/ping_group_range} allows it.
      *
      * @param domain   the domain

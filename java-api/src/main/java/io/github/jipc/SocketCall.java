@@ -9,10 +9,16 @@ enum SocketCall implements Call {
     SOCKET("socket", "socket(2)") {
         @Override
         public String hint(int err, long type) {
+            String range = "/proc/sys/net/ipv4/ping_group_range (" + io.github.jipc.internal.Limits.sysctl(
+                    "/proc/sys/net/ipv4/ping_group_range") + ")";
             if ((err == Errno.EPERM || err == Errno.EACCES) && type == SocketType.RAW.kernel) {
-                return "raw sockets need CAP_NET_RAW; without it, IpcSocket.openPing() gives an ICMP datagram socket"
-                        + " where /proc/sys/net/ipv4/ping_group_range (" + io.github.jipc.internal.Limits.sysctl(
-                                "/proc/sys/net/ipv4/ping_group_range") + ") includes the process's group";
+                return "raw sockets need CAP_NET_RAW; without it, open(SocketDomain.INET, SocketType.DATAGRAM,"
+                        + " IpcSocket.PROTOCOL_ICMP) gives an ICMP datagram socket where " + range
+                        + " includes the process's group";
+            }
+            if (err == Errno.EACCES && type == SocketType.DATAGRAM.kernel) {
+                return "an ICMP datagram socket needs the process's group within " + range
+                        + "; widen it with sysctl net.ipv4.ping_group_range";
             }
             if (err == EPROTONOSUPPORT) {
                 return "the protocol does not exist for this domain and type";

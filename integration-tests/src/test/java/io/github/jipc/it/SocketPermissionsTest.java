@@ -43,6 +43,15 @@ class SocketPermissionsTest {
     }
 
     @Test
+    void aChildWithoutCapNetRawIsToldWhatToUseInstead() throws Exception {
+        Child child = harness.unprivilegedJava(SocketRole.class, "raw").start();
+        String error = child.awaitLine("ERROR");
+        assertTrue(error.contains("AccessDeniedException") && error.contains("CAP_NET_RAW")
+                && error.contains("ping_group_range"), () -> error + "\n" + child.report());
+        child.assertExit(3);
+    }
+
+    @Test
     void anOpenSocketFileShowsTheUnprivilegedPeersUid() throws Exception {
         try (IpcSocket server = listening("public.sock", "rw-rw-rw-")) {
             Path file = ((UnixAddress) server.localAddress()).path();

@@ -27,7 +27,8 @@ import io.github.jipc.UnixAddress;
  * <li>{@code recv-fd <fd>}: receives handles on the inherited socket: writes
  *     "written by JVM" into a pipe end, or into a memory file's first bytes;
  * <li>{@code recv-many <fd> <n>}: receives n pipe ends one by one and closes each,
- *     then prints {@code FDS before= after=}.
+ *     then prints {@code FDS before= after=};
+ * <li>{@code raw}: opens a raw ICMP socket (needs CAP_NET_RAW) and closes it.
  * </ul>
  */
 public final class SocketRole {
@@ -43,6 +44,10 @@ public final class SocketRole {
                 case "echo" -> echo(SocketType.valueOf(a[1]), address(a[2]));
                 case "dgram-echo" -> dgramEcho(address(a[1]));
                 case "recv-fd" -> receiveFd(IpcSocket.inherited(Role.intArg(a, 1, "fd")));
+                case "raw" -> {
+                    IpcSocket.open(io.github.jipc.SocketDomain.INET, SocketType.RAW, IpcSocket.PROTOCOL_ICMP).close();
+                    Role.say("RESULT bytes=0 crc32=0");
+                }
                 case "recv-many" -> receiveMany(IpcSocket.inherited(Role.intArg(a, 1, "fd")), Role.intArg(a, 2, "n"));
                 default -> throw new IllegalArgumentException("unknown command " + a[0]);
             }
