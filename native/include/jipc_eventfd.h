@@ -5,7 +5,8 @@
  *
  * mode JIPC_EVENTFD_NOWAIT: a read uses preadv2(2) with RWF_NOWAIT on the
  * blocking description (-EAGAIN when the counter is 0); a write, which takes
- * no such flag, is made only after poll(2) said it can go through at once.
+ * no such flag (nor a read before Linux 5.12), is made only after poll(2)
+ * said it can go through at once.
  * JIPC_EVENTFD_BLOCK waits, woken by the guard (-JIPC_WOKEN).
  */
 #ifndef JIPC_EVENTFD_H

@@ -17,15 +17,14 @@ static int transfer(int fd, jipc_guard *g, uint64_t *value, int write_it, int mo
     struct iovec v = { .iov_base = value, .iov_len = sizeof *value };
     if (mode == JIPC_EVENTFD_NOWAIT) {
         for (;;) {
-            ssize_t n;
-            if (write_it) {
-                struct pollfd p = { .fd = fd, .events = POLLOUT };
+            ssize_t n = write_it ? -1 : preadv2(fd, &v, 1, -1, RWF_NOWAIT);
+            if (write_it || (n < 0 && (errno == EOPNOTSUPP || errno == EINVAL))) {
+                /* Writes take no RWF_NOWAIT, nor reads before Linux 5.12 or under qemu-user. */
+                struct pollfd p = { .fd = fd, .events = write_it ? POLLOUT : POLLIN };
                 int ready = poll(&p, 1, 0);
                 if (ready == 0)
                     return -EAGAIN;
-                n = ready < 0 ? -1 : write(fd, value, sizeof *value);
-            } else {
-                n = preadv2(fd, &v, 1, -1, RWF_NOWAIT);
+                n = ready < 0 ? -1 : write_it ? write(fd, value, sizeof *value) : read(fd, value, sizeof *value);
             }
             if (n >= 0)
                 return 0;
