@@ -150,6 +150,29 @@ class SocketsBetweenJvmsTest {
     }
 
     @Test
+    void anAcceptedTcpConnectionIsServedByAWorkerProcess() throws Exception {
+        java.net.InetSocketAddress loopback = new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0);
+        try (IpcSocket server = IpcSocket.listening(loopback, SocketType.STREAM, 4);
+             java.nio.channels.SocketChannel client = java.nio.channels.SocketChannel.open(server.localAddress());
+             SocketPair toWorker = IpcSocket.pair(SocketType.SEQPACKET)) {
+            Child worker = harness.java(SocketRole.class, "recv-fd", 3).inherit(toWorker.second(), 3).start();
+            toWorker.second().close();
+            worker.awaitLine("READY");
+            try (IpcSocket accepted = server.accept(Harness.TIMEOUT)) {
+                toWorker.first().send(ByteBuffer.wrap(new byte[] { 1 }), accepted);
+            } // the pre-fork pattern: the server's copy closes, the worker's serves the client
+            assertEquals("socket INET STREAM from " + client.getLocalAddress().toString().replace("localhost", ""),
+                    worker.awaitLine("GOT").replace("localhost", ""));
+            ByteBuffer in = ByteBuffer.allocate(32);
+            while (client.read(in) >= 0) {
+                // until the worker closes the connection
+            }
+            assertEquals("written by JVM", new String(in.array(), 0, in.position(), StandardCharsets.UTF_8));
+            worker.assertExit(0);
+        }
+    }
+
+    @Test
     void tenThousandPassesLeakNothingOnEitherSide() throws Exception {
         int n = 10_000;
         try (SocketPair pair = IpcSocket.pair(SocketType.SEQPACKET); Pipe pipe = Pipe.open()) {

@@ -110,6 +110,10 @@ public final class SocketRole {
                     r.put(0, text, 0, text.length);
                 }
                 mem.close();
+            } else if (h instanceof IpcSocket connection) {
+                Role.say("GOT socket " + connection.domain() + " " + connection.type() + " from " + connection.remoteAddress());
+                connection.write(ByteBuffer.wrap(text));
+                connection.close();
             } else {
                 Role.say("GOT unexpected " + h);
             }
