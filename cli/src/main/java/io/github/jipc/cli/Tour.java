@@ -10,7 +10,7 @@ import java.util.Optional;
 /** The facilities the tour shows, in order, and the loop that runs them. */
 final class Tour {
     /** Every facility jipc has; a new one adds its step here. */
-    static final List<TourStep> STEPS = List.of(new PipeStep(), new FifoStep());
+    static final List<TourStep> STEPS = List.of(new PipeStep(), new FifoStep(), new SocketStep());
 
     private Tour() {}
 

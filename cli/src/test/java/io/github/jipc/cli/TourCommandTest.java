@@ -54,7 +54,7 @@ class TourCommandTest {
     void unknownFacilityIsAUsageError() {
         Run r = jipc("tour", "carrier-pigeon");
         assertEquals(2, r.exitCode());
-        assertTrue(r.err().contains("Unknown facility 'carrier-pigeon'; known: pipe, fifo"), r.err());
+        assertTrue(r.err().contains("Unknown facility 'carrier-pigeon'; known: pipe, fifo, socket"), r.err());
     }
 
     @Test
