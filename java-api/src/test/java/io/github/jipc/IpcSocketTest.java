@@ -257,6 +257,56 @@ class IpcSocketTest {
     }
 
     @Test
+    void everyOptionSetsAndReads() throws Exception {
+        try (IpcSocket udp = IpcSocket.open(SocketDomain.INET, SocketType.DATAGRAM);
+             IpcSocket tcp = IpcSocket.open(SocketDomain.INET, SocketType.STREAM)) {
+            udp.setOption(StandardSocketOptions.SO_RCVBUF, 32 * 1024).setOption(StandardSocketOptions.SO_SNDBUF, 32 * 1024);
+            assertTrue(udp.getOption(StandardSocketOptions.SO_RCVBUF) >= 32 * 1024, "the kernel doubles it");
+            assertTrue(udp.getOption(StandardSocketOptions.SO_SNDBUF) >= 32 * 1024);
+            udp.setOption(StandardSocketOptions.SO_BROADCAST, true);
+            assertTrue(udp.getOption(StandardSocketOptions.SO_BROADCAST));
+            tcp.setOption(StandardSocketOptions.SO_KEEPALIVE, true).setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            assertTrue(tcp.getOption(StandardSocketOptions.SO_KEEPALIVE));
+            assertTrue(tcp.getOption(StandardSocketOptions.SO_REUSEPORT));
+            tcp.setOption(SocketOptions.SEND_TIMEOUT, Duration.ofMillis(200));
+            assertTrue(tcp.getOption(SocketOptions.SEND_TIMEOUT).toMillis() >= 200);
+            tcp.setOption(SocketOptions.SEND_TIMEOUT, Duration.ZERO);
+            assertEquals(Duration.ZERO, tcp.getOption(SocketOptions.SEND_TIMEOUT));
+            assertThrows(IllegalArgumentException.class, () -> tcp.setOption(SocketOptions.SEND_TIMEOUT, Duration.ofSeconds(-1)));
+            assertThrows(IllegalArgumentException.class, () -> tcp.setOption(StandardSocketOptions.SO_RCVBUF, -1));
+        }
+        try (SocketPair pair = IpcSocket.pair(SocketType.STREAM)) {
+            IpcException e = assertThrows(IpcException.class, () -> pair.first().setOption(StandardSocketOptions.TCP_NODELAY, true));
+            assertEquals("setsockopt", e.call());
+        }
+    }
+
+    @Test
+    void aConnectThatWaitsTooLongTimesOutAndClosesTheSocket() throws Exception {
+        UnixAddress at = uniqueAbstract();
+        java.util.List<IpcSocket> queued = new java.util.ArrayList<>();
+        try (IpcSocket server = IpcSocket.listening(at, SocketType.STREAM, 0)) {
+            // A backlog of 0 holds one connection; the next ones wait for room.
+            long start = System.nanoTime();
+            SocketTimeoutException e = assertThrows(SocketTimeoutException.class, () -> {
+                for (int i = 0; i < 4; i++) {
+                    IpcSocket s = IpcSocket.open(SocketDomain.UNIX, SocketType.STREAM);
+                    queued.add(s);
+                    s.connect(at, Duration.ofMillis(100));
+                }
+            });
+            assertTrue(System.nanoTime() - start >= 90_000_000L, "it waited");
+            assertFalse(queued.get(queued.size() - 1).isOpen(), "a timed-out socket is closed: " + e.getMessage());
+            assertTrue(queued.get(0).isOpen());
+            assertEquals(at, server.localAddress());
+        } finally {
+            for (IpcSocket s : queued) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
     @SuppressWarnings("try")
     void closeFromAnotherThreadWakesBlockedCalls() throws Exception {
         for (int i = 0; i < 20; i++) {
