@@ -36,6 +36,11 @@ public final class Child implements AutoCloseable {
         this.err = err;
     }
 
+    /** The child process itself, for instance to wait for its exit in a {@link io.github.jipc.Poller}. */
+    public Subprocess process() {
+        return process;
+    }
+
     public long pid() {
         return process.pid();
     }

@@ -28,6 +28,8 @@ import io.github.jipc.UnixAddress;
  *     "written by JVM" into a pipe end, or into a memory file's first bytes;
  * <li>{@code recv-many <fd> <n>}: receives n pipe ends one by one and closes each,
  *     then prints {@code FDS before= after=};
+ * <li>{@code write-each <fd> <n>}: receives n pipe write ends, writes one byte into
+ *     each, last first, closes them and ends;
  * <li>{@code raw}: opens a raw ICMP socket (needs CAP_NET_RAW) and closes it.
  * </ul>
  */
@@ -48,6 +50,7 @@ public final class SocketRole {
                     IpcSocket.open(io.github.jipc.SocketDomain.INET, SocketType.RAW, IpcSocket.PROTOCOL_ICMP).close();
                     Role.say("RESULT bytes=0 crc32=0");
                 }
+                case "write-each" -> writeEach(IpcSocket.inherited(Role.intArg(a, 1, "fd")), Role.intArg(a, 2, "n"));
                 case "recv-many" -> receiveMany(IpcSocket.inherited(Role.intArg(a, 1, "fd")), Role.intArg(a, 2, "n"));
                 default -> throw new IllegalArgumentException("unknown command " + a[0]);
             }
@@ -120,6 +123,22 @@ public final class SocketRole {
         }
         s.close();
         Role.say("RESULT bytes=0 crc32=0");
+    }
+
+    private static void writeEach(IpcSocket s, int n) throws Exception {
+        Role.ready();
+        java.util.List<PipeSink> sinks = new java.util.ArrayList<>();
+        while (sinks.size() < n) {
+            for (Inheritable h : s.receiveMessage(ByteBuffer.allocate(4)).handles()) {
+                sinks.add((PipeSink) h);
+            }
+        }
+        for (int i = n - 1; i >= 0; i--) {
+            sinks.get(i).write(ByteBuffer.wrap(new byte[] { (byte) i }));
+            sinks.get(i).close();
+        }
+        s.close();
+        Role.say("RESULT bytes=" + n + " crc32=0");
     }
 
     /** Open pipe descriptors: what the received handles are. */
