@@ -462,7 +462,24 @@ public final class IpcSocket extends AbstractInterruptibleChannel implements Byt
      */
     @Override
     public int write(ByteBuffer src) throws IOException {
-        return SocketIo.send(this, out, src, null, null, false);
+        int total = 0;
+        do {
+            // A heap buffer goes through a bounded staging buffer: a blocking stream write loops over it.
+            int n;
+            try {
+                n = SocketIo.send(this, out, src, null, null, false);
+            } catch (IOException e) {
+                if (total > 0) {
+                    return total; // what was sent stays reported; the error shows on the next call
+                }
+                throw e;
+            }
+            total += n;
+            if (n == 0) {
+                break;
+            }
+        } while (type == SocketType.STREAM && isBlocking() && src.hasRemaining());
+        return total;
     }
 
     /**

@@ -171,6 +171,20 @@ class IpcSocketTest {
                 });
                 assertEquals(1 << 20, client.write(big), "a blocking stream write sends everything");
                 assertEquals(1 << 20, reader.get(10, TimeUnit.SECONDS));
+                CompletableFuture<Integer> heapReader = CompletableFuture.supplyAsync(() -> {
+                    ByteBuffer in = ByteBuffer.allocate(64 * 1024);
+                    int total = 0;
+                    try {
+                        while (total < (1 << 20)) {
+                            total += accepted.read(in.clear());
+                        }
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                    return total;
+                });
+                assertEquals(1 << 20, client.write(ByteBuffer.allocate(1 << 20)), "a heap buffer too, past the staging size");
+                assertEquals(1 << 20, heapReader.get(10, TimeUnit.SECONDS));
             }
         }
         try (IpcSocket a = IpcSocket.bound(any, SocketType.DATAGRAM); IpcSocket b = IpcSocket.bound(any, SocketType.DATAGRAM)) {
