@@ -19,6 +19,32 @@ final class Handles {
         if (handle instanceof MessageQueue queue) {
             return queue.handle;
         }
+        if (handle instanceof IpcSocket socket) {
+            return socket.handle;
+        }
+        if (handle instanceof EventFd counter) {
+            return counter.handle;
+        }
         throw new AssertionError("unknown Inheritable " + handle.getClass());
+    }
+
+    /** The descriptor a {@link Poller} waits on for each kind of {@link Pollable}. */
+    static FdHandle polled(Pollable handle) {
+        if (handle instanceof Inheritable i) {
+            return of(i);
+        }
+        if (handle instanceof Subprocess child) {
+            return child.pidfd();
+        }
+        throw new AssertionError("unknown Pollable " + handle.getClass());
+    }
+
+    /** Closes any handle, ignoring what a close reports. */
+    static void close(Inheritable handle) {
+        try {
+            ((AutoCloseable) handle).close();
+        } catch (Exception e) {
+            // a close of a handle jipc made reports nothing worth stopping for
+        }
     }
 }

@@ -67,6 +67,10 @@ public final class MemoryFile implements Inheritable, AutoCloseable {
         return f;
     }
 
+    static MemoryFile adopt(int fd, String description) {
+        return new MemoryFile(fd, description);
+    }
+
     /**
      * Creates a memory file of size bytes backed by huge pages
      * ({@code MFD_HUGETLB}), zero-filled, its pages reserved now: fewer TLB

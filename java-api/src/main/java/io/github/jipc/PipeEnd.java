@@ -28,7 +28,7 @@ import io.github.jipc.internal.jni.PipeNative;
  * ({@link java.nio.channels.ClosedByInterruptException}, the end is closed).
  * Operations of one end are serialized; the end is safe to share between threads.
  */
-public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implements Inheritable permits PipeSource, PipeSink {
+public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implements Inheritable, Pollable permits PipeSource, PipeSink {
     /** Heap buffers go through a direct buffer of this size. */
     static final int SCRATCH_SIZE = 64 * 1024;
     /** At most this many buffers go to one readv/writev. */

@@ -34,6 +34,10 @@ public final class SharedMemory implements Inheritable, AutoCloseable {
     private final String name;
     private final boolean readOnly;
 
+    static SharedMemory adopt(int fd) {
+        return new SharedMemory(fd, null, false);
+    }
+
     private SharedMemory(int fd, String name, boolean readOnly) {
         this.fd = new MemoryFd(this, fd, name == null ? "inherited POSIX shared memory (fd " + fd + ")"
                 : "POSIX shared memory " + name);

@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.github.jipc.internal.Errno;
 import io.github.jipc.internal.Errors;
+import io.github.jipc.internal.FdHandle;
 import io.github.jipc.internal.Timeouts;
 import io.github.jipc.internal.jni.SpawnNative;
 
@@ -60,7 +61,7 @@ import io.github.jipc.internal.jni.SpawnNative;
  * {@link #close()} kills a child that still runs and waits a bounded time
  * ({@value #CLOSE_TIMEOUT_SECONDS} s) for its end.
  */
-public final class Subprocess implements AutoCloseable {
+public final class Subprocess implements AutoCloseable, Pollable {
     /** The system property naming the program that starts child JVMs (see {@link #java}). */
     public static final String JAVA_LAUNCHER_PROPERTY = "jipc.subprocess.java";
     /** The longest {@link #close()} waits for a killed child to end, in seconds. */
@@ -82,6 +83,11 @@ public final class Subprocess implements AutoCloseable {
         this.stdin = started.stdin();
         this.stdout = started.stdout();
         this.stderr = started.stderr();
+    }
+
+    /** The pidfd, for a {@link Poller} to wait on; the reaper owns it and closes it once the child is reaped. */
+    FdHandle pidfd() {
+        return reaper.pidfd;
     }
 
     /**

@@ -10,7 +10,8 @@ import java.util.Optional;
 /** The facilities the tour shows, in order, and the loop that runs them. */
 final class Tour {
     /** Every facility jipc has; a new one adds its step here. */
-    static final List<TourStep> STEPS = List.of(new PipeStep(), new FifoStep(), new SharedMemoryStep(), new MqStep());
+    static final List<TourStep> STEPS = List.of(new PipeStep(), new FifoStep(), new SharedMemoryStep(), new MqStep(),
+            new SocketStep());
 
     private Tour() {}
 
@@ -73,11 +74,15 @@ final class Tour {
 
     /** The step names, for picocli's help and completion. */
     static final class Names implements Iterable<String> {
-        @Override
-        public Iterator<String> iterator() {
+        static List<String> list() {
             List<String> names = new ArrayList<>();
             STEPS.forEach(s -> names.add(s.name()));
-            return names.iterator();
+            return names;
+        }
+
+        @Override
+        public Iterator<String> iterator() {
+            return list().iterator();
         }
     }
 }

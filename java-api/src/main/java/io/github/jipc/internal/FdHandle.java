@@ -60,6 +60,8 @@ public final class FdHandle {
     private volatile int state;
     private final Cleaner.Cleanable closer;
     private final String what;
+    /** Run once when the handle closes (a readiness set that holds it); guarded by this. */
+    private java.util.List<Runnable> closeHooks;
 
     private FdHandle(Object owner, int fd, long guard, String what) {
         this.fd = fd;
@@ -150,6 +152,42 @@ public final class FdHandle {
         return (state & CLOSED) != 0;
     }
 
+    /**
+     * Runs hook once when the handle closes, after the calls in flight were
+     * woken and before the descriptor is released. Returns false, and never
+     * runs hook, if the handle is closed already.
+     */
+    public synchronized boolean onClose(Runnable hook) {
+        if (isClosed()) {
+            return false;
+        }
+        if (closeHooks == null) {
+            closeHooks = new java.util.ArrayList<>(1);
+        }
+        closeHooks.add(hook);
+        return true;
+    }
+
+    /** Forgets a hook given to {@link #onClose}. */
+    public synchronized void removeOnClose(Runnable hook) {
+        if (closeHooks != null) {
+            closeHooks.remove(hook);
+        }
+    }
+
+    private void runCloseHooks() {
+        java.util.List<Runnable> hooks;
+        synchronized (this) {
+            hooks = closeHooks;
+            closeHooks = null;
+        }
+        if (hooks != null) {
+            for (Runnable h : hooks) {
+                h.run();
+            }
+        }
+    }
+
     /** Closes the handle: wakes the calls in flight, releases the descriptor once they left. Idempotent. */
     public void close() {
         int s;
@@ -166,6 +204,7 @@ public final class FdHandle {
                 System.getLogger("io.github.jipc").log(Level.WARNING, WakeSignal.wakeFailure(r, what));
             }
         }
+        runCloseHooks();
         release();
     }
 

@@ -22,12 +22,16 @@ import io.github.jipc.internal.LibraryLoader.Folder;
 import io.github.jipc.internal.LoadDiagnostics.Attempt;
 import io.github.jipc.internal.LoadDiagnostics.Host;
 import io.github.jipc.internal.jni.CommonNative;
+import io.github.jipc.internal.jni.EventfdNative;
 import io.github.jipc.internal.jni.FifoNative;
 import io.github.jipc.internal.jni.GuardNative;
 import io.github.jipc.internal.jni.MmapNative;
 import io.github.jipc.internal.jni.MqNative;
 import io.github.jipc.internal.jni.PipeNative;
+import io.github.jipc.internal.jni.PollNative;
 import io.github.jipc.internal.jni.ShmNative;
+import io.github.jipc.internal.jni.SockmsgNative;
+import io.github.jipc.internal.jni.SocketNative;
 import io.github.jipc.internal.jni.SpawnNative;
 import io.github.jipc.internal.jni.SysvShmNative;
 
@@ -55,7 +59,8 @@ public final class NativeLibrary {
     private static final String FILE = System.mapLibraryName(LIBRARY);
     private static final List<Class<?>> BINDINGS =
             List.of(CommonNative.class, GuardNative.class, PipeNative.class, FifoNative.class, SpawnNative.class,
-                    SysvShmNative.class, ShmNative.class, MmapNative.class, MqNative.class);
+                    SysvShmNative.class, ShmNative.class, MmapNative.class, MqNative.class, SocketNative.class,
+                    SockmsgNative.class, EventfdNative.class, PollNative.class);
 
     private static final State STATE = load();
 

@@ -105,4 +105,28 @@ class FdHandleTest {
         assertTrue(cache.addressOf(b) == base);
         assertTrue(cache.addressOf(b) == base);
     }
+
+    @Test
+    void closeHooksRunOnceBeforeTheDescriptorGoes() throws Exception {
+        int fd = pipeReadEnd();
+        FdHandle h = FdHandle.adoptGuarded(new Object(), fd, FdHandle.Wake.FD, "test fd");
+        int[] runs = new int[2];
+        boolean[] openDuringHook = new boolean[1];
+        Runnable kept = () -> {
+            runs[0]++;
+            openDuringHook[0] = isOpen(fd);
+        };
+        Runnable removed = () -> runs[1]++;
+        assertTrue(h.acquire()); // a holder, as a readiness set is
+        assertTrue(h.onClose(kept));
+        assertTrue(h.onClose(removed));
+        h.removeOnClose(removed);
+        h.close();
+        h.close();
+        assertTrue(runs[0] == 1 && runs[1] == 0, "kept ran once, removed never");
+        assertTrue(openDuringHook[0], "the number is still ours while the hook runs");
+        assertFalse(h.onClose(() -> runs[1]++), "a closed handle takes no hook");
+        h.release();
+        assertFalse(isOpen(fd) && target(fd).startsWith("pipe:"), "released after the holder left");
+    }
 }

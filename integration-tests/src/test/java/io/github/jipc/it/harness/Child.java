@@ -36,13 +36,13 @@ public final class Child implements AutoCloseable {
         this.err = err;
     }
 
-    public long pid() {
-        return process.pid();
-    }
-
-    /** The Subprocess, for its standard-stream pipes, onExit() and the like. */
+    /** The child process itself: its standard-stream pipes, onExit(), or its exit in a {@link io.github.jipc.Poller}. */
     public Subprocess process() {
         return process;
+    }
+
+    public long pid() {
+        return process.pid();
     }
 
     public String label() {

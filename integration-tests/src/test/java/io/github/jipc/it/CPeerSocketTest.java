@@ -1,0 +1,201 @@
+package io.github.jipc.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.github.jipc.IpcException;
+import io.github.jipc.IpcSocket;
+import io.github.jipc.MemoryFile;
+import io.github.jipc.Pipe;
+import io.github.jipc.PipeSource;
+import io.github.jipc.ReceivedMessage;
+import io.github.jipc.SharedRegion;
+import io.github.jipc.SocketDomain;
+import io.github.jipc.SocketPair;
+import io.github.jipc.SocketType;
+import io.github.jipc.UnixAddress;
+import io.github.jipc.it.harness.Child;
+import io.github.jipc.it.harness.Harness;
+import io.github.jipc.it.roles.Transfer;
+
+/** jipc's sockets against a plain C program (socket_peer) using the same system calls. */
+class CPeerSocketTest {
+    private static final int MIB = 1024 * 1024;
+
+    @RegisterExtension
+    static final Harness harness = new Harness();
+
+    @Test
+    void unixStreamEchoWithPeerCredentials() throws Exception {
+        Path dir = SocketsBetweenJvmsTest.socketFolder();
+        Path file = dir.resolve("c-echo.sock");
+        try (IpcSocket server = IpcSocket.listening(UnixAddress.of(file), SocketType.STREAM, 1)) {
+            Child peer = harness.peer("socket_peer", "stream-echo", file).start();
+            try (IpcSocket s = server.accept()) {
+                assertEquals(peer.pid(), s.peerCredentials().pid());
+                assertEquals("pid=" + ProcessHandle.current().pid() + " uid=0 gid=0", peer.awaitLine("PEER"));
+                SocketsBetweenJvmsTest.echoThrough(s, peer, 8 * MIB + 1, 81);
+            }
+        } finally {
+            Files.deleteIfExists(file);
+            Files.delete(dir);
+        }
+    }
+
+    @Test
+    void seqpacketEchoKeepsMessageBoundaries() throws Exception {
+        String name = "jipc-it-" + SocketsBetweenJvmsTest.unique();
+        try (IpcSocket server = IpcSocket.listening(UnixAddress.abstractName(name), SocketType.SEQPACKET, 1)) {
+            Child peer = harness.peer("socket_peer", "seqpacket-echo", "@" + name).start();
+            try (IpcSocket s = server.accept()) {
+                Transfer sent = Transfer.seeded(82);
+                for (int i = 1; i <= 64; i++) {
+                    ByteBuffer msg = ByteBuffer.allocateDirect(i * 1000);
+                    sent.count(msg.duplicate());
+                    s.write(msg);
+                    assertEquals(i * 1000, s.read(ByteBuffer.allocateDirect(64 * 1024)));
+                }
+                s.shutdownOutput();
+                peer.assertResult(sent);
+                peer.assertExit(0);
+            }
+        }
+    }
+
+    @Test
+    void unixDatagramsToACPeer() throws Exception {
+        String name = "jipc-it-" + SocketsBetweenJvmsTest.unique();
+        Child peer = harness.peer("socket_peer", "dgram-echo", "@" + name).start();
+        peer.awaitLine("READY");
+        UnixAddress to = UnixAddress.abstractName(name);
+        try (IpcSocket s = IpcSocket.bound(UnixAddress.abstractName(name + "-jvm"), SocketType.DATAGRAM)) {
+            for (int i = 0; i < 20; i++) {
+                s.sendTo(ByteBuffer.wrap(("datagram " + i).getBytes(StandardCharsets.UTF_8)), to);
+                ByteBuffer back = ByteBuffer.allocate(32);
+                assertEquals(to, s.receiveFrom(back));
+                assertEquals("datagram " + i, new String(back.array(), 0, back.position(), StandardCharsets.UTF_8));
+            }
+            IpcException tooSmall = org.junit.jupiter.api.Assertions.assertThrows(IpcException.class, () -> {
+                s.sendTo(ByteBuffer.allocate(100), to);
+                s.receiveFrom(ByteBuffer.allocate(10));
+            });
+            assertTrue(tooSmall.getMessage().contains("100 bytes"), tooSmall.getMessage());
+            s.sendTo(ByteBuffer.wrap("END".getBytes(StandardCharsets.UTF_8)), to);
+        }
+        peer.awaitResult();
+        peer.assertExit(0);
+    }
+
+    @Test
+    void udpEchoWithACPeer() throws Exception {
+        Child peer = harness.peer("socket_peer", "udp-echo").start();
+        int port = Integer.parseInt(peer.awaitLine("READY").replaceAll(".*port=", ""));
+        InetSocketAddress to = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+        try (IpcSocket s = IpcSocket.bound(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), SocketType.DATAGRAM)) {
+            for (int i = 0; i < 20; i++) {
+                s.sendTo(ByteBuffer.wrap(("udp " + i).getBytes(StandardCharsets.UTF_8)), to);
+                ByteBuffer back = ByteBuffer.allocate(32);
+                assertEquals(to, s.receiveFrom(back));
+                assertEquals("udp " + i, new String(back.array(), 0, back.position(), StandardCharsets.UTF_8));
+            }
+            s.sendTo(ByteBuffer.wrap("END".getBytes(StandardCharsets.UTF_8)), to);
+        }
+        peer.awaitResult();
+        peer.assertExit(0);
+    }
+
+    @Test
+    void tcpClientToTheSeedsCServer() throws Exception {
+        Child peer = harness.peer("socket_peer", "tcp-server").start();
+        int port = Integer.parseInt(peer.awaitLine("READY").replaceAll(".*port=", ""));
+        try (IpcSocket s = IpcSocket.connected(new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
+                SocketType.STREAM, Duration.ofSeconds(10))) {
+            Transfer sent = Transfer.seeded(83).pour(s, 16 * MIB);
+            s.shutdownOutput();
+            peer.assertResult(sent);
+        }
+        peer.assertExit(0);
+    }
+
+    @Test
+    void tcpServerForTheSeedsCClient() throws Exception {
+        try (IpcSocket server = IpcSocket.open(SocketDomain.INET, SocketType.STREAM)) {
+            server.setOption(java.net.StandardSocketOptions.SO_REUSEADDR, true);
+            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).listen(3);
+            int port = ((InetSocketAddress) server.localAddress()).getPort();
+            Child peer = harness.peer("socket_peer", "tcp-client", port, 16 * MIB, 84).start();
+            try (IpcSocket s = server.accept(Harness.TIMEOUT)) {
+                Transfer got = Transfer.received().drain(s);
+                assertEquals(Transfer.expected(16 * MIB, 84).toString(), got.toString());
+                peer.assertResult(got);
+            }
+            peer.assertExit(0);
+        }
+    }
+
+    @Test
+    void aPipeEndAndAMemfdPassedToTheCPeer() throws Exception {
+        for (boolean memfd : new boolean[] { false, true }) {
+            try (SocketPair pair = IpcSocket.pair(SocketType.DATAGRAM); Pipe pipe = Pipe.open();
+                 MemoryFile memory = MemoryFile.create("to-c", 4096); SharedRegion region = memory.map()) {
+                byte[] hello = "from the JVM".getBytes(StandardCharsets.UTF_8);
+                region.put(0, hello, 0, hello.length);
+                Child peer = harness.peer("socket_peer", "recv-fd", 3).inherit(pair.second(), 3).start();
+                pair.second().close();
+                peer.awaitLine("READY");
+                if (memfd) {
+                    pair.first().send(ByteBuffer.wrap(new byte[] { 1 }), memory);
+                    assertEquals("memfd size=4096 first=from the JVM", peer.awaitLine("GOT"));
+                    peer.assertExit(0);
+                    byte[] now = new byte[12];
+                    region.get(0, now, 0, now.length);
+                    assertEquals("written by C", new String(now, StandardCharsets.UTF_8));
+                } else {
+                    pair.first().send(ByteBuffer.wrap(new byte[] { 1 }), pipe.sink());
+                    pipe.sink().close();
+                    assertEquals("pipe", peer.awaitLine("GOT"));
+                    ByteBuffer in = ByteBuffer.allocate(32);
+                    while (pipe.source().read(in) >= 0) {
+                        // until the peer's copy of the end is closed
+                    }
+                    assertEquals("written by C", new String(in.array(), 0, in.position(), StandardCharsets.UTF_8));
+                    peer.assertExit(0);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aPipeEndAndAMemfdFromTheCPeerArriveAsJipcHandles() throws Exception {
+        try (SocketPair pair = IpcSocket.pair(SocketType.STREAM)) {
+            Child peer = harness.peer("socket_peer", "send-fd", 3).inherit(pair.second(), 3).start();
+            pair.second().close();
+            ReceivedMessage m = pair.first().receiveMessage(ByteBuffer.allocate(4));
+            assertEquals(1, m.bytes());
+            assertEquals(2, m.handles().size());
+            try (PipeSource src = (PipeSource) m.handles().get(0); MemoryFile mem = (MemoryFile) m.handles().get(1);
+                 SharedRegion r = mem.map()) {
+                ByteBuffer in = ByteBuffer.allocate(16);
+                while (src.read(in) >= 0) {
+                    // to the end: the peer closed its write end before sending
+                }
+                assertEquals("from C", new String(in.array(), 0, in.position(), StandardCharsets.UTF_8));
+                byte[] b = new byte[12];
+                r.get(0, b, 0, b.length);
+                assertEquals("memfd from C", new String(b, StandardCharsets.UTF_8));
+            }
+            peer.assertExit(0);
+        }
+    }
+}

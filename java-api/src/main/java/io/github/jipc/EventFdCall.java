@@ -1,0 +1,38 @@
+package io.github.jipc;
+
+import io.github.jipc.internal.Call;
+
+/** The system calls of event counters and readiness sets. */
+enum EventFdCall implements Call {
+    EVENTFD("eventfd", "eventfd(2)"),
+    READ("read", "eventfd(2)"),
+    WRITE("write", "eventfd(2)"),
+    READLINK("readlink(/proc/self/fd)", "proc(5)"),
+    FCNTL("fcntl", "fcntl(2)"),
+    EPOLL_CREATE("epoll_create1", "epoll_create(2)"),
+    EPOLL_CTL("epoll_ctl", "epoll_ctl(2)"),
+    EPOLL_WAIT("epoll_wait", "epoll_wait(2)");
+
+    private final String name;
+    private final String manPage;
+
+    EventFdCall(String name, String manPage) {
+        this.name = name;
+        this.manPage = manPage;
+    }
+
+    @Override
+    public String callName() {
+        return name;
+    }
+
+    @Override
+    public String manPage() {
+        return manPage;
+    }
+
+    @Override
+    public String hint(int err, long arg) {
+        return null;
+    }
+}

@@ -1,0 +1,117 @@
+package io.github.jipc;
+
+import io.github.jipc.internal.Call;
+import io.github.jipc.internal.Errno;
+import io.github.jipc.internal.jni.SocketNative;
+
+/** The system calls of sockets, with what their errors mean. */
+enum SocketCall implements Call {
+    SOCKET("socket", "socket(2)") {
+        @Override
+        public String hint(int err, long type) {
+            String range = "/proc/sys/net/ipv4/ping_group_range (" + io.github.jipc.internal.Limits.sysctl(
+                    "/proc/sys/net/ipv4/ping_group_range") + ")";
+            if ((err == Errno.EPERM || err == Errno.EACCES) && type == SocketType.RAW.kernel) {
+                return "raw sockets need CAP_NET_RAW; without it, open(SocketDomain.INET, SocketType.DATAGRAM,"
+                        + " IpcSocket.PROTOCOL_ICMP) gives an ICMP datagram socket where " + range
+                        + " includes the process's group";
+            }
+            if (err == Errno.EACCES && type == SocketType.DATAGRAM.kernel) {
+                return "an ICMP datagram socket needs the process's group within " + range
+                        + "; widen it with sysctl net.ipv4.ping_group_range";
+            }
+            if (err == EPROTONOSUPPORT) {
+                return "the protocol does not exist for this domain and type";
+            }
+            return null;
+        }
+    },
+    SOCKETPAIR("socketpair", "socketpair(2)"),
+    BIND("bind", "bind(2)") {
+        @Override
+        public String hint(int err, long arg) {
+            if (err == EADDRINUSE) {
+                return "another socket is bound to this address; a socket file left by an earlier run must be deleted first";
+            }
+            return null;
+        }
+    },
+    LISTEN("listen", "listen(2)"),
+    ACCEPT("accept4", "accept(2)"),
+    CONNECT("connect", "connect(2)") {
+        @Override
+        public String hint(int err, long arg) {
+            if (err == ECONNREFUSED) {
+                return "nothing listens at this address";
+            }
+            if (err == Errno.ENOENT) {
+                return "no socket file at this path";
+            }
+            return null;
+        }
+    },
+    SHUTDOWN("shutdown", "shutdown(2)"),
+    SEND("sendmsg", "sendmsg(2)") {
+        @Override
+        public String hint(int err, long len) {
+            if (err == EMSGSIZE) {
+                return "a message of " + len + " bytes is larger than this socket takes at once"
+                        + " (its send buffer, SO_SNDBUF, or the protocol's maximum)";
+            }
+            if (err == Errno.EPIPE) {
+                return "the peer closed its end";
+            }
+            if (err == ENOTCONN) {
+                return "the socket is not connected: connect first, or give an address";
+            }
+            return null;
+        }
+    },
+    RECEIVE("recvmsg", "recvmsg(2)") {
+        @Override
+        public String hint(int err, long arg) {
+            return err == ENOTCONN ? "the socket is not connected" : null;
+        }
+    },
+    NAME("getsockname", "getsockname(2)"),
+    PEER_NAME("getpeername", "getpeername(2)") {
+        @Override
+        public String hint(int err, long arg) {
+            return err == ENOTCONN ? "the socket is not connected" : null;
+        }
+    },
+    SET_OPTION("setsockopt", "setsockopt(2)"),
+    GET_OPTION("getsockopt", "getsockopt(2)"),
+    PEER_CREDENTIALS("getsockopt(SO_PEERCRED)", "unix(7)"),
+    FSTAT("getsockopt(SO_TYPE)", "socket(7)"),
+    FCNTL("fcntl", "fcntl(2)");
+
+    static final int EADDRINUSE = SocketNative.EADDRINUSE();
+    static final int ECONNREFUSED = SocketNative.ECONNREFUSED();
+    static final int EMSGSIZE = SocketNative.EMSGSIZE();
+    static final int ENOTCONN = SocketNative.ENOTCONN();
+    static final int EPROTONOSUPPORT = SocketNative.EPROTONOSUPPORT();
+
+    private final String name;
+    private final String manPage;
+
+    SocketCall(String name, String manPage) {
+        this.name = name;
+        this.manPage = manPage;
+    }
+
+    @Override
+    public String callName() {
+        return name;
+    }
+
+    @Override
+    public String manPage() {
+        return manPage;
+    }
+
+    @Override
+    public String hint(int err, long arg) {
+        return null;
+    }
+}

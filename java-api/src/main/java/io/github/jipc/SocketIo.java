@@ -1,0 +1,297 @@
+package io.github.jipc;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.net.SocketOption;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.IntBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import io.github.jipc.internal.Errno;
+import io.github.jipc.internal.Errors;
+import io.github.jipc.internal.FdHandle;
+import io.github.jipc.internal.jni.CommonNative;
+import io.github.jipc.internal.jni.EventfdNative;
+import io.github.jipc.internal.jni.ShmNative;
+import io.github.jipc.internal.jni.SockmsgNative;
+import io.github.jipc.internal.jni.SocketNative;
+
+/** The sends and receives of {@link IpcSocket}: one native call each, no allocation on the plain paths. */
+final class SocketIo {
+    private static final int BLOCK = SockmsgNative.JIPC_MSG_BLOCK();
+    private static final int NOWAIT = SockmsgNative.JIPC_MSG_NOWAIT();
+    private static final int ALL = SockmsgNative.JIPC_MSG_ALL();
+    private static final int CREDENTIALS = SockmsgNative.JIPC_MSG_CREDENTIALS();
+    private static final int WHOLE = SockmsgNative.JIPC_MSG_WHOLE();
+    private static final int CONTROL = SockmsgNative.JIPC_MSG_CONTROL();
+    private static final int ADDRLEN = SockmsgNative.JIPC_META_ADDRLEN();
+    private static final int NFDS = SockmsgNative.JIPC_META_NFDS();
+    private static final int FLAGS = SockmsgNative.JIPC_META_FLAGS();
+    private static final int PID = SockmsgNative.JIPC_META_PID();
+    private static final int UID = SockmsgNative.JIPC_META_UID();
+    private static final int GID = SockmsgNative.JIPC_META_GID();
+    private static final int TRUNC = SockmsgNative.JIPC_RECV_TRUNC();
+    private static final int CTRUNC = SockmsgNative.JIPC_RECV_CTRUNC();
+    private static final ReceivedMessage NOTHING = ReceivedMessage.of(0, List.of(), null, null);
+    private static final ReceivedMessage END = ReceivedMessage.of(-1, List.of(), null, null);
+    private static final Map<SocketOption<?>, Integer> OPTIONS = Map.of(
+            StandardSocketOptions.SO_RCVBUF, SocketNative.JIPC_SO_RCVBUF(),
+            StandardSocketOptions.SO_SNDBUF, SocketNative.JIPC_SO_SNDBUF(),
+            StandardSocketOptions.SO_REUSEADDR, SocketNative.JIPC_SO_REUSEADDR(),
+            StandardSocketOptions.SO_REUSEPORT, SocketNative.JIPC_SO_REUSEPORT(),
+            StandardSocketOptions.SO_KEEPALIVE, SocketNative.JIPC_SO_KEEPALIVE(),
+            StandardSocketOptions.SO_BROADCAST, SocketNative.JIPC_SO_BROADCAST(),
+            StandardSocketOptions.TCP_NODELAY, SocketNative.JIPC_TCP_NODELAY(),
+            SocketOptions.RECEIVE_TIMEOUT, SocketNative.JIPC_SO_RCVTIMEO(),
+            SocketOptions.SEND_TIMEOUT, SocketNative.JIPC_SO_SNDTIMEO(),
+            SocketOptions.PASS_CREDENTIALS, SocketNative.JIPC_SO_PASSCRED());
+
+    private SocketIo() {}
+
+    static int option(SocketOption<?> option) {
+        Integer opt = OPTIONS.get(Objects.requireNonNull(option, "option"));
+        if (opt == null) {
+            throw new UnsupportedOperationException("option " + option + " is not offered by IpcSocket");
+        }
+        return opt;
+    }
+
+    static int send(IpcSocket s, SocketSide side, ByteBuffer src, SocketAddress to, Inheritable[] handles,
+            boolean credentials) throws IOException {
+        Objects.requireNonNull(src, "src");
+        int nfds = handles == null ? 0 : handles.length;
+        if (nfds > SocketSide.MAX_FDS) {
+            throw new IllegalArgumentException("at most " + SocketSide.MAX_FDS + " handles go with one message, got " + nfds);
+        }
+        if (nfds > 0 && !src.hasRemaining()) {
+            throw new IllegalArgumentException("handles go with at least one byte; src is empty");
+        }
+        boolean stream = !s.type().messages();
+        side.lock.lock();
+        FdHandle[] held = new FdHandle[nfds];
+        try {
+            s.ensureOpen();
+            int len = src.remaining();
+            long base = side.direct(src);
+            ByteBuffer data = src;
+            long at;
+            if (base != 0) {
+                at = base + src.position();
+            } else {
+                int n = stream ? Math.min(len, SocketSide.STAGING) : len;
+                data = side.staging(n);
+                data.put(0, src, src.position(), n);
+                len = n;
+                at = side.stagingAddress(data);
+            }
+            long addr = 0;
+            int alen = 0;
+            if (to != null) {
+                alen = Sockaddrs.encode(to, s.domain(), side.address());
+                addr = side.addressAddress();
+            }
+            long fds = 0;
+            if (nfds > 0) {
+                IntBuffer m = side.meta();
+                for (int i = 0; i < nfds; i++) {
+                    FdHandle h = Handles.of(Objects.requireNonNull(handles[i], "handle " + i));
+                    if (!h.acquire()) {
+                        throw new ClosedChannelException();
+                    }
+                    held[i] = h;
+                    m.put(i, h.fd());
+                }
+                fds = side.metaAddress();
+            }
+            int flags = (stream ? ALL : 0) | (credentials ? CREDENTIALS : 0);
+            boolean block = s.enter(s.isBlocking());
+            long n = 0;
+            try {
+                n = SockmsgNative.jipc_sockmsg_send(s.handle.fd(), s.handle.guard(), at, len, addr, alen, fds, nfds,
+                        flags, block ? BLOCK : NOWAIT);
+            } finally {
+                IpcSocket.fence(data);
+                s.exit(block, n == -Errno.WOKEN);
+            }
+            if (n >= 0) {
+                src.position(src.position() + (int) n);
+                return (int) n;
+            }
+            if (n == -Errno.EAGAIN) {
+                return 0;
+            }
+            throw s.failure(n, SocketCall.SEND, to);
+        } finally {
+            for (FdHandle h : held) {
+                if (h != null) {
+                    h.release();
+                }
+            }
+            side.lock.unlock();
+        }
+    }
+
+    /**
+     * One receive. from: whether the sender's address is wanted (null: a plain
+     * read). room: 0 for no control data, else 1 + the most descriptors taken.
+     */
+    static ReceivedMessage receive(IpcSocket s, SocketSide side, ByteBuffer dst, Boolean from, int room)
+            throws IOException {
+        Objects.requireNonNull(dst, "dst");
+        if (dst.isReadOnly()) {
+            throw new IllegalArgumentException("read-only buffer");
+        }
+        boolean messages = s.type().messages();
+        side.lock.lock();
+        try {
+            s.ensureOpen();
+            int len = dst.remaining();
+            if (len == 0 && !messages && room == 0) {
+                return NOTHING;
+            }
+            long base = side.direct(dst);
+            ByteBuffer target = dst;
+            long at;
+            if (base != 0) {
+                at = base + dst.position();
+            } else {
+                len = messages ? len : Math.min(len, SocketSide.STAGING);
+                target = side.staging(len);
+                at = side.stagingAddress(target);
+            }
+            boolean wantMeta = from != null || room > 0;
+            long meta = 0;
+            long addr = 0;
+            IntBuffer m = null;
+            if (wantMeta) {
+                m = side.meta();
+                m.put(ADDRLEN, Sockaddrs.STORAGE_SIZE);
+                m.put(NFDS, Math.max(0, room - 1));
+                meta = side.metaAddress();
+                addr = side.addressAddress();
+            }
+            int flags = (messages ? WHOLE : 0) | (room > 0 ? CONTROL : 0);
+            boolean block = s.enter(s.isBlocking());
+            long n = 0;
+            try {
+                n = SockmsgNative.jipc_sockmsg_recv(s.handle.fd(), s.handle.guard(), at, len, addr, meta, flags,
+                        block ? BLOCK : NOWAIT);
+            } finally {
+                IpcSocket.fence(target);
+                s.exit(block, n == -Errno.WOKEN);
+            }
+            if (n == -Errno.EAGAIN) {
+                return NOTHING;
+            }
+            if (n < 0) {
+                throw s.failure(n, SocketCall.RECEIVE, null);
+            }
+            List<Inheritable> handles = room > 0 ? adoptAll(s, m) : List.of();
+            if (messages && n > len) {
+                closeAll(handles);
+                throw Errors.exception(-SocketCall.EMSGSIZE, SocketCall.RECEIVE, s.description(),
+                        "a message of " + n + " bytes did not fit in the " + len + " bytes left in the buffer: it was cut"
+                                + " (MSG_TRUNC) and the rest is lost; receive into a buffer as large as the largest message");
+            }
+            if (m != null && (m.get(FLAGS) & CTRUNC) != 0) {
+                closeAll(handles);
+                throw Errors.exception(-SocketCall.EMSGSIZE, SocketCall.RECEIVE, s.description(),
+                        "more descriptors came than the " + (room - 1) + " there was room for (MSG_CTRUNC); every one"
+                                + " that arrived was closed, the " + n + " bytes were received");
+            }
+            if (target != dst && n > 0) {
+                dst.put(target.limit((int) n));
+            } else if (n > 0) {
+                dst.position(dst.position() + (int) n);
+            }
+            boolean end = n == 0 && (s.type() == SocketType.STREAM || s.type() == SocketType.SEQPACKET);
+            if (!wantMeta) {
+                return n == 0 ? (end ? END : NOTHING) : ReceivedMessage.of((int) n, List.of(), null, null);
+            }
+            Credentials c = m.get(PID) < 0 ? null : Credentials.of(m.get(PID), m.get(UID), m.get(GID));
+            SocketAddress sender = Sockaddrs.decode(side.address(), m.get(ADDRLEN));
+            if (sender == null && from != null && s.domain() == SocketDomain.UNIX && s.type() == SocketType.DATAGRAM) {
+                sender = UnixAddress.unnamed();
+            }
+            return ReceivedMessage.of(end && handles.isEmpty() ? -1 : (int) n, handles, c, sender);
+        } finally {
+            side.lock.unlock();
+        }
+    }
+
+    private static List<Inheritable> adoptAll(IpcSocket s, IntBuffer m) throws IOException {
+        int count = m.get(NFDS);
+        List<Inheritable> out = new ArrayList<>(count);
+        IOException failure = null;
+        for (int i = 0; i < count; i++) {
+            int fd = m.get(SocketSide.META_FDS + i);
+            try {
+                out.add(adopt(fd));
+            } catch (IOException | RuntimeException e) {
+                if (failure == null) {
+                    failure = e instanceof IOException io ? io : new IOException(e);
+                }
+            }
+        }
+        if (failure != null) {
+            closeAll(out);
+            throw failure;
+        }
+        return out;
+    }
+
+    private static void closeAll(List<Inheritable> handles) {
+        for (Inheritable h : handles) {
+            Handles.close(h);
+        }
+    }
+
+    /** A received descriptor as the jipc handle of its kind; closed if it has none. */
+    static Inheritable adopt(int fd) throws IOException {
+        int kind = CommonNative.jipc_fd_kind(fd);
+        if (kind == CommonNative.JIPC_FD_PIPE_READ()) {
+            return new PipeSource(fd, "received pipe read end", true);
+        }
+        if (kind == CommonNative.JIPC_FD_PIPE_WRITE()) {
+            return new PipeSink(fd, "received pipe write end", true);
+        }
+        int[] info = new int[3];
+        if (SocketNative.jipc_socket_info(fd, info) == 0) {
+            SocketDomain d = SocketDomain.of(info[0]);
+            SocketType t = SocketType.of(info[1]);
+            if (d != null && t != null) {
+                return IpcSocket.adopt(fd, d, t, "received socket");
+            }
+        } else if (EventfdNative.jipc_eventfd_is(fd) == 1) {
+            return EventFd.adopt(fd, "received event counter (fd " + fd + ")");
+        } else if (ShmNative.jipc_shm_seals(fd) >= 0) {
+            String target = "";
+            try {
+                target = Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
+            } catch (IOException e) {
+                // an unreadable link: taken as POSIX shared memory below
+            }
+            return target.startsWith("/memfd:") ? MemoryFile.adopt(fd, "received memory file (fd " + fd + ")")
+                    : SharedMemory.adopt(fd);
+        }
+        String what = describe(fd);
+        CommonNative.jipc_close(fd);
+        throw Errors.exception(-Errno.EINVAL, SocketCall.RECEIVE, "received descriptor " + fd + " (" + what + ")",
+                "it is of a kind no jipc handle has, and was closed");
+    }
+
+    private static String describe(int fd) {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+}

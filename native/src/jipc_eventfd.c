@@ -1,0 +1,92 @@
+#include "jipc_eventfd.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+int jipc_eventfd_create(unsigned int initial, int semaphore)
+{
+    int fd = eventfd(initial, EFD_CLOEXEC | (semaphore ? EFD_SEMAPHORE : 0));
+    return fd >= 0 ? fd : -errno;
+}
+
+/* Runs one read or write, blocking or not; *value in or out. */
+static int transfer(int fd, jipc_guard *g, uint64_t *value, int write_it, int mode)
+{
+    struct iovec v = { .iov_base = value, .iov_len = sizeof *value };
+    if (mode == JIPC_EVENTFD_NOWAIT) {
+        for (;;) {
+            ssize_t n = write_it ? -1 : preadv2(fd, &v, 1, -1, RWF_NOWAIT);
+            if (write_it || (n < 0 && (errno == EOPNOTSUPP || errno == EINVAL))) {
+                /* Writes take no RWF_NOWAIT, nor reads before Linux 5.12 or under qemu-user. */
+                struct pollfd p = { .fd = fd, .events = write_it ? POLLOUT : POLLIN };
+                int ready = poll(&p, 1, 0);
+                if (ready == 0)
+                    return -EAGAIN;
+                n = ready < 0 ? -1 : write_it ? write(fd, value, sizeof *value) : read(fd, value, sizeof *value);
+            }
+            if (n >= 0)
+                return 0;
+            if (errno != EINTR)
+                return -errno;
+        }
+    }
+    jipc_blocker b;
+    int r = jipc_guard_enter(g, &b);
+    if (r < 0)
+        return r;
+    for (;;) {
+        ssize_t n = write_it ? write(fd, value, sizeof *value) : read(fd, value, sizeof *value);
+        int err = errno;
+        if (jipc_guard_closing(g)) {
+            r = -JIPC_WOKEN;
+            break;
+        }
+        if (n == (ssize_t)sizeof *value) {
+            r = 0;
+            break;
+        }
+        if (n >= 0) {
+            r = -EIO;
+            break;
+        }
+        if (err == EAGAIN) {
+            /* Someone else set the shared description O_NONBLOCK. */
+            struct pollfd p = { .fd = fd, .events = write_it ? POLLOUT : POLLIN };
+            if (poll(&p, 1, -1) >= 0 || errno == EINTR)
+                continue;
+            r = -errno;
+            break;
+        }
+        if (err != EINTR) {
+            r = -err;
+            break;
+        }
+    }
+    jipc_guard_leave(g, &b);
+    return r;
+}
+
+int jipc_eventfd_read(int fd, jipc_guard *g, uint64_t *value, int mode)
+{
+    return transfer(fd, g, value, 0, mode);
+}
+
+int jipc_eventfd_write(int fd, jipc_guard *g, uint64_t value, int mode)
+{
+    if (value == UINT64_MAX)
+        return -EINVAL;
+    return transfer(fd, g, &value, 1, mode);
+}
+
+int jipc_eventfd_is(int fd)
+{
+    char path[64], target[64];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    ssize_t n = readlink(path, target, sizeof target - 1);
+    if (n < 0)
+        return errno == ENOENT ? -EBADF : -errno;
+    target[n] = '\0';
+    return strcmp(target, "anon_inode:[eventfd]") == 0;
+}

@@ -1,0 +1,119 @@
+#include "jipc_sockmsg.h"
+#include "jipc_socket.h"
+#include "jipc_test.h"
+
+#include <dirent.h>
+#include <unistd.h>
+
+static int open_fds(void)
+{
+    DIR *d = opendir("/proc/self/fd");
+    int n = 0;
+    while (readdir(d) != NULL)
+        n++;
+    closedir(d);
+    return n;
+}
+
+static void messages_are_whole_and_truncation_is_reported(void)
+{
+    int fds[2];
+    CHECK_EQ(0, jipc_socket_pair(SOCK_SEQPACKET, fds));
+    CHECK_EQ(10, jipc_sockmsg_send(fds[0], NULL, "0123456789", 10, NULL, 0, NULL, 0, 0, JIPC_MSG_BLOCK));
+    CHECK_EQ(2, jipc_sockmsg_send(fds[0], NULL, "ab", 2, NULL, 0, NULL, 0, 0, JIPC_MSG_BLOCK));
+    char buf[4];
+    int meta[JIPC_META_FDS] = { 0 };
+    CHECK_EQ(10, jipc_sockmsg_recv(fds[1], NULL, buf, sizeof buf, NULL, meta, JIPC_MSG_WHOLE, JIPC_MSG_BLOCK));
+    CHECK_EQ(JIPC_RECV_TRUNC, meta[JIPC_META_FLAGS]);
+    CHECK_EQ(2, jipc_sockmsg_recv(fds[1], NULL, buf, sizeof buf, NULL, meta, JIPC_MSG_WHOLE, JIPC_MSG_BLOCK));
+    CHECK_EQ(0, meta[JIPC_META_FLAGS]);
+    close(fds[0]);
+    close(fds[1]);
+}
+
+static void descriptors_and_credentials_pass(void)
+{
+    int fds[2], p[2];
+    CHECK_EQ(0, jipc_socket_pair(SOCK_DGRAM, fds));
+    CHECK_EQ(0, jipc_socket_setopt(fds[1], JIPC_SO_PASSCRED, 1));
+    CHECK_EQ(0, pipe2(p, O_CLOEXEC));
+    CHECK_EQ(1, jipc_sockmsg_send(fds[0], NULL, "x", 1, NULL, 0, p, 2, JIPC_MSG_CREDENTIALS, JIPC_MSG_BLOCK));
+    char buf[4];
+    int meta[JIPC_META_FDS + 4] = { [JIPC_META_NFDS] = 4 };
+    CHECK_EQ(1, jipc_sockmsg_recv(fds[1], NULL, buf, sizeof buf, NULL, meta, JIPC_MSG_WHOLE | JIPC_MSG_CONTROL,
+                                  JIPC_MSG_BLOCK));
+    CHECK_EQ(2, meta[JIPC_META_NFDS]);
+    CHECK_EQ(getpid(), meta[JIPC_META_PID]);
+    CHECK_EQ(getuid(), meta[JIPC_META_UID]);
+    int r = meta[JIPC_META_FDS], w = meta[JIPC_META_FDS + 1];
+    CHECK(fcntl(r, F_GETFD) & FD_CLOEXEC);
+    CHECK_EQ(1, write(w, "y", 1));
+    CHECK_EQ(1, read(p[0], buf, 1));
+    close(r);
+    close(w);
+    close(p[0]);
+    close(p[1]);
+    close(fds[0]);
+    close(fds[1]);
+}
+
+static void descriptors_that_do_not_fit_are_closed(void)
+{
+    int fds[2], p[2];
+    CHECK_EQ(0, jipc_socket_pair(SOCK_STREAM, fds));
+    CHECK_EQ(0, pipe2(p, O_CLOEXEC));
+    int before = open_fds();
+    int many[8] = { p[0], p[1], p[0], p[1], p[0], p[1], p[0], p[1] };
+    CHECK_EQ(1, jipc_sockmsg_send(fds[0], NULL, "x", 1, NULL, 0, many, 8, 0, JIPC_MSG_BLOCK));
+    char buf[4];
+    int meta[JIPC_META_FDS + 1] = { [JIPC_META_NFDS] = 1 };
+    CHECK_EQ(1, jipc_sockmsg_recv(fds[1], NULL, buf, sizeof buf, NULL, meta, JIPC_MSG_CONTROL, JIPC_MSG_BLOCK));
+    CHECK_EQ(0, meta[JIPC_META_NFDS]);
+    CHECK_EQ(JIPC_RECV_CTRUNC, meta[JIPC_META_FLAGS]);
+    CHECK_EQ(before, open_fds());
+    close(p[0]);
+    close(p[1]);
+    close(fds[0]);
+    close(fds[1]);
+}
+
+static void datagrams_carry_their_sender(void)
+{
+    int a = jipc_socket_open(AF_INET, SOCK_DGRAM, 0), b = jipc_socket_open(AF_INET, SOCK_DGRAM, 0);
+    struct sockaddr_in any = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    CHECK_EQ(0, jipc_socket_bind(a, &any, sizeof any));
+    CHECK_EQ(0, jipc_socket_bind(b, &any, sizeof any));
+    struct sockaddr_in to, from;
+    int tlen = sizeof to;
+    CHECK_EQ(0, jipc_socket_name(b, 0, &to, &tlen));
+    CHECK_EQ(4, jipc_sockmsg_send(a, NULL, "ping", 4, &to, tlen, NULL, 0, 0, JIPC_MSG_NOWAIT));
+    char buf[8];
+    int meta[JIPC_META_FDS] = { [JIPC_META_ADDRLEN] = sizeof from };
+    CHECK_EQ(4, jipc_sockmsg_recv(b, NULL, buf, sizeof buf, &from, meta, JIPC_MSG_WHOLE, JIPC_MSG_BLOCK));
+    CHECK_EQ(sizeof from, meta[JIPC_META_ADDRLEN]);
+    struct sockaddr_in self;
+    int slen = sizeof self;
+    CHECK_EQ(0, jipc_socket_name(a, 0, &self, &slen));
+    CHECK_EQ(self.sin_port, from.sin_port);
+    close(a);
+    close(b);
+}
+
+static void a_gone_peer_is_epipe_not_sigpipe(void)
+{
+    int fds[2];
+    CHECK_EQ(0, jipc_socket_pair(SOCK_STREAM, fds));
+    close(fds[1]);
+    CHECK_EQ(-EPIPE, jipc_sockmsg_send(fds[0], NULL, "x", 1, NULL, 0, NULL, 0, JIPC_MSG_ALL, JIPC_MSG_BLOCK));
+    close(fds[0]);
+}
+
+int main(void)
+{
+    RUN(messages_are_whole_and_truncation_is_reported);
+    RUN(descriptors_and_credentials_pass);
+    RUN(descriptors_that_do_not_fit_are_closed);
+    RUN(datagrams_carry_their_sender);
+    RUN(a_gone_peer_is_epipe_not_sigpipe);
+    TEST_EXIT();
+}
