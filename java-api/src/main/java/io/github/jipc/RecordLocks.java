@@ -60,6 +60,8 @@ public final class RecordLocks extends AbstractInterruptibleChannel {
     public static final long TO_END = 0;
 
     private static final Set<LockOption> NONE = EnumSet.noneOf(LockOption.class);
+    private static final int OFD = LockNative.JIPC_LOCK_OFD();
+    private static final int PROCESS = LockNative.JIPC_LOCK_PROCESS();
 
     final FdHandle handle;
     private final boolean classic;
@@ -68,7 +70,7 @@ public final class RecordLocks extends AbstractInterruptibleChannel {
 
     private RecordLocks(int fd, boolean classic, String description) throws IOException {
         this.classic = classic;
-        this.kind = classic ? LockNative.JIPC_LOCK_PROCESS() : LockNative.JIPC_LOCK_OFD();
+        this.kind = classic ? PROCESS : OFD;
         this.description = description;
         this.handle = FdHandle.adoptGuarded(this, fd, FdHandle.Wake.FD, description);
     }
