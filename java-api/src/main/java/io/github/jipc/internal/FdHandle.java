@@ -90,7 +90,9 @@ public final class FdHandle {
     public static FdHandle adoptGuarded(Object owner, int fd, Wake wake, String what) throws IOException {
         long guard = GuardNative.jipc_guard_create(wake.strategy);
         if (guard == 0 || owner == null) {
-            CommonNative.jipc_close(fd);
+            if (fd >= 0) {
+                CommonNative.jipc_close(fd);
+            }
             GuardNative.jipc_guard_free(guard);
             if (owner == null) {
                 throw new NullPointerException("owner");
@@ -98,6 +100,14 @@ public final class FdHandle {
             throw Errors.exception(-Errno.ENOMEM, InternalCall.GUARD, what);
         }
         return new FdHandle(owner, fd, guard, what);
+    }
+
+    /**
+     * A guard without a descriptor, for waits on memory (semaphores, futexes,
+     * mutexes in a region): the same acquire/release/close protocol.
+     */
+    public static FdHandle guardOnly(Object owner, Wake wake, String what) throws IOException {
+        return adoptGuarded(owner, -1, wake, what);
     }
 
     /** The descriptor. */
@@ -183,7 +193,9 @@ public final class FdHandle {
 
         @Override
         public void run() {
-            CommonNative.jipc_close(fd);
+            if (fd >= 0) {
+                CommonNative.jipc_close(fd);
+            }
             int t = twin.getAndSet(-1);
             if (t >= 0) {
                 CommonNative.jipc_close(t);

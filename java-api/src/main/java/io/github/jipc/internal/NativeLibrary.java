@@ -23,6 +23,7 @@ import io.github.jipc.internal.LoadDiagnostics.Attempt;
 import io.github.jipc.internal.LoadDiagnostics.Host;
 import io.github.jipc.internal.jni.CommonNative;
 import io.github.jipc.internal.jni.FifoNative;
+import io.github.jipc.internal.jni.FutexNative;
 import io.github.jipc.internal.jni.GuardNative;
 import io.github.jipc.internal.jni.LockNative;
 import io.github.jipc.internal.jni.MmapNative;
@@ -55,7 +56,7 @@ public final class NativeLibrary {
     private static final String FILE = System.mapLibraryName(LIBRARY);
     private static final List<Class<?>> BINDINGS =
             List.of(CommonNative.class, GuardNative.class, PipeNative.class, FifoNative.class, SpawnNative.class,
-                    SysvShmNative.class, ShmNative.class, MmapNative.class, LockNative.class);
+                    SysvShmNative.class, ShmNative.class, MmapNative.class, LockNative.class, FutexNative.class);
 
     private static final State STATE = load();
 
