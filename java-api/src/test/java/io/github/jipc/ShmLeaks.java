@@ -52,7 +52,7 @@ final class ShmLeaks implements AfterAllCallback {
             }
         }
         try (Stream<Path> shm = Files.list(Path.of("/dev/shm"))) {
-            shm.filter(p -> p.getFileName().toString().startsWith(PREFIX)).forEach(p -> left.add("object: " + p));
+            shm.filter(p -> p.getFileName().toString().startsWith(PREFIX) || p.getFileName().toString().startsWith("sem." + PREFIX)).forEach(p -> left.add("object: " + p));
         }
         String pid = Long.toString(ProcessHandle.current().pid());
         List<String> segments = Files.readAllLines(Path.of("/proc/sysvipc/shm"));

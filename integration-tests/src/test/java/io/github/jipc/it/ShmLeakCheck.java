@@ -36,13 +36,14 @@ final class ShmLeakCheck implements AfterEachCallback {
     public void afterEach(ExtensionContext context) throws Exception {
         List<String> left = new ArrayList<>();
         for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
-            if (line.contains("/SYSV") || line.contains("/dev/shm/" + PREFIX) || line.contains("/memfd:" + PREFIX)) {
+            if (line.contains("/SYSV") || line.contains("/dev/shm/" + PREFIX) || line.contains("/dev/shm/sem." + PREFIX)
+                    || line.contains("/memfd:" + PREFIX)) {
                 left.add("mapped: " + line);
             }
         }
         try (Stream<Path> shm = Files.list(Path.of("/dev/shm"))) {
             for (Path p : (Iterable<Path>) shm::iterator) {
-                if (p.getFileName().toString().startsWith(PREFIX)) {
+                if (p.getFileName().toString().startsWith(PREFIX) || p.getFileName().toString().startsWith("sem." + PREFIX)) {
                     left.add("object: " + p);
                     Files.delete(p);
                 }
