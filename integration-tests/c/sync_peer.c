@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/futex.h>
+#include <semaphore.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -20,7 +21,22 @@
 #include <unistd.h>
 
 static const char USAGE[] =
-    "  sync_peer futex-pong <shm> <offset> <rounds>   wait for 2i+1, store 2i+2 and wake, rounds times\n";
+    "  sync_peer futex-pong <shm> <offset> <rounds>   wait for 2i+1, store 2i+2 and wake, rounds times\n"
+    "  sync_peer sem-produce <shm> <count>            the ring's producer, unnamed semaphores in the region\n"
+    "  sync_peer sem-consume <shm> <count>            its consumer: RESULT items=<n> out-of-order=<n>\n"
+    "  sync_peer named-produce <shm> <empty> <full> <count> | named-consume ...   the same, named semaphores\n"
+    "  sync_peer sem-take <name>                      sem_wait on a named semaphore, READY, wait for end of stdin\n";
+
+/*
+ * The ring of the producer-consumer verbs, as the test lays it out:
+ *   0    sem_t empty (free slots, RING_SLOTS at first), unless named
+ *   64   sem_t full (filled slots, 0 at first), unless named
+ *   128  RING_SLOTS slots of one 64-bit sequence number each
+ */
+#define RING_EMPTY 0
+#define RING_FULL 64
+#define RING_SLOTS_AT 128
+#define RING_SLOTS 64
 
 static struct peer_stats none;
 
@@ -71,12 +87,93 @@ static int futex_pong(const char *name, long long offset, long long rounds)
     return 0;
 }
 
+static int sem_wait_retry(sem_t *s)
+{
+    int r;
+    do {
+        r = sem_wait(s);
+    } while (r < 0 && errno == EINTR);
+    return r;
+}
+
+static int ring(char *p, sem_t *empty, sem_t *full, int produce, long long count)
+{
+    _Static_assert(sizeof(sem_t) <= RING_FULL - RING_EMPTY, "a sem_t fits its place in the ring");
+    volatile long long *slot = (volatile long long *)(p + RING_SLOTS_AT);
+    peer_say("READY pid=%d", (int)getpid());
+    long long wrong = 0;
+    for (long long i = 0; i < count; i++) {
+        if (sem_wait_retry(produce ? empty : full) < 0)
+            return fail("sem_wait");
+        if (produce) {
+            slot[i % RING_SLOTS] = i;
+        } else if (slot[i % RING_SLOTS] != i) {
+            wrong++;
+        }
+        if (sem_post(produce ? full : empty) < 0)
+            return fail("sem_post");
+    }
+    if (produce)
+        peer_say("RESULT items=%lld", count);
+    else
+        peer_say("RESULT items=%lld out-of-order=%lld", count, wrong);
+    return 0;
+}
+
+static int unnamed_ring(const char *name, int produce, long long count)
+{
+    size_t size;
+    char *p = map_shm(name, &size);
+    if (p == NULL)
+        return fail("shm_open/mmap");
+    return ring(p, (sem_t *)(p + RING_EMPTY), (sem_t *)(p + RING_FULL), produce, count);
+}
+
+static int named_ring(const char *name, const char *empty, const char *full, int produce, long long count)
+{
+    size_t size;
+    char *p = map_shm(name, &size);
+    if (p == NULL)
+        return fail("shm_open/mmap");
+    sem_t *e = sem_open(empty, 0);
+    sem_t *f = sem_open(full, 0);
+    if (e == SEM_FAILED || f == SEM_FAILED)
+        return fail("sem_open");
+    int rc = ring(p, e, f, produce, count);
+    sem_close(e);
+    sem_close(f);
+    return rc;
+}
+
+static int sem_take(const char *name)
+{
+    sem_t *s = sem_open(name, 0);
+    if (s == SEM_FAILED)
+        return fail("sem_open");
+    if (sem_wait_retry(s) < 0)
+        return fail("sem_wait");
+    peer_say("READY pid=%d", (int)getpid());
+    peer_wait_stdin_eof();
+    peer_say("RESULT taken");
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     peer_setup();
     const char *cmd = argc > 1 ? argv[1] : "";
     if (strcmp(cmd, "futex-pong") == 0 && argc == 5)
         return futex_pong(argv[2], peer_number(argv[3], "offset"), peer_number(argv[4], "rounds"));
+    if (strcmp(cmd, "sem-produce") == 0 && argc == 4)
+        return unnamed_ring(argv[2], 1, peer_number(argv[3], "count"));
+    if (strcmp(cmd, "sem-consume") == 0 && argc == 4)
+        return unnamed_ring(argv[2], 0, peer_number(argv[3], "count"));
+    if (strcmp(cmd, "named-produce") == 0 && argc == 6)
+        return named_ring(argv[2], argv[3], argv[4], 1, peer_number(argv[5], "count"));
+    if (strcmp(cmd, "named-consume") == 0 && argc == 6)
+        return named_ring(argv[2], argv[3], argv[4], 0, peer_number(argv[5], "count"));
+    if (strcmp(cmd, "sem-take") == 0 && argc == 3)
+        return sem_take(argv[2]);
     (void)fail_err;
     fprintf(stderr, "usage:\n%s", USAGE);
     return PEER_USAGE;
