@@ -1,6 +1,9 @@
 package io.github.jipc;
 
 import io.github.jipc.internal.Call;
+import io.github.jipc.internal.Errno;
+import io.github.jipc.internal.Limits;
+import io.github.jipc.internal.jni.SysvSemNative;
 
 /** The system calls of futexes, semaphores and mutexes in shared memory, with what their errors mean. */
 enum SyncCall implements Call {
@@ -9,7 +12,7 @@ enum SyncCall implements Call {
     SEM_OPEN("sem_open", "sem_open(3)") {
         @Override
         public String hint(int err, long arg) {
-            return err == io.github.jipc.internal.Errno.EINVAL
+            return err == Errno.EINVAL
                     ? "a name is \"/name\" with no other '/', and the value at most SEM_VALUE_MAX" : null;
         }
     },
@@ -26,7 +29,58 @@ enum SyncCall implements Call {
                     + "): released more often than acquired" : null;
         }
     },
-    SEM_GETVALUE("sem_getvalue", "sem_getvalue(3)");
+    SEM_GETVALUE("sem_getvalue", "sem_getvalue(3)"),
+    SEMGET("semget", "semget(2)") {
+        @Override
+        public String hint(int err, long n) {
+            String limits = "kernel.sem is \"" + Limits.sysctl("/proc/sys/kernel/sem").trim().replaceAll("\\s+", " ")
+                    + "\" (SEMMSL semaphores per set, SEMMNS in all, SEMOPM operations per semop, SEMMNI sets)";
+            if (err == SysvSemNative.ENOSPC()) {
+                return "the system's limit of sets (SEMMNI) or of semaphores (SEMMNS) is reached: " + limits
+                        + "; remove unused sets (ipcrm -s) or raise it with sysctl";
+            }
+            if (err == Errno.EINVAL) {
+                return "either " + n + " semaphores is above SEMMSL (" + limits + ") or the set of this key has fewer";
+            }
+            return null;
+        }
+    },
+    SEMOP("semop", "semop(2)") {
+        @Override
+        public String hint(int err, long arg) {
+            return semopHint(err);
+        }
+    },
+    SEMTIMEDOP("semtimedop", "semop(2)") {
+        @Override
+        public String hint(int err, long arg) {
+            return semopHint(err);
+        }
+    },
+    SEMCTL_GET("semctl(GETVAL/GETALL)", "semctl(2)"),
+    SEMCTL_SET("semctl(SETVAL/SETALL)", "semctl(2)") {
+        @Override
+        public String hint(int err, long arg) {
+            return err == SysvSemNative.ERANGE() ? "a value is 0 to SEMVMX (32767)" : null;
+        }
+    },
+    SEMCTL_STAT("semctl(IPC_STAT)", "semctl(2)"),
+    SEMCTL_SETPERM("semctl(IPC_SET)", "semctl(2)"),
+    SEMCTL_RMID("semctl(IPC_RMID)", "semctl(2)");
+
+    static String semopHint(int err) {
+        if (err == SysvSemNative.EIDRM()) {
+            return "the set was removed";
+        }
+        if (err == SysvSemNative.ERANGE()) {
+            return "a value would pass SEMVMX (32767), or an undo adjustment its bound";
+        }
+        if (err == SysvSemNative.E2BIG()) {
+            return "more operations than SEMOPM in one call (kernel.sem's third field: "
+                    + Limits.sysctl("/proc/sys/kernel/sem").trim().replaceAll("\\s+", " ") + ")";
+        }
+        return null;
+    }
 
     private final String name;
     private final String manPage;

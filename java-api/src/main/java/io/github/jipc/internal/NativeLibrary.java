@@ -31,6 +31,7 @@ import io.github.jipc.internal.jni.PipeNative;
 import io.github.jipc.internal.jni.SemNative;
 import io.github.jipc.internal.jni.ShmNative;
 import io.github.jipc.internal.jni.SpawnNative;
+import io.github.jipc.internal.jni.SysvSemNative;
 import io.github.jipc.internal.jni.SysvShmNative;
 
 /**
@@ -57,7 +58,8 @@ public final class NativeLibrary {
     private static final String FILE = System.mapLibraryName(LIBRARY);
     private static final List<Class<?>> BINDINGS =
             List.of(CommonNative.class, GuardNative.class, PipeNative.class, FifoNative.class, SpawnNative.class,
-                    SysvShmNative.class, ShmNative.class, MmapNative.class, LockNative.class, FutexNative.class, SemNative.class);
+                    SysvShmNative.class, ShmNative.class, MmapNative.class, LockNative.class, FutexNative.class, SemNative.class,
+                    SysvSemNative.class);
 
     private static final State STATE = load();
 
