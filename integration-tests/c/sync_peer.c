@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/sem.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -25,7 +26,10 @@ static const char USAGE[] =
     "  sync_peer sem-produce <shm> <count>            the ring's producer, unnamed semaphores in the region\n"
     "  sync_peer sem-consume <shm> <count>            its consumer: RESULT items=<n> out-of-order=<n>\n"
     "  sync_peer named-produce <shm> <empty> <full> <count> | named-consume ...   the same, named semaphores\n"
-    "  sync_peer sem-take <name>                      sem_wait on a named semaphore, READY, wait for end of stdin\n";
+    "  sync_peer sem-take <name>                      sem_wait on a named semaphore, READY, wait for end of stdin\n"
+    "  sync_peer sysv-take <key> <undo>               semop -1 on semaphore 0 (SEM_UNDO if undo is 1), READY, wait\n"
+    "  sync_peer count <lock> <shm> <offset> <n>      after the gate, n times: lock, counter + 1 (plain), unlock;\n"
+    "                                                 lock is posix:<sem offset> or sysv:<key>\n";
 
 /*
  * The ring of the producer-consumer verbs, as the test lays it out:
@@ -158,6 +162,71 @@ static int sem_take(const char *name)
     return 0;
 }
 
+/* Waits until the set's creator initialized it (its sem_otime is set): the race-free open. */
+static int sysv_open(key_t key)
+{
+    int id = semget(key, 0, 0);
+    if (id < 0)
+        return -1;
+    for (int i = 0; i < 10000; i++) {
+        struct semid_ds ds;
+        if (semctl(id, 0, IPC_STAT, &ds) < 0)
+            return -1;
+        if (ds.sem_otime != 0)
+            return id;
+        usleep(1000);
+    }
+    errno = ETIMEDOUT;
+    return -1;
+}
+
+static int sysv_take(key_t key, int undo)
+{
+    int id = sysv_open(key);
+    if (id < 0)
+        return fail("semget");
+    struct sembuf op = { 0, -1, (short)(undo ? SEM_UNDO : 0) };
+    if (semop(id, &op, 1) < 0)
+        return fail("semop");
+    peer_say("READY pid=%d", (int)getpid());
+    peer_wait_stdin_eof();
+    peer_say("RESULT taken");
+    return 0;
+}
+
+static int count(const char *lock, const char *name, long long offset, long long n)
+{
+    size_t size;
+    char *p = map_shm(name, &size);
+    if (p == NULL)
+        return fail("shm_open/mmap");
+    sem_t *sem = NULL;
+    int id = -1;
+    if (strncmp(lock, "posix:", 6) == 0) {
+        sem = (sem_t *)(p + peer_number(lock + 6, "semaphore offset"));
+    } else if (strncmp(lock, "sysv:", 5) == 0) {
+        id = sysv_open((key_t)peer_number(lock + 5, "key"));
+        if (id < 0)
+            return fail("semget");
+    } else {
+        fprintf(stderr, "unknown lock %s\n", lock);
+        return PEER_USAGE;
+    }
+    volatile long long *counter = (volatile long long *)(p + offset);
+    peer_say("READY pid=%d", (int)getpid());
+    peer_wait_stdin_eof();
+    struct sembuf down = { 0, -1, SEM_UNDO }, up = { 0, 1, SEM_UNDO };
+    for (long long i = 0; i < n; i++) {
+        if (sem != NULL ? sem_wait_retry(sem) < 0 : semop(id, &down, 1) < 0)
+            return fail("lock");
+        *counter = *counter + 1;
+        if (sem != NULL ? sem_post(sem) < 0 : semop(id, &up, 1) < 0)
+            return fail("unlock");
+    }
+    peer_say("RESULT added=%lld", n);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     peer_setup();
@@ -174,6 +243,10 @@ int main(int argc, char **argv)
         return named_ring(argv[2], argv[3], argv[4], 0, peer_number(argv[5], "count"));
     if (strcmp(cmd, "sem-take") == 0 && argc == 3)
         return sem_take(argv[2]);
+    if (strcmp(cmd, "sysv-take") == 0 && argc == 4)
+        return sysv_take((key_t)peer_number(argv[2], "key"), (int)peer_number(argv[3], "undo"));
+    if (strcmp(cmd, "count") == 0 && argc == 6)
+        return count(argv[2], argv[3], peer_number(argv[4], "offset"), peer_number(argv[5], "n"));
     (void)fail_err;
     fprintf(stderr, "usage:\n%s", USAGE);
     return PEER_USAGE;

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Fails a test that leaves shared memory behind: a System V segment of the
- * test's keys, a /dev/shm object of its prefix, or a mapping of either (or of
+ * test's keys (or a semaphore set of them), a /dev/shm object of its prefix
+ * (or a named semaphore), or a mapping of either (or of
  * a memory file) in this JVM's /proc/self/maps. Whatever it finds is removed.
  */
 final class ShmLeakCheck implements AfterEachCallback {
@@ -55,6 +56,14 @@ final class ShmLeakCheck implements AfterEachCallback {
             if (ours(Integer.parseInt(f[0]))) {
                 left.add("segment: " + line.trim());
                 remove(f[1]);
+            }
+        }
+        List<String> sets = Files.readAllLines(Path.of("/proc/sysvipc/sem"));
+        for (String line : sets.subList(1, sets.size())) {
+            String[] f = line.trim().split("\\s+");
+            if (ours(Integer.parseInt(f[0]))) {
+                left.add("semaphore set: " + line.trim());
+                new ProcessBuilder("ipcrm", "-s", f[1]).inheritIO().start().waitFor();
             }
         }
         if (!left.isEmpty() && context.getExecutionException().isEmpty()) {

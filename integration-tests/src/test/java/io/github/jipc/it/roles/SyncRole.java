@@ -1,6 +1,11 @@
 package io.github.jipc.it.roles;
 
+import java.time.Duration;
+
 import io.github.jipc.Futex;
+import io.github.jipc.SemOp;
+import io.github.jipc.SysVKey;
+import io.github.jipc.SystemVSemaphores;
 import io.github.jipc.PosixSemaphore;
 import io.github.jipc.SharedMemory;
 import io.github.jipc.SharedRegion;
@@ -17,6 +22,9 @@ import io.github.jipc.SharedRegion;
  * SyncRole named-produce &lt;shm&gt; &lt;empty&gt; &lt;full&gt; &lt;count&gt; | named-consume ...   the same, named semaphores
  * SyncRole sem-open &lt;name&gt;                     open a named semaphore (a permission check)
  * SyncRole sem-take &lt;name&gt;                     acquire a named semaphore, READY, wait for end of stdin
+ * SyncRole sysv-take &lt;key&gt; &lt;undo&gt;               take semaphore 0 of a set (SEM_UNDO if undo is 1), READY, wait
+ * SyncRole count &lt;lock&gt; &lt;shm&gt; &lt;offset&gt; &lt;n&gt;      after the gate, n times: lock, counter + 1 (plain), unlock;
+ *                                            lock is posix:&lt;sem offset&gt; or sysv:&lt;key&gt;
  * </pre>
  */
 public final class SyncRole {
@@ -31,6 +39,22 @@ public final class SyncRole {
                 try (PosixSemaphore s = PosixSemaphore.open(a[1])) {
                     Role.say("RESULT opened value=" + s.value());
                 }
+                return;
+            }
+            if (a[0].equals("sysv-take")) {
+                try (SystemVSemaphores set = SystemVSemaphores.open(SysVKey.of(Role.intArg(a, 1, "key")))) {
+                    if (!set.awaitInitialized(Duration.ofSeconds(10))) {
+                        throw new IllegalStateException("the set was not initialized within 10 s");
+                    }
+                    set.op(Role.longArg(a, 2, "undo") == 1 ? SemOp.take(0).undo() : SemOp.take(0));
+                    Role.ready();
+                    Role.awaitStdinEof();
+                    Role.say("RESULT taken");
+                }
+                return;
+            }
+            if (a[0].equals("count")) {
+                count(a[1], a[2], Role.longArg(a, 3, "offset"), Role.longArg(a, 4, "n"));
                 return;
             }
             if (a[0].equals("sem-take")) {
@@ -60,6 +84,44 @@ public final class SyncRole {
                 }
             }
         });
+    }
+
+    private static void count(String lock, String shmName, long offset, long n) throws Exception {
+        try (SharedMemory shm = SharedMemory.open(shmName); SharedRegion r = shm.map()) {
+            PosixSemaphore sem = null;
+            SystemVSemaphores set = null;
+            if (lock.startsWith("posix:")) {
+                sem = PosixSemaphore.at(r, Long.parseLong(lock.substring(6)));
+            } else if (lock.startsWith("sysv:")) {
+                set = SystemVSemaphores.open(SysVKey.of(Integer.parseInt(lock.substring(5))));
+                set.awaitInitialized(Duration.ofSeconds(10));
+            } else {
+                throw new IllegalArgumentException("unknown lock " + lock);
+            }
+            SemOp down = SemOp.take(0).undo();
+            SemOp up = SemOp.give(0).undo();
+            Role.ready();
+            Role.awaitStdinEof();
+            for (long i = 0; i < n; i++) {
+                if (sem != null) {
+                    sem.acquire();
+                } else {
+                    set.op(down);
+                }
+                r.putLong(offset, r.getLong(offset) + 1);
+                if (sem != null) {
+                    sem.release();
+                } else {
+                    set.op(up);
+                }
+            }
+            Role.say("RESULT added=" + n);
+            if (sem != null) {
+                sem.close();
+            } else {
+                set.close();
+            }
+        }
     }
 
     private static void ring(SharedRegion r, PosixSemaphore empty, PosixSemaphore full, boolean produce, long count)
