@@ -34,8 +34,8 @@ import io.github.jipc.internal.jni.SemNative;
  *
  * <p><b>When a holder dies.</b> Nothing is given back: a process killed
  * between its acquire and its release leaves the count taken for good (use
- * System V semaphores with {@code SEM_UNDO} when the kernel must undo a dead
- * process's operations, or a robust mutex to be told).
+ * {@link SystemVSemaphores} with {@link SemOp#undo()} when the kernel must
+ * undo a dead process's operations, or a {@link RobustMutex} to be told).
  *
  * <p>Timed waits measure the monotonic clock ({@code sem_clockwait} with
  * {@code CLOCK_MONOTONIC}; on a C library without it, {@code sem_timedwait}).

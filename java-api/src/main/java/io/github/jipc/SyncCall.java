@@ -66,7 +66,24 @@ enum SyncCall implements Call {
     },
     SEMCTL_STAT("semctl(IPC_STAT)", "semctl(2)"),
     SEMCTL_SETPERM("semctl(IPC_SET)", "semctl(2)"),
-    SEMCTL_RMID("semctl(IPC_RMID)", "semctl(2)");
+    SEMCTL_RMID("semctl(IPC_RMID)", "semctl(2)"),
+    MUTEX_INIT("pthread_mutex_init", "pthread_mutex_init(3)"),
+    MUTEX_LOCK("pthread_mutex_lock", "pthread_mutex_lock(3)") {
+        @Override
+        public String hint(int err, long arg) {
+            if (err == io.github.jipc.internal.jni.MutexNative.ENOTRECOVERABLE()) {
+                return "an owner died holding the mutex and the next owner unlocked it without markConsistent():"
+                        + " it can never be locked again; destroy() it and init() a new one";
+            }
+            return null;
+        }
+    },
+    MUTEX_CONSISTENT("pthread_mutex_consistent", "pthread_mutex_consistent(3)"),
+    MUTEX_DESTROY("pthread_mutex_destroy", "pthread_mutex_destroy(3)"),
+    COND_INIT("pthread_cond_init", "pthread_cond_init(3)"),
+    COND_WAIT("pthread_cond_timedwait", "pthread_cond_wait(3)"),
+    COND_SIGNAL("pthread_cond_signal", "pthread_cond_signal(3)"),
+    COND_DESTROY("pthread_cond_destroy", "pthread_cond_destroy(3)");
 
     static String semopHint(int err) {
         if (err == SysvSemNative.EIDRM()) {

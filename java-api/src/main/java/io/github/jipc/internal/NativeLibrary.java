@@ -27,6 +27,7 @@ import io.github.jipc.internal.jni.FutexNative;
 import io.github.jipc.internal.jni.GuardNative;
 import io.github.jipc.internal.jni.LockNative;
 import io.github.jipc.internal.jni.MmapNative;
+import io.github.jipc.internal.jni.MutexNative;
 import io.github.jipc.internal.jni.PipeNative;
 import io.github.jipc.internal.jni.SemNative;
 import io.github.jipc.internal.jni.ShmNative;
@@ -59,7 +60,7 @@ public final class NativeLibrary {
     private static final List<Class<?>> BINDINGS =
             List.of(CommonNative.class, GuardNative.class, PipeNative.class, FifoNative.class, SpawnNative.class,
                     SysvShmNative.class, ShmNative.class, MmapNative.class, LockNative.class, FutexNative.class, SemNative.class,
-                    SysvSemNative.class);
+                    SysvSemNative.class, MutexNative.class);
 
     private static final State STATE = load();
 
