@@ -6,6 +6,7 @@
  *
  * Lines: READY, RESULT ..., ERROR <call> <ERRNO>.
  */
+#include "jipc_sync_layout.h"
 #include "peer_common.h"
 
 #include <errno.h>
@@ -29,7 +30,9 @@ static const char USAGE[] =
     "  sync_peer sem-take <name>                      sem_wait on a named semaphore, READY, wait for end of stdin\n"
     "  sync_peer sysv-take <key> <undo>               semop -1 on semaphore 0 (SEM_UNDO if undo is 1), READY, wait\n"
     "  sync_peer count <lock> <shm> <offset> <n>      after the gate, n times: lock, counter + 1 (plain), unlock;\n"
-    "                                                 lock is posix:<sem offset> or sysv:<key>\n";
+    "                                                 lock is posix:<sem offset>, sysv:<key> or mutex:<offset>\n"
+    "  sync_peer mutex-hold <shm> <offset>            lock the robust mutex, READY, wait for end of stdin\n"
+    "  sync_peer mutex-init <shm> <offset>            initialize a robust mutex there (jipc_sync_layout.h)\n";
 
 /*
  * The ring of the producer-consumer verbs, as the test lays it out:
@@ -201,8 +204,14 @@ static int count(const char *lock, const char *name, long long offset, long long
     if (p == NULL)
         return fail("shm_open/mmap");
     sem_t *sem = NULL;
+    pthread_mutex_t *mutex = NULL;
     int id = -1;
-    if (strncmp(lock, "posix:", 6) == 0) {
+    if (strncmp(lock, "mutex:", 6) == 0) {
+        long long at = peer_number(lock + 6, "mutex offset");
+        if (!JIPC_LAYOUT_ALIGNED(p, at, pthread_mutex_t))
+            return fail_err("layout", EINVAL);
+        mutex = (pthread_mutex_t *)(p + at);
+    } else if (strncmp(lock, "posix:", 6) == 0) {
         sem = (sem_t *)(p + peer_number(lock + 6, "semaphore offset"));
     } else if (strncmp(lock, "sysv:", 5) == 0) {
         id = sysv_open((key_t)peer_number(lock + 5, "key"));
@@ -217,13 +226,58 @@ static int count(const char *lock, const char *name, long long offset, long long
     peer_wait_stdin_eof();
     struct sembuf down = { 0, -1, SEM_UNDO }, up = { 0, 1, SEM_UNDO };
     for (long long i = 0; i < n; i++) {
-        if (sem != NULL ? sem_wait_retry(sem) < 0 : semop(id, &down, 1) < 0)
+        if (mutex != NULL) {
+            int r = pthread_mutex_lock(mutex);
+            if (r == EOWNERDEAD) {
+                peer_say("OWNERDEAD");
+                pthread_mutex_consistent(mutex);
+            } else if (r != 0) {
+                return fail_err("pthread_mutex_lock", r);
+            }
+        } else if (sem != NULL ? sem_wait_retry(sem) < 0 : semop(id, &down, 1) < 0) {
             return fail("lock");
+        }
         *counter = *counter + 1;
-        if (sem != NULL ? sem_post(sem) < 0 : semop(id, &up, 1) < 0)
+        if (mutex != NULL) {
+            int r = pthread_mutex_unlock(mutex);
+            if (r != 0)
+                return fail_err("pthread_mutex_unlock", r);
+        } else if (sem != NULL ? sem_post(sem) < 0 : semop(id, &up, 1) < 0) {
             return fail("unlock");
+        }
     }
     peer_say("RESULT added=%lld", n);
+    return 0;
+}
+
+static int mutex_hold(const char *name, long long at)
+{
+    size_t size;
+    char *p = map_shm(name, &size);
+    if (p == NULL)
+        return fail("shm_open/mmap");
+    int r = pthread_mutex_lock((pthread_mutex_t *)(p + at));
+    if (r != 0 && r != EOWNERDEAD)
+        return fail_err("pthread_mutex_lock", r);
+    peer_say("READY pid=%d", (int)getpid());
+    peer_wait_stdin_eof();
+    pthread_mutex_unlock((pthread_mutex_t *)(p + at));
+    peer_say("RESULT released");
+    return 0;
+}
+
+static int mutex_init(const char *name, long long at)
+{
+    size_t size;
+    char *p = map_shm(name, &size);
+    if (p == NULL)
+        return fail("shm_open/mmap");
+    if (!JIPC_LAYOUT_ALIGNED(p, at, pthread_mutex_t))
+        return fail_err("layout", EINVAL);
+    int r = jipc_layout_mutex_init((pthread_mutex_t *)(p + at));
+    if (r != 0)
+        return fail_err("pthread_mutex_init", r);
+    peer_say("RESULT initialized");
     return 0;
 }
 
@@ -247,7 +301,10 @@ int main(int argc, char **argv)
         return sysv_take((key_t)peer_number(argv[2], "key"), (int)peer_number(argv[3], "undo"));
     if (strcmp(cmd, "count") == 0 && argc == 6)
         return count(argv[2], argv[3], peer_number(argv[4], "offset"), peer_number(argv[5], "n"));
-    (void)fail_err;
+    if (strcmp(cmd, "mutex-hold") == 0 && argc == 4)
+        return mutex_hold(argv[2], peer_number(argv[3], "offset"));
+    if (strcmp(cmd, "mutex-init") == 0 && argc == 4)
+        return mutex_init(argv[2], peer_number(argv[3], "offset"));
     fprintf(stderr, "usage:\n%s", USAGE);
     return PEER_USAGE;
 }

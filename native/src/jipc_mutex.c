@@ -1,4 +1,5 @@
 #include "jipc_mutex.h"
+#include "jipc_sync_layout.h"
 
 #include <stdalign.h>
 #include <time.h>
@@ -15,18 +16,7 @@ int jipc_mutex_init(pthread_mutex_t *m)
 {
     if (((uintptr_t)m & (alignof(pthread_mutex_t) - 1)) != 0)
         return -EINVAL;
-    pthread_mutexattr_t a;
-    int r = pthread_mutexattr_init(&a);
-    if (r == 0)
-        r = pthread_mutexattr_setpshared(&a, PTHREAD_PROCESS_SHARED);
-    if (r == 0)
-        r = pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST);
-    if (r == 0)
-        r = pthread_mutexattr_settype(&a, PTHREAD_MUTEX_ERRORCHECK);
-    if (r == 0)
-        r = pthread_mutex_init(m, &a);
-    pthread_mutexattr_destroy(&a);
-    return -r;
+    return -jipc_layout_mutex_init(m); /* the attributes C peers use too */
 }
 
 static void deadline_after(long long ns, struct timespec *out)
@@ -110,16 +100,7 @@ int jipc_cond_init(pthread_cond_t *c)
 {
     if (((uintptr_t)c & (alignof(pthread_cond_t) - 1)) != 0)
         return -EINVAL;
-    pthread_condattr_t a;
-    int r = pthread_condattr_init(&a);
-    if (r == 0)
-        r = pthread_condattr_setpshared(&a, PTHREAD_PROCESS_SHARED);
-    if (r == 0)
-        r = pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
-    if (r == 0)
-        r = pthread_cond_init(c, &a);
-    pthread_condattr_destroy(&a);
-    return -r;
+    return -jipc_layout_cond_init(c);
 }
 
 int jipc_cond_wait(jipc_guard *g, pthread_cond_t *c, pthread_mutex_t *m, long long timeout_ns)

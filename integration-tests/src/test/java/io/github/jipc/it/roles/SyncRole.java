@@ -6,7 +6,9 @@ import io.github.jipc.Futex;
 import io.github.jipc.SemOp;
 import io.github.jipc.SysVKey;
 import io.github.jipc.SystemVSemaphores;
+import io.github.jipc.OwnerDiedException;
 import io.github.jipc.PosixSemaphore;
+import io.github.jipc.RobustMutex;
 import io.github.jipc.SharedMemory;
 import io.github.jipc.SharedRegion;
 
@@ -24,7 +26,8 @@ import io.github.jipc.SharedRegion;
  * SyncRole sem-take &lt;name&gt;                     acquire a named semaphore, READY, wait for end of stdin
  * SyncRole sysv-take &lt;key&gt; &lt;undo&gt;               take semaphore 0 of a set (SEM_UNDO if undo is 1), READY, wait
  * SyncRole count &lt;lock&gt; &lt;shm&gt; &lt;offset&gt; &lt;n&gt;      after the gate, n times: lock, counter + 1 (plain), unlock;
- *                                            lock is posix:&lt;sem offset&gt; or sysv:&lt;key&gt;
+ *                                            lock is posix:&lt;sem offset&gt;, sysv:&lt;key&gt; or mutex:&lt;offset&gt;
+ * SyncRole mutex-hold &lt;shm&gt; &lt;offset&gt;            lock the robust mutex, READY, wait for end of stdin
  * </pre>
  */
 public final class SyncRole {
@@ -50,6 +53,17 @@ public final class SyncRole {
                     Role.ready();
                     Role.awaitStdinEof();
                     Role.say("RESULT taken");
+                }
+                return;
+            }
+            if (a[0].equals("mutex-hold")) {
+                try (SharedMemory shm = SharedMemory.open(a[1]); SharedRegion r = shm.map();
+                        RobustMutex m = RobustMutex.at(r, Role.longArg(a, 2, "offset"))) {
+                    m.lock();
+                    Role.ready();
+                    Role.awaitStdinEof();
+                    m.unlock();
+                    Role.say("RESULT released");
                 }
                 return;
             }
@@ -90,7 +104,10 @@ public final class SyncRole {
         try (SharedMemory shm = SharedMemory.open(shmName); SharedRegion r = shm.map()) {
             PosixSemaphore sem = null;
             SystemVSemaphores set = null;
-            if (lock.startsWith("posix:")) {
+            RobustMutex mutex = null;
+            if (lock.startsWith("mutex:")) {
+                mutex = RobustMutex.at(r, Long.parseLong(lock.substring(6)));
+            } else if (lock.startsWith("posix:")) {
                 sem = PosixSemaphore.at(r, Long.parseLong(lock.substring(6)));
             } else if (lock.startsWith("sysv:")) {
                 set = SystemVSemaphores.open(SysVKey.of(Integer.parseInt(lock.substring(5))));
@@ -103,6 +120,17 @@ public final class SyncRole {
             Role.ready();
             Role.awaitStdinEof();
             for (long i = 0; i < n; i++) {
+                if (mutex != null) {
+                    try {
+                        mutex.lock();
+                    } catch (OwnerDiedException e) {
+                        Role.say("OWNERDEAD");
+                        mutex.markConsistent();
+                    }
+                    r.putLong(offset, r.getLong(offset) + 1);
+                    mutex.unlock();
+                    continue;
+                }
                 if (sem != null) {
                     sem.acquire();
                 } else {
@@ -116,7 +144,9 @@ public final class SyncRole {
                 }
             }
             Role.say("RESULT added=" + n);
-            if (sem != null) {
+            if (mutex != null) {
+                mutex.close();
+            } else if (sem != null) {
                 sem.close();
             } else {
                 set.close();
