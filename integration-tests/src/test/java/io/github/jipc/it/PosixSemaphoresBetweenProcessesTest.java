@@ -16,6 +16,8 @@ import io.github.jipc.Pipe;
 import io.github.jipc.PosixSemaphore;
 import io.github.jipc.SharedMemory;
 import io.github.jipc.SharedRegion;
+import io.github.jipc.SysVKey;
+import io.github.jipc.SystemVSemaphores;
 import io.github.jipc.it.harness.Child;
 import io.github.jipc.it.harness.Harness;
 import io.github.jipc.it.roles.Ring;
@@ -134,6 +136,26 @@ class PosixSemaphoresBetweenProcessesTest {
             other.assertExit(3);
         } finally {
             PosixSemaphore.unlink(name);
+        }
+    }
+
+    @Test
+    void anOwnerOnlySystemVSetIsClosedToOtherUsers() throws Exception {
+        int key = ShmLeakCheck.key();
+        try (SystemVSemaphores set = SystemVSemaphores.createExclusive(SysVKey.of(key),
+                PosixFilePermissions.fromString("rw-------"), 4)) {
+            try {
+                Child other = harness.unprivilegedJava(SyncRole.class, "sysv-open", key).start();
+                String error = other.awaitLine("ERROR");
+                assertTrue(error.contains("AccessDeniedException") && error.contains("EACCES"), () -> error + "\n" + other.report());
+                other.assertExit(3);
+                set.setPermissions(PosixFilePermissions.fromString("rw-rw-rw-"));
+                Child allowed = harness.unprivilegedJava(SyncRole.class, "sysv-open", key).start();
+                assertEquals("opened value=4", allowed.awaitLine("RESULT"));
+                allowed.assertExit(0);
+            } finally {
+                set.remove();
+            }
         }
     }
 

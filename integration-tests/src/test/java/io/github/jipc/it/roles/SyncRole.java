@@ -28,6 +28,7 @@ import io.github.jipc.SharedRegion;
  * SyncRole count &lt;lock&gt; &lt;shm&gt; &lt;offset&gt; &lt;n&gt;      after the gate, n times: lock, counter + 1 (plain), unlock;
  *                                            lock is posix:&lt;sem offset&gt;, sysv:&lt;key&gt; or mutex:&lt;offset&gt;
  * SyncRole mutex-hold &lt;shm&gt; &lt;offset&gt;            lock the robust mutex, READY, wait for end of stdin
+ * SyncRole sysv-open &lt;key&gt;                     open a System V set and read semaphore 0 (a permission check)
  * </pre>
  */
 public final class SyncRole {
@@ -53,6 +54,12 @@ public final class SyncRole {
                     Role.ready();
                     Role.awaitStdinEof();
                     Role.say("RESULT taken");
+                }
+                return;
+            }
+            if (a[0].equals("sysv-open")) {
+                try (SystemVSemaphores set = SystemVSemaphores.open(SysVKey.of(Role.intArg(a, 1, "key")))) {
+                    Role.say("RESULT opened value=" + set.get(0));
                 }
                 return;
             }
