@@ -32,7 +32,9 @@ static const char USAGE[] =
     "  sync_peer count <lock> <shm> <offset> <n>      after the gate, n times: lock, counter + 1 (plain), unlock;\n"
     "                                                 lock is posix:<sem offset>, sysv:<key> or mutex:<offset>\n"
     "  sync_peer mutex-hold <shm> <offset>            lock the robust mutex, READY, wait for end of stdin\n"
-    "  sync_peer mutex-init <shm> <offset>            initialize a robust mutex there (jipc_sync_layout.h)\n";
+    "  sync_peer mutex-init <shm> <offset>            initialize a robust mutex there (jipc_sync_layout.h)\n"
+    "  sync_peer cond-wait <shm> <mutex> <cond> <flag>   lock, READY, wait on cond until the 64-bit flag is set\n"
+    "  sync_peer cond-set <shm> <mutex> <cond> <flag> <v>  lock, set the flag to v, broadcast, unlock\n";
 
 /*
  * The ring of the producer-consumer verbs, as the test lays it out:
@@ -281,6 +283,37 @@ static int mutex_init(const char *name, long long at)
     return 0;
 }
 
+static int cond(const char *name, long long mo, long long co, long long fo, long long value, int wait)
+{
+    size_t size;
+    char *p = map_shm(name, &size);
+    if (p == NULL)
+        return fail("shm_open/mmap");
+    pthread_mutex_t *m = (pthread_mutex_t *)(p + mo);
+    pthread_cond_t *c = (pthread_cond_t *)(p + co);
+    volatile long long *flag = (volatile long long *)(p + fo);
+    int r = pthread_mutex_lock(m);
+    if (r != 0)
+        return fail_err("pthread_mutex_lock", r);
+    if (wait) {
+        peer_say("READY pid=%d", (int)getpid());
+        while (*flag == 0) {
+            r = pthread_cond_wait(c, m);
+            if (r != 0)
+                return fail_err("pthread_cond_wait", r);
+        }
+        peer_say("RESULT flag=%lld", *flag);
+    } else {
+        *flag = value;
+        r = pthread_cond_broadcast(c);
+        if (r != 0)
+            return fail_err("pthread_cond_broadcast", r);
+        peer_say("RESULT set=%lld", value);
+    }
+    r = pthread_mutex_unlock(m);
+    return r != 0 ? fail_err("pthread_mutex_unlock", r) : 0;
+}
+
 int main(int argc, char **argv)
 {
     peer_setup();
@@ -303,6 +336,11 @@ int main(int argc, char **argv)
         return count(argv[2], argv[3], peer_number(argv[4], "offset"), peer_number(argv[5], "n"));
     if (strcmp(cmd, "mutex-hold") == 0 && argc == 4)
         return mutex_hold(argv[2], peer_number(argv[3], "offset"));
+    if (strcmp(cmd, "cond-wait") == 0 && argc == 6)
+        return cond(argv[2], peer_number(argv[3], "mutex"), peer_number(argv[4], "cond"), peer_number(argv[5], "flag"), 0, 1);
+    if (strcmp(cmd, "cond-set") == 0 && argc == 7)
+        return cond(argv[2], peer_number(argv[3], "mutex"), peer_number(argv[4], "cond"), peer_number(argv[5], "flag"),
+                    peer_number(argv[6], "value"), 0);
     if (strcmp(cmd, "mutex-init") == 0 && argc == 4)
         return mutex_init(argv[2], peer_number(argv[3], "offset"));
     fprintf(stderr, "usage:\n%s", USAGE);

@@ -13,6 +13,7 @@ import io.github.jipc.IpcException;
 import io.github.jipc.OwnerDiedException;
 import io.github.jipc.Pipe;
 import io.github.jipc.RobustMutex;
+import io.github.jipc.SharedCondition;
 import io.github.jipc.SharedMemory;
 import io.github.jipc.SharedRegion;
 import io.github.jipc.it.harness.Child;
@@ -62,6 +63,39 @@ class RobustMutexBetweenProcessesTest {
                 assertTrue(m.tryLock());
                 m.unlock();
             }
+        } finally {
+            SharedMemory.unlink(name);
+        }
+    }
+
+    @Test
+    void conditionVariableSignalsBothWaysWithTheCPeer() throws Exception {
+        String name = "/" + ShmLeakCheck.PREFIX + "cond";
+        int cond = 256;
+        int flag = 2048;
+        try (SharedMemory shm = SharedMemory.createExclusive(name, 4096, Harness.OWNER_RW); SharedRegion r = shm.map();
+                RobustMutex m = RobustMutex.init(r, MUTEX); SharedCondition c = SharedCondition.init(r, cond)) {
+            // The C peer waits; the JVM signals.
+            Child waiter = harness.peer("sync_peer", "cond-wait", name, MUTEX, cond, flag).start();
+            waiter.awaitLine("READY");
+            m.lock();
+            r.putLong(flag, 7);
+            c.signalAll();
+            m.unlock();
+            assertEquals("flag=7", waiter.awaitLine("RESULT"));
+            waiter.assertExit(0);
+            // The JVM waits; the C peer signals.
+            r.putLong(flag, 0);
+            m.lock();
+            Child setter = harness.peer("sync_peer", "cond-set", name, MUTEX, cond, flag, 9).start();
+            long deadline = System.nanoTime() + Harness.TIMEOUT.toNanos();
+            while (r.getLong(flag) == 0 && System.nanoTime() < deadline) {
+                c.await(m, java.time.Duration.ofSeconds(1));
+            }
+            assertEquals(9, r.getLong(flag));
+            m.unlock();
+            setter.awaitLine("RESULT");
+            setter.assertExit(0);
         } finally {
             SharedMemory.unlink(name);
         }
