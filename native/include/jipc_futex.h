@@ -25,7 +25,9 @@ extern "C" {
  * measured on CLOCK_MONOTONIC) or the guard. Returns 0 when woken (wakes
  * may be spurious: re-check the word), -EAGAIN if the word did not hold
  * expected, -ETIMEDOUT, -JIPC_WOKEN, -EINVAL for a misaligned word,
- * -EFAULT for an unmapped one.
+ * -EFAULT for an unmapped one. timeout_ns 0 only compares the word, without
+ * a system call (a futex wait on a past deadline still sleeps out the timer
+ * slack), so the word must be mapped.
  */
 JIPC_API int jipc_futex_wait(jipc_guard *g, uint32_t *word, int32_t expected, long long timeout_ns);
 /* Wakes at most n (>= 1; INT32_MAX: all) waiters of word; returns how many it woke. */
