@@ -10,6 +10,8 @@ import java.nio.ReadOnlyBufferException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.jipc.internal.DirectBuffers;
 import io.github.jipc.internal.Errors;
@@ -39,7 +41,10 @@ import io.github.jipc.internal.jni.MmapNative;
  * buffer from {@link #asByteBuffer()} kept past the close reads zeros and its
  * writes reach no other process. The placeholder's addresses are released
  * once no such buffer is reachable any more. A region that is never closed is
- * unmapped once it is unreachable.
+ * unmapped once it is unreachable. Objects that wait in native code on the
+ * region's memory ({@link Futex}, semaphores and mutexes placed in it) are
+ * closed first, which wakes their waiters, and the replacement waits until
+ * the last of those calls has left, so no wait ever outlives the mapping.
  *
  * <p>The region is safe to use from several threads; ordering between them,
  * and between processes, is what the access modes say (see {@link VarHandle}).
@@ -50,11 +55,16 @@ public final class SharedRegion implements AutoCloseable {
     private static final VarHandle INTS = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
     private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
     private static final VarHandle CLOSED;
+    private static final VarHandle NATIVE_STATE;
+    /** In NATIVE_STATE: the region is closed; the rest counts native calls in flight, two by two. */
+    private static final int UNMAPPING = 1;
+    private static final int ONE_CALL = 2;
     private static final long PAGE_SIZE = MmapNative.jipc_page_size();
 
     static {
         try {
             CLOSED = MethodHandles.lookup().findVarHandle(SharedRegion.class, "closed", boolean.class);
+            NATIVE_STATE = MethodHandles.lookup().findVarHandle(SharedRegion.class, "nativeState", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -72,6 +82,11 @@ public final class SharedRegion implements AutoCloseable {
     private volatile boolean closed;
     /** Run by close() before the mapping goes; guarded by this. */
     private final List<Runnable> closeActions = new ArrayList<>();
+    /** (native calls in flight &lt;&lt; 1) | UNMAPPING: the unmap waits for the last native call to leave. */
+    @SuppressWarnings("unused") // through NATIVE_STATE
+    private volatile int nativeState;
+    /** Objects in the region with threads that may wait in native code: closed (woken) before the unmap. */
+    private final Set<AutoCloseable> waiters = ConcurrentHashMap.newKeySet();
 
     /**
      * Takes over a mapping: [base, base + mapLength) is this region's, the
@@ -494,8 +509,63 @@ public final class SharedRegion implements AutoCloseable {
                         "an action run when " + description + " closed failed", e);
             }
         }
-        // If even the replacement fails (no memory for it), the mapping stays until the region is unreachable.
-        MmapNative.jipc_unmap_safe(base, mapLength);
+        NATIVE_STATE.getAndAdd(this, UNMAPPING + ONE_CALL); // closing counts as a call until the waiters are woken
+        for (AutoCloseable w : waiters) {
+            try {
+                w.close();
+            } catch (Exception e) {
+                System.getLogger("io.github.jipc").log(System.Logger.Level.WARNING, "closing " + w + ": " + e);
+            }
+        }
+        leaveNative();
+    }
+
+    /**
+     * The address of an aligned object of size bytes at offset, for a native
+     * call that may wait on it, between {@link #enterNative()} and {@link #leaveNative()}.
+     */
+    long addressOf(long offset, int size, long align, String what) {
+        int i = index(offset, size);
+        if (((address + i) & (align - 1)) != 0) {
+            throw new IllegalArgumentException("offset " + offset + " of " + description + " is not aligned to "
+                    + align + " bytes, as " + what + " needs (the region starts " + alignment() + "-byte aligned)");
+        }
+        return address + i;
+    }
+
+    /** Enters a native call on the region's memory: false if closed. The mapping stays until {@link #leaveNative()}. */
+    boolean enterNative() {
+        int s = (int) NATIVE_STATE.getAndAdd(this, ONE_CALL);
+        if ((s & UNMAPPING) != 0) {
+            leaveNative();
+            return false;
+        }
+        return true;
+    }
+
+    /** Leaves a native call; the last one out of a closed region unmaps it. */
+    void leaveNative() {
+        if ((int) NATIVE_STATE.getAndAdd(this, -ONE_CALL) - ONE_CALL == UNMAPPING) {
+            // If even the replacement fails (no memory for it), the mapping stays until the region is unreachable.
+            MmapNative.jipc_unmap_safe(base, mapLength);
+        }
+    }
+
+    /** Registers an object whose waiting threads {@link #close()} wakes (by closing it) before the unmap. */
+    void addWaiter(AutoCloseable w) {
+        waiters.add(w);
+        if (closed) {
+            waiters.remove(w);
+            throw new IllegalStateException(description + " is closed");
+        }
+    }
+
+    void removeWaiter(AutoCloseable w) {
+        waiters.remove(w);
+    }
+
+    String description() {
+        return description;
     }
 
     @Override

@@ -52,7 +52,8 @@ final class ShmLeaks implements AfterAllCallback {
             }
         }
         try (Stream<Path> shm = Files.list(Path.of("/dev/shm"))) {
-            shm.filter(p -> p.getFileName().toString().startsWith(PREFIX)).forEach(p -> left.add("object: " + p));
+            shm.filter(p -> p.getFileName().toString().startsWith(PREFIX) || p.getFileName().toString().startsWith("sem." + PREFIX))
+                    .forEach(p -> left.add("object: " + p));
         }
         String pid = Long.toString(ProcessHandle.current().pid());
         List<String> segments = Files.readAllLines(Path.of("/proc/sysvipc/shm"));
@@ -62,6 +63,21 @@ final class ShmLeaks implements AfterAllCallback {
                 left.add("segment: " + line.trim());
             }
         }
+        List<String> sets = Files.readAllLines(Path.of("/proc/sysvipc/sem"));
+        for (String line : sets.subList(1, sets.size())) {
+            String[] f = line.trim().split("\\s+");
+            if ((Integer.parseInt(f[0]) & ~0xf) == SEM_KEY_BASE) {
+                left.add("semaphore set: " + line.trim());
+            }
+        }
         return left;
+    }
+
+    private static final int SEM_KEY_BASE = 0x4a750000 | (int) (ProcessHandle.current().pid() << 4 & 0xfff0);
+    private static int nextSemKey;
+
+    /** A System V semaphore key of this test run (16 of them, reused). */
+    static synchronized SysVKey semKey() {
+        return SysVKey.of(SEM_KEY_BASE | (nextSemKey++ & 0xf));
     }
 }

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Fails a test that leaves shared memory behind: a System V segment of the
- * test's keys, a /dev/shm object of its prefix, or a mapping of either (or of
+ * test's keys (or a semaphore set of them), a /dev/shm object of its prefix
+ * (or a named semaphore), or a mapping of either (or of
  * a memory file) in this JVM's /proc/self/maps. Whatever it finds is removed.
  */
 final class ShmLeakCheck implements AfterEachCallback {
@@ -36,13 +37,14 @@ final class ShmLeakCheck implements AfterEachCallback {
     public void afterEach(ExtensionContext context) throws Exception {
         List<String> left = new ArrayList<>();
         for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
-            if (line.contains("/SYSV") || line.contains("/dev/shm/" + PREFIX) || line.contains("/memfd:" + PREFIX)) {
+            if (line.contains("/SYSV") || line.contains("/dev/shm/" + PREFIX) || line.contains("/dev/shm/sem." + PREFIX)
+                    || line.contains("/memfd:" + PREFIX)) {
                 left.add("mapped: " + line);
             }
         }
         try (Stream<Path> shm = Files.list(Path.of("/dev/shm"))) {
             for (Path p : (Iterable<Path>) shm::iterator) {
-                if (p.getFileName().toString().startsWith(PREFIX)) {
+                if (p.getFileName().toString().startsWith(PREFIX) || p.getFileName().toString().startsWith("sem." + PREFIX)) {
                     left.add("object: " + p);
                     Files.delete(p);
                 }
@@ -54,6 +56,14 @@ final class ShmLeakCheck implements AfterEachCallback {
             if (ours(Integer.parseInt(f[0]))) {
                 left.add("segment: " + line.trim());
                 remove(f[1]);
+            }
+        }
+        List<String> sets = Files.readAllLines(Path.of("/proc/sysvipc/sem"));
+        for (String line : sets.subList(1, sets.size())) {
+            String[] f = line.trim().split("\\s+");
+            if (ours(Integer.parseInt(f[0]))) {
+                left.add("semaphore set: " + line.trim());
+                new ProcessBuilder("ipcrm", "-s", f[1]).inheritIO().start().waitFor();
             }
         }
         if (!left.isEmpty() && context.getExecutionException().isEmpty()) {

@@ -64,10 +64,14 @@ public final class FdHandle {
     private java.util.List<Runnable> closeHooks;
 
     private FdHandle(Object owner, int fd, long guard, String what) {
+        this(owner, fd, guard, what, null);
+    }
+
+    private FdHandle(Object owner, int fd, long guard, String what, Runnable onRelease) {
         this.fd = fd;
         this.guard = guard;
         this.what = what;
-        this.closer = CLEANER.register(owner, new Closer(fd, guard, twin));
+        this.closer = CLEANER.register(owner, new Closer(fd, guard, twin, onRelease));
     }
 
     /**
@@ -92,7 +96,9 @@ public final class FdHandle {
     public static FdHandle adoptGuarded(Object owner, int fd, Wake wake, String what) throws IOException {
         long guard = GuardNative.jipc_guard_create(wake.strategy);
         if (guard == 0 || owner == null) {
-            CommonNative.jipc_close(fd);
+            if (fd >= 0) {
+                CommonNative.jipc_close(fd);
+            }
             GuardNative.jipc_guard_free(guard);
             if (owner == null) {
                 throw new NullPointerException("owner");
@@ -100,6 +106,29 @@ public final class FdHandle {
             throw Errors.exception(-Errno.ENOMEM, InternalCall.GUARD, what);
         }
         return new FdHandle(owner, fd, guard, what);
+    }
+
+    /**
+     * A guard without a descriptor, for waits on memory (semaphores, futexes,
+     * mutexes in a region): the same acquire/release/close protocol.
+     */
+    public static FdHandle guardOnly(Object owner, Wake wake, String what) throws IOException {
+        return adoptGuarded(owner, -1, wake, what);
+    }
+
+    /**
+     * Same, and onRelease runs once the last call has left the closed handle
+     * (or the owner became unreachable): it frees what the calls used (a
+     * sem_close). It must not refer to owner. If the guard cannot be made,
+     * onRelease runs at once and the cause is thrown.
+     */
+    public static FdHandle guardOnly(Object owner, Wake wake, String what, Runnable onRelease) throws IOException {
+        long guard = GuardNative.jipc_guard_create(wake.strategy);
+        if (guard == 0) {
+            onRelease.run();
+            throw Errors.exception(-Errno.ENOMEM, InternalCall.GUARD, what);
+        }
+        return new FdHandle(java.util.Objects.requireNonNull(owner, "owner"), -1, guard, what, onRelease);
     }
 
     /** The descriptor. */
@@ -213,22 +242,29 @@ public final class FdHandle {
         private final int fd;
         private final long guard;
         private final AtomicInteger twin;
+        private final Runnable onRelease;
 
-        Closer(int fd, long guard, AtomicInteger twin) {
+        Closer(int fd, long guard, AtomicInteger twin, Runnable onRelease) {
             this.fd = fd;
             this.guard = guard;
             this.twin = twin;
+            this.onRelease = onRelease;
         }
 
         @Override
         public void run() {
-            CommonNative.jipc_close(fd);
+            if (fd >= 0) {
+                CommonNative.jipc_close(fd);
+            }
             int t = twin.getAndSet(-1);
             if (t >= 0) {
                 CommonNative.jipc_close(t);
             }
             if (guard != 0) {
                 GuardNative.jipc_guard_free(guard);
+            }
+            if (onRelease != null) {
+                onRelease.run();
             }
         }
     }

@@ -24,15 +24,20 @@ import io.github.jipc.internal.LoadDiagnostics.Host;
 import io.github.jipc.internal.jni.CommonNative;
 import io.github.jipc.internal.jni.EventfdNative;
 import io.github.jipc.internal.jni.FifoNative;
+import io.github.jipc.internal.jni.FutexNative;
 import io.github.jipc.internal.jni.GuardNative;
+import io.github.jipc.internal.jni.LockNative;
 import io.github.jipc.internal.jni.MmapNative;
 import io.github.jipc.internal.jni.MqNative;
+import io.github.jipc.internal.jni.MutexNative;
 import io.github.jipc.internal.jni.PipeNative;
 import io.github.jipc.internal.jni.PollNative;
+import io.github.jipc.internal.jni.SemNative;
 import io.github.jipc.internal.jni.ShmNative;
 import io.github.jipc.internal.jni.SockmsgNative;
 import io.github.jipc.internal.jni.SocketNative;
 import io.github.jipc.internal.jni.SpawnNative;
+import io.github.jipc.internal.jni.SysvSemNative;
 import io.github.jipc.internal.jni.SysvShmNative;
 
 /**
@@ -60,7 +65,8 @@ public final class NativeLibrary {
     private static final List<Class<?>> BINDINGS =
             List.of(CommonNative.class, GuardNative.class, PipeNative.class, FifoNative.class, SpawnNative.class,
                     SysvShmNative.class, ShmNative.class, MmapNative.class, MqNative.class, SocketNative.class,
-                    SockmsgNative.class, EventfdNative.class, PollNative.class);
+                    SockmsgNative.class, EventfdNative.class, PollNative.class, LockNative.class, FutexNative.class,
+                    SemNative.class, SysvSemNative.class, MutexNative.class);
 
     private static final State STATE = load();
 

@@ -65,6 +65,10 @@ public final class Harness implements BeforeAllCallback, AfterAllCallback, Befor
     private static final long PID = ProcessHandle.current().pid();
     /** Small, quick child JVMs: the machine has few cores and the roles little to do. */
     private static final String[] CHILD_JVM_OPTIONS = { "-XX:+UseSerialGC", "-Xmx128m", "-XX:TieredStopAtLevel=1" };
+    /** Children extract the native library where this JVM did (the build's own folder under Maven). */
+    private static final String[] CHILD_JVM_OPTIONS_OUR_CACHE = { "-XX:+UseSerialGC", "-Xmx128m",
+            "-XX:TieredStopAtLevel=1", "-Dorg.bytedeco.javacpp.cachedir=" + System.getProperty(
+                    "org.bytedeco.javacpp.cachedir", System.getProperty("user.home") + "/.javacpp/cache") };
 
     private final List<Child> children = new ArrayList<>();
     private Map<Integer, String> fdsBefore;
@@ -76,7 +80,7 @@ public final class Harness implements BeforeAllCallback, AfterAllCallback, Befor
 
     /** A launch of role's {@code main} with args in a child JVM of this JVM's class path. */
     public Launch java(Class<?> role, Object... args) {
-        Subprocess.Builder b = Subprocess.java(role.getName(), strings(args)).jvmOptions(CHILD_JVM_OPTIONS);
+        Subprocess.Builder b = Subprocess.java(role.getName(), strings(args)).jvmOptions(CHILD_JVM_OPTIONS_OUR_CACHE);
         return new Launch(this, role.getSimpleName(), b);
     }
 
@@ -135,7 +139,7 @@ public final class Harness implements BeforeAllCallback, AfterAllCallback, Befor
                 "mounting a tmpfs over /dev/shm in a new mount namespace is not allowed here");
         Subprocess.Builder b = Subprocess.java(role.getName(), strings(args))
                 .launchThrough(unshare.toString(), "--mount", "sh", "-c", mount + " && exec \"$0\" \"$@\"")
-                .jvmOptions(CHILD_JVM_OPTIONS);
+                .jvmOptions(CHILD_JVM_OPTIONS_OUR_CACHE);
         return new Launch(this, role.getSimpleName() + "-small-dev-shm", b);
     }
 

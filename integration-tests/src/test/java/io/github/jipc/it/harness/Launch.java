@@ -34,7 +34,8 @@ public final class Launch {
 
     /** The child's standard input: a gate the test opens by closing the write end. */
     public Launch stdin(PipeSource source) {
-        builder.redirectInput(source);
+        // Kept open here: tests hand one gate to several children and close it themselves.
+        builder.redirectInput(source).keepOpen(source);
         return this;
     }
 

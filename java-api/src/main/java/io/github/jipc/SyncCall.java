@@ -1,0 +1,119 @@
+package io.github.jipc;
+
+import io.github.jipc.internal.Call;
+import io.github.jipc.internal.Errno;
+import io.github.jipc.internal.Limits;
+import io.github.jipc.internal.jni.SysvSemNative;
+
+/** The system calls of futexes, semaphores and mutexes in shared memory, with what their errors mean. */
+enum SyncCall implements Call {
+    FUTEX_WAIT("futex(FUTEX_WAIT_BITSET)", "futex(2)"),
+    FUTEX_WAKE("futex(FUTEX_WAKE)", "futex(2)"),
+    SEM_OPEN("sem_open", "sem_open(3)") {
+        @Override
+        public String hint(int err, long arg) {
+            return err == Errno.EINVAL
+                    ? "a name is \"/name\" with no other '/', and the value at most SEM_VALUE_MAX" : null;
+        }
+    },
+    SEM_CLOSE("sem_close", "sem_close(3)"),
+    SEM_UNLINK("sem_unlink", "sem_unlink(3)"),
+    SEM_INIT("sem_init", "sem_init(3)"),
+    SEM_DESTROY("sem_destroy", "sem_destroy(3)"),
+    SEM_WAIT("sem_wait", "sem_wait(3)"),
+    SEM_CLOCKWAIT("sem_clockwait", "sem_wait(3)"),
+    SEM_POST("sem_post", "sem_post(3)") {
+        @Override
+        public String hint(int err, long arg) {
+            return err == PosixSemaphore.EOVERFLOW ? "the value is at SEM_VALUE_MAX (" + PosixSemaphore.MAX_VALUE
+                    + "): released more often than acquired" : null;
+        }
+    },
+    SEM_GETVALUE("sem_getvalue", "sem_getvalue(3)"),
+    SEMGET("semget", "semget(2)") {
+        @Override
+        public String hint(int err, long n) {
+            String limits = "kernel.sem is \"" + Limits.sysctl("/proc/sys/kernel/sem").trim().replaceAll("\\s+", " ")
+                    + "\" (SEMMSL semaphores per set, SEMMNS in all, SEMOPM operations per semop, SEMMNI sets)";
+            if (err == SysvSemNative.ENOSPC()) {
+                return "the system's limit of sets (SEMMNI) or of semaphores (SEMMNS) is reached: " + limits
+                        + "; remove unused sets (ipcrm -s) or raise it with sysctl";
+            }
+            if (err == Errno.EINVAL) {
+                return "either " + n + " semaphores is above SEMMSL (" + limits + ") or the set of this key has fewer";
+            }
+            return null;
+        }
+    },
+    SEMOP("semop", "semop(2)") {
+        @Override
+        public String hint(int err, long arg) {
+            return semopHint(err);
+        }
+    },
+    SEMTIMEDOP("semtimedop", "semop(2)") {
+        @Override
+        public String hint(int err, long arg) {
+            return semopHint(err);
+        }
+    },
+    SEMCTL_GET("semctl(GETVAL/GETALL)", "semctl(2)"),
+    SEMCTL_SET("semctl(SETVAL/SETALL)", "semctl(2)") {
+        @Override
+        public String hint(int err, long arg) {
+            return err == SysvSemNative.ERANGE() ? "a value is 0 to SEMVMX (32767)" : null;
+        }
+    },
+    SEMCTL_STAT("semctl(IPC_STAT)", "semctl(2)"),
+    SEMCTL_SETPERM("semctl(IPC_SET)", "semctl(2)"),
+    SEMCTL_RMID("semctl(IPC_RMID)", "semctl(2)"),
+    MUTEX_INIT("pthread_mutex_init", "pthread_mutex_init(3)"),
+    MUTEX_LOCK("pthread_mutex_lock", "pthread_mutex_lock(3)") {
+        @Override
+        public String hint(int err, long arg) {
+            if (err == io.github.jipc.internal.jni.MutexNative.ENOTRECOVERABLE()) {
+                return "an owner died holding the mutex and the next owner unlocked it without markConsistent():"
+                        + " it can never be locked again; destroy() it and init() a new one";
+            }
+            return null;
+        }
+    },
+    MUTEX_CONSISTENT("pthread_mutex_consistent", "pthread_mutex_consistent(3)"),
+    MUTEX_DESTROY("pthread_mutex_destroy", "pthread_mutex_destroy(3)"),
+    COND_INIT("pthread_cond_init", "pthread_cond_init(3)"),
+    COND_WAIT("pthread_cond_timedwait", "pthread_cond_wait(3)"),
+    COND_SIGNAL("pthread_cond_signal", "pthread_cond_signal(3)"),
+    COND_DESTROY("pthread_cond_destroy", "pthread_cond_destroy(3)");
+
+    static String semopHint(int err) {
+        if (err == SysvSemNative.EIDRM()) {
+            return "the set was removed";
+        }
+        if (err == SysvSemNative.ERANGE()) {
+            return "a value would pass SEMVMX (32767), or an undo adjustment its bound";
+        }
+        if (err == SysvSemNative.E2BIG()) {
+            return "more operations than SEMOPM in one call (kernel.sem's third field: "
+                    + Limits.sysctl("/proc/sys/kernel/sem").trim().replaceAll("\\s+", " ") + ")";
+        }
+        return null;
+    }
+
+    private final String name;
+    private final String manPage;
+
+    SyncCall(String name, String manPage) {
+        this.name = name;
+        this.manPage = manPage;
+    }
+
+    @Override
+    public String callName() {
+        return name;
+    }
+
+    @Override
+    public String manPage() {
+        return manPage;
+    }
+}

@@ -1,0 +1,251 @@
+package io.github.jipc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ReadOnlyBufferException;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith({ NoLeaks.class, ShmLeaks.class })
+@Timeout(60)
+class RobustMutexTest {
+    private static final String LABEL = ShmLeaks.PREFIX + "mutex";
+
+    private static <T> T inThread(IoSupplier<T> body) throws Exception {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                f.complete(body.get());
+            } catch (Throwable e) {
+                f.completeExceptionally(e);
+            }
+        });
+        t.start();
+        t.join(10_000);
+        return f.get(1, TimeUnit.SECONDS);
+    }
+
+    interface IoSupplier<T> {
+        T get() throws Exception;
+    }
+
+    @Test
+    void layoutComesFromTheCLibrary() {
+        assertTrue(RobustMutex.size() >= 24, "sizeof(pthread_mutex_t) " + RobustMutex.size());
+        assertEquals(1, Integer.bitCount(RobustMutex.alignment()));
+        assertTrue(SharedCondition.size() >= 32);
+        assertEquals(1, Integer.bitCount(SharedCondition.alignment()));
+    }
+
+    @Test
+    void lockTryTimedAndUnlock() throws Exception {
+        try (MemoryFile mf = MemoryFile.create(LABEL, 4096); SharedRegion r = mf.map(); SharedRegion other = mf.map();
+                RobustMutex m = RobustMutex.init(r, 64); RobustMutex same = RobustMutex.at(other, 64)) {
+            m.lock();
+            assertThrows(IllegalStateException.class, m::lock, "not reentrant");
+            Boolean free = inThread(() -> same.tryLock());
+            assertFalse(free);
+            long t0 = System.nanoTime();
+            Boolean timedOut = inThread(() -> same.tryLock(Duration.ofMillis(60)));
+            assertFalse(timedOut);
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(ms >= 55 && ms < 5_000, ms + " ms");
+            assertThrows(IllegalMonitorStateException.class, () -> {
+                try {
+                    inThread(() -> {
+                        same.unlock();
+                        return null;
+                    });
+                } catch (ExecutionException e) {
+                    throw e.getCause();
+                }
+            });
+            CompletableFuture<Boolean> waiter = CompletableFuture.supplyAsync(() -> {
+                try {
+                    boolean got = same.tryLock(Duration.ofSeconds(30));
+                    same.unlock();
+                    return got;
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            Thread.sleep(30);
+            m.unlock();
+            assertTrue(waiter.get(10, TimeUnit.SECONDS));
+            assertTrue(m.tryLock());
+            m.unlock();
+            assertThrows(IllegalMonitorStateException.class, m::unlock);
+            assertThrows(IllegalStateException.class, m::markConsistent);
+        }
+    }
+
+    @Test
+    void aDeadOwnerIsToldRepairedOrLeftUnrecoverable() throws Exception {
+        try (MemoryFile mf = MemoryFile.create(LABEL, 4096); SharedRegion r = mf.map(); RobustMutex m = RobustMutex.init(r, 0)) {
+            // A thread that ends holding a robust mutex is a dead owner too.
+            inThread(() -> {
+                m.lock();
+                return null;
+            });
+            OwnerDiedException died = assertThrows(OwnerDiedException.class, m::lock);
+            assertTrue(died.mutex() == m);
+            assertTrue(died.getMessage().contains("markConsistent"), died.getMessage());
+            m.markConsistent(); // repaired
+            m.unlock();
+            assertTrue(m.tryLock());
+            m.unlock();
+            inThread(() -> {
+                m.lock();
+                return null;
+            });
+            assertThrows(OwnerDiedException.class, () -> m.tryLock(Duration.ofSeconds(1)));
+            m.unlock(); // without markConsistent
+            IpcException gone = assertThrows(IpcException.class, m::lock);
+            assertEquals("ENOTRECOVERABLE", gone.errnoName());
+            assertTrue(gone.getMessage().contains("never be locked again"), gone.getMessage());
+            assertThrows(IpcException.class, m::tryLock);
+            m.destroy();
+            try (RobustMutex fresh = RobustMutex.init(r, 0)) {
+                assertTrue(fresh.tryLock());
+                fresh.unlock();
+            }
+        }
+    }
+
+    @Test
+    void closeRegionCloseAndInterruptEndAWaitingLock() throws Exception {
+        try (MemoryFile mf = MemoryFile.create(LABEL, 4096); SharedRegion r = mf.map(); RobustMutex holder = RobustMutex.init(r, 0)) {
+            holder.lock();
+            for (int i = 0; i < 6; i++) {
+                RobustMutex m = RobustMutex.at(r, 0);
+                boolean timed = i % 2 == 0;
+                CompletableFuture<Boolean> w = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        if (timed) {
+                            return m.tryLock(Duration.ofSeconds(60));
+                        }
+                        m.lock();
+                        return true;
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+                Thread.sleep(i < 3 ? 15 : 0);
+                m.close();
+                ExecutionException e = assertThrows(ExecutionException.class, () -> w.get(10, TimeUnit.SECONDS));
+                Throwable cause = e.getCause().getCause();
+                assertTrue(cause instanceof AsynchronousCloseException || cause instanceof ClosedChannelException,
+                        "got " + cause);
+            }
+            RobustMutex m = RobustMutex.at(r, 0);
+            Throwable[] thrown = new Throwable[1];
+            Thread t = new Thread(() -> {
+                try {
+                    m.lock();
+                } catch (Throwable e) {
+                    thrown[0] = e;
+                }
+            });
+            t.start();
+            Thread.sleep(50);
+            t.interrupt();
+            t.join(10_000);
+            assertInstanceOf(ClosedByInterruptException.class, thrown[0]);
+            assertFalse(m.isOpen());
+            SharedRegion second = mf.map();
+            {
+                RobustMutex viaSecond = RobustMutex.at(second, 0);
+                CompletableFuture<Void> w = CompletableFuture.runAsync(() -> {
+                    try {
+                        viaSecond.lock();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+                Thread.sleep(20);
+                second.close();
+                ExecutionException e = assertThrows(ExecutionException.class, () -> w.get(10, TimeUnit.SECONDS));
+                assertInstanceOf(AsynchronousCloseException.class, e.getCause().getCause());
+            }
+            holder.unlock();
+        }
+    }
+
+    @Test
+    void conditionWaitSignalAndTimeout() throws Exception {
+        try (MemoryFile mf = MemoryFile.create(LABEL, 4096); SharedRegion r = mf.map();
+                RobustMutex m = RobustMutex.init(r, 0); SharedCondition c = SharedCondition.init(r, 128)) {
+            CompletableFuture<Long> waiter = CompletableFuture.supplyAsync(() -> {
+                try {
+                    m.lock();
+                    try {
+                        while (r.getLong(256) == 0) {
+                            c.await(m);
+                        }
+                        return r.getLong(256);
+                    } finally {
+                        m.unlock();
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            Thread.sleep(30);
+            m.lock();
+            r.putLong(256, 42);
+            c.signalAll();
+            m.unlock();
+            assertEquals(42, waiter.get(10, TimeUnit.SECONDS));
+            m.lock();
+            long deadline = System.nanoTime() + 50_000_000L;
+            boolean signalled = true;
+            while (signalled && System.nanoTime() < deadline) {
+                signalled = c.await(m, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            }
+            assertFalse(signalled && System.nanoTime() < deadline);
+            c.signal();
+            m.unlock();
+            assertThrows(IllegalMonitorStateException.class, () -> c.await(m, Duration.ofMillis(1)));
+            c.destroy();
+            assertFalse(c.isOpen());
+        }
+    }
+
+    @Test
+    void misuseIsACleanError() throws Exception {
+        try (MemoryFile mf = MemoryFile.create(LABEL, 4096); SharedRegion r = mf.map()) {
+            assertThrows(IllegalArgumentException.class, () -> RobustMutex.init(r, 1));
+            assertThrows(IndexOutOfBoundsException.class, () -> RobustMutex.init(r, 4096));
+            assertThrows(IllegalArgumentException.class, () -> SharedCondition.init(r, 2));
+            try (SharedRegion ro = mf.map(MapOption.READ_ONLY)) {
+                assertThrows(ReadOnlyBufferException.class, () -> RobustMutex.init(ro, 0));
+                assertThrows(ReadOnlyBufferException.class, () -> SharedCondition.init(ro, 0));
+            }
+            RobustMutex m = RobustMutex.init(r, 0);
+            m.close();
+            m.close();
+            assertThrows(ClosedChannelException.class, m::lock);
+            assertThrows(ClosedChannelException.class, m::unlock);
+            assertTrue(m.toString().contains("closed"), m.toString());
+            try (SharedCondition c = SharedCondition.init(r, 64)) {
+                assertThrows(ClosedChannelException.class, () -> c.await(m));
+                assertThrows(NullPointerException.class, () -> c.await(null));
+            }
+        }
+    }
+}
