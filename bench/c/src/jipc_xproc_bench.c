@@ -6,7 +6,7 @@
  *   jipc_xproc_bench rtt  MECHANISM SIZE WARMUP COUNT SAMPLES [DIR]
  *   jipc_xproc_bench tput MECHANISM SIZE WARMUP_MS MEASURE_MS [DIR]
  *
- * MECHANISM is one of the table below (pipe, fifo, shm). rtt: WARMUP round
+ * MECHANISM is one of the table below (pipe, fifo, shm, mq). rtt: WARMUP round
  * trips of SIZE-byte messages, then COUNT timed ones, whose times in ns go to
  * the file SAMPLES as native int64. tput: the child streams SIZE-byte
  * messages; the parent reads for WARMUP_MS, then counts whole messages for
@@ -16,8 +16,8 @@
  * (cpu_ns and the context switches: the parent's measuring thread over the
  * timed part). Every message carries its sequence number in its first 8
  * bytes and the number inverted in its last 8; the receiver checks both.
- * Named objects live in DIR (default /tmp) or /dev/shm and are removed on
- * every way out. Exit status 0 on success, 1 with a message otherwise.
+ * Named objects live in DIR (default /tmp), /dev/shm or /dev/mqueue and are
+ * removed on every way out. Exit status 0 on success, 1 with a message otherwise.
  */
 #include "xproc.h"
 
@@ -45,6 +45,7 @@ static const struct {
     { "pipe", xproc_pipe_rtt, xproc_pipe_tput },
     { "fifo", xproc_fifo_rtt, xproc_fifo_tput },
     { "shm", xproc_shm_rtt, xproc_shm_tput },
+    { "mq", xproc_mq_rtt, xproc_mq_tput },
 };
 
 static int is_parent = 1;
@@ -228,7 +229,7 @@ static void usage(void)
 {
     fprintf(stderr, "usage: jipc_xproc_bench rtt  MECHANISM SIZE WARMUP COUNT SAMPLES [DIR]\n"
                     "       jipc_xproc_bench tput MECHANISM SIZE WARMUP_MS MEASURE_MS [DIR]\n"
-                    "MECHANISM: pipe, fifo, shm\n");
+                    "MECHANISM: pipe, fifo, shm, mq\n");
     exit(2);
 }
 

@@ -51,5 +51,7 @@ int xproc_fifo_rtt(const struct xproc_run *r);
 int xproc_fifo_tput(const struct xproc_run *r);
 int xproc_shm_rtt(const struct xproc_run *r);
 int xproc_shm_tput(const struct xproc_run *r);
+int xproc_mq_rtt(const struct xproc_run *r);
+int xproc_mq_tput(const struct xproc_run *r);
 
 #endif

@@ -38,7 +38,7 @@ final class Charts {
         DefaultCategoryDataset stream = new DefaultCategoryDataset();
         DefaultCategoryDataset cpu = new DefaultCategoryDataset();
         for (Transport t : s.transports()) {
-            for (Workload w : s.workloads()) {
+            for (Workload w : s.workloads(t)) {
                 String category = t.key() + " " + w.sizeLabel();
                 for (Side side : s.sides) {
                     Results.Cell cell = new Results.Cell(t.key(), w, side);

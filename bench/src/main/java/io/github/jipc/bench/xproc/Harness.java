@@ -29,13 +29,13 @@ final class Harness {
         Results results = new Results();
         int runs = 0;
         for (Transport t : s.transports()) {
-            runs += s.workloads().size() * (int) s.sides.stream().filter(side -> t.label(side) != null).count();
+            runs += s.workloads(t).size() * (int) s.sides.stream().filter(side -> t.label(side) != null).count();
         }
         int done = 0;
         long started = System.nanoTime();
         for (int round = 1; round <= s.rounds; round++) {
             for (Transport t : s.transports()) {
-                for (Workload w : s.workloads()) {
+                for (Workload w : s.workloads(t)) {
                     StringBuilder line = new StringBuilder(String.format("round %d/%d  %-4s %-20s", round, s.rounds, t.key(), w));
                     for (Side side : s.sides) {
                         if (t.label(side) == null) {

@@ -88,7 +88,7 @@ final class Report {
         line(head + " targets (PERFORMANCE.md) |");
         line(rule + "---|");
         for (Transport t : settings.transports()) {
-            for (Workload w : settings.workloads()) {
+            for (Workload w : settings.workloads(t)) {
                 StringBuilder row = new StringBuilder("| " + t.key() + " | " + measure(w) + " |");
                 for (Side side : settings.sides) {
                     List<Double> v = results.headline(new Results.Cell(t.key(), w, side));
@@ -138,7 +138,7 @@ final class Report {
         } else if (w.kind() == Workload.Kind.ROUND_TRIP) {
             target(out, t, w, Side.JIPC, Side.JNI, "≤", 1.05);
             target(out, t, w, Side.JIPC, Side.JDK, "≤", 1.0);
-        } else if (w.size() == 64 * 1024) {
+        } else if (w.size() == 64 * 1024 || t.key().equals("mq") && w.size() == MqTransport.largestMessage()) {
             target(out, t, w, Side.JIPC, Side.C, "≥", 0.9);
             target(out, t, w, Side.JIPC, Side.JDK, "≥", 1.0);
         }
@@ -171,7 +171,7 @@ final class Report {
         line(head.toString());
         line(rule.toString());
         for (Transport t : settings.transports()) {
-            for (Workload w : settings.workloads()) {
+            for (Workload w : settings.workloads(t)) {
                 boolean split = !Double.isNaN(results.split(t.key(), w));
                 for (Side side : settings.sides) {
                     List<Results.Run> runs = results.runs(new Results.Cell(t.key(), w, side));
@@ -199,7 +199,7 @@ final class Report {
         line("| mechanism | size | side | p10 | p50 | p90 | p99 | p99.9 | max | round trips/s | CPU µs / RT | sleeps / RT |");
         line("|---|---|---|---|---|---|---|---|---|---|---|---|");
         for (Transport t : settings.transports()) {
-            for (Workload w : settings.workloads()) {
+            for (Workload w : settings.workloads(t)) {
                 if (w.kind() != Workload.Kind.ROUND_TRIP) {
                     continue;
                 }
@@ -237,7 +237,7 @@ final class Report {
         line("| mechanism | size | side | MB/s | messages/s | CPU µs / msg | sleeps / msg | checked in the windows |");
         line("|---|---|---|---|---|---|---|---|");
         for (Transport t : settings.transports()) {
-            for (Workload w : settings.workloads()) {
+            for (Workload w : settings.workloads(t)) {
                 if (w.kind() != Workload.Kind.STREAM) {
                     continue;
                 }
@@ -266,7 +266,7 @@ final class Report {
                 + "per_second,mb_per_s,cpu_ns_per_message,sleeps_per_message,mode,mixed\n");
         String placement = settings.unpinned ? "unpinned" : settings.split ? "split" : "cpu" + settings.cpu;
         for (Transport t : settings.transports()) {
-            for (Workload w : settings.workloads()) {
+            for (Workload w : settings.workloads(t)) {
                 for (Side side : settings.sides) {
                     Results.Cell cell = new Results.Cell(t.key(), w, side);
                     List<Results.Run> runs = results.runs(cell);

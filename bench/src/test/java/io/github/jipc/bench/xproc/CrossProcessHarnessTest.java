@@ -43,6 +43,8 @@ class CrossProcessHarnessTest {
                 "--out", out.toString(), "--tmp-dir", tmp.toString(), "--timeout-s", "60");
 
         for (Transport m : Transport.ALL) {
+            List<Workload> workloads = m.workloads(List.of(RTT, STREAM));
+            Workload stream = workloads.get(1);
             for (Side c : Side.values()) {
                 String what = c + " " + m.key();
                 if (m.label(c) == null) {
@@ -57,10 +59,10 @@ class CrossProcessHarnessTest {
                 assertTrue(l.p50() < 1_000_000_000L, what + " p50 of a second or more: " + l);
                 assertTrue(l.roundTripsPerSecond() > 0 && l.cost().cpuNanos() >= 0, what + ": " + l);
 
-                List<Throughput> stream = o.results().throughputs(new Results.Cell(m.key(), STREAM, c));
-                assertEquals(1, stream.size(), what);
-                Throughput t = stream.get(0);
-                assertTrue(t.messages() > 0 && t.bytes() == t.messages() * 65536, what + ": " + t);
+                List<Throughput> streams = o.results().throughputs(new Results.Cell(m.key(), stream, c));
+                assertEquals(1, streams.size(), what);
+                Throughput t = streams.get(0);
+                assertTrue(t.messages() > 0 && t.bytes() == t.messages() * stream.size(), what + ": " + t);
                 assertTrue(t.elapsedNanos() >= 200_000_000L, what + " counted for less than its window: " + t);
             }
         }
@@ -69,7 +71,7 @@ class CrossProcessHarnessTest {
         assertTrue(md.contains("| pipe | RTT p50 µs, 64 B |"), md);
         assertTrue(md.contains("| shm | stream MB/s, 64 KiB |"), md);
         List<String> csv = Files.readAllLines(out.resolve("xproc-results.csv"));
-        assertEquals(1 + 2 * (4 + 3 + 3), csv.size(), String.join("\n", csv));
+        assertEquals(1 + 2 * (4 + 3 + 3 + 2), csv.size(), String.join("\n", csv));
         for (String chart : List.of("rtt.png", "stream.png", "cpu.png")) {
             assertTrue(Files.size(out.resolve(chart)) > 1000, chart);
         }
@@ -77,6 +79,38 @@ class CrossProcessHarnessTest {
             assertEquals(List.of(), left.toList(), "the run's scratch folder (FIFOs, logs, samples) was not removed");
         }
         assertNoShmLeft();
+    }
+
+    @Test
+    @Timeout(60)
+    void messageQueuesRunAtTheLargestMessageTheLimitsAllow() throws Exception {
+        int largest = MqTransport.largestMessage();
+        org.junit.jupiter.api.Assumptions.assumeTrue(largest < 65536, "fs.mqueue.msgsize_max is 64 KiB or more here");
+        Path tmp = Files.createDirectory(dir.resolve("mq-scratch"));
+        Main.Outcome o = Main.run(quiet(), "--unpinned", "--only", "mq", "--warmup", "100", "--round-trips", "300",
+                "--rtt-sizes", "64,100,1024", "--stream-sizes", "4096,65536", "--stream-warmup-ms", "20", "--stream-ms", "100",
+                "--no-charts", "--out", dir.resolve("mq").toString(), "--tmp-dir", tmp.toString(), "--timeout-s", "30");
+        Workload big = new Workload(Workload.Kind.STREAM, largest);
+        assertEquals(List.of(RTT, new Workload(Workload.Kind.ROUND_TRIP, 100), new Workload(Workload.Kind.ROUND_TRIP, 1024),
+                new Workload(Workload.Kind.STREAM, 4096), big), o.settings().workloads(Transport.of("mq")));
+        for (Side side : List.of(Side.C, Side.JIPC)) {
+            assertEquals(300, o.results().latencies(new Results.Cell("mq", RTT, side)).get(0).count(), side.key());
+            Throughput t = o.results().throughputs(new Results.Cell("mq", big, side)).get(0);
+            assertTrue(t.messages() > 0 && t.bytes() == t.messages() * largest, side.key() + ": " + t);
+        }
+        assertEquals(List.of(), o.results().latencies(new Results.Cell("mq", RTT, Side.JDK)), "the JDK has no queues");
+        assertTrue(o.markdown().contains("| mq | stream MB/s, " + big.sizeLabel() + " |"), o.markdown());
+        try (Stream<Path> left = Files.list(tmp)) {
+            assertEquals(List.of(), left.toList());
+        }
+        Path queues = Path.of("/dev/mqueue");
+        if (Files.isDirectory(queues)) {
+            try (Stream<Path> left = Files.list(queues)) {
+                assertEquals(List.of(), left.filter(p -> p.getFileName().toString().startsWith("jipc-xproc-c-")
+                        || p.getFileName().toString().startsWith("jipc-unnamed-" + ProcessHandle.current().pid() + "-")).toList(),
+                        "queues left in /dev/mqueue");
+            }
+        }
     }
 
     @Test
@@ -143,6 +177,7 @@ class CrossProcessHarnessTest {
         assertEquals(10_000, parse("--quick").roundTrips);
         assertEquals(7, parse("--full", "--rounds", "7").rounds);
         assertEquals(List.of("shm"), parse("--only", "shm").transports().stream().map(Transport::key).toList());
+        assertEquals(List.of("mq"), parse("--only", "mq").transports().stream().map(Transport::key).toList());
     }
 
     private static BenchCommand parse(String... args) {
