@@ -101,13 +101,17 @@ int xproc_mq_rtt(const struct xproc_run *r)
     mqd_t up = unnamed(max_messages(), size);
     pid_t child = xproc_fork();
     if (child == 0) {
+        struct xproc_meter m;
+        xproc_meter_start(&m, r, 1);
         ssize_t n;
         while ((n = receive(down, reply, size)) > 0) {
             if (send(up, reply, (size_t)n) < 0)
                 xproc_fail("mq_send");
+            xproc_meter_tick(&m);
         }
         if (n < 0)
             xproc_fail("mq_receive");
+        xproc_meter_report(&m);
         _exit(0);
     }
     struct xproc_cost cost;
@@ -178,6 +182,8 @@ int xproc_mq_tput(const struct xproc_run *r)
     mqd_t control = unnamed(1, 8);
     pid_t child = xproc_fork();
     if (child == 0) {
+        struct xproc_meter m;
+        xproc_meter_start(&m, r, 0);
         struct timespec past = { 0, 0 };
         unsigned char stop[8];
         for (uint64_t seq = 0;; seq++) {
@@ -186,7 +192,9 @@ int xproc_mq_tput(const struct xproc_run *r)
             xproc_stamp(buf, size, seq);
             if (send(stream, buf, size) < 0)
                 xproc_fail("mq_send");
+            xproc_meter_tick(&m);
         }
+        xproc_meter_report(&m);
         _exit(0);
     }
     uint64_t seq = 0;

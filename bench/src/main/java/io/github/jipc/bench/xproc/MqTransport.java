@@ -106,7 +106,7 @@ final class MqTransport implements Transport {
             watchdog.onExpiry(data);
             watchdog.onExpiry(other);
             SpawnedJvm child = SpawnedJvm.start(context, watchdog, b -> b.inherit(d, IN_FD).inherit(o, OUT_FD),
-                    Peer.args(this, side, w));
+                    Peer.args(context, this, side, w));
             return rtt ? new QueueLink(new MqWire(data, other, w.size()), child, data, other, true)
                     : new QueueLink(new MqWire(null, data, w.size()), child, data, other, false);
         } catch (Exception e) {

@@ -58,6 +58,7 @@ final class MqWire extends Wire {
         ByteBuffer buf = ByteBuffer.allocateDirect(in.messageSize());
         while (in.receive(buf.clear()) > 0) {
             out.send(buf.flip(), 0);
+            ChildMeter.tick();
         }
     }
 
@@ -71,6 +72,7 @@ final class MqWire extends Wire {
             }
             Messages.stamp(msg, seq);
             out.send(msg.clear(), 0);
+            ChildMeter.tick();
         }
     }
 }
