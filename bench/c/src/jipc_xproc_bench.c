@@ -6,7 +6,7 @@
  *   jipc_xproc_bench rtt  MECHANISM SIZE WARMUP COUNT SAMPLES [DIR]
  *   jipc_xproc_bench tput MECHANISM SIZE WARMUP_MS MEASURE_MS [DIR]
  *
- * MECHANISM is one of the table below (pipe, fifo, shm). rtt: WARMUP round
+ * MECHANISM is one of the table below (pipe, fifo, shm, mq). rtt: WARMUP round
  * trips of SIZE-byte messages, then COUNT timed ones, whose times in ns go to
  * the file SAMPLES as native int64. tput: the child streams SIZE-byte
  * messages; the parent reads for WARMUP_MS, then counts whole messages for
@@ -14,10 +14,12 @@
  *   rtt mechanism=pipe size=64 count=100000 elapsed_ns=... cpu_ns=... vcsw=... ivcsw=...
  *   tput mechanism=pipe size=65536 messages=40000 bytes=... elapsed_ns=... cpu_ns=... vcsw=... ivcsw=...
  * (cpu_ns and the context switches: the parent's measuring thread over the
- * timed part). Every message carries its sequence number in its first 8
- * bytes and the number inverted in its last 8; the receiver checks both.
- * Named objects live in DIR (default /tmp) or /dev/shm and are removed on
- * every way out. Exit status 0 on success, 1 with a message otherwise.
+ * timed part), then the child's own figures, child_cpu_ns= child_vcsw=
+ * child_messages= (its thread over its part of the window, see xproc_meter).
+ * Every message carries its sequence number in its first 8 bytes and the
+ * number inverted in its last 8; the receiver checks both.
+ * Named objects live in DIR (default /tmp), /dev/shm or /dev/mqueue and are
+ * removed on every way out. Exit status 0 on success, 1 with a message otherwise.
  */
 #include "xproc.h"
 
@@ -27,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -45,9 +48,18 @@ static const struct {
     { "pipe", xproc_pipe_rtt, xproc_pipe_tput },
     { "fifo", xproc_fifo_rtt, xproc_fifo_tput },
     { "shm", xproc_shm_rtt, xproc_shm_tput },
+    { "mq", xproc_mq_rtt, xproc_mq_tput },
+};
+
+/* What the child reports of itself, in a page both processes share. */
+struct child_report {
+    int valid;
+    long messages;
+    struct xproc_cost cost;
 };
 
 static int is_parent = 1;
+static struct child_report *child_report;
 static void (*cleanup_fn)(void);
 
 void xproc_on_exit(void (*cleanup)(void))
@@ -152,8 +164,39 @@ unsigned char *xproc_buffer(size_t size)
     return b;
 }
 
+void xproc_meter_start(struct xproc_meter *m, const struct xproc_run *r, int rtt)
+{
+    *m = (struct xproc_meter){ .rtt = rtt, .start_at = r->warmup, .warmup_ms = r->warmup_ms };
+    if (rtt && r->warmup == 0)
+        xproc_meter_begin(m);
+}
+
+void xproc_meter_begin(struct xproc_meter *m)
+{
+    m->started = 1;
+    m->base = m->messages;
+    xproc_cost_start(&m->cost);
+}
+
+void xproc_meter_report(struct xproc_meter *m)
+{
+    if (!m->started || child_report == NULL)
+        return;
+    xproc_cost_stop(&m->cost);
+    child_report->cost = m->cost;
+    child_report->messages = m->messages - m->base;
+    __atomic_store_n(&child_report->valid, 1, __ATOMIC_RELEASE);
+}
+
 pid_t xproc_fork(void)
 {
+    if (child_report == NULL) {
+        void *page = mmap(NULL, sizeof *child_report, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+        if (page == MAP_FAILED)
+            xproc_fail("mmap");
+        child_report = page;
+    }
+    memset(child_report, 0, sizeof *child_report);
     fflush(stdout);
     pid_t parent = getpid();
     pid_t pid = fork();
@@ -196,20 +239,31 @@ void xproc_reap(pid_t child)
         xproc_fail_msg("the child process failed");
 }
 
+/* The child's own figures, once it has ended: the rest of the result line. */
+static void print_child(void)
+{
+    if (child_report != NULL && __atomic_load_n(&child_report->valid, __ATOMIC_ACQUIRE))
+        printf(" child_cpu_ns=%lld child_vcsw=%ld child_messages=%ld", (long long)child_report->cost.cpu_ns,
+               child_report->cost.vcsw, child_report->messages);
+    printf("\n");
+}
+
 void xproc_report_rtt(const struct xproc_run *r, const int64_t *samples, int64_t elapsed, const struct xproc_cost *c)
 {
     FILE *f = fopen(r->samples, "wb");
     if (f == NULL || fwrite(samples, sizeof *samples, (size_t)r->count, f) != (size_t)r->count || fclose(f) != 0)
         xproc_fail("writing the samples file");
-    printf("rtt mechanism=%s size=%zu count=%ld elapsed_ns=%lld cpu_ns=%lld vcsw=%ld ivcsw=%ld\n", r->mechanism,
+    printf("rtt mechanism=%s size=%zu count=%ld elapsed_ns=%lld cpu_ns=%lld vcsw=%ld ivcsw=%ld", r->mechanism,
            r->size, r->count, (long long)elapsed, (long long)c->cpu_ns, c->vcsw, c->ivcsw);
+    print_child();
 }
 
 void xproc_report_tput(const struct xproc_run *r, long messages, int64_t elapsed, const struct xproc_cost *c)
 {
-    printf("tput mechanism=%s size=%zu messages=%ld bytes=%lld elapsed_ns=%lld cpu_ns=%lld vcsw=%ld ivcsw=%ld\n",
+    printf("tput mechanism=%s size=%zu messages=%ld bytes=%lld elapsed_ns=%lld cpu_ns=%lld vcsw=%ld ivcsw=%ld",
            r->mechanism, r->size, messages, (long long)messages * (long long)r->size, (long long)elapsed,
            (long long)c->cpu_ns, c->vcsw, c->ivcsw);
+    print_child();
 }
 
 static long number(const char *s, long min)
@@ -228,7 +282,7 @@ static void usage(void)
 {
     fprintf(stderr, "usage: jipc_xproc_bench rtt  MECHANISM SIZE WARMUP COUNT SAMPLES [DIR]\n"
                     "       jipc_xproc_bench tput MECHANISM SIZE WARMUP_MS MEASURE_MS [DIR]\n"
-                    "MECHANISM: pipe, fifo, shm\n");
+                    "MECHANISM: pipe, fifo, shm, mq\n");
     exit(2);
 }
 

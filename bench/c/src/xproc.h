@@ -27,17 +27,51 @@ struct xproc_cost {
     long vcsw, ivcsw;
 };
 
+/*
+ * The child's own costs, measured over its part of the timed window: for
+ * round trips from its warmup-th echo on, for streams from warmup_ms after its
+ * first message on (the clock read every 64 messages). tick after every
+ * message; report (in the child, before it exits) puts the figures where the
+ * parent's result line finds them (a shared page made by xproc_fork).
+ */
+struct xproc_meter {
+    long messages, start_at, base;
+    int64_t start_ns; /* streams: when to start; 0 before the first message */
+    int rtt, started;
+    long warmup_ms;
+    struct xproc_cost cost;
+};
+
+void xproc_meter_start(struct xproc_meter *m, const struct xproc_run *r, int rtt);
+void xproc_meter_begin(struct xproc_meter *m);
+void xproc_meter_report(struct xproc_meter *m);
+int64_t xproc_now_ns(void);
+
+static inline void xproc_meter_tick(struct xproc_meter *m)
+{
+    long n = ++m->messages;
+    if (m->started)
+        return;
+    if (m->rtt) {
+        if (n == m->start_at)
+            xproc_meter_begin(m);
+    } else if (n == 1) {
+        m->start_ns = xproc_now_ns() + m->warmup_ms * 1000000;
+    } else if ((n & 63) == 0 && xproc_now_ns() >= m->start_ns) {
+        xproc_meter_begin(m);
+    }
+}
+
 void xproc_fail(const char *what);     /* with strerror(errno); removes named objects; exits 1 */
 void xproc_fail_msg(const char *what); /* without errno */
 /* Called on every way out of the parent (also from SIGALRM: async-signal-safe only). */
 void xproc_on_exit(void (*cleanup)(void));
-int64_t xproc_now_ns(void);
 void xproc_cost_start(struct xproc_cost *c);
 void xproc_cost_stop(struct xproc_cost *c);
 void xproc_stamp(unsigned char *msg, size_t size, uint64_t seq);
 void xproc_check(const unsigned char *msg, size_t size, uint64_t seq);
 unsigned char *xproc_buffer(size_t size); /* malloc'ed, holding the pattern */
-/* fork(2): the child (0 returned) dies with the parent and is marked as child. */
+/* fork(2): the child (0 returned) dies with the parent and is marked as child; its meter's page is shared. */
 pid_t xproc_fork(void);
 void xproc_reap(pid_t child); /* fails unless the child exited with 0 */
 /* Prints the result lines (and writes the samples) the harness reads. */
@@ -51,5 +85,7 @@ int xproc_fifo_rtt(const struct xproc_run *r);
 int xproc_fifo_tput(const struct xproc_run *r);
 int xproc_shm_rtt(const struct xproc_run *r);
 int xproc_shm_tput(const struct xproc_run *r);
+int xproc_mq_rtt(const struct xproc_run *r);
+int xproc_mq_tput(const struct xproc_run *r);
 
 #endif

@@ -137,13 +137,17 @@ static int round_trips(const struct xproc_run *r, int fifo)
     struct ends e;
     pid_t child = start_child(r, fifo, 1, 1, &e);
     if (child == 0) {
+        struct xproc_meter m;
+        xproc_meter_start(&m, r, 1);
         int n;
         while ((n = read_full(e.child_in, reply, size)) > 0) {
             if (write_full(e.child_out, reply, size) < 0)
                 xproc_fail("write");
+            xproc_meter_tick(&m);
         }
         if (n < 0)
             xproc_fail("read");
+        xproc_meter_report(&m);
         _exit(0);
     }
     struct xproc_cost cost;
@@ -191,14 +195,18 @@ static int stream(const struct xproc_run *r, int fifo)
     struct ends e;
     pid_t child = start_child(r, fifo, 0, 1, &e);
     if (child == 0) {
+        struct xproc_meter m;
+        xproc_meter_start(&m, r, 0);
         signal(SIGPIPE, SIG_IGN);
         for (uint64_t seq = 0;; seq++) {
             xproc_stamp(buf, size, seq);
             if (write_full(e.child_out, buf, size) < 0) {
-                if (errno == EPIPE)
-                    _exit(0); /* the reader has its count and left */
-                xproc_fail("write");
+                if (errno != EPIPE)
+                    xproc_fail("write");
+                xproc_meter_report(&m);
+                _exit(0); /* the reader has its count and left */
             }
+            xproc_meter_tick(&m);
         }
     }
     uint64_t seq = 0;

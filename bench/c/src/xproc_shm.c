@@ -107,14 +107,19 @@ int xproc_shm_rtt(const struct xproc_run *r)
         xproc_fail("calloc");
     pid_t child = xproc_fork();
     if (child == 0) {
+        struct xproc_meter m;
+        xproc_meter_start(&m, r, 1);
         uint64_t seen = 0;
         for (;;) {
             seen = await_change(region, OFF_A, seen);
-            if (seen == STOP)
+            if (seen == STOP) {
+                xproc_meter_report(&m);
                 _exit(0);
+            }
             memcpy(reply, req, size); /* take the message, as a reader would */
             memcpy(rep, reply, size);
             __atomic_store_n(word(region, OFF_B), seen, __ATOMIC_RELEASE);
+            xproc_meter_tick(&m);
         }
     }
     struct xproc_cost cost;
@@ -166,16 +171,21 @@ int xproc_shm_tput(const struct xproc_run *r)
     unsigned char *buf = xproc_buffer(size);
     pid_t child = xproc_fork();
     if (child == 0) {
+        struct xproc_meter m;
+        xproc_meter_start(&m, r, 0);
         for (uint64_t seq = 0;; seq++) {
             unsigned spins = 0;
             while (seq - __atomic_load_n(word(region, OFF_B), __ATOMIC_ACQUIRE) >= slots) {
-                if (__atomic_load_n(word(region, OFF_STOP), __ATOMIC_ACQUIRE))
+                if (__atomic_load_n(word(region, OFF_STOP), __ATOMIC_ACQUIRE)) {
+                    xproc_meter_report(&m);
                     _exit(0); /* the reader has its count and left */
+                }
                 relax(&spins);
             }
             xproc_stamp(buf, size, seq);
             memcpy(region + OFF_DATA + (seq % slots) * rounded(size), buf, size);
             __atomic_store_n(word(region, OFF_A), seq + 1, __ATOMIC_RELEASE);
+            xproc_meter_tick(&m);
         }
     }
     uint64_t seq = 0;

@@ -43,7 +43,7 @@ public final class BenchCommand implements Callable<Integer> {
     Integer streamWarmUpMs;
     @Option(names = "--stream-ms", description = "counted stream window, per run (quick 300, full 1000)")
     Integer streamMs;
-    @Option(names = "--only", split = ",", description = "mechanisms to run (pipe, fifo, shm; default: all)")
+    @Option(names = "--only", split = ",", description = "mechanisms to run (pipe, fifo, shm, mq; default: all)")
     List<String> only = new ArrayList<>();
     @Option(names = "--sides", split = ",", description = "sides, in the order they run in a round (c,jni,jipc,jdk)")
     List<String> sideKeys = new ArrayList<>(List.of("c", "jni", "jipc", "jdk"));
@@ -137,6 +137,11 @@ public final class BenchCommand implements Callable<Integer> {
         rttSizes.forEach(s -> w.add(new Workload(Workload.Kind.ROUND_TRIP, s)));
         streamSizes.forEach(s -> w.add(new Workload(Workload.Kind.STREAM, s)));
         return w;
+    }
+
+    /** The workloads of a round for one mechanism: those asked, as far as the mechanism carries them. */
+    List<Workload> workloads(Transport t) {
+        return t.workloads(workloads());
     }
 
     Duration streamWarmUp() {

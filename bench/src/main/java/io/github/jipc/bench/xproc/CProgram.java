@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -42,7 +41,7 @@ final class CProgram {
             while (times.hasRemaining()) {
                 Latency.record(h, times.getLong());
             }
-            return Latency.of(h, Long.parseLong(r.get("elapsed_ns")), cost(r));
+            return Latency.of(h, Long.parseLong(r.get("elapsed_ns")), cost(r)).withChild(ChildCost.of(r, "child_"));
         } finally {
             Files.deleteIfExists(samples);
         }
@@ -58,7 +57,7 @@ final class CProgram {
         if (bytes != messages * size) {
             throw new IllegalStateException("the C program counted " + bytes + " bytes in " + messages + " messages of " + size);
         }
-        return new Throughput(messages, bytes, Long.parseLong(r.get("elapsed_ns")), cost(r));
+        return new Throughput(messages, bytes, Long.parseLong(r.get("elapsed_ns")), cost(r), ChildCost.of(r, "child_"));
     }
 
     private static Cost cost(Map<String, String> r) {
@@ -100,13 +99,7 @@ final class CProgram {
             if (lines.isEmpty() || !lines.get(lines.size() - 1).startsWith(mode + " ")) {
                 throw new IllegalStateException(String.join(" ", cmd) + " printed no result line: " + lines);
             }
-            Map<String, String> result = new HashMap<>();
-            for (String field : lines.get(lines.size() - 1).split(" ")) {
-                int eq = field.indexOf('=');
-                if (eq > 0) {
-                    result.put(field.substring(0, eq), field.substring(eq + 1));
-                }
-            }
+            Map<String, String> result = ChildCost.fields(lines.get(lines.size() - 1));
             if (!t.key().equals(result.get("mechanism"))) {
                 throw new IllegalStateException("the C program ran " + result.get("mechanism") + ", not " + t.key());
             }

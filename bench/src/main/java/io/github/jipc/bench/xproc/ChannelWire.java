@@ -80,6 +80,7 @@ final class ChannelWire extends Wire {
             do {
                 out.write(buf);
             } while (buf.hasRemaining());
+            ChildMeter.tick();
         }
     }
 
@@ -95,6 +96,7 @@ final class ChannelWire extends Wire {
             do {
                 out.write(msg);
             } while (msg.hasRemaining());
+            ChildMeter.tick();
         }
     }
 }

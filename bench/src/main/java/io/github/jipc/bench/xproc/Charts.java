@@ -19,7 +19,7 @@ import org.jfree.data.category.DefaultCategoryDataset;
 
 /**
  * PNG charts of a run (JFreeChart, headless): round-trip p50, stream
- * throughput and CPU time per message, one bar per side, grouped by
+ * throughput and CPU time per message (both processes), one bar per side, grouped by
  * mechanism and size; medians over the rounds.
  */
 final class Charts {
@@ -38,7 +38,7 @@ final class Charts {
         DefaultCategoryDataset stream = new DefaultCategoryDataset();
         DefaultCategoryDataset cpu = new DefaultCategoryDataset();
         for (Transport t : s.transports()) {
-            for (Workload w : s.workloads()) {
+            for (Workload w : s.workloads(t)) {
                 String category = t.key() + " " + w.sizeLabel();
                 for (Side side : s.sides) {
                     Results.Cell cell = new Results.Cell(t.key(), w, side);
@@ -46,13 +46,15 @@ final class Charts {
                         List<Latency> l = results.latencies(cell);
                         if (!l.isEmpty()) {
                             rtt.addValue(median(l, x -> x.p50() / 1e3), side.label(), category);
-                            cpu.addValue(median(l, x -> x.cost().cpuNanos() / 1e3 / x.count()), side.label(), category + " RT");
+                            cpu.addValue(median(l, x -> x.cost().cpuNanos() / 1e3 / x.count() + childCpu(x.child())), side.label(),
+                                    category + " RT");
                         }
                     } else {
                         List<Throughput> tp = results.throughputs(cell);
                         if (!tp.isEmpty()) {
                             stream.addValue(median(tp, Throughput::megabytesPerSecond), side.label(), category);
-                            cpu.addValue(median(tp, x -> x.cost().cpuNanos() / 1e3 / x.messages()), side.label(), category + " stream");
+                            cpu.addValue(median(tp, x -> x.cost().cpuNanos() / 1e3 / x.messages() + childCpu(x.child())),
+                                    side.label(), category + " stream");
                         }
                     }
                 }
@@ -60,8 +62,12 @@ final class Charts {
         }
         out.add(save(dir.resolve("rtt.png"), "Round trip p50, µs (lower is better), " + placement, "µs", rtt, "0.00"));
         out.add(save(dir.resolve("stream.png"), "Stream throughput, MB/s (higher is better), " + placement, "MB/s", stream, "0"));
-        out.add(save(dir.resolve("cpu.png"), "CPU time of the measuring thread per message, µs, " + placement, "µs", cpu, "0.00"));
+        out.add(save(dir.resolve("cpu.png"), "CPU time per message, both processes (parent + child), µs, " + placement, "µs", cpu, "0.00"));
         return out;
+    }
+
+    private static double childCpu(ChildCost c) {
+        return c == null ? 0 : c.cpuMicrosPerMessage();
     }
 
     private static <T> double median(List<T> values, ToDoubleFunction<T> f) {

@@ -49,7 +49,7 @@ final class FifoTransport implements Transport {
             Fifo fromChild = fifos.create(side.key() + "-from-child");
             String[] paths = rtt ? new String[] {toChild.path().toString(), fromChild.path().toString()}
                     : new String[] {fromChild.path().toString()};
-            String[] args = Peer.args(this, side, w, paths);
+            String[] args = Peer.args(context, this, side, w, paths);
             ChildJvm child = side == Side.JDK ? ProcessChild.start(context, watchdog, false, args)
                     : SpawnedJvm.start(context, watchdog, b -> { }, args);
             try {

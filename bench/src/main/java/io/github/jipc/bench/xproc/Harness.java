@@ -29,45 +29,49 @@ final class Harness {
         Results results = new Results();
         int runs = 0;
         for (Transport t : s.transports()) {
-            runs += s.workloads().size() * (int) s.sides.stream().filter(side -> t.label(side) != null).count();
+            runs += s.workloads(t).size() * (int) s.sides.stream().filter(side -> t.label(side) != null).count();
         }
-        int done = 0;
-        long started = System.nanoTime();
-        for (int round = 1; round <= s.rounds; round++) {
-            for (Transport t : s.transports()) {
-                for (Workload w : s.workloads()) {
-                    StringBuilder line = new StringBuilder(String.format("round %d/%d  %-4s %-20s", round, s.rounds, t.key(), w));
-                    for (Side side : s.sides) {
-                        if (t.label(side) == null) {
-                            continue;
-                        }
-                        String what = side.key() + " " + t.key() + " " + w;
-                        Watchdog dog = context.watchdog(what);
-                        try {
-                            if (w.kind() == Workload.Kind.ROUND_TRIP) {
-                                Latency l = side == Side.C ? CProgram.roundTrips(t, w.size(), context, dog) : measure(t, side, w, dog).latency;
-                                results.add(new Results.Cell(t.key(), w, side), round, l);
-                                line.append(String.format("  %s %.1f us%s", side.key(), l.p50() / 1e3, l.mixed() ? "*" : ""));
-                            } else {
-                                Throughput tp = side == Side.C ? CProgram.stream(t, w.size(), context, dog) : measure(t, side, w, dog).throughput;
-                                results.add(new Results.Cell(t.key(), w, side), round, tp);
-                                line.append(String.format("  %s %.0f MB/s", side.key(), tp.megabytesPerSecond()));
+        try (Progress p = new Progress(progress, Progress.terminal(progress), runs * s.rounds)) {
+            for (int round = 1; round <= s.rounds; round++) {
+                for (Transport t : s.transports()) {
+                    for (Workload w : s.workloads(t)) {
+                        StringBuilder line = new StringBuilder(String.format("round %d/%d  %-4s %-20s", round, s.rounds, t.key(), w));
+                        for (Side side : s.sides) {
+                            if (t.label(side) == null) {
+                                continue;
                             }
-                        } catch (Exception e) {
-                            String why = dog.expired() ? "timed out after " + s.timeoutS
-                                    + " s (--timeout-s); its processes were killed" : String.valueOf(e.getMessage());
-                            throw new IllegalStateException(what + " (round " + round + ") failed: " + why, e);
-                        } finally {
-                            dog.close();
+                            String what = side.key() + " " + t.key() + " " + w;
+                            p.starting("round " + round + "/" + s.rounds + ": " + what);
+                            line.append(run(results, round, t, w, side, what));
+                            p.finished();
                         }
-                        done++;
+                        p.line(line.toString());
                     }
-                    long left = (System.nanoTime() - started) / Math.max(1, done) * (runs * s.rounds - done) / 1_000_000_000L;
-                    progress.printf("%s   [%d/%d, ~%d s left]%n", line, done, runs * s.rounds, left);
                 }
             }
         }
         return results;
+    }
+
+    /** One run of one side, bounded by a watchdog; its figure for the progress line. */
+    private String run(Results results, int round, Transport t, Workload w, Side side, String what) throws Exception {
+        Watchdog dog = context.watchdog(what);
+        try {
+            if (w.kind() == Workload.Kind.ROUND_TRIP) {
+                Latency l = side == Side.C ? CProgram.roundTrips(t, w.size(), context, dog) : measure(t, side, w, dog).latency;
+                results.add(new Results.Cell(t.key(), w, side), round, l);
+                return String.format("  %s %.1f us%s", side.key(), l.p50() / 1e3, l.mixed() ? "*" : "");
+            }
+            Throughput tp = side == Side.C ? CProgram.stream(t, w.size(), context, dog) : measure(t, side, w, dog).throughput;
+            results.add(new Results.Cell(t.key(), w, side), round, tp);
+            return String.format("  %s %.0f MB/s", side.key(), tp.megabytesPerSecond());
+        } catch (Exception e) {
+            String why = dog.expired() ? "timed out after " + context.settings.timeoutS
+                    + " s (--timeout-s); its processes were killed" : String.valueOf(e.getMessage());
+            throw new IllegalStateException(what + " (round " + round + ") failed: " + why, e);
+        } finally {
+            dog.close();
+        }
     }
 
     /**
@@ -93,13 +97,18 @@ final class Harness {
 
     private record Measured(Latency latency, Throughput throughput) {}
 
+    /** One Java run: the parent's figures, with the child's own costs, which it wrote at its end. */
     private Measured measure(Transport t, Side side, Workload w, Watchdog dog) throws Exception {
+        Path report = context.beginRun();
+        dog.onClose(() -> Files.deleteIfExists(report));
         try (Transport.Link link = t.open(side, w, context, dog)) {
             Measured m = w.kind() == Workload.Kind.ROUND_TRIP ? new Measured(link.wire().pingPong(context.settings), null)
                     : new Measured(null, link.wire().receive(w.size(), context.settings));
             link.finish();
             dog.check();
-            return m;
+            ChildCost child = ChildCost.read(report);
+            return m.latency != null ? new Measured(m.latency.withChild(child), null)
+                    : new Measured(null, m.throughput.withChild(child));
         }
     }
 

@@ -59,7 +59,7 @@ final class JniWire extends Wire {
                     b.inherit(handIn, inFd);
                 }
                 b.inherit(handOut, outFd);
-            }, Peer.args(t, Side.JNI, w));
+            }, Peer.args(context, t, Side.JNI, w));
         } catch (Exception e) {
             closeIfOpen(down[0], down[1], up[0], up[1]);
             throw e;
@@ -80,6 +80,7 @@ final class JniWire extends Wire {
         if (inFd >= 0) {
             while (readFully(inFd, address, size)) {
                 writeFully(outFd, address, size);
+                ChildMeter.tick();
             }
             return;
         }
@@ -97,6 +98,7 @@ final class JniWire extends Wire {
                 }
                 done += n;
             }
+            ChildMeter.tick();
         }
     }
 

@@ -46,7 +46,7 @@ final class PipeTransport implements Transport {
     public Link open(Side side, Workload w, RunContext context, Watchdog watchdog) throws Exception {
         boolean rtt = w.kind() == Workload.Kind.ROUND_TRIP;
         if (side == Side.JDK) {
-            ProcessChild child = ProcessChild.start(context, watchdog, true, Peer.args(this, side, w));
+            ProcessChild child = ProcessChild.start(context, watchdog, true, Peer.args(context, this, side, w));
             OutputStream out = child.process.getOutputStream();
             InputStream in = child.process.getInputStream();
             if (!rtt) {
@@ -70,7 +70,7 @@ final class PipeTransport implements Transport {
                     b.inherit(d.source(), IN_FD);
                 }
                 b.inherit(u.sink(), OUT_FD);
-            }, Peer.args(this, side, w));
+            }, Peer.args(context, this, side, w));
             if (context.settings.pipeCapacity > 0 && side == Side.JIPC) {
                 up.source().setCapacity(context.settings.pipeCapacity);
                 if (down != null) {

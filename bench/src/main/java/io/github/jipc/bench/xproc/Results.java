@@ -104,6 +104,11 @@ final class Results {
         return new Ratios(r, excluded);
     }
 
+    /** Two figures of each value, e.g. the parent's and the child's. */
+    static <T> List<double[]> mapPairs(List<T> values, ToDoubleFunction<T> a, ToDoubleFunction<T> b) {
+        return values.stream().map(v -> new double[] {a.applyAsDouble(v), b.applyAsDouble(v)}).toList();
+    }
+
     static <T> List<Double> map(List<T> values, ToDoubleFunction<T> f) {
         return values.stream().map(v -> f.applyAsDouble(v)).toList();
     }

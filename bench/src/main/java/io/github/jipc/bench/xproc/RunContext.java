@@ -24,6 +24,7 @@ final class RunContext implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private int serial;
     private Path cProgram;
+    private Path childReport;
 
     RunContext(BenchCommand settings) throws IOException {
         this.settings = settings;
@@ -47,6 +48,20 @@ final class RunContext implements AutoCloseable {
 
     Watchdog watchdog(String what) {
         return new Watchdog(timer, settings.timeout(), what);
+    }
+
+    /** Where the current run's child JVM reports its own costs ({@link #beginRun}). */
+    synchronized Path childReport() {
+        if (childReport == null) {
+            throw new IllegalStateException("no run has begun");
+        }
+        return childReport;
+    }
+
+    /** A fresh report file for the run that starts now; the caller reads and removes it. */
+    synchronized Path beginRun() {
+        childReport = newPath("child-cost", ".txt");
+        return childReport;
     }
 
     /** A path in the scratch folder not used before in this run, e.g. for a FIFO or a log. */

@@ -89,8 +89,8 @@ final class ShmTransport implements Transport {
         ShmWire wire = new ShmWire(mem, w);
         try {
             ChildJvm child = side == Side.JDK
-                    ? ProcessChild.start(context, watchdog, false, Peer.args(this, side, w, where, timeoutArg(context)))
-                    : SpawnedJvm.start(context, watchdog, b -> { }, Peer.args(this, side, w, where, timeoutArg(context)));
+                    ? ProcessChild.start(context, watchdog, false, Peer.args(context, this, side, w, where, timeoutArg(context)))
+                    : SpawnedJvm.start(context, watchdog, b -> { }, Peer.args(context, this, side, w, where, timeoutArg(context)));
             watchdog.onExpiry(wire::abandon);
             return Transport.link(wire, child, wire::stop, mem, remove);
         } catch (Exception e) {
@@ -145,6 +145,7 @@ final class ShmTransport implements Transport {
             mem.put(rep, buf, size);
             mem.putLongRelease(B, v);
             seen = v;
+            ChildMeter.tick();
         }
     }
 
@@ -161,6 +162,7 @@ final class ShmTransport implements Transport {
             Messages.stamp(msg, seq);
             mem.put(DATA + (int) (seq % slots) * rounded(size), msg, size);
             mem.putLongRelease(A, seq + 1);
+            ChildMeter.tick();
         }
     }
 

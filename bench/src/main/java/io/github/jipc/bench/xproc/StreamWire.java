@@ -55,6 +55,7 @@ final class StreamWire extends Wire {
                 throw new IOException("end of stream inside a message");
             }
             out.write(buf);
+            ChildMeter.tick();
         }
     }
 
@@ -65,6 +66,7 @@ final class StreamWire extends Wire {
             for (long seq = 0;; seq++) {
                 Messages.stamp(msg, seq);
                 out.write(msg);
+                ChildMeter.tick();
             }
         } catch (IOException e) {
             if (!brokenPipe(e)) {

@@ -13,10 +13,20 @@ import java.util.List;
  */
 interface Transport {
     /** Every mechanism, in the order a round runs them. */
-    List<Transport> ALL = List.of(new PipeTransport(), new FifoTransport(), new ShmTransport());
+    List<Transport> ALL = List.of(new PipeTransport(), new FifoTransport(), new ShmTransport(),
+            new MqTransport());
 
-    /** The name on the command line and the C program's mode: pipe, fifo, shm. */
+    /** The name on the command line and the C program's mode: pipe, fifo, shm, mq. */
     String key();
+
+    /**
+     * The workloads this mechanism runs of those asked, in the same order: all
+     * of them, unless the mechanism limits message sizes (a message queue
+     * carries messages up to fs.mqueue.msgsize_max).
+     */
+    default List<Workload> workloads(List<Workload> asked) {
+        return asked;
+    }
 
     /** What the side does for this mechanism, for the report; null if the side does not run it. */
     String label(Side side);

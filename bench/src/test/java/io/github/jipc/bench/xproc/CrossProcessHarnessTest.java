@@ -43,6 +43,8 @@ class CrossProcessHarnessTest {
                 "--out", out.toString(), "--tmp-dir", tmp.toString(), "--timeout-s", "60");
 
         for (Transport m : Transport.ALL) {
+            List<Workload> workloads = m.workloads(List.of(RTT, STREAM));
+            Workload stream = workloads.get(1);
             for (Side c : Side.values()) {
                 String what = c + " " + m.key();
                 if (m.label(c) == null) {
@@ -56,20 +58,24 @@ class CrossProcessHarnessTest {
                 assertTrue(0 < l.p10() && l.p10() <= l.p50() && l.p50() <= l.p99() && l.p999() <= l.max(), what + ": " + l);
                 assertTrue(l.p50() < 1_000_000_000L, what + " p50 of a second or more: " + l);
                 assertTrue(l.roundTripsPerSecond() > 0 && l.cost().cpuNanos() >= 0, what + ": " + l);
+                assertEquals(ROUND_TRIPS, l.child().messages(), what + ": the child's window is the parent's: " + l);
+                assertTrue(l.child().cpuNanos() >= 0 && l.child().voluntarySwitches() >= 0, what + ": " + l);
 
-                List<Throughput> stream = o.results().throughputs(new Results.Cell(m.key(), STREAM, c));
-                assertEquals(1, stream.size(), what);
-                Throughput t = stream.get(0);
-                assertTrue(t.messages() > 0 && t.bytes() == t.messages() * 65536, what + ": " + t);
+                List<Throughput> streams = o.results().throughputs(new Results.Cell(m.key(), stream, c));
+                assertEquals(1, streams.size(), what);
+                Throughput t = streams.get(0);
+                assertTrue(t.messages() > 0 && t.bytes() == t.messages() * stream.size(), what + ": " + t);
                 assertTrue(t.elapsedNanos() >= 200_000_000L, what + " counted for less than its window: " + t);
+                assertTrue(t.child().messages() > 0 && t.child().cpuNanos() >= 0, what + ": the sender's own costs: " + t);
             }
         }
         String md = Files.readString(out.resolve("xproc-results.md"));
         assertEquals(o.markdown(), md);
         assertTrue(md.contains("| pipe | RTT p50 µs, 64 B |"), md);
         assertTrue(md.contains("| shm | stream MB/s, 64 KiB |"), md);
+        assertTrue(md.contains("## CPU time per message, both processes"), md);
         List<String> csv = Files.readAllLines(out.resolve("xproc-results.csv"));
-        assertEquals(1 + 2 * (4 + 3 + 3), csv.size(), String.join("\n", csv));
+        assertEquals(1 + 2 * (4 + 3 + 3 + 2), csv.size(), String.join("\n", csv));
         for (String chart : List.of("rtt.png", "stream.png", "cpu.png")) {
             assertTrue(Files.size(out.resolve(chart)) > 1000, chart);
         }
@@ -77,6 +83,38 @@ class CrossProcessHarnessTest {
             assertEquals(List.of(), left.toList(), "the run's scratch folder (FIFOs, logs, samples) was not removed");
         }
         assertNoShmLeft();
+    }
+
+    @Test
+    @Timeout(60)
+    void messageQueuesRunAtTheLargestMessageTheLimitsAllow() throws Exception {
+        int largest = MqTransport.largestMessage();
+        org.junit.jupiter.api.Assumptions.assumeTrue(largest < 65536, "fs.mqueue.msgsize_max is 64 KiB or more here");
+        Path tmp = Files.createDirectory(dir.resolve("mq-scratch"));
+        Main.Outcome o = Main.run(quiet(), "--unpinned", "--only", "mq", "--warmup", "100", "--round-trips", "300",
+                "--rtt-sizes", "64,100,1024", "--stream-sizes", "4096,65536", "--stream-warmup-ms", "20", "--stream-ms", "100",
+                "--no-charts", "--out", dir.resolve("mq").toString(), "--tmp-dir", tmp.toString(), "--timeout-s", "30");
+        Workload big = new Workload(Workload.Kind.STREAM, largest);
+        assertEquals(List.of(RTT, new Workload(Workload.Kind.ROUND_TRIP, 100), new Workload(Workload.Kind.ROUND_TRIP, 1024),
+                new Workload(Workload.Kind.STREAM, 4096), big), o.settings().workloads(Transport.of("mq")));
+        for (Side side : List.of(Side.C, Side.JIPC)) {
+            assertEquals(300, o.results().latencies(new Results.Cell("mq", RTT, side)).get(0).count(), side.key());
+            Throughput t = o.results().throughputs(new Results.Cell("mq", big, side)).get(0);
+            assertTrue(t.messages() > 0 && t.bytes() == t.messages() * largest, side.key() + ": " + t);
+        }
+        assertEquals(List.of(), o.results().latencies(new Results.Cell("mq", RTT, Side.JDK)), "the JDK has no queues");
+        assertTrue(o.markdown().contains("| mq | stream MB/s, " + big.sizeLabel() + " |"), o.markdown());
+        try (Stream<Path> left = Files.list(tmp)) {
+            assertEquals(List.of(), left.toList());
+        }
+        Path queues = Path.of("/dev/mqueue");
+        if (Files.isDirectory(queues)) {
+            try (Stream<Path> left = Files.list(queues)) {
+                assertEquals(List.of(), left.filter(p -> p.getFileName().toString().startsWith("jipc-xproc-c-")
+                        || p.getFileName().toString().startsWith("jipc-unnamed-" + ProcessHandle.current().pid() + "-")).toList(),
+                        "queues left in /dev/mqueue");
+            }
+        }
     }
 
     @Test
@@ -143,6 +181,7 @@ class CrossProcessHarnessTest {
         assertEquals(10_000, parse("--quick").roundTrips);
         assertEquals(7, parse("--full", "--rounds", "7").rounds);
         assertEquals(List.of("shm"), parse("--only", "shm").transports().stream().map(Transport::key).toList());
+        assertEquals(List.of("mq"), parse("--only", "mq").transports().stream().map(Transport::key).toList());
     }
 
     private static BenchCommand parse(String... args) {
@@ -176,7 +215,7 @@ class CrossProcessHarnessTest {
     }
 
     private static Latency latency(long p50) {
-        return new Latency(1, p50, p50, p50, p50, p50, p50, 1_000_000, new Cost(0, 0));
+        return new Latency(1, p50, p50, p50, p50, p50, p50, 1_000_000, new Cost(0, 0), null);
     }
 
     @Test
@@ -192,6 +231,57 @@ class CrossProcessHarnessTest {
         Messages.check(a, 7);
         a[0] ^= 1;
         assertThrows(IllegalStateException.class, () -> Messages.check(a, 7));
+    }
+
+    @Test
+    void theChildMetersTheSameWindowAsTheParent() throws Exception {
+        ChildMeter.configure(RTT, 3);
+        for (int i = 0; i < 10; i++) {
+            ChildMeter.tick();
+        }
+        Path report = dir.resolve("child.txt");
+        ChildMeter.report(report);
+        ChildCost c = ChildCost.read(report);
+        assertEquals(7, c.messages(), "the round trips after the 3 of the warm-up");
+        assertTrue(c.cpuNanos() >= 0 && c.voluntarySwitches() >= 0, c.toString());
+        assertEquals(c, ChildCost.of(ChildCost.fields("rtt mechanism=mq child_cpu_ns=" + c.cpuNanos() + " child_vcsw="
+                + c.voluntarySwitches() + " child_messages=7"), "child_"));
+
+        ChildMeter.configure(STREAM, 60_000);
+        ChildMeter.tick();
+        Path none = dir.resolve("none.txt");
+        ChildMeter.report(none);
+        assertTrue(Files.notExists(none), "a stream still in its warm-up reports nothing");
+        assertThrows(IllegalStateException.class, () -> ChildCost.read(none));
+        ChildMeter.configure(STREAM, 0);
+        for (int i = 0; i < 200; i++) {
+            ChildMeter.tick();
+        }
+        ChildMeter.report(none);
+        assertEquals(200 - 64, ChildCost.read(none).messages(), "from the first look at the clock on");
+    }
+
+    @Test
+    void progressShowsLinesAndOnATerminalAStatusLine() {
+        ByteArrayOutputStream plain = new ByteArrayOutputStream();
+        try (Progress p = new Progress(new PrintStream(plain, true, StandardCharsets.UTF_8), false, 2)) {
+            p.starting("round 1/1: c pipe round trips of 64 B");
+            p.finished();
+            p.starting("round 1/1: jipc pipe round trips of 64 B");
+            p.finished();
+            p.line("round 1/1  pipe round trips of 64 B  c 4.0 us  jipc 4.9 us");
+        }
+        String lines = plain.toString(StandardCharsets.UTF_8);
+        assertTrue(lines.matches("round 1/1  pipe round trips of 64 B  c 4.0 us  jipc 4.9 us   \\[2/2, ~0 s left]\\R"), lines);
+
+        ByteArrayOutputStream term = new ByteArrayOutputStream();
+        try (Progress p = new Progress(new PrintStream(term, true, StandardCharsets.UTF_8), true, 4)) {
+            p.finished();
+            p.starting("round 1/1: jipc mq round trips of 64 B");
+        }
+        String status = term.toString(StandardCharsets.UTF_8);
+        assertTrue(status.contains("\r[######..................] 1/4 runs") && status.contains("jipc mq round trips of 64 B (0 s)")
+                && status.endsWith("\r\033[K"), status);
     }
 
     private static PrintStream quiet() {

@@ -1,0 +1,190 @@
+package io.github.jipc.bench.xproc;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.github.jipc.MessageQueue;
+
+/**
+ * POSIX message queues (mq_overview(7)), "unnamed": made and unlinked at
+ * once, then handed to the child, so that nothing is left in /dev/mqueue
+ * whatever happens. A queue holds min(10, fs.mqueue.msg_max) messages of
+ * exactly the run's size; messages are whole, one call per message.
+ * <ul>
+ * <li>jipc: {@link MessageQueue#createUnnamed}, the child JVM inherits the queues as descriptors 3 and 4
+ * ({@link io.github.jipc.Subprocess}); direct buffers, blocking send and receive;</li>
+ * <li>no JDK side: the JDK has no message queues.</li>
+ * </ul>
+ * Round trips end with an empty message. A stream ends through a second
+ * queue, "control", which the sending child looks at every 256 messages
+ * without waiting; the parent then drains the stream until the child has
+ * ended, as it may be blocked on a full queue. Messages are at most
+ * {@code fs.mqueue.msgsize_max} (8 KiB by default): larger sizes asked for
+ * are run at that size, the largest message the limits allow.
+ */
+final class MqTransport implements Transport {
+    private static final int IN_FD = 3;
+    private static final int OUT_FD = 4;
+    static final int STOP_EVERY = 256;
+    private static final Duration DRAIN_WAIT = Duration.ofMillis(10);
+    private static final Path LIMITS = Path.of("/proc/sys/fs/mqueue");
+
+    @Override
+    public String key() {
+        return "mq";
+    }
+
+    @Override
+    public String label(Side side) {
+        return switch (side) {
+            case C -> "two queues mq_open + mq_unlink, fork; blocking mq_send/mq_receive";
+            case JNI, JDK -> null;
+            case JIPC -> "MessageQueue.createUnnamed, the child JVM inherits the queues (Subprocess)";
+        };
+    }
+
+    /** fs.mqueue.msgsize_max, or the kernel's default where it cannot be read. */
+    static int largestMessage() {
+        return (int) Math.min(limit("msgsize_max", 8192), 16 << 20);
+    }
+
+    /** How many messages each queue holds: 10 (the kernel's default), fewer if fs.mqueue.msg_max says so. */
+    static long maxMessages() {
+        return Math.min(10, limit("msg_max", 10));
+    }
+
+    /**
+     * A sysctl's value, read in one read(2): the kernel answers only a read
+     * from offset 0 of these files, and Files.readString, which reads them in
+     * more than one piece, gets the first digit alone ("8" for 8192).
+     */
+    private static long limit(String name, long fallback) {
+        try (InputStream in = Files.newInputStream(LIMITS.resolve(name))) {
+            byte[] buf = new byte[64];
+            int n = in.read(buf);
+            return Long.parseLong(new String(buf, 0, Math.max(n, 0), StandardCharsets.US_ASCII).trim());
+        } catch (IOException | RuntimeException e) {
+            return fallback;
+        }
+    }
+
+    /** Sizes above fs.mqueue.msgsize_max become that size; duplicates go. */
+    @Override
+    public List<Workload> workloads(List<Workload> asked) {
+        int largest = largestMessage();
+        List<Workload> out = new ArrayList<>();
+        for (Workload w : asked) {
+            Workload fit = new Workload(w.kind(), Math.min(w.size(), largest));
+            if (!out.contains(fit)) {
+                out.add(fit);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public Link open(Side side, Workload w, RunContext context, Watchdog watchdog) throws Exception {
+        if (side != Side.JIPC) {
+            throw new IllegalArgumentException("mq has no " + side + " side");
+        }
+        boolean rtt = w.kind() == Workload.Kind.ROUND_TRIP;
+        MessageQueue data = null;
+        MessageQueue other = null;
+        try {
+            // Round trips: data goes down to the child, other comes back up. Streams: data comes up, other is control.
+            data = MessageQueue.createUnnamed(maxMessages(), w.size());
+            other = rtt ? MessageQueue.createUnnamed(maxMessages(), w.size()) : MessageQueue.createUnnamed(1, Long.BYTES);
+            MessageQueue d = data;
+            MessageQueue o = other;
+            watchdog.onExpiry(data);
+            watchdog.onExpiry(other);
+            SpawnedJvm child = SpawnedJvm.start(context, watchdog, b -> b.inherit(d, IN_FD).inherit(o, OUT_FD),
+                    Peer.args(context, this, side, w));
+            return rtt ? new QueueLink(new MqWire(data, other, w.size()), child, data, other, true)
+                    : new QueueLink(new MqWire(null, data, w.size()), child, data, other, false);
+        } catch (Exception e) {
+            PipeTransport.closeAll(e, data, other);
+            throw e;
+        }
+    }
+
+    @Override
+    public void child(Side side, Workload w, List<String> args) throws IOException {
+        try (MessageQueue first = MessageQueue.inherited(IN_FD); MessageQueue second = MessageQueue.inherited(OUT_FD)) {
+            if (w.kind() == Workload.Kind.ROUND_TRIP) {
+                MqWire.echo(first, second);
+            } else {
+                MqWire.send(first, second, w.size());
+            }
+        }
+    }
+
+    /**
+     * The parent's queues: finish ends the child (an empty message, or a
+     * message on control and a drain of the stream until the child has
+     * ended), then closes them and expects the child to exit with 0.
+     */
+    private static final class QueueLink implements Link {
+        private final MqWire wire;
+        private final ChildJvm child;
+        private final MessageQueue data;
+        private final MessageQueue other;
+        private final boolean rtt;
+        private boolean closed;
+
+        QueueLink(MqWire wire, ChildJvm child, MessageQueue data, MessageQueue other, boolean rtt) {
+            this.wire = wire;
+            this.child = child;
+            this.data = data;
+            this.other = other;
+            this.rtt = rtt;
+        }
+
+        @Override
+        public Wire wire() {
+            return wire;
+        }
+
+        @Override
+        public void finish() throws Exception {
+            closed = true;
+            try {
+                if (rtt) {
+                    if (!data.trySend(ByteBuffer.allocateDirect(0), 0)) {
+                        throw new IllegalStateException("the child's queue is full after the last echo");
+                    }
+                } else {
+                    if (!other.trySend(ByteBuffer.allocateDirect(Long.BYTES), 0)) {
+                        throw new IllegalStateException("the control queue is full");
+                    }
+                    ByteBuffer buf = ByteBuffer.allocateDirect(data.messageSize());
+                    while (data.receive(buf.clear(), DRAIN_WAIT) >= 0 || !child.awaitEnd(Duration.ZERO)) {
+                        // Drained one, or the child is still on its way out.
+                    }
+                }
+            } finally {
+                PipeTransport.closeAll(new Exception(), data, other);
+            }
+            child.expectSuccess();
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                if (!closed) {
+                    closed = true;
+                    PipeTransport.closeAll(new Exception(), data, other);
+                }
+            } finally {
+                child.close();
+            }
+        }
+    }
+}
