@@ -52,6 +52,14 @@ JIPC_API long jipc_pipe_write(int fd, jipc_guard *g, const void *buf, long len, 
 JIPC_API long jipc_pipe_readv(int fd, jipc_guard *g, struct iovec *iov, int cnt, int mode);
 JIPC_API long jipc_pipe_writev(int fd, jipc_guard *g, struct iovec *iov, int cnt, int mode);
 
+/*
+ * 1 if the pipe or FIFO of read end fd has had writers and has none left
+ * (POLLHUP), 0 if writers may still come. For a FIFO, ask the description
+ * opened first: the kernel reports the hang-up only to descriptions opened
+ * before the writers came.
+ */
+JIPC_API int jipc_pipe_hung_up(int fd);
+
 /* F_GETPIPE_SZ / F_SETPIPE_SZ (the kernel rounds up to a power-of-two pages). */
 JIPC_API int jipc_pipe_capacity(int fd);
 JIPC_API int jipc_pipe_set_capacity(int fd, int size);

@@ -49,6 +49,9 @@ JIPC_API int jipc_shm_reserve(int fd, long size);
 /* fstat(2): the size in bytes. */
 JIPC_API long jipc_shm_size(int fd);
 
+/* 1 if fd is a regular file (a POSIX shared memory object, a memfd, a file), 0 if not, -errno. */
+JIPC_API int jipc_shm_is_regular(int fd);
+
 /* fstat(2): out[0] = size, out[1] = permission bits, out[2] = uid, out[3] = gid. */
 JIPC_API int jipc_shm_stat(int fd, long out[4]);
 

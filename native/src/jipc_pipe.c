@@ -237,6 +237,11 @@ long jipc_pipe_writev(int fd, jipc_guard *g, struct iovec *iov, int cnt, int mod
     return mode == JIPC_IO_BLOCK ? blocking_write(fd, g, iov, cnt) : nonblocking_write(fd, iov, cnt, mode);
 }
 
+int jipc_pipe_hung_up(int fd)
+{
+    return hung_up(fd, 0);
+}
+
 int jipc_pipe_capacity(int fd)
 {
     int r = fcntl(fd, F_GETPIPE_SZ);

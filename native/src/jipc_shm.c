@@ -70,6 +70,14 @@ long jipc_shm_size(int fd)
     return (long)st.st_size;
 }
 
+int jipc_shm_is_regular(int fd)
+{
+    struct stat st;
+    if (fstat(fd, &st) < 0)
+        return -errno;
+    return S_ISREG(st.st_mode) ? 1 : 0;
+}
+
 int jipc_shm_stat(int fd, long out[4])
 {
     struct stat st;

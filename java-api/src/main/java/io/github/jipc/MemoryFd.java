@@ -5,8 +5,10 @@ import java.nio.channels.ClosedChannelException;
 import java.util.EnumSet;
 import java.util.Set;
 
+import io.github.jipc.internal.Errno;
 import io.github.jipc.internal.Errors;
 import io.github.jipc.internal.FdHandle;
+import io.github.jipc.internal.Limits;
 import io.github.jipc.internal.NativeLibrary;
 import io.github.jipc.internal.jni.CommonNative;
 import io.github.jipc.internal.jni.ShmNative;
@@ -38,6 +40,10 @@ final class MemoryFd {
         if (memfd && ShmNative.jipc_shm_seals(fd) < 0) {
             throw new IllegalArgumentException(what + " is not a memory file (memfd_create(2) with sealing)");
         }
+        if (!memfd && ShmNative.jipc_shm_is_regular(fd) != 1) {
+            throw new IllegalArgumentException(what + " is not a shared memory object (a regular file such as"
+                    + " /dev/shm/name, from shm_open(3))");
+        }
         int r = CommonNative.jipc_set_cloexec(fd, 1);
         if (r < 0) {
             throw Errors.exception(r, ShmCall.SET_CLOEXEC, what);
@@ -52,6 +58,16 @@ final class MemoryFd {
     void grow(long size) throws IOException {
         if (size < 0) {
             throw new IllegalArgumentException("size must be >= 0, got " + size);
+        }
+        // The memory lives in RAM (and swap): reserving more than is left would not fail but make
+        // the kernel's OOM killer end a process, maybe another one. Refused here instead.
+        long more = size - size();
+        long available = Limits.memoryAvailable();
+        if (more > 0 && available >= 0 && more > available) {
+            throw Errors.exception(-Errno.ENOMEM, ShmCall.FALLOCATE, description,
+                    more + " more bytes exceed the memory left (MemAvailable + SwapFree: " + available
+                            + " bytes); shared memory lives in RAM and swap, and jipc refuses rather than let the"
+                            + " kernel's OOM killer end a process");
         }
         call(Op.RESERVE, size);
     }

@@ -206,6 +206,26 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
         return block || nowait ? handle.fd() : handle.nonblockingTwin();
     }
 
+    /**
+     * For an end whose non-blocking reads go through its O_NONBLOCK twin (a
+     * FIFO end): whether every writer came and went. The kernel tells that
+     * only to descriptions opened before the writers came, which the twin,
+     * opened later, may not be; the end's own description is asked.
+     */
+    final boolean hungUpBehindTwin() throws ClosedChannelException {
+        if (nowait) {
+            return false;
+        }
+        if (!handle.acquire()) {
+            throw new ClosedChannelException();
+        }
+        try {
+            return PipeNative.jipc_pipe_hung_up(handle.fd()) == 1;
+        } finally {
+            handle.release();
+        }
+    }
+
     /** The shim's mode for a call: blocking, RWF_NOWAIT, or on the O_NONBLOCK twin. */
     final int mode(boolean block) {
         return block ? IO_BLOCK : nowait ? IO_NOWAIT : IO_NONBLOCK_FD;

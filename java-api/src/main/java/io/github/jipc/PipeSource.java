@@ -109,7 +109,7 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel, Sc
             return -1;
         }
         if (n == -Errno.EAGAIN) {
-            return 0;
+            return hungUpBehindTwin() ? -1 : 0;
         }
         throw failure(n, PipeCall.READ);
     }
@@ -159,7 +159,7 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel, Sc
                 advance(dsts, first, cnt, n);
                 return n;
             }
-            return n == 0 ? -1 : n == -Errno.EAGAIN ? 0 : thrown(n);
+            return n == 0 ? -1 : n == -Errno.EAGAIN ? (hungUpBehindTwin() ? -1 : 0) : thrown(n);
         } finally {
             ioLock.unlock();
         }

@@ -305,4 +305,22 @@ class FifoTest {
             fifo.remove();
         }
     }
+
+    /** A non-blocking read reports end of stream once the writer came and went (a new user saw 0 for ever). */
+    @Test
+    void aNonBlockingReadSeesTheEndOfStreamOfAWriterThatLeft() throws Exception {
+        Fifo fifo = Fifo.create(dir.resolve("nb-eof"), RW_OWNER);
+        try (PipeSource source = fifo.openSource()) {
+            try (PipeSink sink = fifo.openSink(java.time.Duration.ofSeconds(5))) {
+                source.configureBlocking(false);
+                sink.write(java.nio.ByteBuffer.wrap(new byte[] { 'a', 'b', 'c' }));
+            }
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16);
+            assertEquals(3, source.read(b));
+            assertEquals(-1, source.read(b), "the writer left: end of stream, not 'nothing yet'");
+            assertEquals(-1, source.read(new java.nio.ByteBuffer[] { java.nio.ByteBuffer.allocateDirect(4) }, 0, 1));
+        } finally {
+            fifo.remove();
+        }
+    }
 }

@@ -129,4 +129,15 @@ class MemoryFileTest {
             }
         }
     }
+
+    /** More than the machine has left is refused before the kernel's OOM killer ends a process (a new user lost a JVM so). */
+    @Test
+    void aSizeBeyondTheMemoryLeftIsRefusedInsteadOfCallingTheOomKiller() throws Exception {
+        long available = io.github.jipc.internal.Limits.memoryAvailable();
+        org.junit.jupiter.api.Assumptions.assumeTrue(available > 0, "/proc/meminfo has no MemAvailable here");
+        IpcException e = assertThrows(IpcException.class,
+                () -> MemoryFile.create(ShmLeaks.PREFIX + "too-big", available + (1L << 30)).close());
+        assertEquals("ENOMEM", e.errnoName());
+        assertTrue(e.getMessage().contains("MemAvailable + SwapFree"), e.getMessage());
+    }
 }

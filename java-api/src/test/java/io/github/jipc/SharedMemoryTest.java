@@ -157,4 +157,24 @@ class SharedMemoryTest {
         IpcException e = assertThrows(IpcException.class, () -> SharedMemory.inherited(100_000));
         assertEquals("EBADF", e.errnoName());
     }
+
+    @Test
+    void onlySharedMemoryObjectsAreTakenAsInherited() throws Exception {
+        try (Pipe pipe = Pipe.open()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> SharedMemory.inherited(Handles.of(pipe.source()).fd()));
+            assertTrue(e.getMessage().contains("not a shared memory object"), e.getMessage());
+            assertTrue(pipe.source().isOpen(), "a refused descriptor is not taken over");
+        }
+    }
+
+    @Test
+    void aSizeBeyondTheMemoryLeftIsRefused() throws Exception {
+        long available = io.github.jipc.internal.Limits.memoryAvailable();
+        org.junit.jupiter.api.Assumptions.assumeTrue(available > 0, "/proc/meminfo has no MemAvailable here");
+        IpcException e = assertThrows(IpcException.class, () -> SharedMemory.createExclusive(name,
+                available + (1L << 30), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")).close());
+        assertEquals("ENOMEM", e.errnoName());
+        assertFalse(java.nio.file.Files.exists(java.nio.file.Path.of("/dev/shm" + name)), "nothing is left behind");
+    }
 }

@@ -29,6 +29,28 @@ public final class Limits {
         }
     }
 
+    /**
+     * The memory a new shared-memory page could still take, in bytes: {@code MemAvailable}
+     * plus {@code SwapFree} from {@code /proc/meminfo}, or -1 when unknown.
+     */
+    public static long memoryAvailable() {
+        long available = -1;
+        long swap = 0;
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/meminfo"))) {
+                String[] f = line.split("\\s+");
+                if (f[0].equals("MemAvailable:")) {
+                    available = Long.parseLong(f[1]) * 1024;
+                } else if (f[0].equals("SwapFree:")) {
+                    swap = Long.parseLong(f[1]) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return available < 0 ? -1 : available + swap;
+    }
+
     /** The soft limit on open descriptors from {@code /proc/self/limits}, or "unknown". */
     static String openFiles() {
         try {

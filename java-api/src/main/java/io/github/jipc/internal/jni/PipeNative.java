@@ -24,6 +24,7 @@ public final class PipeNative {
     @NoException public static native int jipc_pipe_set_capacity(int fd, int size);
     @NoException public static native int jipc_pipe_available(int fd);
     @NoException public static native int jipc_pipe_nowait(int fd);
+    @NoException public static native int jipc_pipe_hung_up(int fd);
 
     @MemberGetter public static native int JIPC_IO_NOWAIT();
     @MemberGetter public static native int JIPC_IO_BLOCK();

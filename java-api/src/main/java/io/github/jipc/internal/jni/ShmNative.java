@@ -17,6 +17,7 @@ public final class ShmNative {
 
     @NoException public static native int jipc_shm_open(@Cast("const char*") byte[] name, int how, int readonly, int mode, int[] created);
     @NoException public static native int jipc_shm_unlink(@Cast("const char*") byte[] name);
+    @NoException public static native int jipc_shm_is_regular(int fd);
     @NoException public static native int jipc_memfd_create(@Cast("const char*") byte[] name, int flags);
     @NoException public static native int jipc_shm_reserve(int fd, long size);
     @NoException public static native long jipc_shm_size(int fd);
