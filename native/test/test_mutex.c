@@ -76,6 +76,12 @@ static pid_t die_holding(struct shared *s)
 
 static void owner_death_is_told_and_repaired(void)
 {
+    if (getenv("JIPC_TEST_EMULATOR") != NULL) {
+        /* The kernel learns a thread's robust mutexes through set_robust_list(2), which
+         * qemu-user does not pass on: a dead owner's lock would wait for ever. */
+        printf("     skipped under user-mode emulation: no set_robust_list\n");
+        return;
+    }
     struct shared *s = map_shared();
     CHECK_EQ(0, jipc_mutex_init(&s->m));
     die_holding(s);
