@@ -6,7 +6,7 @@
  *   jipc_xproc_bench rtt  MECHANISM SIZE WARMUP COUNT SAMPLES [DIR]
  *   jipc_xproc_bench tput MECHANISM SIZE WARMUP_MS MEASURE_MS [DIR]
  *
- * MECHANISM is one of the table below (pipe, fifo, shm, mq). rtt: WARMUP round
+ * MECHANISM is one of the table below (pipe, fifo, shm, mq, sem, futex). rtt: WARMUP round
  * trips of SIZE-byte messages, then COUNT timed ones, whose times in ns go to
  * the file SAMPLES as native int64. tput: the child streams SIZE-byte
  * messages; the parent reads for WARMUP_MS, then counts whole messages for
@@ -49,6 +49,8 @@ static const struct {
     { "fifo", xproc_fifo_rtt, xproc_fifo_tput },
     { "shm", xproc_shm_rtt, xproc_shm_tput },
     { "mq", xproc_mq_rtt, xproc_mq_tput },
+    { "sem", xproc_sem_rtt, xproc_sem_tput },
+    { "futex", xproc_futex_rtt, xproc_futex_tput },
 };
 
 /* What the child reports of itself, in a page both processes share. */
@@ -282,7 +284,7 @@ static void usage(void)
 {
     fprintf(stderr, "usage: jipc_xproc_bench rtt  MECHANISM SIZE WARMUP COUNT SAMPLES [DIR]\n"
                     "       jipc_xproc_bench tput MECHANISM SIZE WARMUP_MS MEASURE_MS [DIR]\n"
-                    "MECHANISM: pipe, fifo, shm, mq\n");
+                    "MECHANISM: pipe, fifo, shm, mq, sem, futex\n");
     exit(2);
 }
 

@@ -87,5 +87,9 @@ int xproc_shm_rtt(const struct xproc_run *r);
 int xproc_shm_tput(const struct xproc_run *r);
 int xproc_mq_rtt(const struct xproc_run *r);
 int xproc_mq_tput(const struct xproc_run *r);
+int xproc_sem_rtt(const struct xproc_run *r);
+int xproc_sem_tput(const struct xproc_run *r);
+int xproc_futex_rtt(const struct xproc_run *r);
+int xproc_futex_tput(const struct xproc_run *r);
 
 #endif

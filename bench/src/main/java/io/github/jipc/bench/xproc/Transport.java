@@ -14,9 +14,9 @@ import java.util.List;
 interface Transport {
     /** Every mechanism, in the order a round runs them. */
     List<Transport> ALL = List.of(new PipeTransport(), new FifoTransport(), new ShmTransport(),
-            new MqTransport());
+            new MqTransport(), SignalledShmTransport.semaphores(), SignalledShmTransport.futex());
 
-    /** The name on the command line and the C program's mode: pipe, fifo, shm, mq. */
+    /** The name on the command line and the C program's mode: pipe, fifo, shm, mq, sem, futex. */
     String key();
 
     /**

@@ -53,22 +53,25 @@ public final class Fds {
      * being closed (a child being reaped by another thread).
      */
     public static void assertNoneLeaked(Map<Integer, String> before, String when) throws IOException, InterruptedException {
+        // A leak is a descriptor that was not open before; fewer is fine (a reaper may have closed
+        // the pidfd of a child that ended meanwhile).
         long deadline = System.nanoTime() + 1_000_000_000L;
+        List<String> added = new ArrayList<>();
         Map<Integer, String> now;
         for (;;) {
             now = snapshot();
-            if (now.size() <= before.size() || System.nanoTime() > deadline) {
-                break;
-            }
-            Thread.sleep(10);
-        }
-        if (now.size() != before.size()) {
-            List<String> added = new ArrayList<>();
+            added.clear();
             now.forEach((fd, target) -> {
                 if (!target.equals(before.get(fd))) {
                     added.add(fd + " -> " + target);
                 }
             });
+            if (added.isEmpty() || System.nanoTime() > deadline) {
+                break;
+            }
+            Thread.sleep(10);
+        }
+        if (!added.isEmpty()) {
             fail(when + ": " + before.size() + " descriptors open before, " + now.size() + " after; new or changed: " + added);
         }
     }

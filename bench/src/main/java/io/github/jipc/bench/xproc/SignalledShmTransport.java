@@ -1,0 +1,342 @@
+package io.github.jipc.bench.xproc;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+
+import io.github.jipc.Futex;
+import io.github.jipc.PosixSemaphore;
+import io.github.jipc.SharedMemory;
+import io.github.jipc.SharedRegion;
+
+/**
+ * Shared memory signalled by the kernel, in the layout of
+ * bench/c/src/xproc_sync.c: the copies of {@link ShmTransport}, but a waiter
+ * sleeps until the other side signals, with no spinning first. Two
+ * mechanisms of one class:
+ * <ul>
+ * <li>{@code sem}: two unnamed process-shared POSIX semaphores at offsets 0
+ * and 64 ({@link PosixSemaphore#init}; C: {@code sem_init(sem, 1, value)}):
+ * request/reply for round trips, full/empty slots for streams;</li>
+ * <li>{@code futex}: two 32-bit words at 0 and 64 ({@link Futex}; C:
+ * {@code syscall(SYS_futex)}): the request's and the reply's seq + 1, or a
+ * ring's head and tail; a store is followed by a wake of one waiter, a waiter
+ * waits while the word holds what it saw.</li>
+ * </ul>
+ * A 32-bit stop word at 128 ends a stream's producer (and a semaphore echo);
+ * data from 256. Only C and jipc: the JDK has no process-shared semaphores
+ * or futexes, and a bare-JNI control would be jipc's own shims.
+ */
+final class SignalledShmTransport implements Transport {
+    static final int A = 0;
+    static final int B = 64;
+    static final int STOP_WORD = 128;
+    static final int DATA = 256;
+    static final int STOP = -1;
+
+    private final boolean futex;
+
+    private SignalledShmTransport(boolean futex) {
+        this.futex = futex;
+    }
+
+    static SignalledShmTransport semaphores() {
+        return new SignalledShmTransport(false);
+    }
+
+    static SignalledShmTransport futex() {
+        return new SignalledShmTransport(true);
+    }
+
+    @Override
+    public String key() {
+        return futex ? "futex" : "sem";
+    }
+
+    @Override
+    public String label(Side side) {
+        return switch (side) {
+            case C -> futex ? "MAP_SHARED anonymous memory, fork; syscall(SYS_futex) wait/wake on two 32-bit words"
+                    : "MAP_SHARED anonymous memory, fork; two sem_t (sem_init pshared 1), sem_wait/sem_post";
+            case JIPC -> futex ? "SharedMemory mapped in both JVMs; Futex.await/wake on two words of the SharedRegion"
+                    : "SharedMemory mapped in both JVMs; two PosixSemaphore.init in the SharedRegion, acquire/release";
+            case JNI, JDK -> null;
+        };
+    }
+
+    private static int length(Workload w) {
+        return DATA + (w.kind() == Workload.Kind.ROUND_TRIP ? 2 : ShmTransport.slots(w.size()))
+                * ShmTransport.rounded(w.size());
+    }
+
+    @Override
+    public Link open(Side side, Workload w, RunContext context, Watchdog watchdog) throws Exception {
+        if (PosixSemaphore.size() > B - A) {
+            throw new IllegalStateException("a sem_t of " + PosixSemaphore.size() + " bytes does not fit the layout");
+        }
+        String name = "/jipc-xproc-" + key() + "-" + context.newPath(key(), "").getFileName() + "-"
+                + ProcessHandle.current().pid();
+        SharedMemory shm = SharedMemory.createExclusive(name, length(w), RunFifos.OWNER_ONLY);
+        AutoCloseable remove = shm::unlink;
+        Signals signals = null;
+        SharedRegion region = null;
+        try (shm) {
+            region = shm.map();
+            signals = Signals.make(futex, region, w, true);
+            SignalWire wire = new SignalWire(region, signals, w);
+            ChildJvm child = SpawnedJvm.start(context, watchdog, b -> { },
+                    Peer.args(context, this, side, w, name, String.valueOf(context.settings.timeout().toMillis())));
+            watchdog.onExpiry(wire::abandon);
+            return Transport.link(wire, child, wire::stop, signals, region, remove);
+        } catch (Exception e) {
+            PipeTransport.closeAll(e, signals, region, remove);
+            throw e;
+        }
+    }
+
+    @Override
+    public void child(Side side, Workload w, List<String> args) throws Exception {
+        Duration timeout = Duration.ofMillis(Long.parseLong(args.get(1)));
+        SharedRegion region;
+        try (SharedMemory shm = SharedMemory.open(args.get(0))) {
+            region = shm.map();
+        }
+        try (region; Signals s = Signals.make(futex, region, w, false)) {
+            int size = w.size();
+            if (w.kind() == Workload.Kind.ROUND_TRIP) {
+                echo(region, s, size, timeout);
+            } else {
+                send(region, s, size, timeout);
+            }
+        }
+    }
+
+    private static void echo(SharedRegion r, Signals s, int size, Duration timeout) throws IOException {
+        byte[] buf = new byte[size];
+        int req = DATA;
+        int rep = DATA + ShmTransport.rounded(size);
+        int seen = 0;
+        for (;;) {
+            if (s.futexA != null) {
+                seen = awaitChange(r, s.futexA, A, seen, timeout);
+                if (seen == STOP) {
+                    return;
+                }
+            } else {
+                take(s.semA, timeout);
+                if (r.getIntAcquire(STOP_WORD) != 0) {
+                    return;
+                }
+            }
+            r.get(req, buf, 0, size);
+            r.put(rep, buf, 0, size);
+            if (s.futexB != null) {
+                r.putIntRelease(B, seen);
+                s.futexB.wake(1);
+            } else {
+                s.semB.release();
+            }
+            ChildMeter.tick();
+        }
+    }
+
+    private static void send(SharedRegion r, Signals s, int size, Duration timeout) throws IOException {
+        byte[] msg = Messages.array(size);
+        int slots = ShmTransport.slots(size);
+        int rounded = ShmTransport.rounded(size);
+        for (long seq = 0;; seq++) {
+            if (s.futexB != null) {
+                int tail;
+                while ((int) seq - (tail = r.getIntAcquire(B)) >= slots && r.getIntAcquire(STOP_WORD) == 0) {
+                    awaitChange(r, s.futexB, B, tail, timeout);
+                }
+            } else {
+                take(s.semB, timeout);
+            }
+            if (r.getIntAcquire(STOP_WORD) != 0) {
+                return; // the reader has its count and left
+            }
+            Messages.stamp(msg, seq);
+            r.put(DATA + (int) (seq % slots) * rounded, msg, 0, size);
+            if (s.futexA != null) {
+                r.putIntRelease(A, (int) (seq + 1));
+                s.futexA.wake(1);
+            } else {
+                s.semA.release();
+            }
+            ChildMeter.tick();
+        }
+    }
+
+    private static void take(PosixSemaphore s, Duration timeout) throws IOException {
+        if (!s.tryAcquire(timeout)) {
+            throw new IllegalStateException("the other side stopped answering");
+        }
+    }
+
+    /** Waits while the word at offset holds old; returns its new value. */
+    private static int awaitChange(SharedRegion r, Futex f, int offset, int old, Duration timeout) throws IOException {
+        int v;
+        while ((v = r.getIntAcquire(offset)) == old) {
+            if (!f.await(old, timeout)) {
+                throw new IllegalStateException("the other side stopped answering");
+            }
+        }
+        return v;
+    }
+
+    /** The two semaphores or the two futex words of one side, closed together. */
+    static final class Signals implements AutoCloseable {
+        final PosixSemaphore semA;
+        final PosixSemaphore semB;
+        final Futex futexA;
+        final Futex futexB;
+
+        private Signals(PosixSemaphore semA, PosixSemaphore semB, Futex futexA, Futex futexB) {
+            this.semA = semA;
+            this.semB = semB;
+            this.futexA = futexA;
+            this.futexB = futexB;
+        }
+
+        /** The parent (init) makes the semaphores: request or full slots at 0, reply (0) or empty slots (all) at 64. */
+        static Signals make(boolean futex, SharedRegion r, Workload w, boolean init) throws IOException {
+            if (futex) {
+                Futex a = Futex.at(r, A);
+                try {
+                    return new Signals(null, null, a, Futex.at(r, B));
+                } catch (IOException | RuntimeException e) {
+                    a.close();
+                    throw e;
+                }
+            }
+            int empty = w.kind() == Workload.Kind.ROUND_TRIP ? 0 : ShmTransport.slots(w.size());
+            PosixSemaphore a = init ? PosixSemaphore.init(r, A, 0) : PosixSemaphore.at(r, A);
+            try {
+                return new Signals(a, init ? PosixSemaphore.init(r, B, empty) : PosixSemaphore.at(r, B), null, null);
+            } catch (IOException | RuntimeException e) {
+                a.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (futexA != null) {
+                futexA.close();
+                futexB.close();
+            } else {
+                semA.close();
+                semB.close();
+            }
+        }
+    }
+
+    /** The parent's side: pinger of round trips, or consumer of the ring. */
+    static final class SignalWire extends Wire {
+        private final SharedRegion r;
+        private final Signals s;
+        private final int size;
+        private final boolean rtt;
+        private final int slots;
+        private final int rounded;
+        private final byte[] msg;
+        private final byte[] reply;
+        private long seq;
+        private long next;
+
+        SignalWire(SharedRegion r, Signals s, Workload w) {
+            this.r = r;
+            this.s = s;
+            this.size = w.size();
+            this.rtt = w.kind() == Workload.Kind.ROUND_TRIP;
+            this.slots = ShmTransport.slots(size);
+            this.rounded = ShmTransport.rounded(size);
+            this.msg = Messages.array(size);
+            this.reply = new byte[size];
+        }
+
+        @Override
+        void stamp(long sq) {
+            seq = sq;
+            Messages.stamp(msg, sq);
+        }
+
+        @Override
+        void write() throws IOException {
+            r.put(DATA, msg, 0, size);
+            if (s.futexA != null) {
+                r.putIntRelease(A, (int) (seq + 1));
+                s.futexA.wake(1);
+            } else {
+                s.semA.release();
+            }
+        }
+
+        @Override
+        boolean read() throws IOException {
+            if (rtt) {
+                if (s.futexB != null) {
+                    await(s.futexB, B, (int) seq);
+                } else {
+                    s.semB.acquire();
+                }
+                r.get(DATA + rounded, reply, 0, size);
+                return true;
+            }
+            if (s.futexA != null) {
+                await(s.futexA, A, (int) next);
+            } else {
+                s.semA.acquire();
+            }
+            r.get(DATA + (int) (next % slots) * rounded, reply, 0, size);
+            next++;
+            if (s.futexB != null) {
+                r.putIntRelease(B, (int) next);
+                s.futexB.wake(1);
+            } else {
+                s.semB.release();
+            }
+            return true;
+        }
+
+        /** Waits while the word at offset holds old (untimed: the watchdog's close ends it). */
+        private void await(Futex f, int offset, int old) throws IOException {
+            while (r.getIntAcquire(offset) == old) {
+                f.await(old);
+            }
+        }
+
+        @Override
+        void check(long sq) {
+            Messages.check(reply, sq);
+        }
+
+        /** The watchdog's: closing the handles ends any wait of this side. */
+        void abandon() {
+            try {
+                s.close();
+            } catch (IOException e) {
+                // Closed already: nothing waits.
+            }
+        }
+
+        /** Tells the child to end, and moves what it may be waiting on so that it sees the stop. */
+        void stop() throws IOException {
+            if (rtt && s.futexA != null) {
+                r.putIntRelease(A, STOP);
+                s.futexA.wake(1);
+                return;
+            }
+            r.putIntRelease(STOP_WORD, 1);
+            if (rtt) {
+                s.semA.release();
+            } else if (s.futexB != null) {
+                r.putIntRelease(B, (int) next + 1);
+                s.futexB.wake(1);
+            } else {
+                s.semB.release();
+            }
+        }
+    }
+}
