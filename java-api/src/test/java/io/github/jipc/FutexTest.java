@@ -72,11 +72,14 @@ class FutexTest {
             }
             assertEquals(1, woken);
             r.putIntVolatile(0, 1);
-            while (woken < 3 && System.nanoTime() < deadline) {
+            // The others are woken by wakeAll, or, if they had not reached the wait yet, see the
+            // new value and do not wait at all: either way all three return, and no more than
+            // three were ever woken.
+            while (!(a.isDone() && b.isDone() && c.isDone()) && System.nanoTime() < deadline) {
                 woken += g.wakeAll();
                 Thread.sleep(5);
             }
-            assertEquals(3, woken);
+            assertTrue(woken >= 1 && woken <= 3, "woken " + woken);
             assertTrue(a.get(10, TimeUnit.SECONDS));
             assertTrue(b.get(10, TimeUnit.SECONDS));
             assertTrue(c.get(10, TimeUnit.SECONDS));
