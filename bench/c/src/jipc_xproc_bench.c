@@ -6,8 +6,8 @@
  *   jipc_xproc_bench rtt  MECHANISM SIZE WARMUP COUNT SAMPLES [DIR]
  *   jipc_xproc_bench tput MECHANISM SIZE WARMUP_MS MEASURE_MS [DIR]
  *
- * MECHANISM is one of the table below (pipe, fifo, shm, mq). rtt: WARMUP round
- * trips of SIZE-byte messages, then COUNT timed ones, whose times in ns go to
+ * MECHANISM is one of the table below (pipe, fifo, shm, mq, unix, seqpacket,
+ * tcp). rtt: WARMUP round trips of SIZE-byte messages, then COUNT timed ones, whose times in ns go to
  * the file SAMPLES as native int64. tput: the child streams SIZE-byte
  * messages; the parent reads for WARMUP_MS, then counts whole messages for
  * MEASURE_MS. Each prints one result line of key=value pairs, e.g.
@@ -49,6 +49,9 @@ static const struct {
     { "fifo", xproc_fifo_rtt, xproc_fifo_tput },
     { "shm", xproc_shm_rtt, xproc_shm_tput },
     { "mq", xproc_mq_rtt, xproc_mq_tput },
+    { "unix", xproc_unix_rtt, xproc_unix_tput },
+    { "seqpacket", xproc_seqpacket_rtt, xproc_seqpacket_tput },
+    { "tcp", xproc_tcp_rtt, xproc_tcp_tput },
 };
 
 /* What the child reports of itself, in a page both processes share. */
@@ -282,7 +285,7 @@ static void usage(void)
 {
     fprintf(stderr, "usage: jipc_xproc_bench rtt  MECHANISM SIZE WARMUP COUNT SAMPLES [DIR]\n"
                     "       jipc_xproc_bench tput MECHANISM SIZE WARMUP_MS MEASURE_MS [DIR]\n"
-                    "MECHANISM: pipe, fifo, shm, mq\n");
+                    "MECHANISM: pipe, fifo, shm, mq, unix, seqpacket, tcp\n");
     exit(2);
 }
 

@@ -87,5 +87,11 @@ int xproc_shm_rtt(const struct xproc_run *r);
 int xproc_shm_tput(const struct xproc_run *r);
 int xproc_mq_rtt(const struct xproc_run *r);
 int xproc_mq_tput(const struct xproc_run *r);
+int xproc_unix_rtt(const struct xproc_run *r);
+int xproc_unix_tput(const struct xproc_run *r);
+int xproc_seqpacket_rtt(const struct xproc_run *r);
+int xproc_seqpacket_tput(const struct xproc_run *r);
+int xproc_tcp_rtt(const struct xproc_run *r);
+int xproc_tcp_tput(const struct xproc_run *r);
 
 #endif
