@@ -49,7 +49,8 @@ import io.github.jipc.internal.jni.MqNative;
  * send and receive at once; {@link #lastPriority()} is per thread.
  *
  * <p>Readiness and notification: the descriptor is pollable (readable when a
- * message waits, writable when there is room), and {@link #requestNotification()}
+ * message waits, writable when there is room), so a queue can be registered
+ * with a {@link Poller} beside pipes, sockets and children; and {@link #requestNotification()}
  * / {@link #notifyOnArrival(Runnable)} give mq_notify(3)'s one-shot "a message
  * arrived in the empty queue" without any signal or native thread (the
  * kernel writes to a socket jipc waits on, see {@link QueueNotification}).
@@ -58,7 +59,7 @@ import io.github.jipc.internal.jni.MqNative;
  * {@code fs.mqueue.msgsize_max}, {@code fs.mqueue.queues_max} and
  * {@code RLIMIT_MSGQUEUE}, with their values and how to raise them.
  */
-public final class MessageQueue extends AbstractInterruptibleChannel implements Inheritable {
+public final class MessageQueue extends AbstractInterruptibleChannel implements Inheritable, Pollable {
     private static final long FOREVER = -1;
 
     final FdHandle handle;

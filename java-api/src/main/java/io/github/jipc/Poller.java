@@ -28,8 +28,9 @@ import io.github.jipc.internal.jni.PollNative;
 
 /**
  * Waits until any of many jipc handles is ready (epoll(7)): pipe and FIFO
- * ends, sockets, event counters, and child processes ({@link Subprocess}:
- * readable once it ended). One thread can serve thousands of handles.
+ * ends, sockets, event counters, message queues ({@link MessageQueue}:
+ * readable while a message waits, writable while there is room), and child
+ * processes ({@link Subprocess}: readable once it ended). One thread can serve thousands of handles.
  *
  * <p><b>Why not a {@link java.nio.channels.Selector}?</b> A Selector only
  * takes channels of its own {@link java.nio.channels.spi.SelectorProvider}:

@@ -157,4 +157,51 @@ class PollerTest {
             assertEquals(1, pipe.source().read(ByteBuffer.allocate(4)));
         }
     }
+
+    @Test
+    void aMessageQueueIsReadableWhileAMessageWaitsAndWritableWhileThereIsRoom() throws Exception {
+        MessageQueue q = MessageQueue.createUnnamed(2, 16);
+        try (Poller poller = Poller.open(); Pipe pipe = Pipe.open()) {
+            PollKey k = poller.register(q, PollEvent.READ, PollEvent.WRITE);
+            PollKey other = poller.register(pipe.source(), PollEvent.READ);
+            assertSame(q, k.handle());
+            assertEquals(List.of(k), poller.poll(Duration.ZERO));
+            assertTrue(k.isWritable() && !k.isReadable(), "an empty queue: room, nothing to read: " + k);
+
+            k.interest(PollEvent.READ);
+            assertTrue(poller.poll(Duration.ZERO).isEmpty(), "an empty queue is not readable");
+            CompletableFuture<List<PollKey>> waiter = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new ArrayList<>(poller.poll(Duration.ofSeconds(10)));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            Thread.sleep(20);
+            assertTrue(q.trySend(ByteBuffer.allocateDirect(16), 3));
+            assertEquals(List.of(k), waiter.get(10, TimeUnit.SECONDS), "the send woke the wait");
+            assertTrue(k.isReadable());
+
+            assertTrue(q.trySend(ByteBuffer.allocateDirect(16), 1));
+            k.interest(PollEvent.READ, PollEvent.WRITE);
+            assertEquals(List.of(k), poller.poll(Duration.ZERO));
+            assertTrue(k.isReadable() && !k.isWritable(), "a full queue: no room: " + k);
+
+            ByteBuffer buf = ByteBuffer.allocateDirect(16);
+            assertEquals(16, q.tryReceive(buf));
+            assertEquals(List.of(k), poller.poll(Duration.ZERO));
+            assertTrue(k.isReadable() && k.isWritable(), "one of two messages left: " + k);
+            assertEquals(16, q.tryReceive(buf.clear()));
+            k.interest(PollEvent.READ);
+            assertTrue(poller.poll(Duration.ZERO).isEmpty(), "drained");
+
+            q.close();
+            assertEquals(List.of(k), poller.poll(Duration.ofSeconds(10)));
+            assertTrue(k.isHandleClosed() && !k.isValid());
+            assertEquals(Set.of(other), poller.keys(), "the pipe stays registered");
+            assertThrows(ClosedChannelException.class, () -> poller.register(q, PollEvent.READ));
+        } finally {
+            q.close();
+        }
+    }
 }

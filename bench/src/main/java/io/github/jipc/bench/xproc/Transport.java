@@ -14,9 +14,11 @@ import java.util.List;
 interface Transport {
     /** Every mechanism, in the order a round runs them. */
     List<Transport> ALL = List.of(new PipeTransport(), new FifoTransport(), new ShmTransport(),
-            new MqTransport(), SignalledShmTransport.semaphores(), SignalledShmTransport.futex());
+            new MqTransport(), SignalledShmTransport.semaphores(), SignalledShmTransport.futex(),
+            new SocketTransport(SocketTransport.Kind.UNIX), new SocketTransport(SocketTransport.Kind.SEQPACKET),
+            new SocketTransport(SocketTransport.Kind.TCP));
 
-    /** The name on the command line and the C program's mode: pipe, fifo, shm, mq, sem, futex. */
+    /** The name on the command line and the C program's mode: pipe, fifo, shm, mq, sem, futex, unix, seqpacket, tcp. */
     String key();
 
     /**
