@@ -6,8 +6,8 @@
  *   jipc_xproc_bench rtt  MECHANISM SIZE WARMUP COUNT SAMPLES [DIR]
  *   jipc_xproc_bench tput MECHANISM SIZE WARMUP_MS MEASURE_MS [DIR]
  *
- * MECHANISM is one of the table below (pipe, fifo, shm, mq, sem, futex, unix,
- * seqpacket, tcp). rtt: WARMUP round trips of SIZE-byte messages, then COUNT timed ones, whose times in ns go to
+ * MECHANISM is one of the table below (pipe, fifo, shm, mq, sem, futex,
+ * sysvsem, unix, seqpacket, tcp). rtt: WARMUP round trips of SIZE-byte messages, then COUNT timed ones, whose times in ns go to
  * the file SAMPLES as native int64. tput: the child streams SIZE-byte
  * messages; the parent reads for WARMUP_MS, then counts whole messages for
  * MEASURE_MS. Each prints one result line of key=value pairs, e.g.
@@ -51,6 +51,7 @@ static const struct {
     { "mq", xproc_mq_rtt, xproc_mq_tput },
     { "sem", xproc_sem_rtt, xproc_sem_tput },
     { "futex", xproc_futex_rtt, xproc_futex_tput },
+    { "sysvsem", xproc_sysvsem_rtt, xproc_sysvsem_tput },
     { "unix", xproc_unix_rtt, xproc_unix_tput },
     { "seqpacket", xproc_seqpacket_rtt, xproc_seqpacket_tput },
     { "tcp", xproc_tcp_rtt, xproc_tcp_tput },
@@ -287,7 +288,7 @@ static void usage(void)
 {
     fprintf(stderr, "usage: jipc_xproc_bench rtt  MECHANISM SIZE WARMUP COUNT SAMPLES [DIR]\n"
                     "       jipc_xproc_bench tput MECHANISM SIZE WARMUP_MS MEASURE_MS [DIR]\n"
-                    "MECHANISM: pipe, fifo, shm, mq, sem, futex, unix, seqpacket, tcp\n");
+                    "MECHANISM: pipe, fifo, shm, mq, sem, futex, sysvsem, unix, seqpacket, tcp\n");
     exit(2);
 }
 

@@ -91,6 +91,8 @@ int xproc_sem_rtt(const struct xproc_run *r);
 int xproc_sem_tput(const struct xproc_run *r);
 int xproc_futex_rtt(const struct xproc_run *r);
 int xproc_futex_tput(const struct xproc_run *r);
+int xproc_sysvsem_rtt(const struct xproc_run *r);
+int xproc_sysvsem_tput(const struct xproc_run *r);
 int xproc_unix_rtt(const struct xproc_run *r);
 int xproc_unix_tput(const struct xproc_run *r);
 int xproc_seqpacket_rtt(const struct xproc_run *r);

@@ -1,7 +1,7 @@
 /*
  * Shared memory signalled by the kernel instead of a spin flag: the same
  * copies as xproc_shm.c, but a waiter sleeps until the other side signals.
- * Two mechanisms, one layout (the Java side, SignalledShmTransport.java,
+ * Three mechanisms, one layout (the Java side, SignalledShmTransport.java,
  * uses the same):
  *
  *   0    a: sem: a sem_t (round trips: request posted; streams: full slots)
@@ -16,7 +16,10 @@
  * sem: sem_init(3) with pshared 1 in a MAP_SHARED anonymous mapping that the
  * forked child shares, sem_wait(3)/sem_post(3). futex: syscall(SYS_futex)
  * FUTEX_WAIT while the word holds what was seen, FUTEX_WAKE after every store
- * (shared futexes, as jipc's Futex). No spinning before a wait on either side.
+ * (shared futexes, as jipc's Futex). sysvsem: the sem counts as semaphores 0
+ * (a) and 1 (b) of a System V set, semget(IPC_PRIVATE, 2) before the fork,
+ * semop(2) -1/+1, IPC_RMID once the child is reaped; the words at 0 and 64
+ * unused. No spinning before a wait on either side.
  */
 #include "xproc.h"
 
@@ -26,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/sem.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -60,9 +64,26 @@ static inline uint32_t *word(unsigned char *region, size_t off)
     return (uint32_t *)(void *)(region + off);
 }
 
-static inline sem_t *sem(unsigned char *region, size_t off)
+/* The sysvsem run's set, made before the fork so that the child has it too; -1 for sem_t. */
+static int semid = -1;
+
+/* Semaphore a or b: a sem_t in the region, or its number in the System V set. */
+struct sig {
+    sem_t *posix;
+    unsigned short num;
+};
+
+static inline struct sig sem(unsigned char *region, size_t off)
 {
-    return (sem_t *)(void *)(region + off);
+    return (struct sig){ (sem_t *)(void *)(region + off), off == OFF_A ? 0 : 1 };
+}
+
+static void sysv_op(struct sig s, short delta)
+{
+    struct sembuf op = { s.num, delta, 0 };
+    while (semop(semid, &op, 1) < 0)
+        if (errno != EINTR)
+            xproc_fail("semop");
 }
 
 static inline uint32_t load(unsigned char *region, size_t off)
@@ -70,17 +91,44 @@ static inline uint32_t load(unsigned char *region, size_t off)
     return __atomic_load_n(word(region, off), __ATOMIC_ACQUIRE);
 }
 
-static void take(sem_t *s)
+static void take(struct sig s)
 {
-    while (sem_wait(s) < 0)
-        if (errno != EINTR)
-            xproc_fail("sem_wait");
+    if (semid >= 0)
+        sysv_op(s, -1);
+    else
+        while (sem_wait(s.posix) < 0)
+            if (errno != EINTR)
+                xproc_fail("sem_wait");
 }
 
-static void give(sem_t *s)
+static void give(struct sig s)
 {
-    if (sem_post(s) < 0)
+    if (semid >= 0)
+        sysv_op(s, 1);
+    else if (sem_post(s.posix) < 0)
         xproc_fail("sem_post");
+}
+
+/* A set of two, a and b at 0, b then given its initial count. */
+static void sysv_make(unsigned b)
+{
+    semid = semget(IPC_PRIVATE, 2, IPC_CREAT | 0600);
+    if (semid < 0)
+        xproc_fail("semget");
+    union semun { /* semctl(2): the caller defines it */
+        int val;
+        struct semid_ds *buf;
+        unsigned short *array;
+    } arg = { .val = (int)b };
+    if (semctl(semid, 1, SETVAL, arg) < 0) /* a fresh set's values are 0 */
+        xproc_fail("semctl SETVAL");
+}
+
+static void sysv_remove(void)
+{
+    if (semctl(semid, 0, IPC_RMID) < 0)
+        xproc_fail("semctl IPC_RMID");
+    semid = -1;
 }
 
 /* Waits while the word holds old (shared futex); returns its new value. */
@@ -109,7 +157,8 @@ static int rtt(const struct xproc_run *r, int futex)
     unsigned char *msg = xproc_buffer(size), *reply = xproc_buffer(size);
     if (samples == NULL)
         xproc_fail("calloc");
-    if (!futex && (sem_init(sem(region, OFF_A), 1, 0) < 0 || sem_init(sem(region, OFF_B), 1, 0) < 0))
+    if (!futex && semid < 0
+            && (sem_init(sem(region, OFF_A).posix, 1, 0) < 0 || sem_init(sem(region, OFF_B).posix, 1, 0) < 0))
         xproc_fail("sem_init");
     pid_t child = xproc_fork();
     if (child == 0) {
@@ -226,7 +275,9 @@ static int tput(const struct xproc_run *r, int futex)
     size_t size = r->size, slots = slots_for(size), len = OFF_DATA + slots * rounded(size);
     unsigned char *region = map_region(len);
     unsigned char *buf = xproc_buffer(size);
-    if (!futex && (sem_init(sem(region, OFF_A), 1, 0) < 0 || sem_init(sem(region, OFF_B), 1, (unsigned)slots) < 0))
+    if (!futex && semid < 0
+            && (sem_init(sem(region, OFF_A).posix, 1, 0) < 0
+                || sem_init(sem(region, OFF_B).posix, 1, (unsigned)slots) < 0))
         xproc_fail("sem_init");
     pid_t child = xproc_fork();
     if (child == 0)
@@ -277,4 +328,20 @@ int xproc_futex_rtt(const struct xproc_run *r)
 int xproc_futex_tput(const struct xproc_run *r)
 {
     return tput(r, 1);
+}
+
+int xproc_sysvsem_rtt(const struct xproc_run *r)
+{
+    sysv_make(0);
+    rtt(r, 0);
+    sysv_remove();
+    return 0;
+}
+
+int xproc_sysvsem_tput(const struct xproc_run *r)
+{
+    sysv_make((unsigned)slots_for(r->size));
+    tput(r, 0);
+    sysv_remove();
+    return 0;
 }

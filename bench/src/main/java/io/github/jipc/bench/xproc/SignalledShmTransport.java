@@ -6,18 +6,25 @@ import java.util.List;
 
 import io.github.jipc.Futex;
 import io.github.jipc.PosixSemaphore;
+import io.github.jipc.SemOp;
 import io.github.jipc.SharedMemory;
 import io.github.jipc.SharedRegion;
+import io.github.jipc.SysVKey;
+import io.github.jipc.SystemVSemaphores;
 
 /**
  * Shared memory signalled by the kernel, in the layout of
  * bench/c/src/xproc_sync.c: the copies of {@link ShmTransport}, but a waiter
- * sleeps until the other side signals, with no spinning first. Two
+ * sleeps until the other side signals, with no spinning first. Three
  * mechanisms of one class:
  * <ul>
  * <li>{@code sem}: two unnamed process-shared POSIX semaphores at offsets 0
  * and 64 ({@link PosixSemaphore#init}; C: {@code sem_init(sem, 1, value)}):
  * request/reply for round trips, full/empty slots for streams;</li>
+ * <li>{@code sysvsem}: the same two counts as semaphores 0 and 1 of a System V
+ * set ({@link SystemVSemaphores}, keyed by ftok of the shared memory's file,
+ * removed by the parent once the child is reaped; C: {@code semget(IPC_PRIVATE, 2)},
+ * {@code semop}), the words at 0 and 64 unused;</li>
  * <li>{@code futex}: two 32-bit words at 0 and 64 ({@link Futex}; C:
  * {@code syscall(SYS_futex)}): the request's and the reply's seq + 1, or a
  * ring's head and tail; a store is followed by a wake of one waiter, a waiter
@@ -35,30 +42,38 @@ final class SignalledShmTransport implements Transport {
     static final int STOP = -1;
 
     private final boolean futex;
+    private final boolean sysv;
 
-    private SignalledShmTransport(boolean futex) {
+    private SignalledShmTransport(boolean futex, boolean sysv) {
         this.futex = futex;
+        this.sysv = sysv;
     }
 
     static SignalledShmTransport semaphores() {
-        return new SignalledShmTransport(false);
+        return new SignalledShmTransport(false, false);
     }
 
     static SignalledShmTransport futex() {
-        return new SignalledShmTransport(true);
+        return new SignalledShmTransport(true, false);
+    }
+
+    static SignalledShmTransport systemV() {
+        return new SignalledShmTransport(false, true);
     }
 
     @Override
     public String key() {
-        return futex ? "futex" : "sem";
+        return futex ? "futex" : sysv ? "sysvsem" : "sem";
     }
 
     @Override
     public String label(Side side) {
         return switch (side) {
             case C -> futex ? "MAP_SHARED anonymous memory, fork; syscall(SYS_futex) wait/wake on two 32-bit words"
+                    : sysv ? "MAP_SHARED anonymous memory, fork; semget(IPC_PRIVATE, 2), semop take/give, IPC_RMID"
                     : "MAP_SHARED anonymous memory, fork; two sem_t (sem_init pshared 1), sem_wait/sem_post";
             case JIPC -> futex ? "SharedMemory mapped in both JVMs; Futex.await/wake on two words of the SharedRegion"
+                    : sysv ? "SharedMemory mapped in both JVMs; a SystemVSemaphores set of 2 (ftok key), op(take/give)"
                     : "SharedMemory mapped in both JVMs; two PosixSemaphore.init in the SharedRegion, acquire/release";
             case JNI, JDK -> null;
         };
@@ -82,7 +97,9 @@ final class SignalledShmTransport implements Transport {
         SharedRegion region = null;
         try (shm) {
             region = shm.map();
-            signals = Signals.make(futex, region, w, true);
+            Signals made = Signals.make(futex, sysv, region, w, name, true);
+            signals = made;
+            watchdog.onClose(made::remove); // a set goes once the child is reaped, however the run ends
             SignalWire wire = new SignalWire(region, signals, w);
             ChildJvm child = SpawnedJvm.start(context, watchdog, b -> { },
                     Peer.args(context, this, side, w, name, String.valueOf(context.settings.timeout().toMillis())));
@@ -101,7 +118,7 @@ final class SignalledShmTransport implements Transport {
         try (SharedMemory shm = SharedMemory.open(args.get(0))) {
             region = shm.map();
         }
-        try (region; Signals s = Signals.make(futex, region, w, false)) {
+        try (region; Signals s = Signals.make(futex, sysv, region, w, args.get(0), false)) {
             int size = w.size();
             if (w.kind() == Workload.Kind.ROUND_TRIP) {
                 echo(region, s, size, timeout);
@@ -123,7 +140,7 @@ final class SignalledShmTransport implements Transport {
                     return;
                 }
             } else {
-                take(s.semA, timeout);
+                s.take(0, timeout);
                 if (r.getIntAcquire(STOP_WORD) != 0) {
                     return;
                 }
@@ -134,7 +151,7 @@ final class SignalledShmTransport implements Transport {
                 r.putIntRelease(B, seen);
                 s.futexB.wake(1);
             } else {
-                s.semB.release();
+                s.give(1);
             }
             ChildMeter.tick();
         }
@@ -151,7 +168,7 @@ final class SignalledShmTransport implements Transport {
                     awaitChange(r, s.futexB, B, tail, timeout);
                 }
             } else {
-                take(s.semB, timeout);
+                s.take(1, timeout);
             }
             if (r.getIntAcquire(STOP_WORD) != 0) {
                 return; // the reader has its count and left
@@ -162,15 +179,9 @@ final class SignalledShmTransport implements Transport {
                 r.putIntRelease(A, (int) (seq + 1));
                 s.futexA.wake(1);
             } else {
-                s.semA.release();
+                s.give(0);
             }
             ChildMeter.tick();
-        }
-    }
-
-    private static void take(PosixSemaphore s, Duration timeout) throws IOException {
-        if (!s.tryAcquire(timeout)) {
-            throw new IllegalStateException("the other side stopped answering");
         }
     }
 
@@ -185,38 +196,98 @@ final class SignalledShmTransport implements Transport {
         return v;
     }
 
-    /** The two semaphores or the two futex words of one side, closed together. */
+    /** The two semaphores (POSIX, or one System V set) or the two futex words of one side, closed together. */
     static final class Signals implements AutoCloseable {
         final PosixSemaphore semA;
         final PosixSemaphore semB;
+        final SystemVSemaphores set;
         final Futex futexA;
         final Futex futexB;
+        /** The creator's own handle on a set, for its removal after the others are closed. */
+        private final SystemVSemaphores removal;
 
-        private Signals(PosixSemaphore semA, PosixSemaphore semB, Futex futexA, Futex futexB) {
+        private Signals(PosixSemaphore semA, PosixSemaphore semB, SystemVSemaphores set, Futex futexA, Futex futexB,
+                SystemVSemaphores removal) {
             this.semA = semA;
             this.semB = semB;
+            this.set = set;
             this.futexA = futexA;
             this.futexB = futexB;
+            this.removal = removal;
         }
 
-        /** The parent (init) makes the semaphores: request or full slots at 0, reply (0) or empty slots (all) at 64. */
-        static Signals make(boolean futex, SharedRegion r, Workload w, boolean init) throws IOException {
+        /**
+         * The parent (init) makes the semaphores: request or full slots at 0 (semaphore 0 of a set), reply (0) or
+         * empty slots (all) at 64 (semaphore 1). A set's key is ftok of the shared memory's file under /dev/shm.
+         */
+        static Signals make(boolean futex, boolean sysv, SharedRegion r, Workload w, String shmName, boolean init)
+                throws IOException {
             if (futex) {
                 Futex a = Futex.at(r, A);
                 try {
-                    return new Signals(null, null, a, Futex.at(r, B));
+                    return new Signals(null, null, null, a, Futex.at(r, B), null);
                 } catch (IOException | RuntimeException e) {
                     a.close();
                     throw e;
                 }
             }
             int empty = w.kind() == Workload.Kind.ROUND_TRIP ? 0 : ShmTransport.slots(w.size());
+            if (sysv) {
+                SysVKey key = SysVKey.ftok(java.nio.file.Path.of("/dev/shm", shmName.substring(1)), 's');
+                if (!init) {
+                    return new Signals(null, null, SystemVSemaphores.open(key), null, null, null);
+                }
+                SystemVSemaphores removal = SystemVSemaphores.createExclusive(key, RunFifos.OWNER_ONLY, 0, empty);
+                try {
+                    return new Signals(null, null, SystemVSemaphores.open(key), null, null, removal);
+                } catch (IOException | RuntimeException e) {
+                    try (removal) {
+                        removal.remove();
+                    }
+                    throw e;
+                }
+            }
             PosixSemaphore a = init ? PosixSemaphore.init(r, A, 0) : PosixSemaphore.at(r, A);
             try {
-                return new Signals(a, init ? PosixSemaphore.init(r, B, empty) : PosixSemaphore.at(r, B), null, null);
+                return new Signals(a, init ? PosixSemaphore.init(r, B, empty) : PosixSemaphore.at(r, B), null, null,
+                        null, null);
             } catch (IOException | RuntimeException e) {
                 a.close();
                 throw e;
+            }
+        }
+
+        /** Takes one from semaphore n (0: a, 1: b), untimed: the watchdog's close ends it. */
+        void take(int n) throws IOException {
+            if (set != null) {
+                set.op(SemOp.take(n));
+            } else {
+                (n == 0 ? semA : semB).acquire();
+            }
+        }
+
+        /** Takes one from semaphore n, or fails when the other side stopped answering. */
+        void take(int n, Duration timeout) throws IOException {
+            if (!(set != null ? set.tryOp(timeout, SemOp.take(n)) : (n == 0 ? semA : semB).tryAcquire(timeout))) {
+                throw new IllegalStateException("the other side stopped answering");
+            }
+        }
+
+        /** Gives one to semaphore n. */
+        void give(int n) throws IOException {
+            if (set != null) {
+                set.op(SemOp.give(n));
+            } else {
+                (n == 0 ? semA : semB).release();
+            }
+        }
+
+        /** The creator's: removes a System V set (IPC_RMID); nothing for the others. */
+        void remove() throws IOException {
+            if (removal != null) {
+                try (removal) {
+                    removal.remove();
+                }
             }
         }
 
@@ -225,6 +296,8 @@ final class SignalledShmTransport implements Transport {
             if (futexA != null) {
                 futexA.close();
                 futexB.close();
+            } else if (set != null) {
+                set.close();
             } else {
                 semA.close();
                 semB.close();
@@ -269,7 +342,7 @@ final class SignalledShmTransport implements Transport {
                 r.putIntRelease(A, (int) (seq + 1));
                 s.futexA.wake(1);
             } else {
-                s.semA.release();
+                s.give(0);
             }
         }
 
@@ -279,7 +352,7 @@ final class SignalledShmTransport implements Transport {
                 if (s.futexB != null) {
                     await(s.futexB, B, (int) seq);
                 } else {
-                    s.semB.acquire();
+                    s.take(1);
                 }
                 r.get(DATA + rounded, reply, 0, size);
                 return true;
@@ -287,7 +360,7 @@ final class SignalledShmTransport implements Transport {
             if (s.futexA != null) {
                 await(s.futexA, A, (int) next);
             } else {
-                s.semA.acquire();
+                s.take(0);
             }
             r.get(DATA + (int) (next % slots) * rounded, reply, 0, size);
             next++;
@@ -295,7 +368,7 @@ final class SignalledShmTransport implements Transport {
                 r.putIntRelease(B, (int) next);
                 s.futexB.wake(1);
             } else {
-                s.semB.release();
+                s.give(1);
             }
             return true;
         }
@@ -330,12 +403,12 @@ final class SignalledShmTransport implements Transport {
             }
             r.putIntRelease(STOP_WORD, 1);
             if (rtt) {
-                s.semA.release();
+                s.give(0);
             } else if (s.futexB != null) {
                 r.putIntRelease(B, (int) next + 1);
                 s.futexB.wake(1);
             } else {
-                s.semB.release();
+                s.give(1);
             }
         }
     }

@@ -15,10 +15,11 @@ interface Transport {
     /** Every mechanism, in the order a round runs them. */
     List<Transport> ALL = List.of(new PipeTransport(), new FifoTransport(), new ShmTransport(),
             new MqTransport(), SignalledShmTransport.semaphores(), SignalledShmTransport.futex(),
+            SignalledShmTransport.systemV(),
             new SocketTransport(SocketTransport.Kind.UNIX), new SocketTransport(SocketTransport.Kind.SEQPACKET),
             new SocketTransport(SocketTransport.Kind.TCP));
 
-    /** The name on the command line and the C program's mode: pipe, fifo, shm, mq, sem, futex, unix, seqpacket, tcp. */
+    /** The name on the command line and the C program's mode: pipe, fifo, shm, mq, sem, futex, sysvsem, unix, seqpacket, tcp. */
     String key();
 
     /**
