@@ -18,12 +18,13 @@
  * FUTEX_WAIT while the word holds what was seen, FUTEX_WAKE after every store
  * (shared futexes, as jipc's Futex). sysvsem: the sem counts as semaphores 0
  * (a) and 1 (b) of a System V set, semget(IPC_PRIVATE, 2) before the fork,
- * semop(2) -1/+1, IPC_RMID once the child is reaped; the words at 0 and 64
- * unused. No spinning before a wait on either side.
+ * semop(2) -1/+1, IPC_RMID once the child is reaped (and by a third process
+ * when the parent is killed first); the words at 0 and 64 unused. No spinning before a wait on either side.
  */
 #include "xproc.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/futex.h>
 #include <semaphore.h>
 #include <stdlib.h>
@@ -31,6 +32,7 @@
 #include <sys/mman.h>
 #include <sys/sem.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define OFF_A 0
@@ -66,6 +68,9 @@ static inline uint32_t *word(unsigned char *region, size_t off)
 
 /* The sysvsem run's set, made before the fork so that the child has it too; -1 for sem_t. */
 static int semid = -1;
+/* A process that removes the set when this one ends, even killed: it waits for EOF on the pipe. */
+static pid_t cleaner = -1;
+static int cleaner_pipe = -1;
 
 /* Semaphore a or b: a sem_t in the region, or its number in the System V set. */
 struct sig {
@@ -122,6 +127,22 @@ static void sysv_make(unsigned b)
     } arg = { .val = (int)b };
     if (semctl(semid, 1, SETVAL, arg) < 0) /* a fresh set's values are 0 */
         xproc_fail("semctl SETVAL");
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) < 0)
+        xproc_fail("pipe2");
+    cleaner = fork();
+    if (cleaner < 0)
+        xproc_fail("fork");
+    if (cleaner == 0) {
+        char c;
+        close(p[1]);
+        while (read(p[0], &c, 1) < 0 && errno == EINTR)
+            continue;
+        semctl(semid, 0, IPC_RMID); /* EINVAL when the parent removed it already */
+        _exit(0);
+    }
+    close(p[0]);
+    cleaner_pipe = p[1];
 }
 
 static void sysv_remove(void)
@@ -129,6 +150,9 @@ static void sysv_remove(void)
     if (semctl(semid, 0, IPC_RMID) < 0)
         xproc_fail("semctl IPC_RMID");
     semid = -1;
+    close(cleaner_pipe);
+    while (waitpid(cleaner, NULL, 0) < 0 && errno == EINTR)
+        continue;
 }
 
 /* Waits while the word holds old (shared futex); returns its new value. */
