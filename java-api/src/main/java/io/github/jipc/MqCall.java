@@ -90,7 +90,7 @@ enum MqCall implements Call {
         if (err == Errno.EMFILE && creating) {
             return "either the process's open file limit (ulimit -n, see /proc/self/limits) is reached, or a queue of "
                     + maxMessages + " messages of " + messageSize + " bytes (plus the kernel's overhead per message) would"
-                    + " take this user past RLIMIT_MSGQUEUE (" + msgqueueLimit() + " bytes for all its queues; raise it"
+                    + " take this user past RLIMIT_MSGQUEUE (" + Limits.softLimit("Max msgqueue size") + " bytes for all its queues; raise it"
                     + " with ulimit -q, limits.conf msgqueue, or systemd LimitMSGQUEUE=, or remove unused queues)";
         }
         if (err == E.ENOSPC) {
@@ -114,19 +114,6 @@ enum MqCall implements Call {
         }
     }
 
-    /** The soft RLIMIT_MSGQUEUE from /proc/self/limits, or "unknown". */
-    static String msgqueueLimit() {
-        try {
-            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/limits"))) {
-                if (line.startsWith("Max msgqueue size")) {
-                    return line.substring("Max msgqueue size".length()).trim().split("\\s+")[0];
-                }
-            }
-        } catch (java.io.IOException | RuntimeException e) {
-            // fall through
-        }
-        return "unknown";
-    }
 
     /** errno values only these calls need, read from native code on first use. */
     static final class E {

@@ -120,7 +120,7 @@ enum ShmCall implements Call {
         @Override
         public String hint(int err, long bytes) {
             if (err == Errno.ENOMEM || err == Errno.EAGAIN || err == Errno.EPERM) {
-                return "locking " + bytes + " bytes exceeds RLIMIT_MEMLOCK (ulimit -l, " + memlockLimit()
+                return "locking " + bytes + " bytes exceeds RLIMIT_MEMLOCK (ulimit -l, " + Limits.softLimit("Max locked memory") + " bytes"
                         + "); raise it (ulimit -l, limits.conf, systemd LimitMEMLOCK=) or grant CAP_IPC_LOCK";
             }
             return null;
@@ -147,19 +147,6 @@ enum ShmCall implements Call {
         return manPage;
     }
 
-    /** The soft RLIMIT_MEMLOCK from /proc/self/limits, e.g. "8388608 bytes", or "unknown". */
-    static String memlockLimit() {
-        try {
-            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/limits"))) {
-                if (line.startsWith("Max locked memory")) {
-                    return line.substring("Max locked memory".length()).trim().split("\\s+")[0] + " bytes";
-                }
-            }
-        } catch (java.io.IOException | RuntimeException e) {
-            // fall through
-        }
-        return "unknown";
-    }
 
     /** errno values only these calls need, read from native code on first use. */
     private static final class E {

@@ -34,34 +34,48 @@ public final class Limits {
      * plus {@code SwapFree} from {@code /proc/meminfo}, or -1 when unknown.
      */
     public static long memoryAvailable() {
-        long available = -1;
-        long swap = 0;
+        long available = meminfo("MemAvailable");
+        long swap = meminfo("SwapFree");
+        return available < 0 ? -1 : (available + Math.max(swap, 0)) * 1024;
+    }
+
+    /**
+     * A field of {@code /proc/meminfo}, e.g. {@code "Hugepagesize"} or {@code "HugePages_Free"}:
+     * its number (kB for sizes, a count for page counts), or -1 when absent or unreadable.
+     */
+    public static long meminfo(String field) {
+        String prefix = field + ":";
         try {
             for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/meminfo"))) {
-                String[] f = line.split("\\s+");
-                if (f[0].equals("MemAvailable:")) {
-                    available = Long.parseLong(f[1]) * 1024;
-                } else if (f[0].equals("SwapFree:")) {
-                    swap = Long.parseLong(f[1]) * 1024;
+                if (line.startsWith(prefix)) {
+                    return Long.parseLong(line.substring(prefix.length()).trim().split("\\s+")[0]);
                 }
             }
         } catch (IOException | RuntimeException e) {
             return -1;
         }
-        return available < 0 ? -1 : available + swap;
+        return -1;
     }
 
-    /** The soft limit on open descriptors from {@code /proc/self/limits}, or "unknown". */
-    static String openFiles() {
+    /**
+     * The soft value of a row of {@code /proc/self/limits}, e.g. {@code "Max open files"},
+     * {@code "Max locked memory"} or {@code "Max msgqueue size"}, or "unknown".
+     */
+    public static String softLimit(String row) {
         try {
             for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/limits"))) {
-                if (line.startsWith("Max open files")) {
-                    return line.substring("Max open files".length()).trim().split("\\s+")[0];
+                if (line.startsWith(row)) {
+                    return line.substring(row.length()).trim().split("\\s+")[0];
                 }
             }
         } catch (IOException | RuntimeException e) {
             // fall through
         }
         return "unknown";
+    }
+
+    /** The soft limit on open descriptors, or "unknown". */
+    static String openFiles() {
+        return softLimit("Max open files");
     }
 }
