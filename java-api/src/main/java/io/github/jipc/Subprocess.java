@@ -322,7 +322,8 @@ public final class Subprocess implements AutoCloseable, Pollable {
         try {
             return Optional.of(await(nanos));
         } catch (TimeoutException e) {
-            return Optional.empty();
+            // It may have ended at the deadline, before the reaper took its status: ask the kernel.
+            return exitStatus();
         }
     }
 

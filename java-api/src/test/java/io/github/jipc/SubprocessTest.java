@@ -278,6 +278,32 @@ class SubprocessTest {
     }
 
     @Test
+    void zeroWaitSeesAChildThatEndedBeforeItWasReaped() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            try (Subprocess child = Subprocess.builder("sleep", "60").start()) {
+                child.kill();
+                java.nio.file.Path stat = java.nio.file.Path.of("/proc/" + child.pid() + "/stat");
+                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+                // Until the kernel shows it dead (a zombie, or reaped and gone), it may still run.
+                while (java.nio.file.Files.exists(stat) && !zombie(stat)) {
+                    assertTrue(System.nanoTime() < deadline, "child " + child.pid() + " still runs 30 s after SIGKILL");
+                    Thread.onSpinWait();
+                }
+                assertTrue(child.waitFor(Duration.ZERO).isPresent(), "a child that ended has an exit status at once");
+            }
+        }
+    }
+
+    private static boolean zombie(java.nio.file.Path stat) {
+        try {
+            String s = java.nio.file.Files.readString(stat);
+            return s.charAt(s.lastIndexOf(')') + 2) == 'Z';
+        } catch (java.io.IOException gone) {
+            return true;
+        }
+    }
+
+    @Test
     void anyNonNegativeDurationIsAccepted() throws Exception {
         try (Subprocess child = Subprocess.builder("true").start()) {
             assertTrue(child.waitFor(java.time.temporal.ChronoUnit.FOREVER.getDuration()).orElseThrow().isSuccess());
