@@ -1,12 +1,14 @@
 package io.github.jipc;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
 
 import io.github.jipc.internal.CStrings;
+import io.github.jipc.internal.Errno;
 import io.github.jipc.internal.Errors;
 import io.github.jipc.internal.FdHandle;
 import io.github.jipc.internal.NativeLibrary;
@@ -37,7 +39,9 @@ public final class MappedFile {
     /**
      * Maps length bytes of file from offset: shared and read-write unless
      * options say otherwise. The file is opened and closed again here; the
-     * region keeps the mapping.
+     * region keeps the mapping. With {@link MapOption#CREATE}, a file this
+     * call made is removed again if the map then fails; a file that existed
+     * is never removed.
      *
      * @param file    the file
      * @param offset  where the window starts, any offset (page alignment is handled here)
@@ -66,13 +70,25 @@ public final class MappedFile {
             throw new IllegalArgumentException("window [" + offset + ", +" + length + ") is not 1 to "
                     + Integer.MAX_VALUE + " bytes at an offset >= 0");
         }
-        int flags = (readOnly ? MmapNative.O_RDONLY() : MmapNative.O_RDWR())
-                | (opts.contains(MapOption.CREATE) ? MmapNative.O_CREAT() : 0);
-        int fd = CommonNative.jipc_open(CStrings.of(file), flags, 0666);
+        byte[] name = CStrings.of(file);
+        int access = readOnly ? MmapNative.O_RDONLY() : MmapNative.O_RDWR();
+        boolean created = false;
+        int fd;
+        if (opts.contains(MapOption.CREATE)) {
+            // Exclusive first, so that a failure below removes only a file this call made.
+            fd = CommonNative.jipc_open(name, access | MmapNative.O_CREAT() | MmapNative.O_EXCL(), 0666);
+            created = fd >= 0;
+            if (fd == -Errno.EEXIST) {
+                fd = CommonNative.jipc_open(name, access, 0666);
+            }
+        } else {
+            fd = CommonNative.jipc_open(name, access, 0666);
+        }
         if (fd < 0) {
             throw Errors.exception(fd, ShmCall.OPEN, file.toString());
         }
         FdHandle handle = FdHandle.adopt(file, fd);
+        boolean mapped = false;
         try {
             long size = ShmNative.jipc_shm_size(fd);
             if (size < 0) {
@@ -88,9 +104,14 @@ public final class MappedFile {
                     throw Errors.exception(r, ShmCall.FALLOCATE, file.toString(), length);
                 }
             }
-            return MapOptions.map(handle, offset, length, opts, true, "file " + file);
+            SharedRegion region = MapOptions.map(handle, offset, length, opts, true, "file " + file);
+            mapped = true;
+            return region;
         } finally {
             handle.close();
+            if (created && !mapped) {
+                Files.deleteIfExists(file);
+            }
         }
     }
 }

@@ -30,6 +30,19 @@ class MappedFileTest {
     Path dir;
 
     @Test
+    void aFailedCreateRemovesOnlyTheFileItMade() throws Exception {
+        Path made = dir.resolve("made");
+        assertThrows(IllegalArgumentException.class,
+                () -> MappedFile.map(made, 0, 4096, MapOption.CREATE, MapOption.PRIVATE),
+                "a private window is not within the empty file CREATE made");
+        assertFalse(Files.exists(made), "the file the failed call made is gone");
+        Path existing = Files.write(dir.resolve("existing"), new byte[16]);
+        assertThrows(IllegalArgumentException.class,
+                () -> MappedFile.map(existing, 0, 4096, MapOption.CREATE, MapOption.PRIVATE));
+        assertEquals(16, Files.size(existing), "a file that existed is left as it was");
+    }
+
+    @Test
     void theSeedsWriteAndReadProcessSteps() throws Exception {
         Path file = dir.resolve("Map.txt");
         try (SharedRegion w = MappedFile.map(file, 0, 518, MapOption.CREATE)) {

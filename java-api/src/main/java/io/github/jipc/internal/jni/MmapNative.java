@@ -32,4 +32,5 @@ public final class MmapNative {
     @MemberGetter public static native int O_RDWR();
     @MemberGetter public static native int O_RDONLY();
     @MemberGetter public static native int O_CREAT();
+    @MemberGetter public static native int O_EXCL();
 }
