@@ -46,12 +46,30 @@ enum ShmCall implements Call {
     SHMAT("shmat", "shmat(2)") {
         @Override
         public String hint(int err, long arg) {
+            if (err == E.EINVAL) {
+                return E.NO_SEGMENT + ", or the address or SHM_RND/SHM_RDONLY flags are invalid";
+            }
             return err == E.EIDRM ? "the segment was removed" : null;
         }
     },
-    SHMCTL_STAT("shmctl(IPC_STAT)", "shmctl(2)"),
-    SHMCTL_SET("shmctl(IPC_SET)", "shmctl(2)"),
-    SHMCTL_RMID("shmctl(IPC_RMID)", "shmctl(2)"),
+    SHMCTL_STAT("shmctl(IPC_STAT)", "shmctl(2)") {
+        @Override
+        public String hint(int err, long arg) {
+            return err == E.EINVAL || err == E.EIDRM ? E.NO_SEGMENT : null;
+        }
+    },
+    SHMCTL_SET("shmctl(IPC_SET)", "shmctl(2)") {
+        @Override
+        public String hint(int err, long arg) {
+            return err == E.EINVAL || err == E.EIDRM ? E.NO_SEGMENT : null;
+        }
+    },
+    SHMCTL_RMID("shmctl(IPC_RMID)", "shmctl(2)") {
+        @Override
+        public String hint(int err, long arg) {
+            return err == E.EINVAL || err == E.EIDRM ? E.NO_SEGMENT : null;
+        }
+    },
     SHM_OPEN("shm_open", "shm_open(3)") {
         @Override
         public String hint(int err, long arg) {
@@ -155,6 +173,8 @@ enum ShmCall implements Call {
         static final int ENOMEM = SysvShmNative.ENOMEM();
         static final int EIDRM = SysvShmNative.EIDRM();
         static final int EBUSY = ShmNative.EBUSY();
+        static final String NO_SEGMENT = "no segment has this id: it was removed (IPC_RMID) and its last attachment"
+                + " ended, or it never existed; ipcs -m lists those that exist";
 
         private E() {}
     }

@@ -80,6 +80,7 @@ class SystemVSharedMemoryTest {
         assertThrows(IpcException.class, s::status);
         IpcException gone = assertThrows(IpcException.class, s::remove);
         assertEquals("EINVAL", gone.errnoName());
+        assertTrue(gone.getMessage().contains("was removed (IPC_RMID)"), gone.getMessage());
     }
 
     @Test
@@ -207,7 +208,8 @@ class SystemVSharedMemoryTest {
         } finally {
             s.remove();
         }
-        assertThrows(IpcException.class, s::attach, "a removed segment cannot be attached");
+        IpcException gone = assertThrows(IpcException.class, s::attach, "a removed segment cannot be attached");
+        assertTrue(gone.getMessage().contains("no segment has this id"), gone.getMessage());
     }
 
     @Test
