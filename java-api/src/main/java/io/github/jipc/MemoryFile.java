@@ -136,7 +136,9 @@ public final class MemoryFile implements Inheritable, AutoCloseable {
      *
      * @param seals the seals to add
      * @throws java.nio.file.AccessDeniedException if {@link Seal#SEAL} is in force (EPERM)
-     * @throws IpcException EBUSY for {@link Seal#WRITE} while a read-write shared mapping exists
+     * @throws IpcException EBUSY for {@link Seal#WRITE} while a shared mapping exists that could be
+     *         written: a read-write one, or a read-only one of this read-write memory file (close
+     *         those regions first; map read-only after sealing)
      * @throws ClosedChannelException if this handle is closed
      */
     public void seal(Seal... seals) throws IOException {

@@ -109,7 +109,9 @@ enum ShmCall implements Call {
         @Override
         public String hint(int err, long arg) {
             if (err == E.EBUSY) {
-                return "a writable shared mapping of it exists (in this or another process); unmap it before sealing writes";
+                return "a writable shared mapping of it exists (in this or another process); a read-only region"
+                        + " mapped from a read-write descriptor counts too, since mprotect(2) could make it writable;"
+                        + " close those regions before sealing writes, and map read-only after sealing";
             }
             if (err == Errno.EPERM) {
                 return "it is sealed against further seals (F_SEAL_SEAL)";

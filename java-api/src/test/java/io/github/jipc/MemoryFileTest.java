@@ -57,6 +57,12 @@ class MemoryFileTest {
                 assertEquals("EBUSY", busy.errnoName());
                 assertTrue(busy.getMessage().contains("writable shared mapping"), busy.getMessage());
             }
+            try (SharedRegion r = m.map(MapOption.READ_ONLY)) {
+                IpcException busy = assertThrows(IpcException.class, () -> m.seal(Seal.WRITE),
+                        "a read-only shared mapping of a read-write memfd counts as writable");
+                assertTrue(r.isReadOnly());
+                assertTrue(busy.getMessage().contains("read-only region"), busy.getMessage());
+            }
             m.seal(Seal.SHRINK, Seal.GROW, Seal.WRITE);
             assertEquals(EnumSet.of(Seal.SHRINK, Seal.GROW, Seal.WRITE), m.seals());
             AccessDeniedException written = assertThrows(AccessDeniedException.class, () -> m.map());
