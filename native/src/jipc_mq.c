@@ -1,5 +1,6 @@
 #include "jipc_mq.h"
 
+#include <limits.h>
 #include <linux/netlink.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -16,6 +17,9 @@ int jipc_mq_open(const char *name, int how, int access, int mode, long maxmsg, l
     struct mq_attr *a = maxmsg > 0 ? &attr : NULL;
     int flags = (access & O_ACCMODE) | O_CLOEXEC;
     created[0] = 0;
+    int bad = jipc_ipc_name_check(name, NAME_MAX);
+    if (bad < 0)
+        return bad;
     for (;;) {
         if (how != JIPC_MQ_OPEN) {
             /* Create exclusively first, so that only a queue made here gets mode. */
@@ -46,6 +50,9 @@ int jipc_mq_open(const char *name, int how, int access, int mode, long maxmsg, l
 
 int jipc_mq_unlink(const char *name)
 {
+    int bad = jipc_ipc_name_check(name, NAME_MAX);
+    if (bad < 0)
+        return bad;
     return mq_unlink(name) == 0 ? 0 : -errno;
 }
 
