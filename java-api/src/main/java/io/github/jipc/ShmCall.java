@@ -3,6 +3,7 @@ package io.github.jipc;
 import io.github.jipc.internal.Call;
 import io.github.jipc.internal.Errno;
 import io.github.jipc.internal.Limits;
+import io.github.jipc.internal.jni.MqNative;
 import io.github.jipc.internal.jni.ShmNative;
 import io.github.jipc.internal.jni.SysvShmNative;
 
@@ -55,7 +56,7 @@ enum ShmCall implements Call {
     SHM_OPEN("shm_open", "shm_open(3)") {
         @Override
         public String hint(int err, long arg) {
-            return err == E.EINVAL ? "a name is \"/\" and 1 to 255 bytes (NAME_MAX) without '/'" : null;
+            return err == E.EINVAL || err == E.ENAMETOOLONG ? "a name is \"/\" and 1 to 255 bytes (NAME_MAX) without '/'" : null;
         }
     },
     SHM_UNLINK("shm_unlink", "shm_open(3)"),
@@ -155,6 +156,7 @@ enum ShmCall implements Call {
         static final int ENOMEM = SysvShmNative.ENOMEM();
         static final int EIDRM = SysvShmNative.EIDRM();
         static final int EBUSY = ShmNative.EBUSY();
+        static final int ENAMETOOLONG = MqNative.ENAMETOOLONG();
 
         private E() {}
     }
