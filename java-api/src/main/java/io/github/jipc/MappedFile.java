@@ -6,6 +6,7 @@ import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
 
+import io.github.jipc.internal.Access;
 import io.github.jipc.internal.CStrings;
 import io.github.jipc.internal.Errors;
 import io.github.jipc.internal.FdHandle;
@@ -70,7 +71,7 @@ public final class MappedFile {
                 | (opts.contains(MapOption.CREATE) ? MmapNative.O_CREAT() : 0);
         int fd = CommonNative.jipc_open(CStrings.of(file), flags, 0666);
         if (fd < 0) {
-            throw Errors.exception(fd, ShmCall.OPEN, file.toString());
+            throw Errors.exception(fd, ShmCall.OPEN, file.toString(), 0L, Access.file(file));
         }
         FdHandle handle = FdHandle.adopt(file, fd);
         try {
