@@ -40,9 +40,15 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * first use such as Java 25's pre-close socket), and so does a JDK warm-up
  * here; jar files opened by class loading are never counted;</li>
  * <li>objects of other programs of the same user on a shared machine: a
- * System V segment whose creator is a live process outside this JVM's tree,
- * and names that carry another live JVM's test-run marker
- * ({@code jipc-...-<pid>-}).</li>
+ * System V segment whose creator is a live process outside this JVM's tree;
+ * names that carry another live JVM's test-run marker
+ * ({@code jipc-...-<pid>-}); socket files outside the {@code junit*} and
+ * {@code jipc-*} folders of the temp folder, or bound by another process's
+ * live socket; and System V semaphore sets and message queues (the kernel
+ * records no creator for them) while another process of this user outside
+ * this JVM's tree has jipc's JNI library loaded: those are printed on
+ * standard error instead. A CI run has no such neighbour, so there every
+ * object counts.</li>
  * </ul>
  * Closes that another thread finishes a little later (a reaper, a thread
  * leaving a blocked call) are waited for, up to 2 s. Leaked child processes
@@ -76,6 +82,20 @@ public final class LeakAccounting implements BeforeAllCallback, AfterAllCallback
                 break;
             }
             Thread.sleep(20);
+        }
+        List<String> unattributed = new java.util.ArrayList<>();
+        if (left.stream().anyMatch(Snapshot::creatorUnknown)) {
+            List<String> others = Snapshot.otherJipcProcesses();
+            if (!others.isEmpty()) {
+                left.stream().filter(Snapshot::creatorUnknown).forEach(unattributed::add);
+                left.removeAll(unattributed);
+                System.err.println(context.getDisplayName() + ": new System V objects whose creator the kernel does not"
+                        + " record, not counted because other processes of this user use jipc meanwhile ("
+                        + String.join(", ", others) + "):\n  " + String.join("\n  ", unattributed));
+            }
+            if (left.isEmpty()) {
+                return;
+            }
         }
         ProcessHandle.current().children().filter(c -> !before.objects.getOrDefault("child process", java.util.Map.of())
                 .containsKey(Long.toString(c.pid()))).forEach(ProcessHandle::destroyForcibly);

@@ -158,22 +158,67 @@ final class Snapshot {
         }
     }
 
-    /** Socket files under the temp folder (three levels: the tests' own folders), other runs' aside. */
+    /**
+     * Socket files in the test folders of the temp folder: JUnit's temporary
+     * folders ({@code junit*}) and jipc's scratch folders ({@code jipc-*}), two
+     * levels down. Other programs' folders are not looked into, and a file
+     * that another process's live socket is bound to (/proc/net/unix) is not
+     * this JVM's.
+     */
     private void socketFiles() throws IOException {
-        try (Stream<Path> s = Files.walk(Path.of(TMP), 3)) {
-            s.forEach(p -> {
+        Set<String> foreignBound = null;
+        try (DirectoryStream<Path> top = Files.newDirectoryStream(Path.of(TMP),
+                p -> p.getFileName().toString().startsWith("junit") || p.getFileName().toString().startsWith("jipc-"))) {
+            for (Path dir : top) {
+                try (Stream<Path> s = Files.walk(dir, 2)) {
+                    for (Path p : (Iterable<Path>) s::iterator) {
+                        int mode;
+                        try {
+                            mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+                        } catch (IOException e) {
+                            continue; // gone while walking
+                        }
+                        if ((mode & 0170000) != 0140000 || otherRun(p.toString())) {
+                            continue;
+                        }
+                        if (foreignBound == null) {
+                            foreignBound = boundByOthers();
+                        }
+                        if (!foreignBound.contains(p.toString())) {
+                            put("socket file", p.toString(), p.toString());
+                        }
+                    }
+                } catch (IOException | UncheckedIOException e) {
+                    // a folder gone or unreadable while walking: the rest was seen
+                }
+            }
+        }
+    }
+
+    /** Paths of Unix sockets bound by a socket this JVM holds no descriptor of. */
+    private static Set<String> boundByOthers() throws IOException {
+        Set<String> ours = new TreeSet<>();
+        try (DirectoryStream<Path> dir = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
+            for (Path p : dir) {
                 try {
-                    int mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-                    if ((mode & 0170000) == 0140000 && !otherRun(p.toString())) {
-                        put("socket file", p.toString(), p.toString());
+                    String t = Files.readSymbolicLink(p).toString();
+                    if (t.startsWith("socket:[")) {
+                        ours.add(t.substring(8, t.length() - 1));
                     }
                 } catch (IOException e) {
-                    // gone while walking, or not ours to read
+                    // closed while listing
                 }
-            });
-        } catch (UncheckedIOException e) {
-            // a folder gone or unreadable while walking: the rest was seen
+            }
         }
+        Set<String> others = new TreeSet<>();
+        List<String> lines = Files.readAllLines(Path.of("/proc/net/unix"));
+        for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
+            String[] f = line.trim().split("\\s+", 8);
+            if (f.length == 8 && !ours.contains(f[6])) {
+                others.add(f[7]);
+            }
+        }
+        return others;
     }
 
     /** Child processes of this JVM (any thread's), with their command lines. */
@@ -184,6 +229,29 @@ final class Snapshot {
 
     private static int uid() throws IOException {
         return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+    }
+
+    /** A line of {@link #minus} whose object has no creator recorded by the kernel. */
+    static boolean creatorUnknown(String line) {
+        return line.startsWith("semaphore set: ") || line.startsWith("message queue (System V): ");
+    }
+
+    /** Live processes outside this JVM's tree with jipc's JNI library mapped, as "pid command". */
+    static List<String> otherJipcProcesses() {
+        List<String> found = new ArrayList<>();
+        ProcessHandle.allProcesses().filter(p -> foreignProcess(p.pid())).forEach(p -> {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc", Long.toString(p.pid()), "maps"))) {
+                    if (line.contains("libjniJipc")) {
+                        found.add(p.pid() + " " + p.info().command().orElse("?"));
+                        return;
+                    }
+                }
+            } catch (IOException | UncheckedIOException e) {
+                // gone, or not ours to read
+            }
+        });
+        return found;
     }
 
     /** A live process that is neither this JVM nor one of its descendants. */
