@@ -7,3 +7,11 @@ if(NOT CMAKE_BUILD_TYPE)
 endif()
 add_compile_definitions(_GNU_SOURCE)
 add_compile_options(-Wall -Wextra -Werror -fvisibility=hidden)
+# -DJIPC_SANITIZE=address,undefined builds with those sanitizers (.ci/sanitize):
+# every finding stops the program (no recovery), with frame pointers for the
+# reports' stacks.
+set(JIPC_SANITIZE "" CACHE STRING "sanitizers to build with, e.g. address,undefined; empty for none")
+if(JIPC_SANITIZE)
+  add_compile_options(-fsanitize=${JIPC_SANITIZE} -fno-omit-frame-pointer -fno-sanitize-recover=all -g)
+  add_link_options(-fsanitize=${JIPC_SANITIZE})
+endif()

@@ -62,6 +62,14 @@ JIPC_API int jipc_wait(int fd, int events, int timeout_ms);
  * out[2] of iov_len, out[3] sizeof(size_t). */
 JIPC_API void jipc_iovec_layout(int out[4]);
 
+/*
+ * Checks a POSIX IPC name (shm_open, mq_open, sem_open) before any system
+ * call: "/" then 1 to max bytes with no '/', and not "." or "..". Reads at
+ * most max + 2 bytes of name. 0 when valid, -ENAMETOOLONG when too long,
+ * -EINVAL otherwise. Pure: fuzzed by native/fuzz/fuzz_names.c.
+ */
+JIPC_API int jipc_ipc_name_check(const char *name, int max);
+
 /* The base address of a buffer JavaCPP hands over (identity conversion). */
 static inline intptr_t jipc_address_of(void *p) { return (intptr_t)p; }
 

@@ -36,6 +36,15 @@ extern "C" {
 JIPC_API long jipc_page_size(void);
 
 /*
+ * The page-aligned span that maps length bytes from offset, with pages of
+ * page bytes (a power of two): out[0] the distance from the aligned start to
+ * offset, out[1] the span's length (out[0] + length). -EINVAL for a negative
+ * offset, a length below 1 or a bad page size; -EOVERFLOW when the span does
+ * not fit a long. Pure: fuzzed by native/fuzz/fuzz_sizes.c.
+ */
+JIPC_API int jipc_map_span(long offset, long length, long page, long out[2]);
+
+/*
  * Maps length bytes of fd from offset (any offset: it is aligned down to a
  * page here). out[0] receives the base of the mapping (page-aligned), out[1]
  * the distance from the base to offset's byte, out[2] the mapping's length

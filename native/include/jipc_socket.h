@@ -65,6 +65,15 @@ extern "C" {
 JIPC_API int jipc_socket_open(int domain, int type, int protocol);
 /* socketpair(2) of AF_UNIX sockets of type, both close-on-exec. */
 JIPC_API int jipc_socket_pair(int type, int fds[2]);
+/*
+ * Checks len bytes of a socket address before bind or connect: a known
+ * family at its exact size (AF_INET, AF_INET6), or AF_UNIX of at most
+ * sizeof(struct sockaddr_un) bytes whose path, unless abstract (first byte
+ * NUL), holds no NUL but an optional last one. 0 when valid, else -EINVAL.
+ * Pure: fuzzed by native/fuzz/fuzz_names.c.
+ */
+JIPC_API int jipc_sockaddr_check(const void *addr, int len);
+/* bind(2) of an address jipc_sockaddr_check accepts. */
 JIPC_API int jipc_socket_bind(int fd, const void *addr, int len);
 JIPC_API int jipc_socket_listen(int fd, int backlog);
 /*

@@ -58,6 +58,18 @@ JIPC_API long jipc_sockmsg_send(int fd, jipc_guard *g, const void *buf, long len
  */
 JIPC_API long jipc_sockmsg_recv(int fd, jipc_guard *g, void *buf, long len, void *addr, int *meta, int flags, int mode);
 
+/*
+ * Walks the control messages of a received message (control, len bytes as
+ * recvmsg left them, which this treats as untrusted): the descriptors of
+ * every SCM_RIGHTS message go to fds (the first cap of them; the count
+ * returned includes any beyond cap, which the caller cannot close: make cap
+ * len / sizeof(int) to see them all), credentials of SCM_CREDENTIALS to
+ * meta[JIPC_META_PID/UID/GID]. A message whose length runs outside the
+ * buffer or is below its header ends the walk. Pure (closes nothing):
+ * fuzzed by native/fuzz/fuzz_control.c.
+ */
+JIPC_API int jipc_sockmsg_parse_control(const void *control, long len, int *meta, int *fds, int cap);
+
 #ifdef __cplusplus
 }
 #endif

@@ -74,6 +74,16 @@ int jipc_fd_kind(int fd)
     }
 }
 
+int jipc_ipc_name_check(const char *name, int max)
+{
+    if (name == NULL || max < 1 || name[0] != '/')
+        return -EINVAL;
+    size_t n = strnlen(name + 1, (size_t)max + 1);
+    if (n == 0 || memchr(name + 1, '/', n) != NULL || strcmp(name, "/.") == 0 || strcmp(name, "/..") == 0)
+        return -EINVAL;
+    return n > (size_t)max ? -ENAMETOOLONG : 0;
+}
+
 int jipc_reopen_end(int fd, int nonblocking)
 {
     int kind = jipc_fd_kind(fd);

@@ -8,19 +8,32 @@ long jipc_page_size(void)
     return sysconf(_SC_PAGESIZE);
 }
 
-int jipc_mmap(int fd, long offset, long length, int kind, int options, long out[3])
+int jipc_map_span(long offset, long length, long page, long out[2])
 {
-    if (offset < 0 || length <= 0 || (kind != JIPC_MAP_SHARED && kind != JIPC_MAP_PRIVATE))
+    if (offset < 0 || length <= 0 || page <= 0 || (page & (page - 1)) != 0)
         return -EINVAL;
-    long page = jipc_page_size();
-    long delta = offset % page;
+    long delta = offset & (page - 1);
     if (length > LONG_MAX - delta)
         return -EOVERFLOW;
+    out[0] = delta;
+    out[1] = delta + length;
+    return 0;
+}
+
+int jipc_mmap(int fd, long offset, long length, int kind, int options, long out[3])
+{
+    if (kind != JIPC_MAP_SHARED && kind != JIPC_MAP_PRIVATE)
+        return -EINVAL;
+    long span[2];
+    int bad = jipc_map_span(offset, length, jipc_page_size(), span);
+    if (bad < 0)
+        return bad;
+    long delta = span[0];
     int prot = (options & JIPC_MAP_READ_ONLY) ? PROT_READ : PROT_READ | PROT_WRITE;
     int flags = kind == JIPC_MAP_SHARED ? MAP_SHARED : MAP_PRIVATE;
     if (options & JIPC_MAP_POPULATE)
         flags |= MAP_POPULATE;
-    size_t len = (size_t)(delta + length);
+    size_t len = (size_t)span[1];
     void *p = mmap(NULL, len, prot, flags, fd, (off_t)(offset - delta));
     if (p == MAP_FAILED)
         return -errno;

@@ -1,5 +1,6 @@
 #include "jipc_mq.h"
 
+#include <limits.h>
 #include <linux/netlink.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -16,6 +17,9 @@ int jipc_mq_open(const char *name, int how, int access, int mode, long maxmsg, l
     struct mq_attr *a = maxmsg > 0 ? &attr : NULL;
     int flags = (access & O_ACCMODE) | O_CLOEXEC;
     created[0] = 0;
+    int bad = jipc_ipc_name_check(name, NAME_MAX);
+    if (bad < 0)
+        return bad;
     for (;;) {
         if (how != JIPC_MQ_OPEN) {
             /* Create exclusively first, so that only a queue made here gets mode. */
@@ -46,6 +50,9 @@ int jipc_mq_open(const char *name, int how, int access, int mode, long maxmsg, l
 
 int jipc_mq_unlink(const char *name)
 {
+    int bad = jipc_ipc_name_check(name, NAME_MAX);
+    if (bad < 0)
+        return bad;
     return mq_unlink(name) == 0 ? 0 : -errno;
 }
 
@@ -125,7 +132,9 @@ int jipc_mq_send(int fd, jipc_guard *g, const void *buf, long len, int prio, lon
     if (r < 0)
         return (int)r;
     for (;;) {
-        int n = mq_timedsend(fd, buf, (size_t)len, (unsigned)prio, t);
+        /* glibc declares mq_timedsend's deadline non-null: no deadline is mq_send. */
+        int n = t != NULL ? mq_timedsend(fd, buf, (size_t)len, (unsigned)prio, t)
+                          : mq_send(fd, buf, (size_t)len, (unsigned)prio);
         int err = errno;
         if (n == 0) {
             /* Only a real queue takes a message: mq_timedsend fails on the dead pipe end. */
@@ -151,7 +160,8 @@ long jipc_mq_receive(int fd, jipc_guard *g, void *buf, long len, long timeout_ns
         return r;
     for (;;) {
         unsigned prio = 0;
-        ssize_t n = mq_timedreceive(fd, buf, (size_t)len, &prio, t);
+        ssize_t n = t != NULL ? mq_timedreceive(fd, buf, (size_t)len, &prio, t)
+                              : mq_receive(fd, buf, (size_t)len, &prio);
         int err = errno;
         if (n >= 0) {
             /* Only a real queue delivers a message: the dead pipe end has none. */

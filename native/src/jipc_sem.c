@@ -23,7 +23,9 @@ int jipc_sem_open(const char *name, int flags, int mode, unsigned value, intptr_
 {
     sem_t *s = SEM_FAILED;
     int created = 0;
-    int err = 0;
+    int err = jipc_ipc_name_check(name, NAME_MAX - 4); /* glibc's file is /dev/shm/sem.<name> */
+    if (err < 0)
+        return err;
     if (flags & JIPC_SEM_CREATE) {
         s = sem_open(name, O_CREAT | O_EXCL, (mode_t)mode, value);
         err = errno;
@@ -54,6 +56,9 @@ int jipc_sem_close(sem_t *s)
 
 int jipc_sem_unlink(const char *name)
 {
+    int bad = jipc_ipc_name_check(name, NAME_MAX - 4);
+    if (bad < 0)
+        return bad;
     return sem_unlink(name) < 0 ? -errno : 0;
 }
 

@@ -1,11 +1,15 @@
 #include "jipc_shm.h"
 
+#include <limits.h>
 #include <unistd.h>
 
 int jipc_shm_open(const char *name, int how, int readonly, int mode, int created[1])
 {
     int access = readonly ? O_RDONLY : O_RDWR;
     created[0] = 0;
+    int bad = jipc_ipc_name_check(name, NAME_MAX);
+    if (bad < 0)
+        return bad;
     for (;;) {
         if (how != JIPC_SHM_OPEN) {
             /* Create exclusively first, so that only an object made here gets mode. */
@@ -36,6 +40,9 @@ int jipc_shm_open(const char *name, int how, int readonly, int mode, int created
 
 int jipc_shm_unlink(const char *name)
 {
+    int bad = jipc_ipc_name_check(name, NAME_MAX);
+    if (bad < 0)
+        return bad;
     return shm_unlink(name) == 0 ? 0 : -errno;
 }
 

@@ -1,6 +1,7 @@
 #include "jipc_socket.h"
 
 #include <stddef.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -15,8 +16,38 @@ int jipc_socket_pair(int type, int fds[2])
     return socketpair(AF_UNIX, type | SOCK_CLOEXEC, 0, fds) == 0 ? 0 : -errno;
 }
 
+int jipc_sockaddr_check(const void *addr, int len)
+{
+    if (addr == NULL || len < (int)sizeof(sa_family_t))
+        return -EINVAL;
+    sa_family_t family;
+    memcpy(&family, addr, sizeof family);
+    switch (family) {
+    case AF_INET:
+        return len == (int)sizeof(struct sockaddr_in) ? 0 : -EINVAL;
+    case AF_INET6:
+        return len == (int)sizeof(struct sockaddr_in6) ? 0 : -EINVAL;
+    case AF_UNIX: {
+        int at = (int)offsetof(struct sockaddr_un, sun_path);
+        if (len > (int)sizeof(struct sockaddr_un))
+            return -EINVAL;
+        const char *path = (const char *)addr + at;
+        size_t n = (size_t)(len - at);
+        if (n == 0 || path[0] == '\0')
+            return 0; /* unnamed (autobind) or abstract: any bytes */
+        size_t used = strnlen(path, n);
+        return used == n || used == n - 1 ? 0 : -EINVAL;
+    }
+    default:
+        return len <= (int)sizeof(struct sockaddr_storage) ? 0 : -EINVAL;
+    }
+}
+
 int jipc_socket_bind(int fd, const void *addr, int len)
 {
+    int bad = jipc_sockaddr_check(addr, len);
+    if (bad < 0)
+        return bad;
     return bind(fd, (const struct sockaddr *)addr, (socklen_t)len) == 0 ? 0 : -errno;
 }
 
@@ -151,6 +182,9 @@ static int finish_connect(int fd, jipc_guard *g, const void *addr, int len, int6
 
 int jipc_socket_connect(int fd, jipc_guard *g, const void *addr, int len, int timeout_ms)
 {
+    int bad = jipc_sockaddr_check(addr, len);
+    if (bad < 0)
+        return bad;
     struct timeval old = { 0, 0 };
     socklen_t ol = sizeof old;
     if (timeout_ms >= 0) {

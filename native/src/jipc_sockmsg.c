@@ -114,40 +114,53 @@ long jipc_sockmsg_send(int fd, jipc_guard *g, const void *buf, long len, const v
     return done > 0 ? done : r;
 }
 
-/* Takes descriptors and credentials out of m into meta; closes every descriptor if they do not all fit. */
-static void take_control(struct msghdr *m, int *meta, int room)
+int jipc_sockmsg_parse_control(const void *control, long len, int *meta, int *fds, int cap)
 {
+    const unsigned char *p = control;
+    size_t left = len > 0 ? (size_t)len : 0;
     int n = 0;
-    int truncated = (m->msg_flags & MSG_CTRUNC) != 0;
-    for (struct cmsghdr *h = CMSG_FIRSTHDR(m); h != NULL; h = CMSG_NXTHDR(m, h)) {
-        if (h->cmsg_level != SOL_SOCKET)
-            continue;
-        if (h->cmsg_type == SCM_RIGHTS) {
-            int count = (int)((h->cmsg_len - CMSG_LEN(0)) / sizeof(int));
-            for (int i = 0; i < count; i++) {
-                int f;
-                memcpy(&f, CMSG_DATA(h) + i * sizeof(int), sizeof f);
-                if (n < room)
-                    meta[JIPC_META_FDS + n++] = f;
-                else {
-                    close(f);
-                    truncated = 1;
-                }
+    /* Headers sit at CMSG_ALIGN'ed offsets; copied out, as the buffer may not be aligned. */
+    while (left >= sizeof(struct cmsghdr)) {
+        struct cmsghdr h;
+        memcpy(&h, p, sizeof h);
+        if (h.cmsg_len < CMSG_LEN(0) || h.cmsg_len > left)
+            break;
+        const unsigned char *data = p + CMSG_LEN(0);
+        size_t size = h.cmsg_len - CMSG_LEN(0);
+        if (h.cmsg_level == SOL_SOCKET && h.cmsg_type == SCM_RIGHTS) {
+            for (size_t i = 0; i + sizeof(int) <= size; i += sizeof(int)) {
+                if (n < cap)
+                    memcpy(&fds[n], data + i, sizeof(int));
+                n++;
             }
-        } else if (h->cmsg_type == SCM_CREDENTIALS) {
+        } else if (h.cmsg_level == SOL_SOCKET && h.cmsg_type == SCM_CREDENTIALS && size >= sizeof(struct ucred)) {
             struct ucred u;
-            memcpy(&u, CMSG_DATA(h), sizeof u);
+            memcpy(&u, data, sizeof u);
             meta[JIPC_META_PID] = (int)u.pid;
             meta[JIPC_META_UID] = (int)u.uid;
             meta[JIPC_META_GID] = (int)u.gid;
         }
+        size_t step = CMSG_ALIGN(h.cmsg_len);
+        if (step >= left)
+            break;
+        p += step;
+        left -= step;
     }
-    if (truncated) {
+    return n;
+}
+
+/* Takes descriptors and credentials out of m into meta; closes every descriptor if they do not all fit. */
+static void take_control(struct msghdr *m, int *meta, int room)
+{
+    int fds[sizeof(union control) / sizeof(int)];
+    int n = jipc_sockmsg_parse_control(m->msg_control, (long)m->msg_controllen, meta, fds, (int)(sizeof fds / sizeof fds[0]));
+    if (n > room || (m->msg_flags & MSG_CTRUNC)) {
         for (int i = 0; i < n; i++)
-            close(meta[JIPC_META_FDS + i]);
-        n = 0;
+            close(fds[i]);
         meta[JIPC_META_FLAGS] |= JIPC_RECV_CTRUNC;
+        n = 0;
     }
+    memcpy(meta + JIPC_META_FDS, fds, sizeof(int) * (size_t)n);
     meta[JIPC_META_NFDS] = n;
 }
 

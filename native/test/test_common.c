@@ -83,6 +83,27 @@ static void reopened_ends_have_their_own_mode(void)
     close(dn);
 }
 
+static void ipc_names_are_checked(void)
+{
+    char name[300];
+    CHECK_EQ(0, jipc_ipc_name_check("/a", 255));
+    CHECK_EQ(-EINVAL, jipc_ipc_name_check("a", 255));
+    CHECK_EQ(-EINVAL, jipc_ipc_name_check("/", 255));
+    CHECK_EQ(-EINVAL, jipc_ipc_name_check("/a/b", 255));
+    CHECK_EQ(-EINVAL, jipc_ipc_name_check("/.", 255));
+    CHECK_EQ(-EINVAL, jipc_ipc_name_check("/..", 255));
+    CHECK_EQ(0, jipc_ipc_name_check("/...", 255));
+    CHECK_EQ(-EINVAL, jipc_ipc_name_check(NULL, 255));
+    name[0] = '/';
+    memset(name + 1, 'x', 255);
+    name[256] = '\0';
+    CHECK_EQ(0, jipc_ipc_name_check(name, 255));
+    CHECK_EQ(-ENAMETOOLONG, jipc_ipc_name_check(name, 251));
+    memset(name + 1, 'x', 260);
+    name[261] = '\0';
+    CHECK_EQ(-ENAMETOOLONG, jipc_ipc_name_check(name, 255));
+}
+
 int main(void)
 {
     RUN(errno_names);
@@ -90,5 +111,6 @@ int main(void)
     RUN(flags_toggle);
     RUN(wait_times_out);
     RUN(reopened_ends_have_their_own_mode);
+    RUN(ipc_names_are_checked);
     TEST_EXIT();
 }

@@ -1,6 +1,7 @@
 #include "jipc_mmap.h"
 #include "jipc_test.h"
 
+#include <limits.h>
 #include <unistd.h>
 
 static char path[64];
@@ -119,6 +120,20 @@ static void errors(void)
     CHECK_EQ(-EINVAL, jipc_unmap_safe((void *)1, 10));
 }
 
+static void spans_are_checked(void)
+{
+    long span[2];
+    CHECK_EQ(0, jipc_map_span(4097, 10, 4096, span));
+    CHECK_EQ(1, span[0]);
+    CHECK_EQ(11, span[1]);
+    CHECK_EQ(-EINVAL, jipc_map_span(-1, 10, 4096, span));
+    CHECK_EQ(-EINVAL, jipc_map_span(0, 0, 4096, span));
+    CHECK_EQ(-EINVAL, jipc_map_span(0, 1, 4095, span));
+    CHECK_EQ(-EINVAL, jipc_map_span(0, 1, 0, span));
+    CHECK_EQ(-EOVERFLOW, jipc_map_span(4095, LONG_MAX, 4096, span));
+    CHECK_EQ(0, jipc_map_span(4096, LONG_MAX, 4096, span));
+}
+
 int main(void)
 {
     RUN(window_at_any_offset);
@@ -126,5 +141,6 @@ int main(void)
     RUN(private_is_copy_on_write);
     RUN(safe_unmap_keeps_the_file);
     RUN(errors);
+    RUN(spans_are_checked);
     TEST_EXIT();
 }

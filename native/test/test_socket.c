@@ -163,6 +163,30 @@ static void layout_matches(void)
     CHECK_EQ(sizeof(struct sockaddr_in6), l[JIPC_SA_IN6_SIZE]);
 }
 
+static void addresses_are_checked(void)
+{
+    struct sockaddr_un un = { .sun_family = AF_UNIX };
+    int at = (int)offsetof(struct sockaddr_un, sun_path);
+    CHECK_EQ(0, jipc_sockaddr_check(&un, at));                            /* unnamed */
+    memcpy(un.sun_path, "/tmp/x", 7);
+    CHECK_EQ(0, jipc_sockaddr_check(&un, at + 7));                        /* path and NUL */
+    CHECK_EQ(0, jipc_sockaddr_check(&un, at + 6));                        /* path alone */
+    CHECK_EQ(-EINVAL, jipc_sockaddr_check(&un, at + 8));                  /* a NUL inside */
+    CHECK_EQ(-EINVAL, jipc_sockaddr_check(&un, (int)sizeof un + 1));
+    un.sun_path[0] = '\0';
+    CHECK_EQ(0, jipc_sockaddr_check(&un, at + 8));                        /* abstract: any bytes */
+    struct sockaddr_in in = { .sin_family = AF_INET };
+    CHECK_EQ(0, jipc_sockaddr_check(&in, (int)sizeof in));
+    CHECK_EQ(-EINVAL, jipc_sockaddr_check(&in, (int)sizeof in - 1));
+    CHECK_EQ(-EINVAL, jipc_sockaddr_check(&in, 1));
+    CHECK_EQ(-EINVAL, jipc_sockaddr_check(NULL, 16));
+    int fd = jipc_socket_open(AF_UNIX, SOCK_STREAM, 0);
+    CHECK(fd >= 0);
+    memcpy(un.sun_path, "/tmp/x\0y", 9);
+    CHECK_EQ(-EINVAL, jipc_socket_bind(fd, &un, at + 9));
+    close(fd);
+}
+
 int main(void)
 {
     RUN(stream_over_a_path);
@@ -170,5 +194,6 @@ int main(void)
     RUN(tcp_loopback);
     RUN(close_wakes_accept_and_recv);
     RUN(layout_matches);
+    RUN(addresses_are_checked);
     TEST_EXIT();
 }

@@ -108,6 +108,50 @@ static void a_gone_peer_is_epipe_not_sigpipe(void)
     close(fds[0]);
 }
 
+/* Control messages built by hand, as a hostile or broken buffer could be. */
+static void control_messages_are_parsed_within_bounds(void)
+{
+    union {
+        unsigned char bytes[CMSG_SPACE(3 * sizeof(int)) + CMSG_SPACE(sizeof(struct ucred))];
+        struct cmsghdr align;
+    } c;
+    memset(&c, 0, sizeof c);
+    struct cmsghdr *h = (struct cmsghdr *)c.bytes;
+    h->cmsg_level = SOL_SOCKET;
+    h->cmsg_type = SCM_RIGHTS;
+    h->cmsg_len = CMSG_LEN(3 * sizeof(int));
+    int three[3] = { 7, 8, 9 };
+    memcpy(CMSG_DATA(h), three, sizeof three);
+    struct cmsghdr *k = (struct cmsghdr *)(c.bytes + CMSG_SPACE(3 * sizeof(int)));
+    k->cmsg_level = SOL_SOCKET;
+    k->cmsg_type = SCM_CREDENTIALS;
+    k->cmsg_len = CMSG_LEN(sizeof(struct ucred));
+    struct ucred u = { 42, 1000, 100 };
+    memcpy(CMSG_DATA(k), &u, sizeof u);
+    int meta[JIPC_META_FDS] = { 0 };
+    int fds[8] = { 0 };
+    CHECK_EQ(3, jipc_sockmsg_parse_control(c.bytes, (long)sizeof c.bytes, meta, fds, 8));
+    CHECK_EQ(9, fds[2]);
+    CHECK_EQ(42, meta[JIPC_META_PID]);
+    CHECK_EQ(1000, meta[JIPC_META_UID]);
+    CHECK_EQ(100, meta[JIPC_META_GID]);
+    /* Beyond cap: counted, not stored. */
+    CHECK_EQ(3, jipc_sockmsg_parse_control(c.bytes, (long)sizeof c.bytes, meta, fds, 1));
+    /* A length past the buffer ends the walk before it. */
+    h->cmsg_len = sizeof c.bytes + 1;
+    CHECK_EQ(0, jipc_sockmsg_parse_control(c.bytes, (long)sizeof c.bytes, meta, fds, 8));
+    /* A length below the header's: nothing taken. */
+    h->cmsg_len = 1;
+    CHECK_EQ(0, jipc_sockmsg_parse_control(c.bytes, (long)sizeof c.bytes, meta, fds, 8));
+    /* Credentials cut short are ignored. */
+    h->cmsg_len = CMSG_LEN(0);
+    k->cmsg_len = CMSG_LEN(sizeof(struct ucred) - 1);
+    meta[JIPC_META_PID] = -1;
+    CHECK_EQ(0, jipc_sockmsg_parse_control(c.bytes, (long)sizeof c.bytes, meta, fds, 8));
+    CHECK_EQ(-1, meta[JIPC_META_PID]);
+    CHECK_EQ(0, jipc_sockmsg_parse_control(c.bytes, 3, meta, fds, 8));
+}
+
 int main(void)
 {
     RUN(messages_are_whole_and_truncation_is_reported);
@@ -115,5 +159,6 @@ int main(void)
     RUN(descriptors_that_do_not_fit_are_closed);
     RUN(datagrams_carry_their_sender);
     RUN(a_gone_peer_is_epipe_not_sigpipe);
+    RUN(control_messages_are_parsed_within_bounds);
     TEST_EXIT();
 }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
+import io.github.jipc.internal.Access;
 import io.github.jipc.internal.CStrings;
 import io.github.jipc.internal.Errno;
 import io.github.jipc.internal.Errors;
@@ -324,7 +325,7 @@ public final class Fifo {
         if (r == -Errno.EINVAL) {
             return new FileSystemException(path.toString(), null, "not a FIFO any more; cannot open its " + end + " end");
         }
-        return Errors.exception(r, FifoCall.OPEN, path.toString());
+        return Errors.exception(r, FifoCall.OPEN, path.toString(), 0L, Access.file(path));
     }
 
     /**

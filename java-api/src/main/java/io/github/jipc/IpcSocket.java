@@ -17,6 +17,7 @@ import java.nio.channels.spi.AbstractInterruptibleChannel;
 import java.time.Duration;
 import java.util.Objects;
 
+import io.github.jipc.internal.Access;
 import io.github.jipc.internal.Errno;
 import io.github.jipc.internal.Errors;
 import io.github.jipc.internal.FdHandle;
@@ -693,7 +694,8 @@ public final class IpcSocket extends AbstractInterruptibleChannel implements Byt
             return new SocketTimeoutException(call.callName() + " on " + description + " timed out ("
                     + (call == SocketCall.SEND ? "SO_SNDTIMEO" : "SO_RCVTIMEO") + ")");
         }
-        return Errors.exception(r, call, target == null ? description : description + " -> " + target);
+        Access.Owner owner = target instanceof UnixAddress u && u.path() != null ? Access.file(u.path()) : null;
+        return Errors.exception(r, call, target == null ? description : description + " -> " + target, 0L, owner);
     }
 
     static int millis(Duration d) {

@@ -7,6 +7,7 @@ import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
 
+import io.github.jipc.internal.Access;
 import io.github.jipc.internal.CStrings;
 import io.github.jipc.internal.Errno;
 import io.github.jipc.internal.Errors;
@@ -85,7 +86,7 @@ public final class MappedFile {
             fd = CommonNative.jipc_open(name, access, 0666);
         }
         if (fd < 0) {
-            throw Errors.exception(fd, ShmCall.OPEN, file.toString());
+            throw Errors.exception(fd, ShmCall.OPEN, file.toString(), 0L, Access.file(file));
         }
         FdHandle handle = FdHandle.adopt(file, fd);
         boolean mapped = false;

@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
+import io.github.jipc.internal.Access;
 import io.github.jipc.internal.AddressCache;
 import io.github.jipc.internal.CStrings;
 import io.github.jipc.internal.Errno;
@@ -207,7 +208,7 @@ public final class MessageQueue extends AbstractInterruptibleChannel implements 
             int r = MqNative.jipc_mq_unlink(CStrings.of("name", n));
             if (r < 0) {
                 CommonNative.jipc_close(fd);
-                throw Errors.exception(r, MqCall.MQ_UNLINK, n);
+                throw Errors.exception(r, MqCall.MQ_UNLINK, n, 0L, Access.queue(n));
             }
             return new MessageQueue(fd, null, "unnamed message queue (fd " + fd + ")", MqNative.O_RDWR(), true);
         }
@@ -265,6 +266,9 @@ public final class MessageQueue extends AbstractInterruptibleChannel implements 
         int fd = MqNative.jipc_mq_open(CStrings.of("name", n), how, access, mode, maxMessages, messageSize, new int[1]);
         if (fd < 0) {
             boolean creating = how != MqNative.JIPC_MQ_OPEN();
+            if (fd == -Errno.EACCES) {
+                throw Errors.exception(fd, MqCall.MQ_OPEN, object, 0L, Access.queue(n));
+            }
             throw Errors.exception(fd, MqCall.MQ_OPEN, object, MqCall.openHint(-fd, creating, maxMessages, messageSize));
         }
         return fd;
@@ -304,7 +308,7 @@ public final class MessageQueue extends AbstractInterruptibleChannel implements 
         String n = checkName(name);
         int r = MqNative.jipc_mq_unlink(CStrings.of("name", n));
         if (r < 0) {
-            throw Errors.exception(r, MqCall.MQ_UNLINK, n);
+            throw Errors.exception(r, MqCall.MQ_UNLINK, n, 0L, Access.queue(n));
         }
     }
 

@@ -4,11 +4,13 @@ import java.io.IOException;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.spi.AbstractInterruptibleChannel;
+import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
 
+import io.github.jipc.internal.Access;
 import io.github.jipc.internal.CStrings;
 import io.github.jipc.internal.Errno;
 import io.github.jipc.internal.Errors;
@@ -153,7 +155,7 @@ public final class PosixSemaphore extends AbstractInterruptibleChannel {
         long[] out = new long[2];
         int r = SemNative.jipc_sem_open(CStrings.of("name", n), flags, mode, value, out);
         if (r < 0) {
-            throw Errors.exception(r, SyncCall.SEM_OPEN, n);
+            throw Errors.exception(r, SyncCall.SEM_OPEN, n, 0L, Access.file(Path.of("/dev/shm/sem." + n.substring(1))));
         }
         return new PosixSemaphore(out[0], null, n, "POSIX semaphore " + n);
     }
@@ -172,7 +174,7 @@ public final class PosixSemaphore extends AbstractInterruptibleChannel {
         String n = SharedMemory.checkName(name);
         int r = SemNative.jipc_sem_unlink(CStrings.of("name", n));
         if (r < 0) {
-            throw Errors.exception(r, SyncCall.SEM_UNLINK, n);
+            throw Errors.exception(r, SyncCall.SEM_UNLINK, n, 0L, Access.file(Path.of("/dev/shm/sem." + n.substring(1))));
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
 
+import io.github.jipc.internal.Access;
 import io.github.jipc.internal.CStrings;
 import io.github.jipc.internal.Errno;
 import io.github.jipc.internal.Errors;
@@ -94,7 +95,7 @@ public final class RecordLocks extends AbstractInterruptibleChannel {
                 | (opts.contains(LockOption.CREATE) ? MmapNative.O_CREAT() : 0);
         int fd = CommonNative.jipc_open(CStrings.of(file), flags, 0666);
         if (fd < 0) {
-            throw Errors.exception(fd, LockCall.OPEN, file.toString());
+            throw Errors.exception(fd, LockCall.OPEN, file.toString(), 0L, Access.file(file));
         }
         boolean classic = opts.contains(LockOption.PROCESS_ASSOCIATED);
         return new RecordLocks(fd, classic, (classic ? "classic" : "OFD") + " record locks of " + file);

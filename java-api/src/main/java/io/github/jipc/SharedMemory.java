@@ -2,10 +2,12 @@ package io.github.jipc;
 
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
+import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.Objects;
 import java.util.Set;
 
+import io.github.jipc.internal.Access;
 import io.github.jipc.internal.CStrings;
 import io.github.jipc.internal.Errors;
 import io.github.jipc.internal.FdHandle;
@@ -134,7 +136,7 @@ public final class SharedMemory implements Inheritable, AutoCloseable {
         int[] created = new int[1];
         int fd = ShmNative.jipc_shm_open(c, how, readOnly ? 1 : 0, mode, created);
         if (fd < 0) {
-            throw Errors.exception(fd, ShmCall.SHM_OPEN, n);
+            throw Errors.exception(fd, ShmCall.SHM_OPEN, n, 0L, Access.file(Path.of("/dev/shm" + n)));
         }
         SharedMemory shm = new SharedMemory(fd, n, readOnly);
         try {
@@ -175,7 +177,7 @@ public final class SharedMemory implements Inheritable, AutoCloseable {
         String n = checkName(name);
         int r = ShmNative.jipc_shm_unlink(CStrings.of("name", n));
         if (r < 0) {
-            throw Errors.exception(r, ShmCall.SHM_UNLINK, n);
+            throw Errors.exception(r, ShmCall.SHM_UNLINK, n, 0L, Access.file(Path.of("/dev/shm" + n)));
         }
     }
 

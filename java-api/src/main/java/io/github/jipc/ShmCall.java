@@ -3,6 +3,7 @@ package io.github.jipc;
 import io.github.jipc.internal.Call;
 import io.github.jipc.internal.Errno;
 import io.github.jipc.internal.Limits;
+import io.github.jipc.internal.jni.MqNative;
 import io.github.jipc.internal.jni.ShmNative;
 import io.github.jipc.internal.jni.SysvShmNative;
 
@@ -73,7 +74,7 @@ enum ShmCall implements Call {
     SHM_OPEN("shm_open", "shm_open(3)") {
         @Override
         public String hint(int err, long arg) {
-            return err == E.EINVAL ? "a name is \"/\" and 1 to 255 bytes (NAME_MAX) without '/'" : null;
+            return err == E.EINVAL || err == E.ENAMETOOLONG ? "a name is \"/\" and 1 to 255 bytes (NAME_MAX) without '/'" : null;
         }
     },
     SHM_UNLINK("shm_unlink", "shm_open(3)"),
@@ -177,6 +178,7 @@ enum ShmCall implements Call {
         static final int EBUSY = ShmNative.EBUSY();
         static final String NO_SEGMENT = "no segment has this id: it was removed (IPC_RMID) and its last attachment"
                 + " ended, or it never existed; ipcs -m lists those that exist";
+        static final int ENAMETOOLONG = MqNative.ENAMETOOLONG();
 
         private E() {}
     }

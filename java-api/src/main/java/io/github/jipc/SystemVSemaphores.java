@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Set;
 
+import io.github.jipc.internal.Access;
 import io.github.jipc.internal.Errno;
 import io.github.jipc.internal.Errors;
 import io.github.jipc.internal.FdHandle;
@@ -112,7 +113,7 @@ public final class SystemVSemaphores extends AbstractInterruptibleChannel {
         int[] created = new int[1];
         int id = SysvSemNative.jipc_sysv_sem_create(key.value(), values.length, mode, exclusive ? 1 : 0, values, created);
         if (id < 0) {
-            throw Errors.exception(id, SyncCall.SEMGET, key.toString(), values.length);
+            throw Errors.exception(id, SyncCall.SEMGET, key.toString(), values.length, Access.sysv("sem", key.value(), true));
         }
         return adopt(id, key.toString());
     }
@@ -132,7 +133,7 @@ public final class SystemVSemaphores extends AbstractInterruptibleChannel {
         Objects.requireNonNull(key, "key");
         int id = SysvSemNative.jipc_sysv_sem_open(key.value());
         if (id < 0) {
-            throw Errors.exception(id, SyncCall.SEMGET, key.toString());
+            throw Errors.exception(id, SyncCall.SEMGET, key.toString(), 0L, Access.sysv("sem", key.value(), true));
         }
         return adopt(id, key.toString());
     }
@@ -141,7 +142,8 @@ public final class SystemVSemaphores extends AbstractInterruptibleChannel {
         long[] st = new long[8];
         int r = SysvSemNative.jipc_sysv_sem_stat(id, st);
         if (r < 0) {
-            throw Errors.exception(r, SyncCall.SEMCTL_STAT, "System V semaphore set " + id);
+            throw Errors.exception(r, SyncCall.SEMCTL_STAT, "System V semaphore set " + id + " (" + key + ")", 0L,
+                    Access.sysv("sem", id, false));
         }
         return new SystemVSemaphores(id, (int) st[0], "System V semaphore set " + id + " (" + key + ")");
     }
@@ -208,7 +210,7 @@ public final class SystemVSemaphores extends AbstractInterruptibleChannel {
     public void op(SemOp... ops) throws IOException {
         int r = apply(-1, ops);
         if (r < 0) {
-            throw Errors.exception(r, SyncCall.SEMOP, description);
+            throw Errors.exception(r, SyncCall.SEMOP, description, 0L, Access.sysv("sem", id, false));
         }
     }
 
@@ -242,7 +244,7 @@ public final class SystemVSemaphores extends AbstractInterruptibleChannel {
             return false;
         }
         if (r < 0) {
-            throw Errors.exception(r, SyncCall.SEMTIMEDOP, description);
+            throw Errors.exception(r, SyncCall.SEMTIMEDOP, description, 0L, Access.sysv("sem", id, false));
         }
         return true;
     }

@@ -6,6 +6,7 @@ import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
 
+import io.github.jipc.internal.Access;
 import io.github.jipc.internal.Errors;
 import io.github.jipc.internal.Modes;
 import io.github.jipc.internal.NativeLibrary;
@@ -145,7 +146,7 @@ public final class SystemVSharedMemory {
         }
         int id = SysvShmNative.jipc_sysv_shm_get(key.value(), size, flags, mode);
         if (id < 0) {
-            throw Errors.exception(id, call, "System V segment of key " + key, size);
+            throw Errors.exception(id, call, "System V segment of key " + key, size, Access.sysv("shm", key.value(), true));
         }
         return new SystemVSharedMemory(id, key);
     }
@@ -174,7 +175,7 @@ public final class SystemVSharedMemory {
         long[] out = new long[3];
         int r = SysvShmNative.jipc_sysv_shm_attach(id, readOnly ? 1 : 0, out);
         if (r < 0) {
-            throw Errors.exception(r, ShmCall.SHMAT, toString());
+            throw Errors.exception(r, ShmCall.SHMAT, toString(), 0L, Access.sysv("shm", id, false));
         }
         long base = out[0];
         long mapLength = out[2];

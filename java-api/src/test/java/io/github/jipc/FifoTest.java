@@ -23,10 +23,10 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-@ExtendWith(NoLeaks.class)
+import io.github.jipc.testsupport.LeakAccounting;
+
 @Timeout(60)
 class FifoTest {
     private static final Set<PosixFilePermission> RW_OWNER = PosixFilePermissions.fromString("rw-------");
@@ -222,7 +222,7 @@ class FifoTest {
     void badOptionsAreRefusedBeforeAnythingIsOpened() throws Exception {
         Fifo fifo = Fifo.create(dir.resolve("opts"), RW_OWNER);
         try {
-            Set<String> before = NoLeaks.openFds();
+            Set<String> before = LeakAccounting.openDescriptors();
             NullPointerException e = assertThrows(NullPointerException.class,
                     () -> fifo.openSource(PipeOption.NON_BLOCKING, null));
             assertTrue(e.getMessage().contains("options[1] of Fifo.openSource"), e.getMessage());
@@ -234,7 +234,7 @@ class FifoTest {
             assertTrue(e.getMessage().contains("options[0] of Fifo.openSink"), e.getMessage());
             e = assertThrows(NullPointerException.class, () -> Pipe.open((PipeOption) null));
             assertTrue(e.getMessage().contains("options[0] of Pipe.open"), e.getMessage());
-            assertEquals(before, NoLeaks.openFds(), "no descriptor left open by a refused call");
+            assertEquals(before, LeakAccounting.openDescriptors(), "no descriptor left open by a refused call");
         } finally {
             fifo.remove();
         }

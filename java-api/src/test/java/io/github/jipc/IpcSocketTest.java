@@ -32,10 +32,10 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-@ExtendWith(SocketLeaks.class)
+import io.github.jipc.testsupport.LeakAccounting;
+
 @Timeout(30)
 class IpcSocketTest {
     @TempDir
@@ -419,7 +419,7 @@ class IpcSocketTest {
 
     @Test
     void handlesThatDoNotFitAreClosedAndReported() throws Exception {
-        int before = SocketLeaks.openFds().size();
+        int before = LeakAccounting.openDescriptors().size();
         try (SocketPair pair = IpcSocket.pair(SocketType.STREAM); Pipe pipe = Pipe.open()) {
             for (int i = 0; i < 100; i++) {
                 pair.first().send(bytes("x"), pipe.source(), pipe.sink(), pipe.source());
@@ -434,7 +434,7 @@ class IpcSocketTest {
             pipe.sink().close();
             assertThrows(ClosedChannelException.class, () -> pair.first().send(bytes("z"), pipe.sink()));
         }
-        assertEquals(before, SocketLeaks.openFds().size());
+        assertEquals(before, LeakAccounting.openDescriptors().size());
     }
 
     @Test

@@ -20,10 +20,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-@ExtendWith({ NoLeaks.class, ShmLeaks.class })
 @Timeout(60)
 class MappedFileTest {
     @TempDir

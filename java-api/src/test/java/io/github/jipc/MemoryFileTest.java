@@ -14,9 +14,7 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-@ExtendWith({ NoLeaks.class, ShmLeaks.class })
 @Timeout(60)
 class MemoryFileTest {
     private static final String LABEL = ShmLeaks.PREFIX + "memfd";

@@ -33,11 +33,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.github.jipc.internal.Limits;
 
-@ExtendWith({ NoLeaks.class, MqLeaks.class })
 @Timeout(60)
 class MessageQueueTest {
     private static final Set<PosixFilePermission> RW_OWNER = PosixFilePermissions.fromString("rw-------");

@@ -22,7 +22,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -34,7 +33,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * then something ends it. Whatever ends it, the write throws, and the
  * positions of the buffers show exactly the bytes that reached the pipe.
  */
-@ExtendWith(NoLeaks.class)
 @Timeout(120)
 class PartialWriteTest {
     private static final int TOTAL = 1 << 20;

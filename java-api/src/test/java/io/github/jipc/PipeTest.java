@@ -12,9 +12,9 @@ import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-@ExtendWith(NoLeaks.class)
+import io.github.jipc.testsupport.LeakAccounting;
+
 @Timeout(30)
 class PipeTest {
 
@@ -65,11 +65,11 @@ class PipeTest {
 
     @Test
     void thousandsOfPipesOpenAndCloseWithoutLeaking() throws Exception {
-        int before = NoLeaks.openFds().size();
+        int before = LeakAccounting.openDescriptors().size();
         for (int i = 0; i < 2000; i++) {
             Pipe.open().close();
         }
-        assertEquals(before, NoLeaks.openFds().size());
+        assertEquals(before, LeakAccounting.openDescriptors().size());
     }
 
     @Test

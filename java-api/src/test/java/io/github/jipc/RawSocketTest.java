@@ -12,9 +12,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-@ExtendWith(SocketLeaks.class)
 @Timeout(30)
 class RawSocketTest {
     private static final int ECHO_REQUEST = 8;

@@ -19,9 +19,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-@ExtendWith({ NoLeaks.class, ShmLeaks.class })
 @Timeout(60)
 class RobustMutexTest {
     private static final String LABEL = ShmLeaks.PREFIX + "mutex";

@@ -23,9 +23,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-@ExtendWith({ NoLeaks.class, ShmLeaks.class })
 @Timeout(60)
 class SystemVSemaphoresTest {
     private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> RW =

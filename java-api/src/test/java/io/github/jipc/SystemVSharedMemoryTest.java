@@ -18,10 +18,8 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-@ExtendWith({ NoLeaks.class, ShmLeaks.class })
 @Timeout(60)
 class SystemVSharedMemoryTest {
     private static final Set<PosixFilePermission> RW_OWNER = PosixFilePermissions.fromString("rw-------");

@@ -27,6 +27,19 @@ public final class Errors {
         return exception(result, call, object, call.hint((int) -result, arg));
     }
 
+    /**
+     * Same, for a call on a named object: on EACCES the message also says the
+     * object's mode and owner, who this process runs as and what to do.
+     */
+    public static IOException exception(long result, Call call, String object, long arg, Access.Owner owner) {
+        int err = (int) -result;
+        String hint = call.hint(err, arg);
+        if (err == Errno.EACCES && owner != null) {
+            hint = (hint == null ? "" : hint + "; ") + owner.describe();
+        }
+        return exception(result, call, object, hint);
+    }
+
     /** Same, with a hint of the caller's own instead of the call's (what was expected, what is missing). */
     public static IOException exception(long result, Call call, String object, String hint) {
         int err = (int) -result;

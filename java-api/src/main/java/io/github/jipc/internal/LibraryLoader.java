@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.net.URLConnection;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -183,7 +184,10 @@ final class LibraryLoader {
      */
     static Path extractCopy(URL resource, Path dir, String fileName) throws IOException {
         byte[] bytes;
-        try (InputStream in = resource.openStream()) {
+        // Not resource.openStream(): a jar: URL's connection caches its JarFile, open for the JVM's lifetime.
+        URLConnection connection = resource.openConnection();
+        connection.setUseCaches(false);
+        try (InputStream in = connection.getInputStream()) {
             bytes = in.readAllBytes();
         }
         Path sub = dir.resolve("jipc-" + sha256(bytes).substring(0, 16));

@@ -14,14 +14,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -48,10 +46,11 @@ import io.github.jipc.Subprocess;
  * test kills and reaps every child still running, removes what the test left
  * in its scratch folder, and prints the children's output if the test failed;
  * a test that passed but left a child running or a file behind fails. After
- * the class it checks that no descriptor, child process or scratch folder is
- * left.
+ * the class it checks that no scratch folder is left; descriptors, child
+ * processes and IPC objects are checked for every test class by
+ * {@code io.github.jipc.testsupport.LeakAccounting}, after {@link ItWarmUp}.
  */
-public final class Harness implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
+public final class Harness implements AfterAllCallback, BeforeEachCallback, AfterEachCallback {
     /**
      * The bound of every wait on a child: 30 s, or the system property
      * {@code jipc.it.timeout} in seconds (for slow machines and emulators;
@@ -71,7 +70,6 @@ public final class Harness implements BeforeAllCallback, AfterAllCallback, Befor
                     "org.bytedeco.javacpp.cachedir", System.getProperty("user.home") + "/.javacpp/cache") };
 
     private final List<Child> children = new ArrayList<>();
-    private Map<Integer, String> fdsBefore;
     private String testName = "setup";
     private Path scratch;
     /** Class path copies and native library cache of unprivileged children, or null. */
@@ -214,12 +212,6 @@ public final class Harness implements BeforeAllCallback, AfterAllCallback, Befor
     }
 
     @Override
-    public void beforeAll(ExtensionContext context) throws Exception {
-        warmUp();
-        fdsBefore = Fds.snapshot();
-    }
-
-    @Override
     public void beforeEach(ExtensionContext context) {
         testName = context.getRequiredTestClass().getSimpleName() + "." + context.getRequiredTestMethod().getName();
         scratch = null;
@@ -262,12 +254,6 @@ public final class Harness implements BeforeAllCallback, AfterAllCallback, Befor
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
         String cls = context.getRequiredTestClass().getSimpleName();
-        List<ProcessHandle> alive = ProcessHandle.current().children().collect(Collectors.toList());
-        if (!alive.isEmpty()) {
-            alive.forEach(ProcessHandle::destroyForcibly);
-            fail(cls + " left child processes: " + alive.stream()
-                    .map(p -> p.pid() + " " + p.info().commandLine().orElse("?")).collect(Collectors.joining(", ")));
-        }
         List<Path> leftovers = new ArrayList<>();
         try (DirectoryStream<Path> tmp = Files.newDirectoryStream(Path.of(System.getProperty("java.io.tmpdir")),
                 p -> p.getFileName().toString().startsWith(PREFIX) && p.getFileName().toString().contains("-" + PID + "-"))) {
@@ -276,7 +262,6 @@ public final class Harness implements BeforeAllCallback, AfterAllCallback, Befor
         if (!leftovers.isEmpty()) {
             fail(cls + " left scratch folders: " + leftovers);
         }
-        Fds.assertNoneLeaked(fdsBefore, "after the tests of " + cls);
     }
 
     /**
@@ -285,7 +270,7 @@ public final class Harness implements BeforeAllCallback, AfterAllCallback, Befor
      * classes, the native library, and the socket the JDK's file channels keep
      * for closing descriptors asynchronously (created on first file read).
      */
-    private static void warmUp() throws Exception {
+    static void warmUp() throws Exception {
         Jipc.ensureAvailable();
         Files.readAllBytes(Path.of("/proc/self/stat"));
         ByteBuffer one = ByteBuffer.allocateDirect(1);
