@@ -77,6 +77,8 @@ void xproc_reap(pid_t child); /* fails unless the child exited with 0 */
 /* Prints the result lines (and writes the samples) the harness reads. */
 void xproc_report_rtt(const struct xproc_run *r, const int64_t *samples, int64_t elapsed, const struct xproc_cost *c);
 void xproc_report_tput(const struct xproc_run *r, long messages, int64_t elapsed, const struct xproc_cost *c);
+/* Messages a lossy stream (UDP) lost in its timed window: set before xproc_report_tput, printed as lost=. */
+extern long xproc_lost;
 
 /* Each mechanism: both processes, one run; 0 on success (failures exit). */
 int xproc_pipe_rtt(const struct xproc_run *r);
@@ -99,5 +101,13 @@ int xproc_seqpacket_rtt(const struct xproc_run *r);
 int xproc_seqpacket_tput(const struct xproc_run *r);
 int xproc_tcp_rtt(const struct xproc_run *r);
 int xproc_tcp_tput(const struct xproc_run *r);
+int xproc_dgram_rtt(const struct xproc_run *r);
+int xproc_dgram_tput(const struct xproc_run *r);
+int xproc_udp_rtt(const struct xproc_run *r);
+int xproc_udp_tput(const struct xproc_run *r);
+int xproc_eventfd_rtt(const struct xproc_run *r);
+int xproc_eventfd_tput(const struct xproc_run *r);
+int xproc_poll_rtt(const struct xproc_run *r);
+int xproc_poll_tput(const struct xproc_run *r);
 
 #endif
