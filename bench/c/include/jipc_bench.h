@@ -21,6 +21,12 @@ JIPC_BENCH_API int jipc_bench_noop(void);
 JIPC_BENCH_API int jipc_bench_pipe(int fds[2]);
 JIPC_BENCH_API int jipc_bench_close(int fd);
 
+/* socketpair(2) AF_UNIX SOCK_STREAM with SOCK_CLOEXEC, blocking ends. */
+JIPC_BENCH_API int jipc_bench_socketpair(int fds[2]);
+
+/* ECONNRESET: a stream socket's writer may see it instead of EPIPE once the reader left. */
+JIPC_BENCH_API int jipc_bench_econnreset(void);
+
 /* EPIPE, for callers that must tell "the reader left" from other failures. */
 JIPC_BENCH_API int jipc_bench_epipe(void);
 

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 int jipc_bench_noop(void)
@@ -16,6 +17,18 @@ int jipc_bench_pipe(int fds[2])
     if (pipe2(fds, O_CLOEXEC) < 0)
         return -errno;
     return 0;
+}
+
+int jipc_bench_socketpair(int fds[2])
+{
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) < 0)
+        return -errno;
+    return 0;
+}
+
+int jipc_bench_econnreset(void)
+{
+    return ECONNRESET;
 }
 
 int jipc_bench_close(int fd)

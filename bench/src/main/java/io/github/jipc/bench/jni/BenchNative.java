@@ -22,6 +22,8 @@ public final class BenchNative {
 
     @NoException public static native int jipc_bench_noop();
     @NoException public static native int jipc_bench_pipe(int[] fds);
+    @NoException public static native int jipc_bench_socketpair(int[] fds);
+    @NoException public static native int jipc_bench_econnreset();
     @NoException public static native int jipc_bench_close(int fd);
     @NoException public static native int jipc_bench_epipe();
     @NoException public static native long jipc_bench_write(int fd, @Cast("const void*") long buf, long len);
