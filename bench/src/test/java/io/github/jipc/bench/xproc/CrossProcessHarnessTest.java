@@ -223,6 +223,47 @@ class CrossProcessHarnessTest {
         return new Latency(1, p50, p50, p50, p50, p50, p50, 1_000_000, new Cost(0, 0), null);
     }
 
+    /** Messages with the numbers step apart (every other one lost for step 2), or a step back at 10 for step 0. */
+    private static Wire gappy(int step) {
+        return new Wire() {
+            private final java.nio.ByteBuffer reply = Messages.direct(64);
+            private long seq;
+
+            @Override
+            void stamp(long s) {}
+
+            @Override
+            void write() {}
+
+            @Override
+            boolean read() {
+                Messages.stamp(reply, seq);
+                seq = step == 0 && seq == 10 ? 9 : seq + Math.max(step, 1);
+                return true;
+            }
+
+            @Override
+            void check(long s) {
+                Messages.check(reply, s);
+            }
+
+            @Override
+            long arrived() {
+                return reply.getLong(0);
+            }
+        };
+    }
+
+    @Test
+    void aLossyStreamCountsWhatItLostAndStillFailsOnADuplicate() throws Exception {
+        BenchCommand s = parse("--stream-warmup-ms", "0", "--stream-ms", "20");
+        Throughput t = gappy(2).receive(64, s);
+        assertTrue(t.messages() > 0 && Math.abs(t.lost() - t.messages()) <= 1, t.toString());
+        assertEquals(0.5, t.lossRatio(), 0.01);
+        assertEquals(0, gappy(1).receive(64, s).lost());
+        assertThrows(IllegalStateException.class, () -> gappy(0).receive(64, s));
+    }
+
     @Test
     void aDamagedMessageIsCaught() {
         java.nio.ByteBuffer b = Messages.direct(64);
