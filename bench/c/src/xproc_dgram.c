@@ -13,16 +13,14 @@
  * is lost; UDP never blocks the sender on the loopback and drops what the
  * receiver's buffer cannot hold: the receiver counts the gaps in the sequence
  * numbers within its window and reports them (lost=), and a datagram that
- * arrives out of order or twice still fails the run.
+ * arrives out of order or twice still fails the run. The loops are those of
+ * xproc_driver.c.
  */
 #include "xproc.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
-#include <signal.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -59,169 +57,79 @@ static pid_t start_child(enum kind k, int *fd)
     return pid;
 }
 
-/* Receives one datagram: its length (0 for the empty one that ends a run); fails on any other size than size. */
-static size_t receive(int fd, unsigned char *buf, size_t size)
+/* This process's socket, and whether the run is round trips (whose end is an empty datagram). */
+struct run {
+    int fd;
+    int rtt;
+    enum kind kind;
+};
+
+static pid_t start(const struct xproc_run *r, int rtt, void *ctx)
+{
+    (void)r;
+    struct run *run = ctx;
+    run->rtt = rtt;
+    return start_child(run->kind, &run->fd);
+}
+
+/* One datagram: 1; 0 for the empty one that ends a run; another size than size fails the run (MSG_TRUNC). */
+static int receive(void *ctx, unsigned char *buf, size_t size)
 {
     ssize_t n;
     do
-        n = recv(fd, buf, size, MSG_TRUNC);
+        n = recv(((struct run *)ctx)->fd, buf, size, MSG_TRUNC);
     while (n < 0 && errno == EINTR);
     if (n < 0)
-        xproc_fail("recv");
+        return -1;
     if (n != 0 && (size_t)n != size)
         xproc_fail_msg("a datagram of another size arrived");
-    return (size_t)n;
+    return n != 0;
 }
 
-/* Sends one datagram: 0, or -1 with errno set. */
-static int transmit(int fd, const unsigned char *buf, size_t n)
+/* One datagram: 0, or -1 with errno set. */
+static int transmit(void *ctx, const unsigned char *buf, size_t n)
 {
     ssize_t r;
     do
-        r = send(fd, buf, n, 0);
+        r = send(((struct run *)ctx)->fd, buf, n, 0);
     while (r < 0 && errno == EINTR);
     if (r >= 0 && (size_t)r != n)
         xproc_fail_msg("a datagram went short");
     return r < 0 ? -1 : 0;
 }
 
-static int round_trips(const struct xproc_run *r, enum kind k)
+/* Round trips: the empty datagram ends the child. Streams: the child's next send fails (ECONNREFUSED). */
+static void finish(void *ctx)
 {
-    size_t size = r->size;
-    int64_t *samples = calloc((size_t)r->count, sizeof *samples);
-    unsigned char *msg = xproc_buffer(size), *reply = xproc_buffer(size);
-    if (samples == NULL)
-        xproc_fail("calloc");
-    int fd;
-    pid_t child = start_child(k, &fd);
-    if (child == 0) {
-        struct xproc_meter m;
-        xproc_meter_start(&m, r, 1);
-        while (receive(fd, reply, size) > 0) {
-            if (transmit(fd, reply, size) < 0)
-                xproc_fail("send");
-            xproc_meter_tick(&m);
-        }
-        xproc_meter_report(&m);
-        _exit(0);
-    }
-    struct xproc_cost cost;
-    int64_t timed_start = xproc_now_ns();
-    for (long i = -r->warmup; i < r->count; i++) {
-        uint64_t seq = (uint64_t)(i + r->warmup);
-        xproc_stamp(msg, size, seq);
-        if (i == 0)
-            xproc_cost_start(&cost);
-        int64_t t0 = xproc_now_ns();
-        if (transmit(fd, msg, size) < 0)
-            xproc_fail("send");
-        if (receive(fd, reply, size) == 0)
-            xproc_fail_msg("an empty datagram instead of the echo");
-        int64_t t1 = xproc_now_ns();
-        xproc_check(reply, size, seq);
-        if (i >= 0)
-            samples[i] = t1 - t0;
-        if (i == 0)
-            timed_start = t0;
-    }
-    int64_t elapsed = xproc_now_ns() - timed_start;
-    xproc_cost_stop(&cost);
-    if (transmit(fd, msg, 0) < 0) /* the empty datagram: the child ends */
+    struct run *run = ctx;
+    if (run->rtt && transmit(ctx, NULL, 0) < 0)
         xproc_fail("send");
-    xproc_reap(child);
-    close(fd);
-    xproc_report_rtt(r, samples, elapsed, &cost);
-    free(samples);
-    free(msg);
-    free(reply);
-    return 0;
+    close(run->fd);
 }
 
-/* Receives the next datagram and checks it; a lossy stream counts what it skipped into *lost. */
-static void receive_checked(int fd, unsigned char *buf, size_t size, uint64_t *next, int lossy, long *lost)
-{
-    if (receive(fd, buf, size) == 0)
-        xproc_fail_msg("an empty datagram in a stream");
-    uint64_t seq;
-    memcpy(&seq, buf, sizeof seq);
-    if (lossy && seq > *next) {
-        *lost += (long)(seq - *next);
-        *next = seq;
-    }
-    xproc_check(buf, size, (*next)++);
-}
-
-static void send_stream(int fd, const struct xproc_run *r)
-{
-    size_t size = r->size;
-    unsigned char *buf = xproc_buffer(size);
-    struct xproc_meter m;
-    xproc_meter_start(&m, r, 0);
-    signal(SIGPIPE, SIG_IGN);
-    for (uint64_t seq = 0;;) {
-        xproc_stamp(buf, size, seq);
-        if (transmit(fd, buf, size) < 0) {
-            if (errno == ENOBUFS)
-                continue; /* not sent: the same datagram again */
-            if (errno != ECONNREFUSED && errno != EPIPE && errno != ECONNRESET)
-                xproc_fail("send");
-            xproc_meter_report(&m);
-            _exit(0); /* the reader has its count and left */
-        }
-        seq++;
-        xproc_meter_tick(&m);
-    }
-}
-
-static int stream(const struct xproc_run *r, enum kind k)
-{
-    size_t size = r->size;
-    unsigned char *buf = xproc_buffer(size);
-    int fd, lossy = k == UDP;
-    pid_t child = start_child(k, &fd);
-    if (child == 0)
-        send_stream(fd, r);
-    uint64_t next = 0;
-    long lost = 0;
-    receive_checked(fd, buf, size, &next, lossy, &lost);
-    int64_t first = xproc_now_ns();
-    while (xproc_now_ns() - first < r->warmup_ms * 1000000)
-        receive_checked(fd, buf, size, &next, lossy, &lost);
-    lost = 0;
-    struct xproc_cost cost;
-    xproc_cost_start(&cost);
-    int64_t start = xproc_now_ns(), now;
-    long messages = 0;
-    do {
-        receive_checked(fd, buf, size, &next, lossy, &lost);
-        messages++;
-        now = xproc_now_ns();
-    } while (now - start < r->measure_ms * 1000000);
-    xproc_cost_stop(&cost);
-    close(fd); /* the child's next send fails */
-    xproc_reap(child);
-    xproc_lost = lost;
-    xproc_report_tput(r, messages, now - start, &cost);
-    free(buf);
-    return 0;
-}
+static const struct xproc_ops unix_ops = { start, transmit, receive, finish, 0 };
+static const struct xproc_ops udp_ops = { start, transmit, receive, finish, 1 };
 
 int xproc_dgram_rtt(const struct xproc_run *r)
 {
-    return round_trips(r, UNIX_DGRAM);
+    struct run run = { .kind = UNIX_DGRAM };
+    return xproc_rtt(r, &unix_ops, &run);
 }
 
 int xproc_dgram_tput(const struct xproc_run *r)
 {
-    return stream(r, UNIX_DGRAM);
+    struct run run = { .kind = UNIX_DGRAM };
+    return xproc_tput(r, &unix_ops, &run);
 }
 
 int xproc_udp_rtt(const struct xproc_run *r)
 {
-    return round_trips(r, UDP);
+    struct run run = { .kind = UDP };
+    return xproc_rtt(r, &udp_ops, &run);
 }
 
 int xproc_udp_tput(const struct xproc_run *r)
 {
-    return stream(r, UDP);
+    struct run run = { .kind = UDP };
+    return xproc_tput(r, &udp_ops, &run);
 }

@@ -7,48 +7,18 @@
  * and answers through the same one. An answer on any other channel fails the
  * run. The parent's close of every channel ends the child (end of stream).
  * The cost over xproc_sock.c's unix mode is one epoll_wait per message and
- * side: what a server waiting on many peers pays.
+ * side: what a server waiting on many peers pays. The loops are those of
+ * xproc_driver.c.
  */
 #include "xproc.h"
 
 #include <errno.h>
-#include <stdlib.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 /* The channels of a run; the Java sides (PollTransport.CHANNELS) use as many. */
 #define XPROC_POLL_CHANNELS 32
-
-/* Reads exactly n bytes: 1 when done, 0 at end of stream before the first byte. */
-static int read_full(int fd, unsigned char *buf, size_t n)
-{
-    size_t got = 0;
-    while (got < n) {
-        ssize_t r = read(fd, buf + got, n - got);
-        if (r > 0)
-            got += (size_t)r;
-        else if (r == 0 && got == 0)
-            return 0;
-        else if (r == 0)
-            xproc_fail_msg("end of stream inside a message");
-        else if (errno != EINTR)
-            xproc_fail("read");
-    }
-    return 1;
-}
-
-static void write_full(int fd, const unsigned char *buf, size_t n)
-{
-    size_t done = 0;
-    while (done < n) {
-        ssize_t r = write(fd, buf + done, n - done);
-        if (r >= 0)
-            done += (size_t)r;
-        else if (errno != EINTR)
-            xproc_fail("write");
-    }
-}
 
 /* One ready channel's index (its event's data), waiting as long as it takes. */
 static int wait_one(int ep)
@@ -77,31 +47,22 @@ static int epoll_of(const int *fds, int n)
     return ep;
 }
 
-static void echo(const int *fds, const struct xproc_run *r)
-{
-    unsigned char *buf = xproc_buffer(r->size);
-    int ep = epoll_of(fds, XPROC_POLL_CHANNELS);
-    struct xproc_meter m;
-    xproc_meter_start(&m, r, 1);
-    for (;;) {
-        int i = wait_one(ep);
-        if (read_full(fds[i], buf, r->size) == 0)
-            break;
-        write_full(fds[i], buf, r->size);
-        xproc_meter_tick(&m);
-    }
-    xproc_meter_report(&m);
-    _exit(0);
-}
+/* This process's ends and epoll set; the channel of the message in flight (the parent's next, the child's last). */
+struct run {
+    int fds[XPROC_POLL_CHANNELS];
+    int ep;
+    int channel;
+    long sent;
+    pid_t pid;
+};
 
-int xproc_poll_rtt(const struct xproc_run *r)
+static pid_t start(const struct xproc_run *r, int rtt, void *ctx)
 {
-    size_t size = r->size;
-    int64_t *samples = calloc((size_t)r->count, sizeof *samples);
-    unsigned char *msg = xproc_buffer(size), *reply = xproc_buffer(size);
+    (void)r;
+    if (!rtt)
+        xproc_fail_msg("poll measures round trips only");
+    struct run *run = ctx;
     int mine[XPROC_POLL_CHANNELS], theirs[XPROC_POLL_CHANNELS];
-    if (samples == NULL)
-        xproc_fail("calloc");
     for (int i = 0; i < XPROC_POLL_CHANNELS; i++) {
         int sv[2];
         if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
@@ -109,44 +70,51 @@ int xproc_poll_rtt(const struct xproc_run *r)
         mine[i] = sv[0];
         theirs[i] = sv[1];
     }
-    pid_t child = xproc_fork();
-    for (int i = 0; i < XPROC_POLL_CHANNELS; i++)
-        close(child == 0 ? mine[i] : theirs[i]);
-    if (child == 0)
-        echo(theirs, r);
-    int ep = epoll_of(mine, XPROC_POLL_CHANNELS);
-    struct xproc_cost cost;
-    int64_t timed_start = xproc_now_ns();
-    for (long i = -r->warmup; i < r->count; i++) {
-        uint64_t seq = (uint64_t)(i + r->warmup);
-        int channel = (int)(seq % XPROC_POLL_CHANNELS);
-        xproc_stamp(msg, size, seq);
-        if (i == 0)
-            xproc_cost_start(&cost);
-        int64_t t0 = xproc_now_ns();
-        write_full(mine[channel], msg, size);
-        if (wait_one(ep) != channel)
-            xproc_fail_msg("the answer came on another channel");
-        if (read_full(mine[channel], reply, size) == 0)
-            xproc_fail_msg("the child ended");
-        int64_t t1 = xproc_now_ns();
-        xproc_check(reply, size, seq);
-        if (i >= 0)
-            samples[i] = t1 - t0;
-        if (i == 0)
-            timed_start = t0;
+    pid_t pid = xproc_fork();
+    for (int i = 0; i < XPROC_POLL_CHANNELS; i++) {
+        close(pid == 0 ? mine[i] : theirs[i]);
+        run->fds[i] = pid == 0 ? theirs[i] : mine[i];
     }
-    int64_t elapsed = xproc_now_ns() - timed_start;
-    xproc_cost_stop(&cost);
-    close(ep);
+    run->ep = epoll_of(run->fds, XPROC_POLL_CHANNELS);
+    run->pid = pid;
+    return pid;
+}
+
+/* The parent: on the next channel in turn. The child: back through the channel the message came on. */
+static int send_msg(void *ctx, const unsigned char *msg, size_t size)
+{
+    struct run *run = ctx;
+    if (run->pid != 0)
+        run->channel = (int)(run->sent++ % XPROC_POLL_CHANNELS);
+    return xproc_write_full(run->fds[run->channel], msg, size);
+}
+
+/* Waits for a ready channel and reads its message; the parent's must be the channel it sent on. */
+static int recv_msg(void *ctx, unsigned char *buf, size_t size)
+{
+    struct run *run = ctx;
+    int ready = wait_one(run->ep);
+    if (run->pid != 0 && ready != run->channel)
+        xproc_fail_msg("the answer came on another channel");
+    run->channel = ready;
+    return xproc_read_full(run->fds[ready], buf, size);
+}
+
+/* Closing every channel: the child reads end of stream and exits. */
+static void finish(void *ctx)
+{
+    struct run *run = ctx;
+    close(run->ep);
     for (int i = 0; i < XPROC_POLL_CHANNELS; i++)
-        close(mine[i]); /* the child reads end of stream and exits */
-    xproc_reap(child);
-    xproc_report_rtt(r, samples, elapsed, &cost);
-    free(samples);
-    free(msg);
-    free(reply);
-    return 0;
+        close(run->fds[i]);
+}
+
+static const struct xproc_ops ops = { start, send_msg, recv_msg, finish, 0 };
+
+int xproc_poll_rtt(const struct xproc_run *r)
+{
+    struct run run = { .sent = 0 };
+    return xproc_rtt(r, &ops, &run);
 }
 
 int xproc_poll_tput(const struct xproc_run *r)
