@@ -79,7 +79,7 @@ class CrossProcessHarnessTest {
         assertTrue(md.contains("## CPU time per message, both processes"), md);
         List<String> csv = Files.readAllLines(out.resolve("xproc-results.csv"));
         // Two workloads per side of each mechanism (poll: round trips only); dgram, udp, eventfd, poll on the second line.
-        assertEquals(1 + 2 * (4 + 3 + 3 + 2 + 2 + 2 + 2 + 4 + 2 + 3)
+        assertEquals(1 + 2 * (4 + 3 + 3 + 3 + 2 + 2 + 2 + 4 + 2 + 3)
                 + 2 * (2 + 3 + 2) + 3, csv.size(), String.join("\n", csv));
         for (String chart : List.of("rtt.png", "stream.png", "cpu.png")) {
             assertTrue(Files.size(out.resolve(chart)) > 1000, chart);
@@ -102,7 +102,7 @@ class CrossProcessHarnessTest {
         Workload big = new Workload(Workload.Kind.STREAM, largest);
         assertEquals(List.of(RTT, new Workload(Workload.Kind.ROUND_TRIP, 100), new Workload(Workload.Kind.ROUND_TRIP, 1024),
                 new Workload(Workload.Kind.STREAM, 4096), big), o.settings().workloads(Transport.of("mq")));
-        for (Side side : List.of(Side.C, Side.JIPC)) {
+        for (Side side : List.of(Side.C, Side.JNI, Side.JIPC)) {
             assertEquals(300, o.results().latencies(new Results.Cell("mq", RTT, side)).get(0).count(), side.key());
             Throughput t = o.results().throughputs(new Results.Cell("mq", big, side)).get(0);
             assertTrue(t.messages() > 0 && t.bytes() == t.messages() * largest, side.key() + ": " + t);
