@@ -21,6 +21,34 @@ JIPC_BENCH_API int jipc_bench_noop(void);
 JIPC_BENCH_API int jipc_bench_pipe(int fds[2]);
 JIPC_BENCH_API int jipc_bench_close(int fd);
 
+/* socketpair(2) AF_UNIX SOCK_STREAM with SOCK_CLOEXEC, blocking ends. */
+JIPC_BENCH_API int jipc_bench_socketpair(int fds[2]);
+
+/* ECONNRESET: a stream socket's writer may see it instead of EPIPE once the reader left. */
+JIPC_BENCH_API int jipc_bench_econnreset(void);
+
+/*
+ * A POSIX message queue only this process and its children reach: mq_open(3)
+ * of a fresh name (O_CREAT | O_EXCL, close-on-exec, maxmsg messages of
+ * msgsize bytes), then mq_unlink(3) at once. Returns the descriptor.
+ */
+JIPC_BENCH_API int jipc_bench_mq_unnamed(long maxmsg, long msgsize);
+
+/* mq_send(3) of len bytes at priority 0, blocking; 0 or -errno. */
+JIPC_BENCH_API int jipc_bench_mq_send(int fd, const void *buf, long len);
+
+/* mq_receive(3) into len bytes, blocking; the message's length or -errno. */
+JIPC_BENCH_API long jipc_bench_mq_receive(int fd, void *buf, long len);
+
+/* mq_timedreceive(3) waiting at most timeout_ms (0: only a look); the length or -errno (-ETIMEDOUT). */
+JIPC_BENCH_API long jipc_bench_mq_timedreceive(int fd, void *buf, long len, long timeout_ms);
+
+/* dup(2) with close-on-exec (F_DUPFD_CLOEXEC). */
+JIPC_BENCH_API int jipc_bench_dup(int fd);
+
+/* ETIMEDOUT: a timed receive found nothing. */
+JIPC_BENCH_API int jipc_bench_etimedout(void);
+
 /* EPIPE, for callers that must tell "the reader left" from other failures. */
 JIPC_BENCH_API int jipc_bench_epipe(void);
 

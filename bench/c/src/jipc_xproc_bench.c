@@ -7,7 +7,7 @@
  *   jipc_xproc_bench tput MECHANISM SIZE WARMUP_MS MEASURE_MS [DIR]
  *
  * MECHANISM is one of the table below (pipe, fifo, shm, mq, sem, futex,
- * sysvsem, unix, seqpacket, tcp). rtt: WARMUP round trips of SIZE-byte messages, then COUNT timed ones, whose times in ns go to
+ * sysvsem, unix, seqpacket, tcp, dgram, udp, eventfd, poll). rtt: WARMUP round trips of SIZE-byte messages, then COUNT timed ones, whose times in ns go to
  * the file SAMPLES as native int64. tput: the child streams SIZE-byte
  * messages; the parent reads for WARMUP_MS, then counts whole messages for
  * MEASURE_MS. Each prints one result line of key=value pairs, e.g.
@@ -55,6 +55,10 @@ static const struct {
     { "unix", xproc_unix_rtt, xproc_unix_tput },
     { "seqpacket", xproc_seqpacket_rtt, xproc_seqpacket_tput },
     { "tcp", xproc_tcp_rtt, xproc_tcp_tput },
+    { "dgram", xproc_dgram_rtt, xproc_dgram_tput },
+    { "udp", xproc_udp_rtt, xproc_udp_tput },
+    { "eventfd", xproc_eventfd_rtt, xproc_eventfd_tput },
+    { "poll", xproc_poll_rtt, xproc_poll_tput },
 };
 
 /* What the child reports of itself, in a page both processes share. */
@@ -64,6 +68,7 @@ struct child_report {
     struct xproc_cost cost;
 };
 
+long xproc_lost;
 static int is_parent = 1;
 static struct child_report *child_report;
 static void (*cleanup_fn)(void);
@@ -266,9 +271,9 @@ void xproc_report_rtt(const struct xproc_run *r, const int64_t *samples, int64_t
 
 void xproc_report_tput(const struct xproc_run *r, long messages, int64_t elapsed, const struct xproc_cost *c)
 {
-    printf("tput mechanism=%s size=%zu messages=%ld bytes=%lld elapsed_ns=%lld cpu_ns=%lld vcsw=%ld ivcsw=%ld",
+    printf("tput mechanism=%s size=%zu messages=%ld bytes=%lld elapsed_ns=%lld cpu_ns=%lld vcsw=%ld ivcsw=%ld lost=%ld",
            r->mechanism, r->size, messages, (long long)messages * (long long)r->size, (long long)elapsed,
-           (long long)c->cpu_ns, c->vcsw, c->ivcsw);
+           (long long)c->cpu_ns, c->vcsw, c->ivcsw, xproc_lost);
     print_child();
 }
 
@@ -288,7 +293,7 @@ static void usage(void)
 {
     fprintf(stderr, "usage: jipc_xproc_bench rtt  MECHANISM SIZE WARMUP COUNT SAMPLES [DIR]\n"
                     "       jipc_xproc_bench tput MECHANISM SIZE WARMUP_MS MEASURE_MS [DIR]\n"
-                    "MECHANISM: pipe, fifo, shm, mq, sem, futex, sysvsem, unix, seqpacket, tcp\n");
+                    "MECHANISM: pipe, fifo, shm, mq, sem, futex, sysvsem, unix, seqpacket, tcp, dgram, udp, eventfd, poll\n");
     exit(2);
 }
 

@@ -3,7 +3,9 @@
  * settings, checked messages, timing, failing with a message, reaping the
  * child, and the per-thread costs (CPU time, context switches) each result
  * line reports. A mechanism is one xproc_<name>.c with a round-trip and a
- * stream function, listed in the table in jipc_xproc_bench.c.
+ * stream function, listed in the table in jipc_xproc_bench.c; one that passes
+ * messages fills a struct xproc_ops and runs the shared loops of
+ * xproc_driver.c (xproc_rtt, xproc_tput).
  */
 #ifndef XPROC_H
 #define XPROC_H
@@ -77,6 +79,43 @@ void xproc_reap(pid_t child); /* fails unless the child exited with 0 */
 /* Prints the result lines (and writes the samples) the harness reads. */
 void xproc_report_rtt(const struct xproc_run *r, const int64_t *samples, int64_t elapsed, const struct xproc_cost *c);
 void xproc_report_tput(const struct xproc_run *r, long messages, int64_t elapsed, const struct xproc_cost *c);
+/* Messages a lossy stream (UDP) lost in its timed window: set before xproc_report_tput, printed as lost=. */
+extern long xproc_lost;
+
+/*
+ * A message-passing mechanism for the shared loops (xproc_driver.c): how the
+ * processes connect, send and receive one whole message, and how the parent
+ * ends a run. ctx is the mechanism's own state, one per process after the fork.
+ */
+struct xproc_ops {
+    /* Connects parent and child for a round-trip (rtt 1) or stream run: the child's pid in the parent, 0 in the child. */
+    pid_t (*start)(const struct xproc_run *r, int rtt, void *ctx);
+    /* Sends one whole message: 0, or -1 with errno set (a stream's sender ends at EPIPE, ECONNRESET, ECONNREFUSED). */
+    int (*send)(void *ctx, const unsigned char *msg, size_t size);
+    /* Receives one whole message: 1; 0 when the parent ended the run (the child's cue); -1 with errno set. */
+    int (*recv)(void *ctx, unsigned char *buf, size_t size);
+    /* The parent ends the run: the child's next receive returns 0, or its next send fails. */
+    void (*finish)(void *ctx);
+    /* 1 if a stream may drop messages (UDP): gaps are counted as lost (lost=) instead of failing the run. */
+    int lossy;
+};
+
+/* One run of a mechanism through the shared loops; 0 on success (failures exit). */
+int xproc_rtt(const struct xproc_run *r, const struct xproc_ops *ops, void *ctx);
+int xproc_tput(const struct xproc_run *r, const struct xproc_ops *ops, void *ctx);
+
+/* Exactly n bytes: 1 when done, 0 at end of stream before the first byte, -1 with errno set otherwise. */
+int xproc_read_full(int fd, unsigned char *buf, size_t n);
+/* All n bytes: 0 when done, -1 with errno set otherwise. */
+int xproc_write_full(int fd, const unsigned char *buf, size_t n);
+
+/* A process's descriptors for mechanisms that read and write them whole (-1 where unused; in == out for a socket). */
+struct xproc_fds {
+    int in, out;
+};
+int xproc_fd_send(void *fds, const unsigned char *msg, size_t size);
+int xproc_fd_recv(void *fds, unsigned char *buf, size_t size);
+void xproc_fd_finish(void *fds); /* closes both */
 
 /* Each mechanism: both processes, one run; 0 on success (failures exit). */
 int xproc_pipe_rtt(const struct xproc_run *r);
@@ -99,5 +138,13 @@ int xproc_seqpacket_rtt(const struct xproc_run *r);
 int xproc_seqpacket_tput(const struct xproc_run *r);
 int xproc_tcp_rtt(const struct xproc_run *r);
 int xproc_tcp_tput(const struct xproc_run *r);
+int xproc_dgram_rtt(const struct xproc_run *r);
+int xproc_dgram_tput(const struct xproc_run *r);
+int xproc_udp_rtt(const struct xproc_run *r);
+int xproc_udp_tput(const struct xproc_run *r);
+int xproc_eventfd_rtt(const struct xproc_run *r);
+int xproc_eventfd_tput(const struct xproc_run *r);
+int xproc_poll_rtt(const struct xproc_run *r);
+int xproc_poll_tput(const struct xproc_run *r);
 
 #endif

@@ -19,7 +19,10 @@
  * (shared futexes, as jipc's Futex). sysvsem: the sem counts as semaphores 0
  * (a) and 1 (b) of a System V set, semget(IPC_PRIVATE, 2) before the fork,
  * semop(2) -1/+1, IPC_RMID once the child is reaped (and by a third process
- * when the parent is killed first); the words at 0 and 64 unused. No spinning before a wait on either side.
+ * when the parent is killed first); the words at 0 and 64 unused. eventfd:
+ * the same counts as two eventfd(2) counters in semaphore mode, made before
+ * the fork (read(2) takes 1, write(2) of 1 gives), the words unused. No
+ * spinning before a wait on either side.
  */
 #include "xproc.h"
 
@@ -29,6 +32,7 @@
 #include <semaphore.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/sem.h>
 #include <sys/syscall.h>
@@ -68,6 +72,8 @@ static inline uint32_t *word(unsigned char *region, size_t off)
 
 /* The sysvsem run's set, made before the fork so that the child has it too; -1 for sem_t. */
 static int semid = -1;
+/* The eventfd run's counters a and b (semaphore mode), made before the fork; -1 otherwise. */
+static int efd[2] = { -1, -1 };
 /* A process that removes the set when this one ends, even killed: it waits for EOF on the pipe. */
 static pid_t cleaner = -1;
 static int cleaner_pipe = -1;
@@ -98,7 +104,12 @@ static inline uint32_t load(unsigned char *region, size_t off)
 
 static void take(struct sig s)
 {
-    if (semid >= 0)
+    uint64_t one;
+    if (efd[0] >= 0) {
+        while (read(efd[s.num], &one, sizeof one) < 0)
+            if (errno != EINTR)
+                xproc_fail("read(eventfd)");
+    } else if (semid >= 0)
         sysv_op(s, -1);
     else
         while (sem_wait(s.posix) < 0)
@@ -108,7 +119,12 @@ static void take(struct sig s)
 
 static void give(struct sig s)
 {
-    if (semid >= 0)
+    uint64_t one = 1;
+    if (efd[0] >= 0) {
+        while (write(efd[s.num], &one, sizeof one) < 0)
+            if (errno != EINTR)
+                xproc_fail("write(eventfd)");
+    } else if (semid >= 0)
         sysv_op(s, 1);
     else if (sem_post(s.posix) < 0)
         xproc_fail("sem_post");
@@ -181,7 +197,7 @@ static int rtt(const struct xproc_run *r, int futex)
     unsigned char *msg = xproc_buffer(size), *reply = xproc_buffer(size);
     if (samples == NULL)
         xproc_fail("calloc");
-    if (!futex && semid < 0
+    if (!futex && semid < 0 && efd[0] < 0
             && (sem_init(sem(region, OFF_A).posix, 1, 0) < 0 || sem_init(sem(region, OFF_B).posix, 1, 0) < 0))
         xproc_fail("sem_init");
     pid_t child = xproc_fork();
@@ -299,7 +315,7 @@ static int tput(const struct xproc_run *r, int futex)
     size_t size = r->size, slots = slots_for(size), len = OFF_DATA + slots * rounded(size);
     unsigned char *region = map_region(len);
     unsigned char *buf = xproc_buffer(size);
-    if (!futex && semid < 0
+    if (!futex && semid < 0 && efd[0] < 0
             && (sem_init(sem(region, OFF_A).posix, 1, 0) < 0
                 || sem_init(sem(region, OFF_B).posix, 1, (unsigned)slots) < 0))
         xproc_fail("sem_init");
@@ -368,4 +384,25 @@ int xproc_sysvsem_tput(const struct xproc_run *r)
     tput(r, 0);
     sysv_remove();
     return 0;
+}
+
+/* Counters a (0) and b (b given), semaphore mode. */
+static void eventfd_make(unsigned b)
+{
+    efd[0] = eventfd(0, EFD_SEMAPHORE | EFD_CLOEXEC);
+    efd[1] = eventfd(b, EFD_SEMAPHORE | EFD_CLOEXEC);
+    if (efd[0] < 0 || efd[1] < 0)
+        xproc_fail("eventfd");
+}
+
+int xproc_eventfd_rtt(const struct xproc_run *r)
+{
+    eventfd_make(0);
+    return rtt(r, 0);
+}
+
+int xproc_eventfd_tput(const struct xproc_run *r)
+{
+    eventfd_make((unsigned)slots_for(r->size));
+    return tput(r, 0);
 }

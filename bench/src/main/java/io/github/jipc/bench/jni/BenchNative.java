@@ -22,7 +22,15 @@ public final class BenchNative {
 
     @NoException public static native int jipc_bench_noop();
     @NoException public static native int jipc_bench_pipe(int[] fds);
+    @NoException public static native int jipc_bench_socketpair(int[] fds);
+    @NoException public static native int jipc_bench_econnreset();
     @NoException public static native int jipc_bench_close(int fd);
+    @NoException public static native int jipc_bench_mq_unnamed(long maxmsg, long msgsize);
+    @NoException public static native int jipc_bench_mq_send(int fd, @Cast("const void*") long buf, long len);
+    @NoException public static native long jipc_bench_mq_receive(int fd, @Cast("void*") long buf, long len);
+    @NoException public static native long jipc_bench_mq_timedreceive(int fd, @Cast("void*") long buf, long len, long timeoutMs);
+    @NoException public static native int jipc_bench_dup(int fd);
+    @NoException public static native int jipc_bench_etimedout();
     @NoException public static native int jipc_bench_epipe();
     @NoException public static native long jipc_bench_write(int fd, @Cast("const void*") long buf, long len);
     @NoException public static native long jipc_bench_read(int fd, @Cast("void*") long buf, long len);

@@ -25,7 +25,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--quick", description = "a short run, the default: 1 round, 5k + 10k round trips of 64 B, 64 KiB streams of 0.1 + 0.3 s (well under a minute)")
+    @Option(names = "--quick", description = "a short run, the default: 1 round, 5k + 10k round trips of 64 B, 64 KiB streams of 0.5 + 0.3 s (under a minute)")
     boolean quick;
     @Option(names = "--full", description = "the full protocol (PERFORMANCE.md): 3 rounds, 50k + 100k round trips of 64 B, 100 B and 1 KiB, 4 KiB and 64 KiB streams of 0.5 + 1 s (a few minutes pinned)")
     boolean full;
@@ -39,11 +39,11 @@ public final class BenchCommand implements Callable<Integer> {
     List<Integer> rttSizes;
     @Option(names = "--stream-sizes", split = ",", description = "stream message sizes in bytes (quick 65536, full 4096,65536; 0: none)")
     List<Integer> streamSizes;
-    @Option(names = "--stream-warmup-ms", description = "stream time before the counted window (quick 100, full 500)")
+    @Option(names = "--stream-warmup-ms", description = "stream time before the counted window, for both JVMs' JIT to settle (quick 500, full 500)")
     Integer streamWarmUpMs;
     @Option(names = "--stream-ms", description = "counted stream window, per run (quick 300, full 1000)")
     Integer streamMs;
-    @Option(names = "--only", split = ",", description = "mechanisms to run (pipe, fifo, shm, mq; default: all)")
+    @Option(names = "--only", split = ",", description = "mechanisms to run (pipe, fifo, shm, mq, sem, futex, sysvsem, unix, seqpacket, tcp, dgram, udp, eventfd, poll; default: all)")
     List<String> only = new ArrayList<>();
     @Option(names = "--sides", split = ",", description = "sides, in the order they run in a round (c,jni,jipc,jdk)")
     List<String> sideKeys = new ArrayList<>(List.of("c", "jni", "jipc", "jdk"));
@@ -80,7 +80,7 @@ public final class BenchCommand implements Callable<Integer> {
         roundTrips = or(roundTrips, 10_000, 100_000);
         rttSizes = or(rttSizes, List.of(64), List.of(64, 100, 1024));
         streamSizes = or(streamSizes, List.of(65536), List.of(4096, 65536));
-        streamWarmUpMs = or(streamWarmUpMs, 100, 500);
+        streamWarmUpMs = or(streamWarmUpMs, 500, 500);
         streamMs = or(streamMs, 300, 1000);
         sides = sideKeys.stream().distinct().map(Side::of).toList();
         rttSizes = sizes(rttSizes);

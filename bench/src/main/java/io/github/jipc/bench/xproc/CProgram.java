@@ -57,7 +57,8 @@ final class CProgram {
         if (bytes != messages * size) {
             throw new IllegalStateException("the C program counted " + bytes + " bytes in " + messages + " messages of " + size);
         }
-        return new Throughput(messages, bytes, Long.parseLong(r.get("elapsed_ns")), cost(r), ChildCost.of(r, "child_"));
+        return new Throughput(messages, bytes, Long.parseLong(r.get("elapsed_ns")), cost(r), ChildCost.of(r, "child_"),
+                Long.parseLong(r.getOrDefault("lost", "0")));
     }
 
     private static Cost cost(Map<String, String> r) {

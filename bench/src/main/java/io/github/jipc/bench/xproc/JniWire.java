@@ -14,7 +14,8 @@ import io.github.jipc.bench.jni.BenchNative;
  * descriptors, with nothing around it: no lock, no handle, no guard, no
  * interruptible-channel bookkeeping. jipc / this is what jipc's own Java and
  * C layers cost; this / raw C is what running both sides in JVMs costs,
- * whatever library they use. The parent makes the pipes with pipe2(2); the
+ * whatever library they use. The parent makes the pipes with pipe2(2) (or
+ * one Unix stream pair with socketpair(2), {@link #openSocketPair}); the
  * child's ends are handed over through jipc's {@link io.github.jipc.Subprocess}.
  */
 final class JniWire extends Wire {
@@ -73,6 +74,37 @@ final class JniWire extends Wire {
                 () -> closeIfOpen(parentIn));
     }
 
+    /**
+     * The parent's side of a Unix stream run: one socketpair(2), whose second
+     * end the child inherits as fd (it echoes or sends on it), the link that
+     * closes the first.
+     */
+    static Transport.Link openSocketPair(Transport t, Workload w, RunContext context, Watchdog watchdog, int fd)
+            throws Exception {
+        int[] sv = new int[2];
+        int r = BenchNative.jipc_bench_socketpair(sv);
+        if (r < 0) {
+            throw new IOException("socketpair failed: errno " + -r);
+        }
+        SpawnedJvm child;
+        io.github.jipc.IpcSocket theirs = null;
+        try {
+            // jipc owns the child's end from here, and closes it once the child has it.
+            theirs = io.github.jipc.IpcSocket.inherited(sv[1]);
+            sv[1] = -1;
+            io.github.jipc.IpcSocket hand = theirs;
+            child = SpawnedJvm.start(context, watchdog, b -> b.inherit(hand, fd), Peer.args(context, t, Side.JNI, w));
+        } catch (Exception e) {
+            closeIfOpen(sv[0], sv[1]);
+            throw e;
+        } finally {
+            PipeTransport.closeAll(new IOException(), theirs);
+        }
+        int mine = sv[0];
+        boolean rtt = w.kind() == Workload.Kind.ROUND_TRIP;
+        return Transport.link(new JniWire(rtt ? mine : -1, mine, w.size()), child, () -> closeIfOpen(mine));
+    }
+
     /** The child: echo (inFd >= 0) or send, on the descriptors it inherited. */
     static void child(int inFd, int outFd, int size) throws IOException {
         ByteBuffer buf = Messages.direct(size);
@@ -85,12 +117,13 @@ final class JniWire extends Wire {
             return;
         }
         int epipe = BenchNative.jipc_bench_epipe();
+        int econnreset = BenchNative.jipc_bench_econnreset();
         for (long seq = 0;; seq++) {
             Messages.stamp(buf, seq);
             long done = 0;
             while (done < size) {
                 long n = BenchNative.jipc_bench_write(outFd, address + done, size - done);
-                if (n == -epipe) {
+                if (n == -epipe || n == -econnreset) {
                     return; // the reader has its count and left
                 }
                 if (n < 0) {

@@ -20,6 +20,7 @@ import io.github.jipc.MessageQueue;
  * <ul>
  * <li>jipc: {@link MessageQueue#createUnnamed}, the child JVM inherits the queues as descriptors 3 and 4
  * ({@link io.github.jipc.Subprocess}); direct buffers, blocking send and receive;</li>
+ * <li>jni, the control: the same queues made in C, bare mq_send/mq_receive JNI calls ({@link MqJni});</li>
  * <li>no JDK side: the JDK has no message queues.</li>
  * </ul>
  * Round trips end with an empty message. A stream ends through a second
@@ -45,7 +46,8 @@ final class MqTransport implements Transport {
     public String label(Side side) {
         return switch (side) {
             case C -> "two queues mq_open + mq_unlink, fork; blocking mq_send/mq_receive";
-            case JNI, JDK -> null;
+            case JNI -> "bare JNI mq_send/mq_receive in both JVMs on queues made by mq_open + mq_unlink (MqJni)";
+            case JDK -> null;
             case JIPC -> "MessageQueue.createUnnamed, the child JVM inherits the queues (Subprocess)";
         };
     }
@@ -91,6 +93,9 @@ final class MqTransport implements Transport {
 
     @Override
     public Link open(Side side, Workload w, RunContext context, Watchdog watchdog) throws Exception {
+        if (side == Side.JNI) {
+            return MqJni.open(this, w, context, watchdog, IN_FD, OUT_FD, maxMessages());
+        }
         if (side != Side.JIPC) {
             throw new IllegalArgumentException("mq has no " + side + " side");
         }
@@ -117,6 +122,10 @@ final class MqTransport implements Transport {
 
     @Override
     public void child(Side side, Workload w, List<String> args) throws IOException {
+        if (side == Side.JNI) {
+            MqJni.child(IN_FD, OUT_FD, w);
+            return;
+        }
         try (MessageQueue first = MessageQueue.inherited(IN_FD); MessageQueue second = MessageQueue.inherited(OUT_FD)) {
             if (w.kind() == Workload.Kind.ROUND_TRIP) {
                 MqWire.echo(first, second);

@@ -64,6 +64,8 @@ final class Report {
             for (Side side : settings.sides) {
                 if (t.label(side) != null) {
                     line("- " + t.key() + ", **" + side.label() + "**: " + t.label(side));
+                } else if (t.missing(side) != null) {
+                    line("- " + t.key() + ", **" + side.label() + "**: none, " + t.missing(side));
                 }
             }
         }
@@ -93,7 +95,8 @@ final class Report {
                 StringBuilder row = new StringBuilder("| " + t.key() + " | " + measure(w) + " |");
                 for (Side side : settings.sides) {
                     List<Double> v = results.headline(new Results.Cell(t.key(), w, side));
-                    row.append(' ').append(v.isEmpty() ? "–" : Stats.of(v).format(format(w))).append(modes(t, w, side)).append(" |");
+                    row.append(' ').append(v.isEmpty() ? t.missing(side) != null ? "none" : "–" : Stats.of(v).format(format(w)))
+                            .append(modes(t, w, side)).append(" |");
                 }
                 for (Side[] r : ratios) {
                     row.append(' ').append(ratio(t, w, r[0], r[1])).append(" |");
@@ -285,7 +288,8 @@ final class Report {
     private void streams() {
         line("## Streams");
         line("");
-        line("One way, child to parent; counted at the receiver, every message checked. CPU and sleeps: the receiving"
+        line("One way, child to parent; counted at the receiver, every message checked (UDP: a gap in the sequence numbers"
+                + " is counted as lost and shown; anywhere else it fails the run). CPU and sleeps: the receiving"
                 + " thread's per message; sender: the child's sending thread's, per message it sent in its timed part.");
         line("");
         line("| mechanism | size | side | MB/s | messages/s | CPU µs / msg | sleeps / msg | sender CPU µs / msg"
@@ -303,6 +307,7 @@ final class Report {
                     }
                     long messages = tp.stream().mapToLong(Throughput::messages).sum();
                     long bytes = tp.stream().mapToLong(Throughput::bytes).sum();
+                    long lost = tp.stream().mapToLong(Throughput::lost).sum();
                     line("| " + t.key() + " | " + w.sizeLabel() + " | " + side.label()
                             + " | " + Stats.of(Results.map(tp, Throughput::megabytesPerSecond)).format("%.0f")
                             + " | " + median(tp, Throughput::messagesPerSecond, "%.0f")
@@ -310,7 +315,10 @@ final class Report {
                             + " | " + median(tp, x -> (double) x.cost().voluntarySwitches() / x.messages(), "%.2f")
                             + " | " + median(tp, x -> childCpu(x.child()), "%.2f")
                             + " | " + median(tp, x -> childSleeps(x.child()), "%.2f")
-                            + " | " + messages + " messages, " + String.format(Locale.ROOT, "%.0f", bytes / 1e6) + " MB |");
+                            + " | " + messages + " messages, " + String.format(Locale.ROOT, "%.0f", bytes / 1e6) + " MB"
+                            + (lost == 0 ? "" : String.format(Locale.ROOT, "; **%d lost** (%.1f %% of those sent, median"
+                                    + " of the rounds)", lost, 100 * Stats.of(Results.map(tp, Throughput::lossRatio)).median()))
+                            + " |");
                 }
             }
         }
@@ -321,7 +329,7 @@ final class Report {
     static String csv(BenchCommand settings, Results results) {
         StringBuilder b = new StringBuilder("round,placement,mechanism,kind,size,side,p10_ns,p50_ns,p90_ns,p99_ns,p999_ns,max_ns,"
                 + "per_second,mb_per_s,cpu_ns_per_message,sleeps_per_message,child_cpu_ns_per_message,"
-                + "child_sleeps_per_message,mode,mixed\n");
+                + "child_sleeps_per_message,mode,mixed,lost\n");
         String placement = settings.unpinned ? "unpinned" : settings.split ? "split" : "cpu" + settings.cpu;
         for (Transport t : settings.transports()) {
             for (Workload w : settings.workloads(t)) {
@@ -348,7 +356,11 @@ final class Report {
                                     (double) tp.cost().voluntarySwitches() / tp.messages()));
                             b.append(childCsv(tp.child()));
                         }
-                        b.append(',').append(mode).append(',').append(r.mixed()).append('\n');
+                        b.append(',').append(mode).append(',').append(r.mixed()).append(',');
+                        if (w.kind() == Workload.Kind.STREAM) {
+                            b.append(results.throughputs(cell).get(i).lost());
+                        }
+                        b.append('\n');
                     }
                 }
             }

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 
+import io.github.jipc.EventFd;
+import io.github.jipc.EventFdOption;
 import io.github.jipc.Futex;
 import io.github.jipc.PosixSemaphore;
 import io.github.jipc.SemOp;
@@ -15,7 +17,7 @@ import io.github.jipc.SystemVSemaphores;
 /**
  * Shared memory signalled by the kernel, in the layout of
  * bench/c/src/xproc_sync.c: the copies of {@link ShmTransport}, but a waiter
- * sleeps until the other side signals, with no spinning first. Three
+ * sleeps until the other side signals, with no spinning first. Four
  * mechanisms of one class:
  * <ul>
  * <li>{@code sem}: two unnamed process-shared POSIX semaphores at offsets 0
@@ -25,6 +27,10 @@ import io.github.jipc.SystemVSemaphores;
  * set ({@link SystemVSemaphores}, keyed by ftok of the shared memory's file,
  * removed by the parent once the child is reaped; C: {@code semget(IPC_PRIVATE, 2)},
  * {@code semop}), the words at 0 and 64 unused;</li>
+ * <li>{@code eventfd}: the same two counts as two {@link EventFd}s in
+ * semaphore mode ({@link EventFd#take} takes 1, {@link EventFd#add} gives),
+ * inherited by the child as descriptors 3 and 4 (C: {@code eventfd(2)} with
+ * {@code EFD_SEMAPHORE} before the fork), the words unused;</li>
  * <li>{@code futex}: two 32-bit words at 0 and 64 ({@link Futex}; C:
  * {@code syscall(SYS_futex)}): the request's and the reply's seq + 1, or a
  * ring's head and tail; a store is followed by a wake of one waiter, a waiter
@@ -41,29 +47,38 @@ final class SignalledShmTransport implements Transport {
     static final int DATA = 256;
     static final int STOP = -1;
 
+    static final int EVENTFD_A = 3;
+    static final int EVENTFD_B = 4;
+
     private final boolean futex;
     private final boolean sysv;
+    private final boolean eventfd;
 
-    private SignalledShmTransport(boolean futex, boolean sysv) {
+    private SignalledShmTransport(boolean futex, boolean sysv, boolean eventfd) {
         this.futex = futex;
         this.sysv = sysv;
+        this.eventfd = eventfd;
     }
 
     static SignalledShmTransport semaphores() {
-        return new SignalledShmTransport(false, false);
+        return new SignalledShmTransport(false, false, false);
     }
 
     static SignalledShmTransport futex() {
-        return new SignalledShmTransport(true, false);
+        return new SignalledShmTransport(true, false, false);
     }
 
     static SignalledShmTransport systemV() {
-        return new SignalledShmTransport(false, true);
+        return new SignalledShmTransport(false, true, false);
+    }
+
+    static SignalledShmTransport eventfd() {
+        return new SignalledShmTransport(false, false, true);
     }
 
     @Override
     public String key() {
-        return futex ? "futex" : sysv ? "sysvsem" : "sem";
+        return futex ? "futex" : sysv ? "sysvsem" : eventfd ? "eventfd" : "sem";
     }
 
     @Override
@@ -71,12 +86,20 @@ final class SignalledShmTransport implements Transport {
         return switch (side) {
             case C -> futex ? "MAP_SHARED anonymous memory, fork; syscall(SYS_futex) wait/wake on two 32-bit words"
                     : sysv ? "MAP_SHARED anonymous memory, fork; semget(IPC_PRIVATE, 2), semop take/give, IPC_RMID"
+                    : eventfd ? "MAP_SHARED anonymous memory, fork; two eventfd(EFD_SEMAPHORE), read takes 1, write gives 1"
                     : "MAP_SHARED anonymous memory, fork; two sem_t (sem_init pshared 1), sem_wait/sem_post";
             case JIPC -> futex ? "SharedMemory mapped in both JVMs; Futex.await/wake on two words of the SharedRegion"
                     : sysv ? "SharedMemory mapped in both JVMs; a SystemVSemaphores set of 2 (ftok key), op(take/give)"
+                    : eventfd ? "SharedMemory mapped in both JVMs; two EventFd (SEMAPHORE) inherited by the child, take/add(1)"
                     : "SharedMemory mapped in both JVMs; two PosixSemaphore.init in the SharedRegion, acquire/release";
             case JNI, JDK -> null;
         };
+    }
+
+    @Override
+    public String missing(Side side) {
+        return side != Side.JDK ? null : eventfd ? "the JDK has no eventfd"
+                : futex ? "the JDK has no futex" : "the JDK has no process-shared semaphores";
     }
 
     private static int length(Workload w) {
@@ -97,11 +120,15 @@ final class SignalledShmTransport implements Transport {
         SharedRegion region = null;
         try (shm) {
             region = shm.map();
-            Signals made = Signals.make(futex, sysv, region, w, name, true);
+            Signals made = Signals.make(futex, sysv, eventfd, region, w, name, true);
             signals = made;
             watchdog.onClose(made::remove); // a set goes once the child is reaped, however the run ends
             SignalWire wire = new SignalWire(region, signals, w);
-            ChildJvm child = SpawnedJvm.start(context, watchdog, b -> { },
+            ChildJvm child = SpawnedJvm.start(context, watchdog, b -> {
+                if (made.efdA != null) {
+                    b.inherit(made.efdA, EVENTFD_A).inherit(made.efdB, EVENTFD_B);
+                }
+            },
                     Peer.args(context, this, side, w, name, String.valueOf(context.settings.timeout().toMillis())));
             watchdog.onExpiry(wire::abandon);
             return Transport.link(wire, child, wire::stop, signals, region, remove);
@@ -118,7 +145,7 @@ final class SignalledShmTransport implements Transport {
         try (SharedMemory shm = SharedMemory.open(args.get(0))) {
             region = shm.map();
         }
-        try (region; Signals s = Signals.make(futex, sysv, region, w, args.get(0), false)) {
+        try (region; Signals s = Signals.make(futex, sysv, eventfd, region, w, args.get(0), false)) {
             int size = w.size();
             if (w.kind() == Workload.Kind.ROUND_TRIP) {
                 echo(region, s, size, timeout);
@@ -203,25 +230,34 @@ final class SignalledShmTransport implements Transport {
         final SystemVSemaphores set;
         final Futex futexA;
         final Futex futexB;
+        final EventFd efdA;
+        final EventFd efdB;
         /** The creator's own handle on a set, for its removal after the others are closed. */
         private final SystemVSemaphores removal;
 
         private Signals(PosixSemaphore semA, PosixSemaphore semB, SystemVSemaphores set, Futex futexA, Futex futexB,
                 SystemVSemaphores removal) {
+            this(semA, semB, set, futexA, futexB, removal, null, null);
+        }
+
+        private Signals(PosixSemaphore semA, PosixSemaphore semB, SystemVSemaphores set, Futex futexA, Futex futexB,
+                SystemVSemaphores removal, EventFd efdA, EventFd efdB) {
             this.semA = semA;
             this.semB = semB;
             this.set = set;
             this.futexA = futexA;
             this.futexB = futexB;
             this.removal = removal;
+            this.efdA = efdA;
+            this.efdB = efdB;
         }
 
         /**
          * The parent (init) makes the semaphores: request or full slots at 0 (semaphore 0 of a set), reply (0) or
          * empty slots (all) at 64 (semaphore 1). A set's key is ftok of the shared memory's file under /dev/shm.
          */
-        static Signals make(boolean futex, boolean sysv, SharedRegion r, Workload w, String shmName, boolean init)
-                throws IOException {
+        static Signals make(boolean futex, boolean sysv, boolean eventfd, SharedRegion r, Workload w, String shmName,
+                boolean init) throws IOException {
             if (futex) {
                 Futex a = Futex.at(r, A);
                 try {
@@ -232,6 +268,16 @@ final class SignalledShmTransport implements Transport {
                 }
             }
             int empty = w.kind() == Workload.Kind.ROUND_TRIP ? 0 : ShmTransport.slots(w.size());
+            if (eventfd) {
+                EventFd a = init ? EventFd.create(0, EventFdOption.SEMAPHORE) : EventFd.inherited(EVENTFD_A);
+                try {
+                    return new Signals(null, null, null, null, null, null, a,
+                            init ? EventFd.create(empty, EventFdOption.SEMAPHORE) : EventFd.inherited(EVENTFD_B));
+                } catch (IOException | RuntimeException e) {
+                    a.close();
+                    throw e;
+                }
+            }
             if (sysv) {
                 SysVKey key = SysVKey.ftok(java.nio.file.Path.of("/dev/shm", shmName.substring(1)), 's');
                 if (!init) {
@@ -259,7 +305,9 @@ final class SignalledShmTransport implements Transport {
 
         /** Takes one from semaphore n (0: a, 1: b), untimed: the watchdog's close ends it. */
         void take(int n) throws IOException {
-            if (set != null) {
+            if (efdA != null) {
+                (n == 0 ? efdA : efdB).take();
+            } else if (set != null) {
                 set.op(SemOp.take(n));
             } else {
                 (n == 0 ? semA : semB).acquire();
@@ -268,6 +316,10 @@ final class SignalledShmTransport implements Transport {
 
         /** Takes one from semaphore n, or fails when the other side stopped answering. */
         void take(int n, Duration timeout) throws IOException {
+            if (efdA != null) {
+                take(n); // untimed: the parent's watchdog kills this child
+                return;
+            }
             if (!(set != null ? set.tryOp(timeout, SemOp.take(n)) : (n == 0 ? semA : semB).tryAcquire(timeout))) {
                 throw new IllegalStateException("the other side stopped answering");
             }
@@ -275,7 +327,9 @@ final class SignalledShmTransport implements Transport {
 
         /** Gives one to semaphore n. */
         void give(int n) throws IOException {
-            if (set != null) {
+            if (efdA != null) {
+                (n == 0 ? efdA : efdB).add(1);
+            } else if (set != null) {
                 set.op(SemOp.give(n));
             } else {
                 (n == 0 ? semA : semB).release();
@@ -293,7 +347,10 @@ final class SignalledShmTransport implements Transport {
 
         @Override
         public void close() throws IOException {
-            if (futexA != null) {
+            if (efdA != null) {
+                efdA.close();
+                efdB.close();
+            } else if (futexA != null) {
                 futexA.close();
                 futexB.close();
             } else if (set != null) {

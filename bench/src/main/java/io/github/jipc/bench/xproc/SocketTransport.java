@@ -26,7 +26,7 @@ import io.github.jipc.SocketType;
  * <li>{@code unix}, a Unix stream socket: jipc's {@link IpcSocket#pair} whose second end the child JVM inherits
  * as descriptor 3 ({@link io.github.jipc.Subprocess}); the JDK's {@link SocketChannel} over a
  * {@link UnixDomainSocketAddress} (the JDK has no socket pairs: the parent listens on a path, the child
- * connects);</li>
+ * connects); the bare-JNI control: one socketpair(2), read(2)/write(2) as bare JNI calls ({@link JniWire});</li>
  * <li>{@code seqpacket}, a Unix seqpacket pair (one message per read): jipc only, the JDK has none;</li>
  * <li>{@code tcp}, TCP over the loopback with {@code TCP_NODELAY}: jipc's {@link IpcSocket#listening} and
  * {@link IpcSocket#connected}; the JDK's {@link ServerSocketChannel} and {@link SocketChannel}. The parent
@@ -63,7 +63,8 @@ final class SocketTransport implements Transport {
                 case SEQPACKET -> "socketpair(AF_UNIX, SOCK_SEQPACKET) + fork, blocking read/write";
                 case TCP -> "listen on 127.0.0.1, fork, connect; TCP_NODELAY; blocking read/write";
             };
-            case JNI -> null;
+            case JNI -> kind == Kind.UNIX ? "bare JNI read/write on a blocking socketpair(AF_UNIX, SOCK_STREAM) in both JVMs"
+                    : null;
             case JIPC -> switch (kind) {
                 case UNIX -> "IpcSocket.pair(STREAM), the child JVM inherits one end (Subprocess)";
                 case SEQPACKET -> "IpcSocket.pair(SEQPACKET), the child JVM inherits one end (Subprocess)";
@@ -84,6 +85,9 @@ final class SocketTransport implements Transport {
         }
         if (side == Side.JDK) {
             return openJdk(w, context, watchdog);
+        }
+        if (side == Side.JNI) {
+            return JniWire.openSocketPair(this, w, context, watchdog, FD);
         }
         if (kind == Kind.TCP) {
             try (IpcSocket listener = IpcSocket.listening(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
@@ -157,6 +161,10 @@ final class SocketTransport implements Transport {
     @Override
     public void child(Side side, Workload w, List<String> args) throws IOException {
         boolean rtt = w.kind() == Workload.Kind.ROUND_TRIP;
+        if (side == Side.JNI) {
+            JniWire.child(rtt ? FD : -1, FD, w.size());
+            return;
+        }
         if (side == Side.JDK) {
             SocketAddress to = kind == Kind.UNIX ? UnixDomainSocketAddress.of(args.get(0))
                     : new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(args.get(0)));

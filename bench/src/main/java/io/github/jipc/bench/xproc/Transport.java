@@ -17,9 +17,10 @@ interface Transport {
             new MqTransport(), SignalledShmTransport.semaphores(), SignalledShmTransport.futex(),
             SignalledShmTransport.systemV(),
             new SocketTransport(SocketTransport.Kind.UNIX), new SocketTransport(SocketTransport.Kind.SEQPACKET),
-            new SocketTransport(SocketTransport.Kind.TCP));
+            new SocketTransport(SocketTransport.Kind.TCP),
+            DatagramTransport.unix(), DatagramTransport.udp(), SignalledShmTransport.eventfd(), new PollTransport());
 
-    /** The name on the command line and the C program's mode: pipe, fifo, shm, mq, sem, futex, sysvsem, unix, seqpacket, tcp. */
+    /** The name on the command line and the C program's mode: pipe, fifo, shm, mq, sem, futex, sysvsem, unix, seqpacket, tcp, dgram, udp, eventfd, poll. */
     String key();
 
     /**
@@ -33,6 +34,11 @@ interface Transport {
 
     /** What the side does for this mechanism, for the report; null if the side does not run it. */
     String label(Side side);
+
+    /** Why a side does not run this mechanism, for the report (e.g. the JDK lacks it); null to say nothing. */
+    default String missing(Side side) {
+        return null;
+    }
 
     /**
      * The parent's half of a Java run: makes the mechanism, starts the child

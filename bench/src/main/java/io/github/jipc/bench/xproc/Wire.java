@@ -28,6 +28,16 @@ abstract class Wire {
     abstract void check(long seq);
 
     /**
+     * For a stream that may drop messages (UDP): the sequence number the
+     * incoming message carries in its first 8 bytes, so that the receiver
+     * counts the gap before it as lost; -1 (the default) for a mechanism that
+     * never loses, where a gap fails the run.
+     */
+    long arrived() {
+        return -1;
+    }
+
+    /**
      * Round trips: stamp, then write the message and read its echo whole
      * (timed), then check it; the settings' warm-up, then their timed round
      * trips. The loop the C parent runs, in Java.
@@ -62,32 +72,45 @@ abstract class Wire {
         return Latency.of(h, elapsed, cost.since());
     }
 
-    /** Reads and checks size-byte messages: the settings' stream warm-up long, then counts those that arrive within their window. */
+    /**
+     * Reads and checks size-byte messages: the settings' stream warm-up long,
+     * then counts those that arrive within their window (and, for a lossy
+     * wire, those lost in it).
+     */
     final Throughput receive(int size, BenchCommand settings) throws IOException {
         long warmUpNanos = settings.streamWarmUp().toNanos();
         long windowNanos = settings.streamTime().toNanos();
-        long seq = 0;
-        readMessage(seq++);
+        next = 0;
+        readMessage();
         long first = System.nanoTime();
         while (System.nanoTime() - first < warmUpNanos) {
-            readMessage(seq++);
+            readMessage();
         }
+        lost = 0;
         Cost cost = Cost.now();
         long start = System.nanoTime();
         long now;
         long messages = 0;
         do {
-            readMessage(seq++);
+            readMessage();
             messages++;
             now = System.nanoTime();
         } while (now - start < windowNanos);
-        return new Throughput(messages, messages * size, now - start, cost.since());
+        return new Throughput(messages, messages * size, now - start, cost.since(), null, lost);
     }
 
-    private void readMessage(long seq) throws IOException {
+    private long next;
+    private long lost;
+
+    private void readMessage() throws IOException {
         if (!read()) {
-            throw new EOFException("the stream ended before message " + seq);
+            throw new EOFException("the stream ended before message " + next);
         }
-        check(seq);
+        long seq = arrived();
+        if (seq > next) {
+            lost += seq - next;
+            next = seq;
+        }
+        check(next++);
     }
 }
