@@ -53,7 +53,9 @@
  *    0     8  state   low 32 bits (int32): >= 0 committed payload length;
  *                     -1 - L while claimed for a payload of L bytes;
  *                     JIPC_RING_PADDING: skip to the end of the data area.
- *                     High 32 bits: the pid of the producer that claimed it.
+ *                     High 32 bits: the pid of the producer that claimed it;
+ *                     0 in a claimed record abandoned by its producer, which
+ *                     the consumer skips at once.
  *                     Claim: relaxed store before the stamp; commit: store-
  *                     release after the payload; consumer: load-acquire.
  *    8     8  stamp   position + 1 of this record, store-release after the
@@ -131,6 +133,17 @@ typedef struct jipc_ring {
     uint64_t stuck_at;   /* consumer: a claimed record at head seen since stuck_since */
     long long stuck_since;
 } jipc_ring;
+
+/*
+ * The layout as numbers, for bindings that must not copy literals: out[0..25]
+ * = magic, version, SPSC, MPSC, header length, alignment, the offsets of
+ * magic, version, kind, capacity, max_message, consumer, tail, head,
+ * consumer_sleeping, producers_waiting, record header length, record
+ * alignment, state and stamp offsets in a record, PADDING, min and max
+ * capacity, pid bits, dead-claim and liveness delays in microseconds.
+ */
+#define JIPC_RING_LAYOUT_LENGTH 26
+JIPC_API void jipc_ring_layout(int32_t out[JIPC_RING_LAYOUT_LENGTH]);
 
 /* The bytes a ring with capacity bytes of data needs. */
 JIPC_API size_t jipc_ring_size(uint32_t capacity);

@@ -38,6 +38,20 @@ static void futex_wake(uint32_t *word, int n)
     syscall(SYS_futex, word, FUTEX_WAKE, n, NULL, NULL, 0);
 }
 
+void jipc_ring_layout(int32_t out[JIPC_RING_LAYOUT_LENGTH])
+{
+    const int32_t v[JIPC_RING_LAYOUT_LENGTH] = {
+        (int32_t)JIPC_RING_MAGIC, JIPC_RING_VERSION, JIPC_RING_SPSC, JIPC_RING_MPSC,
+        JIPC_RING_HEADER_LENGTH, JIPC_RING_ALIGNMENT, JIPC_RING_OFF_MAGIC, JIPC_RING_OFF_VERSION,
+        JIPC_RING_OFF_KIND, JIPC_RING_OFF_CAPACITY, JIPC_RING_OFF_MAX_MESSAGE, JIPC_RING_OFF_CONSUMER,
+        JIPC_RING_OFF_TAIL, JIPC_RING_OFF_HEAD, JIPC_RING_OFF_CONSUMER_SLEEPING, JIPC_RING_OFF_PRODUCERS_WAITING,
+        JIPC_RING_RECORD_HEADER, JIPC_RING_RECORD_ALIGNMENT, JIPC_RING_REC_STATE, JIPC_RING_REC_STAMP,
+        JIPC_RING_PADDING, JIPC_RING_MIN_CAPACITY, (int32_t)JIPC_RING_MAX_CAPACITY, JIPC_RING_PID_BITS,
+        (int32_t)(JIPC_RING_DEAD_CLAIM_NS / 1000), (int32_t)(JIPC_RING_LIVENESS_NS / 1000),
+    };
+    memcpy(out, v, sizeof v);
+}
+
 size_t jipc_ring_size(uint32_t capacity)
 {
     return (size_t)JIPC_RING_HEADER_LENGTH + capacity;
@@ -260,7 +274,11 @@ int jipc_ring_read(jipc_ring *r, const void **at)
         if (payload > r->max_message || idx + record_length(payload) > r->capacity)
             return -EBADMSG;
         if (len < 0) {
-            /* Claimed: being written, or its producer died. */
+            /* Claimed: being written, or its producer died (pid 0: abandoned by a closed handle). */
+            if ((st >> 32) == 0) {
+                advance(r, record_length(payload));
+                continue;
+            }
             long long now = now_ns();
             if (r->stuck_at != h) {
                 r->stuck_at = h;
