@@ -113,6 +113,12 @@ extern "C" {
 #define JIPC_RING_PID_BITS 22
 /* How long a claim stays uncommitted before the consumer asks whether its producer lives. */
 #define JIPC_RING_DEAD_CLAIM_NS 10000000LL
+/*
+ * A spinning wait yields its CPU (sched_yield) every 64 checks once it has
+ * spun this long: on a busy machine the other side may be waiting for that
+ * very CPU, and a spin that holds it only delays the message it waits for.
+ */
+#define JIPC_RING_YIELD_AFTER_NS 2000LL
 /* Sleeping producers look at the consumer's liveness at least this often. */
 #define JIPC_RING_LIVENESS_NS 100000000LL
 

@@ -1,6 +1,7 @@
 #include "jipc_ring.h"
 
 #include <linux/futex.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -331,6 +332,9 @@ int jipc_ring_read_wait(jipc_ring *r, const void **at, long long spin_ns, long l
                 return -ETIMEDOUT;
             if (now - start >= spin_ns)
                 break;
+            /* The other side may be waiting for this CPU: let it run. */
+            if (now - start >= JIPC_RING_YIELD_AFTER_NS)
+                sched_yield();
         }
         jipc_ring_pause();
     }
@@ -372,6 +376,9 @@ int jipc_ring_claim_wait(jipc_ring *r, uint32_t length, void **at, long long spi
                 return -ETIMEDOUT;
             if (now - start >= spin_ns)
                 break;
+            /* The other side may be waiting for this CPU: let it run. */
+            if (now - start >= JIPC_RING_YIELD_AFTER_NS)
+                sched_yield();
         }
         jipc_ring_pause();
     }

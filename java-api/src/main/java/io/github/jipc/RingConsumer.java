@@ -274,6 +274,9 @@ public final class RingConsumer extends RingEnd {
                 if (spent >= spinNanos) {
                     break;
                 }
+                if (spent >= YIELD_AFTER_NANOS) {
+                    Thread.yield(); // the other side may be waiting for this CPU
+                }
             }
             Thread.onSpinWait();
         }

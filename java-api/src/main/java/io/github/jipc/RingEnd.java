@@ -24,6 +24,8 @@ abstract sealed class RingEnd extends AbstractInterruptibleChannel permits RingP
     static final int RECORD_HEADER = RingLayout.RECORD_HEADER;
     static final int PADDING = RingLayout.PADDING;
     private static final int ETIMEDOUT = FutexNative.ETIMEDOUT();
+    /** A spinning wait yields its CPU every 64 checks once it has spun this long (jipc_ring.h JIPC_RING_YIELD_AFTER_NS). */
+    static final long YIELD_AFTER_NANOS = 2_000;
 
     final MessageRing ring;
     final SharedRegion region;
