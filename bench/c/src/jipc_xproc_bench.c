@@ -7,7 +7,7 @@
  *   jipc_xproc_bench tput MECHANISM SIZE WARMUP_MS MEASURE_MS [DIR]
  *
  * MECHANISM is one of the table below (pipe, fifo, shm, mq, sem, futex,
- * sysvsem, unix, seqpacket, tcp). rtt: WARMUP round trips of SIZE-byte messages, then COUNT timed ones, whose times in ns go to
+ * sysvsem, unix, seqpacket, tcp, ring, ring-spin). rtt: WARMUP round trips of SIZE-byte messages, then COUNT timed ones, whose times in ns go to
  * the file SAMPLES as native int64. tput: the child streams SIZE-byte
  * messages; the parent reads for WARMUP_MS, then counts whole messages for
  * MEASURE_MS. Each prints one result line of key=value pairs, e.g.
@@ -55,6 +55,8 @@ static const struct {
     { "unix", xproc_unix_rtt, xproc_unix_tput },
     { "seqpacket", xproc_seqpacket_rtt, xproc_seqpacket_tput },
     { "tcp", xproc_tcp_rtt, xproc_tcp_tput },
+    { "ring", xproc_ring_rtt, xproc_ring_tput },
+    { "ring-spin", xproc_ringspin_rtt, xproc_ringspin_tput },
 };
 
 /* What the child reports of itself, in a page both processes share. */

@@ -99,5 +99,9 @@ int xproc_seqpacket_rtt(const struct xproc_run *r);
 int xproc_seqpacket_tput(const struct xproc_run *r);
 int xproc_tcp_rtt(const struct xproc_run *r);
 int xproc_tcp_tput(const struct xproc_run *r);
+int xproc_ring_rtt(const struct xproc_run *r);
+int xproc_ring_tput(const struct xproc_run *r);
+int xproc_ringspin_rtt(const struct xproc_run *r);
+int xproc_ringspin_tput(const struct xproc_run *r);
 
 #endif

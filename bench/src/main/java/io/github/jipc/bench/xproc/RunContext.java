@@ -14,7 +14,8 @@ import java.util.concurrent.ScheduledExecutorService;
  */
 final class RunContext implements AutoCloseable {
     /** JVM options of every child JVM, jipc's and the JDK's alike. */
-    static final List<String> CHILD_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-Xms64m", "-Xmx256m");
+    static final List<String> CHILD_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-Xms64m", "-Xmx256m",
+            "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED"); // Agrona, the ring comparison
     /** How long a child that was killed, or is ending on its own, may take to be reaped. */
     static final long REAP_SECONDS = 10;
     private static final int LOG_TAIL_LINES = 30;

@@ -17,9 +17,9 @@ interface Transport {
             new MqTransport(), SignalledShmTransport.semaphores(), SignalledShmTransport.futex(),
             SignalledShmTransport.systemV(),
             new SocketTransport(SocketTransport.Kind.UNIX), new SocketTransport(SocketTransport.Kind.SEQPACKET),
-            new SocketTransport(SocketTransport.Kind.TCP));
+            new SocketTransport(SocketTransport.Kind.TCP), RingTransport.adaptive(), RingTransport.spinning());
 
-    /** The name on the command line and the C program's mode: pipe, fifo, shm, mq, sem, futex, sysvsem, unix, seqpacket, tcp. */
+    /** The name on the command line and the C program's mode: pipe, fifo, shm, mq, sem, futex, sysvsem, unix, seqpacket, tcp, ring, ring-spin. */
     String key();
 
     /**

@@ -75,7 +75,7 @@ class CrossProcessHarnessTest {
         assertTrue(md.contains("| shm | stream MB/s, 64 KiB |"), md);
         assertTrue(md.contains("## CPU time per message, both processes"), md);
         List<String> csv = Files.readAllLines(out.resolve("xproc-results.csv"));
-        assertEquals(1 + 2 * (4 + 3 + 3 + 2 + 2 + 2 + 2 + 3 + 2 + 3), csv.size(), String.join("\n", csv));
+        assertEquals(1 + 2 * (4 + 3 + 3 + 2 + 2 + 2 + 2 + 3 + 2 + 3 + 2 + 3), csv.size(), String.join("\n", csv));
         for (String chart : List.of("rtt.png", "stream.png", "cpu.png")) {
             assertTrue(Files.size(out.resolve(chart)) > 1000, chart);
         }
