@@ -217,4 +217,41 @@ class MessageRingBetweenProcessesTest {
             }
         });
     }
+
+    /** User + system CPU of a process in clock ticks (proc(5): /proc/pid/stat fields 14 and 15, USER_HZ 100). */
+    private static long cpuTicks(long pid) throws java.io.IOException {
+        String stat = new String(java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc/" + pid + "/stat")));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+
+    @Test
+    void anIdleConsumerSleepsWithoutCpu() throws Exception {
+        withRing("idle", RingKind.SINGLE_PRODUCER, 1 << 12, MAX, (name, ring) -> {
+            Child child = consumer(true, name, 1, 1).start();
+            child.awaitLine("READY");
+            Thread.sleep(100); // past its spin: asleep on the futex word
+            long before = cpuTicks(child.pid());
+            Thread.sleep(1000);
+            long c = cpuTicks(child.pid()) - before;
+            assertEquals(1, ring.region().getIntVolatile(io.github.jipc.RingLayout.OFF_CONSUMER_SLEEPING), "the C consumer sleeps");
+            assertTrue(c <= 1, "the idle C consumer used " + c + " ticks (10 ms each) of CPU in 1 s");
+            produce(ring, 1, 0);
+            assertEquals("received=1 bad=0", child.awaitLine("RESULT"));
+            child.assertExit(0);
+        });
+        withRing("idle-jvm", RingKind.SINGLE_PRODUCER, 1 << 12, MAX, (name, ring) -> {
+            java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+            try (RingConsumer c = ring.consumer()) {
+                c.read(Duration.ofMillis(10));
+                long cpu = threads.getCurrentThreadCpuTime();
+                long t0 = System.nanoTime();
+                assertEquals(-1, c.read(Duration.ofSeconds(1)));
+                long wall = System.nanoTime() - t0;
+                long used = threads.getCurrentThreadCpuTime() - cpu;
+                System.out.printf("ring: an idle JVM consumer used %.3f ms of CPU in %d ms%n", used / 1e6, wall / 1_000_000);
+                assertTrue(used < wall / 100, used + " ns of CPU in " + wall + " ns: 1 % or more");
+            }
+        });
+    }
 }
