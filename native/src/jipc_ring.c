@@ -366,6 +366,7 @@ int jipc_ring_claim_wait(jipc_ring *r, uint32_t length, void **at, long long spi
     long long start = now_ns();
     long long deadline = timeout_ns < 0 ? -1 : start + timeout_ns;
     uint32_t *waiting = u32(r, JIPC_RING_OFF_PRODUCERS_WAITING);
+    long long next_look = start + JIPC_RING_LIVENESS_NS;
     for (unsigned i = 0;; i++) {
         int rc = jipc_ring_claim(r, length, at);
         if (rc != -EAGAIN)
@@ -376,6 +377,11 @@ int jipc_ring_claim_wait(jipc_ring *r, uint32_t length, void **at, long long spi
                 return -ETIMEDOUT;
             if (now - start >= spin_ns)
                 break;
+            if (now >= next_look) { /* a long spin still notices a dead consumer */
+                if (consumer_gone(__atomic_load_n(u64(r, JIPC_RING_OFF_CONSUMER), __ATOMIC_ACQUIRE)))
+                    return -EPIPE;
+                next_look = now + JIPC_RING_LIVENESS_NS;
+            }
             /* The other side may be waiting for this CPU: let it run. */
             if (now - start >= JIPC_RING_YIELD_AFTER_NS)
                 sched_yield();

@@ -257,6 +257,7 @@ static void dead_consumer_is_seen(void)
     CHECK_EQ(0, jipc_ring_consumer_attach(&c));
     jipc_ring_consumer_detach(&c);
     CHECK_EQ(-EPIPE, jipc_ring_claim_wait(&p, 1000, &out, 1000, 5000000000LL));
+    CHECK_EQ(-EPIPE, jipc_ring_claim_wait(&p, 1000, &out, 1LL << 62, 5000000000LL)); /* spinning only */
     CHECK_EQ(0, jipc_ring_consumer_attach(&c));
     const void *in;
     CHECK_EQ(1000, jipc_ring_read(&c, &in));

@@ -309,6 +309,8 @@ public final class RingProducer extends RingEnd {
             return at;
         }
         long start = System.nanoTime();
+        long liveness = RingLayout.LIVENESS_MICROS * 1000L;
+        long nextLook = liveness;
         for (int i = 1;; i++) {
             at = claimOrFull(length);
             if (at >= 0) {
@@ -323,13 +325,16 @@ public final class RingProducer extends RingEnd {
                 if (spent >= spinNanos) {
                     break;
                 }
+                if (spent >= nextLook) { // a long spin still notices a dead consumer
+                    checkConsumer();
+                    nextLook = spent + liveness;
+                }
                 if (spent >= YIELD_AFTER_NANOS) {
                     Thread.yield(); // the other side may be waiting for this CPU
                 }
             }
             Thread.onSpinWait();
         }
-        long liveness = RingLayout.LIVENESS_MICROS * 1000L;
         for (;;) {
             ensureOpenWaiting();
             checkConsumer();

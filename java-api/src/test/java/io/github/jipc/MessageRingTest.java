@@ -403,6 +403,9 @@ class MessageRingTest {
             ring.consumer().close();
             NoConsumerException e = assertThrows(NoConsumerException.class, () -> p.claim(200, LONG));
             assertTrue(e.getMessage().contains("left"), e.getMessage());
+            try (RingProducer spinner = ring.producer(ChronoUnit.FOREVER.getDuration())) {
+                assertThrows(NoConsumerException.class, () -> spinner.claim(200, LONG), "a producer that only spins sees it too");
+            }
             RingConsumer c = ring.consumer();
             Future<Integer> blocked = async(() -> p.claim(200));
             Thread.sleep(30);
