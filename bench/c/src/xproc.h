@@ -146,5 +146,9 @@ int xproc_eventfd_rtt(const struct xproc_run *r);
 int xproc_eventfd_tput(const struct xproc_run *r);
 int xproc_poll_rtt(const struct xproc_run *r);
 int xproc_poll_tput(const struct xproc_run *r);
+int xproc_ring_rtt(const struct xproc_run *r);
+int xproc_ring_tput(const struct xproc_run *r);
+int xproc_ringspin_rtt(const struct xproc_run *r);
+int xproc_ringspin_tput(const struct xproc_run *r);
 
 #endif

@@ -9,6 +9,13 @@ import io.github.jipc.internal.jni.SysvSemNative;
 enum SyncCall implements Call {
     FUTEX_WAIT("futex(FUTEX_WAIT_BITSET)", "futex(2)"),
     FUTEX_WAKE("futex(FUTEX_WAKE)", "futex(2)"),
+    RING_READ("message ring read", "futex(2)"),
+    RING_CONSUMER("jipc_ring_consumer_attach", "proc(5)") {
+        @Override
+        public String hint(int err, long pid) {
+            return "the ring's consumer role is held by pid " + pid + ", which runs; one consumer at a time";
+        }
+    },
     SEM_OPEN("sem_open", "sem_open(3)") {
         @Override
         public String hint(int err, long arg) {

@@ -65,4 +65,32 @@ class BenchmarksWorkTest {
         // A few bytes of slack for the measuring calls themselves; one byte per operation would show as 100,000.
         assertTrue(allocated < 10_000, allocated + " bytes allocated by 100,000 jipc pipe write+read operations");
     }
+
+    @Test
+    void theRingsHotPathsMoveMessagesAndAllocateNothing() throws Exception {
+        for (io.github.jipc.RingKind kind : io.github.jipc.RingKind.values()) {
+            RingBenchmark ring = new RingBenchmark();
+            ring.size = 64;
+            ring.kind = kind;
+            ring.open();
+            try {
+                com.sun.management.ThreadMXBean threads =
+                        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+                long id = Thread.currentThread().getId();
+                for (int i = 0; i < 50_000; i++) {
+                    assertEquals(-1L, ring.claimCommitReadRelease(), "seq ^ ~seq");
+                    assertEquals(64, ring.offerReceive());
+                }
+                long before = threads.getThreadAllocatedBytes(id);
+                for (int i = 0; i < 100_000; i++) {
+                    ring.claimCommitReadRelease();
+                    ring.offerReceive();
+                }
+                long allocated = threads.getThreadAllocatedBytes(id) - before;
+                assertTrue(allocated < 10_000, allocated + " bytes allocated by 100,000 ring operations of each kind, " + kind);
+            } finally {
+                ring.close();
+            }
+        }
+    }
 }

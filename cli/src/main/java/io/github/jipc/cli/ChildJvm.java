@@ -57,6 +57,20 @@ final class ChildJvm implements AutoCloseable {
         return new ChildJvm(role, builder.start(), output, timeout, timer);
     }
 
+    /** A child that is a plain program (a C child of the tour) rather than a JVM, with the same watchdog and output file. */
+    static ChildJvm startProgram(String role, Path program, List<String> args, Consumer<Subprocess.Builder> handOver,
+            Path workDir, Duration timeout, ScheduledExecutorService timer) throws IOException {
+        List<String> command = new ArrayList<>(List.of(program.toString()));
+        command.addAll(args);
+        Path output = Files.createTempFile(workDir, "child-" + role + "-", ".log");
+        Subprocess.Builder builder = Subprocess.builder(command)
+                .redirectInput(Redirect.from(new File("/dev/null")))
+                .redirectOutput(Redirect.appendTo(output.toFile()))
+                .redirectError(Redirect.appendTo(output.toFile()));
+        handOver.accept(builder);
+        return new ChildJvm(role, builder.start(), output, timeout, timer);
+    }
+
     long pid() {
         return process.pid();
     }

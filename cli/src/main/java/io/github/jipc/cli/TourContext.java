@@ -56,6 +56,18 @@ final class TourContext implements AutoCloseable {
         return child;
     }
 
+    /**
+     * Starts a plain program (a C child) for step, with the same watchdog as a child JVM.
+     *
+     * @param handOver adds what the child inherits, e.g. {@code b -> b.inherit(memory, 3)}
+     */
+    ChildJvm startProgram(TourStep step, Path program, List<String> args, Consumer<Subprocess.Builder> handOver)
+            throws IOException {
+        ChildJvm child = ChildJvm.startProgram(step.name(), program, args, handOver, workDir, settings.timeout(), watchdogs);
+        children.add(child);
+        return child;
+    }
+
     /** The children started since the last {@link #endStep()}. */
     List<ChildJvm> children() {
         return List.copyOf(children);

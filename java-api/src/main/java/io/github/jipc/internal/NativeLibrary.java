@@ -32,6 +32,7 @@ import io.github.jipc.internal.jni.MqNative;
 import io.github.jipc.internal.jni.MutexNative;
 import io.github.jipc.internal.jni.PipeNative;
 import io.github.jipc.internal.jni.PollNative;
+import io.github.jipc.internal.jni.RingNative;
 import io.github.jipc.internal.jni.SemNative;
 import io.github.jipc.internal.jni.ShmNative;
 import io.github.jipc.internal.jni.SockmsgNative;
@@ -66,7 +67,7 @@ public final class NativeLibrary {
             List.of(CommonNative.class, GuardNative.class, PipeNative.class, FifoNative.class, SpawnNative.class,
                     SysvShmNative.class, ShmNative.class, MmapNative.class, MqNative.class, SocketNative.class,
                     SockmsgNative.class, EventfdNative.class, PollNative.class, LockNative.class, FutexNative.class,
-                    SemNative.class, SysvSemNative.class, MutexNative.class);
+                    SemNative.class, SysvSemNative.class, MutexNative.class, RingNative.class);
 
     private static final State STATE = load();
 

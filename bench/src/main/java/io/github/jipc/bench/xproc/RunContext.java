@@ -14,7 +14,7 @@ import java.util.concurrent.ScheduledExecutorService;
  */
 final class RunContext implements AutoCloseable {
     /** JVM options of every child JVM, jipc's and the JDK's alike. */
-    static final List<String> CHILD_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-Xms64m", "-Xmx256m");
+    static final List<String> CHILD_JVM_OPTIONS = childJvmOptions();
     /** How long a child that was killed, or is ending on its own, may take to be reaped. */
     static final long REAP_SECONDS = 10;
     private static final int LOG_TAIL_LINES = 30;
@@ -56,6 +56,20 @@ final class RunContext implements AutoCloseable {
             throw new IllegalStateException("no run has begun");
         }
         return childReport;
+    }
+
+    /**
+     * The children's JVM options: Agrona (the ring comparison) reaches jdk.internal.misc; a JavaCPP cache
+     * folder given to this JVM is the children's too, so that they load the same native library.
+     */
+    private static List<String> childJvmOptions() {
+        List<String> options = new java.util.ArrayList<>(List.of("-XX:+UseSerialGC", "-Xms64m", "-Xmx256m",
+                "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED"));
+        String cache = System.getProperty("org.bytedeco.javacpp.cachedir");
+        if (cache != null && !cache.isEmpty()) {
+            options.add("-Dorg.bytedeco.javacpp.cachedir=" + cache);
+        }
+        return List.copyOf(options);
     }
 
     /** A fresh report file for the run that starts now; the caller reads and removes it. */

@@ -18,9 +18,10 @@ interface Transport {
             SignalledShmTransport.systemV(),
             new SocketTransport(SocketTransport.Kind.UNIX), new SocketTransport(SocketTransport.Kind.SEQPACKET),
             new SocketTransport(SocketTransport.Kind.TCP),
-            DatagramTransport.unix(), DatagramTransport.udp(), SignalledShmTransport.eventfd(), new PollTransport());
+            DatagramTransport.unix(), DatagramTransport.udp(), SignalledShmTransport.eventfd(), new PollTransport(),
+            RingTransport.adaptive(), RingTransport.spinning());
 
-    /** The name on the command line and the C program's mode: pipe, fifo, shm, mq, sem, futex, sysvsem, unix, seqpacket, tcp, dgram, udp, eventfd, poll. */
+    /** The name on the command line and the C program's mode: pipe, fifo, shm, mq, sem, futex, sysvsem, unix, seqpacket, tcp, dgram, udp, eventfd, poll, ring, ring-spin. */
     String key();
 
     /**

@@ -1,0 +1,150 @@
+package io.github.jipc;
+
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.spi.AbstractInterruptibleChannel;
+
+import io.github.jipc.internal.Errno;
+import io.github.jipc.internal.Errors;
+import io.github.jipc.internal.FdHandle;
+import io.github.jipc.internal.jni.FutexNative;
+
+/**
+ * What a producer and a consumer of a {@link MessageRing} share: the region's
+ * buffer, the ring's indices in it, and sleeping on and waking its futex words.
+ */
+abstract sealed class RingEnd extends AbstractInterruptibleChannel permits RingProducer, RingConsumer {
+    static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
+    static final VarHandle INTS = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
+    static final int PID = (int) ProcessHandle.current().pid();
+    static final int RECORD_HEADER = RingLayout.RECORD_HEADER;
+    static final int PADDING = RingLayout.PADDING;
+    private static final int ETIMEDOUT = FutexNative.ETIMEDOUT();
+    /** A spinning wait yields its CPU every 64 checks once it has spun this long (jipc_ring.h JIPC_RING_YIELD_AFTER_NS). */
+    static final long YIELD_AFTER_NANOS = 2_000;
+
+    final MessageRing ring;
+    final SharedRegion region;
+    /** Ours alone: the user's view is another buffer, whose position and limit do not matter here. */
+    final ByteBuffer buf;
+    final int data;
+    final int mask;
+    final int capacity;
+    final int maxMessage;
+    final int tailAt;
+    final int headAt;
+    final int consumerAt;
+    final int sleepingAt;
+    final int waitingAt;
+    final long spinNanos;
+    final String description;
+    private final long sleepingAddress;
+    private final long waitingAddress;
+    private final FdHandle guard;
+
+    RingEnd(MessageRing ring, long spinNanos, String what) throws IOException {
+        this.ring = ring;
+        this.region = ring.region();
+        this.buf = region.asByteBuffer();
+        int base = (int) ring.offset();
+        this.data = base + RingLayout.HEADER_LENGTH;
+        this.capacity = ring.capacity();
+        this.mask = capacity - 1;
+        this.maxMessage = ring.maxMessage();
+        this.tailAt = base + RingLayout.OFF_TAIL;
+        this.headAt = base + RingLayout.OFF_HEAD;
+        this.consumerAt = base + RingLayout.OFF_CONSUMER;
+        this.sleepingAt = base + RingLayout.OFF_CONSUMER_SLEEPING;
+        this.waitingAt = base + RingLayout.OFF_PRODUCERS_WAITING;
+        this.spinNanos = spinNanos;
+        this.sleepingAddress = region.addressOf(sleepingAt, Integer.BYTES, Integer.BYTES, "a futex word");
+        this.waitingAddress = region.addressOf(waitingAt, Integer.BYTES, Integer.BYTES, "a futex word");
+        this.description = what + " of " + ring;
+        this.guard = FdHandle.guardOnly(this, FdHandle.Wake.SIGNAL, description);
+        region.addWaiter(this);
+    }
+
+    /** Throws IllegalStateException once closed: a caller's mistake, unless another thread closed it. */
+    final void ensureOpen() {
+        if (!isOpen()) {
+            throw new IllegalStateException(description + " is closed");
+        }
+    }
+
+    /** Inside a wait: a close by another thread is an AsynchronousCloseException. */
+    final void ensureOpenWaiting() throws AsynchronousCloseException {
+        if (!isOpen()) {
+            throw new AsynchronousCloseException();
+        }
+    }
+
+    /**
+     * Sleeps while the consumer's (or the producers') futex word holds 1, at
+     * most nanos (negative: no limit). Returns on a wake, a timeout or
+     * another value; throws if the handle closed meanwhile.
+     */
+    final void sleep(boolean consumerWord, long nanos) throws IOException {
+        if (!guard.acquire()) {
+            throw new AsynchronousCloseException();
+        }
+        int r;
+        try {
+            begin();
+            if (!region.enterNative()) {
+                r = -Errno.WOKEN;
+            } else {
+                try {
+                    r = FutexNative.jipc_futex_wait(guard.guard(), consumerWord ? sleepingAddress : waitingAddress, 1, nanos);
+                } finally {
+                    region.leaveNative();
+                }
+            }
+        } finally {
+            guard.release();
+        }
+        boolean woken = r == -Errno.WOKEN;
+        end(!woken);
+        if (woken) {
+            throw new AsynchronousCloseException();
+        }
+        if (r < 0 && r != -Errno.EAGAIN && r != -ETIMEDOUT) {
+            throw Errors.exception(r, SyncCall.FUTEX_WAIT, description);
+        }
+    }
+
+    /** Wakes the consumer (one) or the waiting producers (all). */
+    final void wake(boolean consumerWord) {
+        if (region.enterNative()) {
+            try {
+                FutexNative.jipc_futex_wake(consumerWord ? sleepingAddress : waitingAddress,
+                        consumerWord ? 1 : Integer.MAX_VALUE);
+            } finally {
+                region.leaveNative();
+            }
+        }
+    }
+
+    /** Remaining nanos of a wait that started at start, negative meaning no limit; 0 when over. */
+    static long left(long start, long timeoutNanos) {
+        if (timeoutNanos < 0) {
+            return -1;
+        }
+        return Math.max(0, timeoutNanos - (System.nanoTime() - start));
+    }
+
+    /** Wakes this handle's sleeping thread; the ring stays. */
+    @Override
+    protected void implCloseChannel() {
+        guard.close();
+        region.removeWaiter(this);
+    }
+
+    @Override
+    public String toString() {
+        return description + (isOpen() ? "" : " (closed)");
+    }
+}

@@ -1,0 +1,336 @@
+#include "jipc_ring.h"
+#include "jipc_test.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CAP 4096u
+
+static void *shared(size_t n)
+{
+    void *m = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    return m == MAP_FAILED ? NULL : m;
+}
+
+static uint32_t mix(uint64_t seq)
+{
+    uint64_t x = seq * 0x9E3779B97F4A7C15ull;
+    return (uint32_t)(x >> 32);
+}
+
+/* Message seq: 8-byte seq, then bytes derived from it; length from seq too. */
+static uint32_t length_of(uint64_t seq, uint32_t max)
+{
+    uint32_t n = mix(seq) % (max + 1);
+    return n < 8 ? 8 : n;
+}
+
+static void fill(uint8_t *p, uint64_t seq, uint32_t n)
+{
+    memcpy(p, &seq, 8);
+    for (uint32_t i = 8; i < n; i++)
+        p[i] = (uint8_t)(seq + i);
+}
+
+static int check(const uint8_t *p, uint64_t seq, uint32_t n)
+{
+    uint64_t s;
+    memcpy(&s, p, 8);
+    if (s != seq)
+        return 0;
+    for (uint32_t i = 8; i < n; i++)
+        if (p[i] != (uint8_t)(seq + i))
+            return 0;
+    return 1;
+}
+
+static void init_and_attach(void)
+{
+    uint8_t *m = shared(jipc_ring_size(CAP));
+    jipc_ring r;
+    CHECK_EQ(-EINVAL, jipc_ring_attach(&r, m, jipc_ring_size(CAP)));
+    CHECK_EQ(-EINVAL, jipc_ring_init(m, jipc_ring_size(CAP), 1000, 100, JIPC_RING_SPSC));
+    CHECK_EQ(-EINVAL, jipc_ring_init(m, jipc_ring_size(CAP), CAP, CAP, JIPC_RING_SPSC));
+    CHECK_EQ(-EINVAL, jipc_ring_init(m, jipc_ring_size(CAP), CAP, 0, JIPC_RING_SPSC));
+    CHECK_EQ(-EINVAL, jipc_ring_init(m, jipc_ring_size(CAP), CAP, 100, 7));
+    CHECK_EQ(-EINVAL, jipc_ring_init(m + 8, jipc_ring_size(CAP), CAP, 100, JIPC_RING_SPSC));
+    CHECK_EQ(-EINVAL, jipc_ring_init(m, jipc_ring_size(CAP) - 1, CAP, 100, JIPC_RING_SPSC));
+    CHECK_EQ(0, jipc_ring_init(m, jipc_ring_size(CAP), CAP, CAP - 16, JIPC_RING_SPSC));
+    CHECK_EQ(-ENOSPC, jipc_ring_attach(&r, m, jipc_ring_size(CAP) - 1));
+    CHECK_EQ(0, jipc_ring_attach(&r, m, jipc_ring_size(CAP)));
+    CHECK_EQ(CAP, r.capacity);
+    CHECK_EQ(CAP - 16, r.max_message);
+    munmap(m, jipc_ring_size(CAP));
+}
+
+static void order_wrap_padding_and_misuse(void)
+{
+    uint8_t *m = shared(jipc_ring_size(CAP));
+    CHECK_EQ(0, jipc_ring_init(m, jipc_ring_size(CAP), CAP, 1000, JIPC_RING_SPSC));
+    jipc_ring p, c;
+    CHECK_EQ(0, jipc_ring_attach(&p, m, jipc_ring_size(CAP)));
+    CHECK_EQ(0, jipc_ring_attach(&c, m, jipc_ring_size(CAP)));
+    CHECK_EQ(0, jipc_ring_consumer_attach(&c));
+    const void *in;
+    void *out;
+    CHECK_EQ(-EAGAIN, jipc_ring_read(&c, &in));
+    CHECK_EQ(-EINVAL, jipc_ring_release(&c));
+    CHECK_EQ(-EINVAL, jipc_ring_commit(&p));
+    CHECK_EQ(-EMSGSIZE, jipc_ring_claim(&p, 1001, &out));
+    /* 3 rounds of the ring with 1000-byte records: padding at every wrap. */
+    uint64_t written = 0, read = 0;
+    while (read < 40) {
+        while (jipc_ring_claim(&p, length_of(written, 1000), &out) == 0) {
+            CHECK_EQ(-EALREADY, jipc_ring_claim(&p, 8, &out));
+            fill(out, written, length_of(written, 1000));
+            CHECK_EQ(0, jipc_ring_commit(&p));
+            written++;
+        }
+        CHECK(written > read);
+        int n;
+        while ((n = jipc_ring_read(&c, &in)) >= 0) {
+            CHECK_EQ(length_of(read, 1000), n);
+            CHECK(check(in, read, (uint32_t)n));
+            CHECK_EQ(-EALREADY, jipc_ring_read(&c, &in));
+            CHECK_EQ(0, jipc_ring_release(&c));
+            CHECK_EQ(-EINVAL, jipc_ring_release(&c));
+            read++;
+        }
+        CHECK_EQ(-EAGAIN, n);
+    }
+    CHECK_EQ(written, read);
+    /* Zero-length messages. */
+    CHECK_EQ(0, jipc_ring_claim(&p, 0, &out));
+    CHECK_EQ(0, jipc_ring_commit(&p));
+    CHECK_EQ(0, jipc_ring_read(&c, &in));
+    CHECK_EQ(0, jipc_ring_release(&c));
+    /* A second consumer is refused while this one lives. */
+    jipc_ring c2;
+    CHECK_EQ(0, jipc_ring_attach(&c2, m, jipc_ring_size(CAP)));
+    CHECK_EQ(-EBUSY, jipc_ring_consumer_attach(&c2));
+    jipc_ring_consumer_detach(&c);
+    CHECK_EQ(0, jipc_ring_consumer_attach(&c2));
+    munmap(m, jipc_ring_size(CAP));
+}
+
+static void corrupt_header(void)
+{
+    uint8_t *m = shared(jipc_ring_size(CAP));
+    CHECK_EQ(0, jipc_ring_init(m, jipc_ring_size(CAP), CAP, 100, JIPC_RING_SPSC));
+    jipc_ring p, c;
+    jipc_ring_attach(&p, m, jipc_ring_size(CAP));
+    jipc_ring_attach(&c, m, jipc_ring_size(CAP));
+    void *out;
+    const void *in;
+    CHECK_EQ(0, jipc_ring_claim(&p, 10, &out));
+    CHECK_EQ(0, jipc_ring_commit(&p));
+    *(uint32_t *)(m + JIPC_RING_HEADER_LENGTH) = 5000; /* length above max_message */
+    CHECK_EQ(-EBADMSG, jipc_ring_read(&c, &in));
+    munmap(m, jipc_ring_size(CAP));
+}
+
+struct producer_arg {
+    uint8_t *mem;
+    uint32_t id;
+    uint32_t count;
+};
+
+static void *mpsc_producer(void *arg)
+{
+    struct producer_arg *a = arg;
+    jipc_ring p;
+    jipc_ring_attach(&p, a->mem, jipc_ring_size(CAP));
+    for (uint32_t i = 0; i < a->count; i++) {
+        void *out;
+        uint64_t tag = ((uint64_t)a->id << 32) | i;
+        uint32_t n = length_of(tag, 200);
+        if (jipc_ring_claim_wait(&p, n, &out, 100000, 10000000000LL) != 0)
+            return (void *)1;
+        fill(out, tag, n);
+        jipc_ring_commit(&p);
+    }
+    return NULL;
+}
+
+static void mpsc_threads_keep_per_producer_order(void)
+{
+    uint8_t *m = shared(jipc_ring_size(CAP));
+    CHECK_EQ(0, jipc_ring_init(m, jipc_ring_size(CAP), CAP, 200, JIPC_RING_MPSC));
+    jipc_ring c;
+    jipc_ring_attach(&c, m, jipc_ring_size(CAP));
+    CHECK_EQ(0, jipc_ring_consumer_attach(&c));
+    enum { PRODUCERS = 3, EACH = 100000 };
+    struct producer_arg a[PRODUCERS];
+    pthread_t t[PRODUCERS];
+    for (uint32_t i = 0; i < PRODUCERS; i++) {
+        a[i] = (struct producer_arg){ m, i, EACH };
+        pthread_create(&t[i], NULL, mpsc_producer, &a[i]);
+    }
+    uint32_t next[PRODUCERS] = { 0 };
+    for (uint32_t got = 0; got < PRODUCERS * EACH; got++) {
+        const void *in;
+        int n = jipc_ring_read_wait(&c, &in, 50000, 10000000000LL);
+        CHECK(n >= 8);
+        uint64_t tag;
+        memcpy(&tag, in, 8);
+        uint32_t id = (uint32_t)(tag >> 32);
+        CHECK(id < PRODUCERS);
+        CHECK_EQ(next[id], (uint32_t)tag);
+        CHECK_EQ(length_of(tag, 200), n);
+        CHECK(check(in, tag, (uint32_t)n));
+        next[id]++;
+        jipc_ring_release(&c);
+    }
+    for (int i = 0; i < PRODUCERS; i++) {
+        void *r;
+        pthread_join(t[i], &r);
+        CHECK(r == NULL);
+    }
+    munmap(m, jipc_ring_size(CAP));
+}
+
+static void dead_claimer_is_skipped(void)
+{
+    uint8_t *m = shared(jipc_ring_size(CAP));
+    CHECK_EQ(0, jipc_ring_init(m, jipc_ring_size(CAP), CAP, 200, JIPC_RING_MPSC));
+    jipc_ring c, p;
+    jipc_ring_attach(&c, m, jipc_ring_size(CAP));
+    jipc_ring_attach(&p, m, jipc_ring_size(CAP));
+    CHECK_EQ(0, jipc_ring_consumer_attach(&c));
+    uint32_t *claimed = shared(4096);
+    pid_t child = fork();
+    if (child == 0) {
+        jipc_ring q;
+        void *out;
+        jipc_ring_attach(&q, m, jipc_ring_size(CAP));
+        jipc_ring_claim(&q, 100, &out);
+        __atomic_store_n(claimed, 1, __ATOMIC_SEQ_CST);
+        pause(); /* killed mid-claim */
+        _exit(0);
+    }
+    while (__atomic_load_n(claimed, __ATOMIC_SEQ_CST) == 0)
+        usleep(1000);
+    void *out;
+    CHECK_EQ(0, jipc_ring_claim(&p, 16, &out));
+    fill(out, 42, 16);
+    jipc_ring_commit(&p);
+    const void *in;
+    CHECK_EQ(-ETIMEDOUT, jipc_ring_read_wait(&c, &in, 1000, 50000000LL)); /* the claim's producer lives */
+    kill(child, SIGKILL);
+    waitpid(child, NULL, 0);
+    CHECK_EQ(16, jipc_ring_read_wait(&c, &in, 1000, 5000000000LL));
+    CHECK(check(in, 42, 16));
+    jipc_ring_release(&c);
+    munmap(claimed, 4096);
+    munmap(m, jipc_ring_size(CAP));
+}
+
+static void dead_consumer_is_seen(void)
+{
+    uint8_t *m = shared(jipc_ring_size(CAP));
+    CHECK_EQ(0, jipc_ring_init(m, jipc_ring_size(CAP), CAP, 1000, JIPC_RING_SPSC));
+    jipc_ring p;
+    jipc_ring_attach(&p, m, jipc_ring_size(CAP));
+    void *out;
+    while (jipc_ring_claim(&p, 1000, &out) == 0)
+        jipc_ring_commit(&p);
+    /* Nobody attached yet: wait, since one may come. */
+    CHECK_EQ(-ETIMEDOUT, jipc_ring_claim_wait(&p, 1000, &out, 1000, 20000000LL));
+    pid_t child = fork();
+    if (child == 0) {
+        jipc_ring c;
+        jipc_ring_attach(&c, m, jipc_ring_size(CAP));
+        _exit(jipc_ring_consumer_attach(&c) == 0 ? 0 : 1);
+    }
+    int status;
+    waitpid(child, &status, 0);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    CHECK_EQ(-EPIPE, jipc_ring_claim_wait(&p, 1000, &out, 1000, 5000000000LL));
+    /* A consumer that left says so too, and its successor frees room. */
+    jipc_ring c;
+    jipc_ring_attach(&c, m, jipc_ring_size(CAP));
+    CHECK_EQ(0, jipc_ring_consumer_attach(&c));
+    jipc_ring_consumer_detach(&c);
+    CHECK_EQ(-EPIPE, jipc_ring_claim_wait(&p, 1000, &out, 1000, 5000000000LL));
+    CHECK_EQ(-EPIPE, jipc_ring_claim_wait(&p, 1000, &out, 1LL << 62, 5000000000LL)); /* spinning only */
+    CHECK_EQ(0, jipc_ring_consumer_attach(&c));
+    const void *in;
+    CHECK_EQ(1000, jipc_ring_read(&c, &in));
+    jipc_ring_release(&c);
+    CHECK_EQ(0, jipc_ring_claim_wait(&p, 1000, &out, 1000, 5000000000LL));
+    munmap(m, jipc_ring_size(CAP));
+}
+
+struct sleeper {
+    jipc_ring *r;
+    int result;
+};
+
+static void *read_long(void *arg)
+{
+    struct sleeper *s = arg;
+    const void *in;
+    s->result = jipc_ring_read_wait(s->r, &in, 0, 10000000000LL);
+    return NULL;
+}
+
+static void sleeping_consumer_is_woken(void)
+{
+    uint8_t *m = shared(jipc_ring_size(CAP));
+    CHECK_EQ(0, jipc_ring_init(m, jipc_ring_size(CAP), CAP, 100, JIPC_RING_SPSC));
+    jipc_ring c, p;
+    jipc_ring_attach(&c, m, jipc_ring_size(CAP));
+    jipc_ring_attach(&p, m, jipc_ring_size(CAP));
+    struct sleeper s = { &c, -1 };
+    pthread_t t;
+    pthread_create(&t, NULL, read_long, &s);
+    while (__atomic_load_n((uint32_t *)(m + JIPC_RING_OFF_CONSUMER_SLEEPING), __ATOMIC_SEQ_CST) == 0)
+        usleep(1000);
+    usleep(10000);
+    void *out;
+    CHECK_EQ(0, jipc_ring_claim(&p, 5, &out));
+    memcpy(out, "hello", 5);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    jipc_ring_commit(&p);
+    pthread_join(t, NULL);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    CHECK_EQ(5, s.result);
+    CHECK((t1.tv_sec - t0.tv_sec) < 2);
+    CHECK_EQ(0, *(uint32_t *)(m + JIPC_RING_OFF_CONSUMER_SLEEPING));
+    munmap(m, jipc_ring_size(CAP));
+}
+
+static void process_liveness(void)
+{
+    long long me = jipc_ring_process_start(getpid());
+    CHECK(me > 0);
+    CHECK_EQ(1, jipc_ring_process_alive(getpid(), me));
+    CHECK_EQ(0, jipc_ring_process_alive(getpid(), me + 1));
+    pid_t child = fork();
+    if (child == 0)
+        _exit(0);
+    usleep(20000);
+    CHECK_EQ(0, jipc_ring_process_alive(child, 0)); /* a zombie is dead */
+    waitpid(child, NULL, 0);
+    CHECK_EQ(0, jipc_ring_process_alive(child, 0));
+    CHECK_EQ(0, jipc_ring_process_alive(0, 0));
+}
+
+int main(void)
+{
+    RUN(init_and_attach);
+    RUN(order_wrap_padding_and_misuse);
+    RUN(corrupt_header);
+    RUN(mpsc_threads_keep_per_producer_order);
+    RUN(dead_claimer_is_skipped);
+    RUN(dead_consumer_is_seen);
+    RUN(sleeping_consumer_is_woken);
+    RUN(process_liveness);
+    TEST_EXIT();
+}
