@@ -80,6 +80,10 @@ static int ms_left(const struct timespec *at)
 }
 
 /*
+ * No deadline means mq_send(3)/mq_receive(3), never mq_timed*(…, NULL):
+ * glibc declares their deadline __nonnull, and a NULL passed there would let
+ * the compiler delete the NULL checks of it below (and dereference it).
+ *
  * After a failed call: whether to try again, else the result. EINTR (a
  * signal, or the guard's) is tried again unless the guard fired; EAGAIN on a
  * description someone else made O_NONBLOCK waits with poll(2) first.
@@ -125,7 +129,8 @@ int jipc_mq_send(int fd, jipc_guard *g, const void *buf, long len, int prio, lon
     if (r < 0)
         return (int)r;
     for (;;) {
-        int n = mq_timedsend(fd, buf, (size_t)len, (unsigned)prio, t);
+        int n = t != NULL ? mq_timedsend(fd, buf, (size_t)len, (unsigned)prio, t)
+                          : mq_send(fd, buf, (size_t)len, (unsigned)prio);
         int err = errno;
         if (n == 0) {
             /* Only a real queue takes a message: mq_timedsend fails on the dead pipe end. */
@@ -151,7 +156,8 @@ long jipc_mq_receive(int fd, jipc_guard *g, void *buf, long len, long timeout_ns
         return r;
     for (;;) {
         unsigned prio = 0;
-        ssize_t n = mq_timedreceive(fd, buf, (size_t)len, &prio, t);
+        ssize_t n = t != NULL ? mq_timedreceive(fd, buf, (size_t)len, &prio, t)
+                              : mq_receive(fd, buf, (size_t)len, &prio);
         int err = errno;
         if (n >= 0) {
             /* Only a real queue delivers a message: the dead pipe end has none. */

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedByInterruptException;
@@ -26,6 +28,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,6 +39,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.github.jipc.internal.Limits;
+import io.github.jipc.internal.jni.MqNative;
 
 @ExtendWith({ NoLeaks.class, MqLeaks.class })
 @Timeout(60)
@@ -228,6 +232,39 @@ class MessageQueueTest {
             assertFalse(q.send(text("y"), 1, Duration.ZERO));
             assertFalse(q.send(text("y"), 1, Duration.ofSeconds(-5)));
             assertEquals(1, q.receive(ByteBuffer.allocateDirect(8), Duration.ofSeconds(Long.MAX_VALUE)));
+        }
+    }
+
+    @Test
+    void aDescriptionAnotherProcessMadeNonBlockingStillBlocksWithoutATimeout() throws Exception {
+        try (MessageQueue q = MessageQueue.createUnnamed(1, 8)) {
+            // what a C peer sharing the description does with mq_setattr(3)
+            assertEquals(0, MqNative.jipc_mq_setattr(q.handle.fd(), 1));
+            assertTrue(q.attributes().isDescriptionNonBlocking());
+            CompletableFuture<Integer> received = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return q.receive(ByteBuffer.allocateDirect(8));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            Thread.sleep(100);
+            assertFalse(received.isDone(), "waits for a message");
+            assertTrue(q.send(text("r"), 1));
+            assertEquals(1, received.get(10, TimeUnit.SECONDS));
+            assertTrue(q.send(text("f"), 1));
+            CompletableFuture<Boolean> sent = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return q.send(text("s"), 1);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            Thread.sleep(100);
+            assertFalse(sent.isDone(), "waits for room");
+            assertEquals(1, q.receive(ByteBuffer.allocateDirect(8)));
+            assertTrue(sent.get(10, TimeUnit.SECONDS));
+            assertEquals(1, q.receive(ByteBuffer.allocateDirect(8)));
         }
     }
 
