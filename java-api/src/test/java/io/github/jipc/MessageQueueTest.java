@@ -426,6 +426,29 @@ class MessageQueueTest {
     }
 
     @Test
+    void closingARegistrationWakesItsAwaitWithAsynchronousCloseException() throws Exception {
+        // close() cancels first, and the kernel's "removed" can reach the waiter before the guard
+        try (MessageQueue q = MessageQueue.createUnnamed(1, 8)) {
+            for (int i = 0; i < 30; i++) {
+                QueueNotification n = q.requestNotification();
+                CompletableFuture<Throwable> waiter = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return new AssertionError("await returned " + n.await(Duration.ofSeconds(30)));
+                    } catch (Throwable t) {
+                        return t;
+                    }
+                });
+                Thread.sleep(i % 3 == 0 ? 20 : 2);
+                n.close();
+                Throwable t = waiter.get(10, TimeUnit.SECONDS);
+                assertInstanceOf(ClosedChannelException.class, t, "round " + i + ": " + t);
+                assertFalse(n.hasFired());
+                assertThrows(ClosedChannelException.class, () -> n.await(Duration.ZERO));
+            }
+        }
+    }
+
+    @Test
     void notificationFiresOncePerRegistration() throws Exception {
         try (MessageQueue q = MessageQueue.createUnnamed(4, 8)) {
             try (QueueNotification n = q.requestNotification()) {
