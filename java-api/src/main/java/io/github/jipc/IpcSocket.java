@@ -688,12 +688,17 @@ public final class IpcSocket extends AbstractInterruptibleChannel implements Byt
     }
 
     IOException failure(long r, SocketCall call, Object target) {
+        return failure(r, call, target, 0);
+    }
+
+    /** As {@link #failure(long, SocketCall, Object)}, with the size the call was asked to move (for its hint). */
+    IOException failure(long r, SocketCall call, Object target, long size) {
         if (r == -SocketNative.ETIMEDOUT() && (call == SocketCall.RECEIVE || call == SocketCall.SEND
                 || call == SocketCall.ACCEPT)) {
             return new SocketTimeoutException(call.callName() + " on " + description + " timed out ("
                     + (call == SocketCall.SEND ? "SO_SNDTIMEO" : "SO_RCVTIMEO") + ")");
         }
-        return Errors.exception(r, call, target == null ? description : description + " -> " + target);
+        return Errors.exception(r, call, target == null ? description : description + " -> " + target, size);
     }
 
     static int millis(Duration d) {

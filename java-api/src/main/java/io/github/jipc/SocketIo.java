@@ -78,7 +78,8 @@ final class SocketIo {
         FdHandle[] held = new FdHandle[nfds];
         try {
             s.ensureOpen();
-            int len = src.remaining();
+            int size = src.remaining();
+            int len = size;
             long base = side.direct(src);
             ByteBuffer data = src;
             long at;
@@ -127,7 +128,7 @@ final class SocketIo {
             if (n == -Errno.EAGAIN) {
                 return 0;
             }
-            throw s.failure(n, SocketCall.SEND, to);
+            throw s.failure(n, SocketCall.SEND, to, size);
         } finally {
             for (FdHandle h : held) {
                 if (h != null) {

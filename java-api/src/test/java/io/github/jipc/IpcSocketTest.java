@@ -244,6 +244,13 @@ class IpcSocketTest {
             pair.first().setOption(StandardSocketOptions.SO_SNDBUF, 4096);
             IpcException e = assertThrows(IpcException.class, () -> pair.first().write(ByteBuffer.allocateDirect(1 << 20)));
             assertEquals("EMSGSIZE", e.errnoName());
+            assertTrue(e.getMessage().contains("a message of 1048576 bytes"), e.getMessage());
+        }
+        try (IpcSocket udp = IpcSocket.bound(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), SocketType.DATAGRAM)) {
+            // above UDP's 65507-byte limit, from a heap buffer (staged through the socket's own memory)
+            IpcException e = assertThrows(IpcException.class, () -> udp.sendTo(ByteBuffer.allocate(70_000), udp.localAddress()));
+            assertEquals("EMSGSIZE", e.errnoName());
+            assertTrue(e.getMessage().contains("a message of 70000 bytes"), e.getMessage());
         }
     }
 
