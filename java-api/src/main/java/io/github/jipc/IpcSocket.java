@@ -565,10 +565,11 @@ public final class IpcSocket extends AbstractInterruptibleChannel implements Byt
     }
 
     /**
-     * The credentials of the peer process as it connected or made the pair ({@code SO_PEERCRED}, unix(7)).
+     * The credentials of the peer process as it connected or made the pair ({@code SO_PEERCRED}, unix(7));
+     * for a listening socket, this process's own.
      *
      * @return pid, uid and gid
-     * @throws IpcException ENOTCONN if not connected; EOPNOTSUPP or ENOPROTOOPT for other domains
+     * @throws IpcException ENOTCONN if there is no peer (not connected); EOPNOTSUPP for a socket not of the Unix domain
      */
     public Credentials peerCredentials() throws IOException {
         int[] c = new int[3];

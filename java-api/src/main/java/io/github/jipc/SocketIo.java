@@ -19,6 +19,7 @@ import io.github.jipc.internal.Errors;
 import io.github.jipc.internal.FdHandle;
 import io.github.jipc.internal.jni.CommonNative;
 import io.github.jipc.internal.jni.EventfdNative;
+import io.github.jipc.internal.jni.MqNative;
 import io.github.jipc.internal.jni.ShmNative;
 import io.github.jipc.internal.jni.SockmsgNative;
 import io.github.jipc.internal.jni.SocketNative;
@@ -281,6 +282,10 @@ final class SocketIo {
             }
             return target.startsWith("/memfd:") ? MemoryFile.adopt(fd, "received memory file (fd " + fd + ")")
                     : SharedMemory.adopt(fd);
+        }
+        int access = MqNative.jipc_mq_check(fd);
+        if (access >= 0) {
+            return MessageQueue.adopt(fd, access);
         }
         String what = describe(fd);
         CommonNative.jipc_close(fd);

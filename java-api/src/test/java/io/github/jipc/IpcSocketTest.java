@@ -84,6 +84,25 @@ class IpcSocketTest {
     }
 
     @Test
+    void peerCredentialsWithoutAPeerAreAnErrorNotPidZero() throws Exception {
+        // the kernel answers SO_PEERCRED for any socket, with pid 0 and uid/gid -1 where there is no Unix peer
+        try (IpcSocket lone = IpcSocket.open(SocketDomain.UNIX, SocketType.STREAM)) {
+            IpcException e = assertThrows(IpcException.class, lone::peerCredentials);
+            assertEquals("ENOTCONN", e.errnoName());
+        }
+        try (IpcSocket listener = IpcSocket.listening(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                SocketType.STREAM, 1);
+             IpcSocket client = IpcSocket.connected(listener.localAddress(), SocketType.STREAM, Duration.ofSeconds(5));
+             IpcSocket accepted = listener.accept(Duration.ofSeconds(5))) {
+            for (IpcSocket tcp : new IpcSocket[] { client, accepted }) {
+                IpcException e = assertThrows(IpcException.class, tcp::peerCredentials);
+                assertEquals("EOPNOTSUPP", e.errnoName());
+                assertTrue(e.getMessage().contains("Unix-domain sockets only"), e.getMessage());
+            }
+        }
+    }
+
+    @Test
     void theJdkUnixAddressWorksToo() throws Exception {
         Path p = dir.resolve("jdk.sock");
         try (IpcSocket server = IpcSocket.listening(UnixDomainSocketAddress.of(p), SocketType.SEQPACKET, 1);
