@@ -24,6 +24,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -440,6 +441,36 @@ class IpcSocketTest {
                 pair.second().read(s);
                 assertEquals("self", string(s));
             }
+        }
+    }
+
+    @Test
+    void messageQueuesPassAndArriveAsQueuesWithTheirAccessMode() throws Exception {
+        try (SocketPair pair = IpcSocket.pair(SocketType.STREAM); MessageQueue q = MessageQueue.createUnnamed(2, 64)) {
+            pair.first().send(bytes("q"), q);
+            ReceivedMessage m = pair.second().receiveMessage(ByteBuffer.allocateDirect(8));
+            assertEquals(1, m.handles().size());
+            try (MessageQueue got = (MessageQueue) m.handles().get(0)) {
+                assertNull(got.name());
+                assertEquals(64, got.messageSize());
+                assertEquals(2, got.maxMessages());
+                assertTrue(q.send(bytes("through"), 3));
+                ByteBuffer in = ByteBuffer.allocateDirect(64);
+                assertEquals(7, got.receive(in));
+                assertEquals(3, got.lastPriority());
+            }
+        }
+        String name = "/jipc-socktest-queue-" + ProcessHandle.current().pid();
+        try (SocketPair pair = IpcSocket.pair(SocketType.STREAM);
+             MessageQueue q = MessageQueue.createExclusive(name, 2, 64, PosixFilePermissions.fromString("rw-------"),
+                     MessageQueueOption.READ_ONLY)) {
+            pair.first().send(bytes("q"), q);
+            ReceivedMessage m = pair.second().receiveMessage(ByteBuffer.allocateDirect(8));
+            try (MessageQueue got = (MessageQueue) m.handles().get(0)) {
+                assertThrows(java.nio.channels.NonWritableChannelException.class, () -> got.send(bytes("x"), 0));
+            }
+        } finally {
+            MessageQueue.unlink(name);
         }
     }
 
