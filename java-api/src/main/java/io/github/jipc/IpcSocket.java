@@ -437,8 +437,11 @@ public final class IpcSocket extends AbstractInterruptibleChannel implements Byt
      * Reads bytes of a stream, or receives one message: see the class description.
      *
      * @param dst the buffer, filled from its position
-     * @return the count; 0 if non-blocking and nothing is there; -1 at the end of a stream
-     *         (for seqpacket, a peer that closed)
+     * @return the count; 0 for a zero-length message, or if non-blocking and nothing is there
+     *         ({@link #receiveFrom} tells these apart for datagrams: null when nothing is there);
+     *         -1 at the end: of a stream, of a seqpacket connection whose peer closed, or after
+     *         {@link #shutdownInput()} (a zero-length message that was the last before the peer's
+     *         close reads as the end)
      * @throws IpcException EMSGSIZE if a message was longer than dst's remaining space (it is lost);
      *         ECONNRESET, ENOTCONN
      * @throws SocketTimeoutException if {@link SocketOptions#RECEIVE_TIMEOUT} expired

@@ -41,6 +41,7 @@ final class SocketIo {
     private static final int TRUNC = SockmsgNative.JIPC_RECV_TRUNC();
     private static final int CTRUNC = SockmsgNative.JIPC_RECV_CTRUNC();
     private static final ReceivedMessage NOTHING = ReceivedMessage.of(0, List.of(), null, null);
+    private static final int RECV_END = SockmsgNative.JIPC_RECV_END();
     private static final ReceivedMessage END = ReceivedMessage.of(-1, List.of(), null, null);
     private static final Map<SocketOption<?>, Integer> OPTIONS = Map.of(
             StandardSocketOptions.SO_RCVBUF, SocketNative.JIPC_SO_RCVBUF(),
@@ -192,6 +193,11 @@ final class SocketIo {
             if (n == -Errno.EAGAIN) {
                 return NOTHING;
             }
+            // a message socket's end; a stream's end is a 0 of recvmsg(2), as read(2) has it
+            boolean end = n == -RECV_END || n == 0 && s.type() == SocketType.STREAM;
+            if (n == -RECV_END) {
+                n = 0;
+            }
             if (n < 0) {
                 throw s.failure(n, SocketCall.RECEIVE, null);
             }
@@ -213,7 +219,6 @@ final class SocketIo {
             } else if (n > 0) {
                 dst.position(dst.position() + (int) n);
             }
-            boolean end = n == 0 && (s.type() == SocketType.STREAM || s.type() == SocketType.SEQPACKET);
             if (!wantMeta) {
                 return n == 0 ? (end ? END : NOTHING) : ReceivedMessage.of((int) n, List.of(), null, null);
             }

@@ -85,6 +85,28 @@ class IpcSocketTest {
     }
 
     @Test
+    void aZeroLengthMessageIsNotTheEnd() throws Exception {
+        for (SocketType type : new SocketType[] { SocketType.SEQPACKET, SocketType.DATAGRAM }) {
+            try (SocketPair pair = IpcSocket.pair(type)) {
+                pair.first().write(ByteBuffer.allocate(0));
+                pair.first().write(bytes("x"));
+                assertEquals(0, pair.second().read(ByteBuffer.allocateDirect(8)), type + ": an empty message");
+                assertEquals(1, pair.second().read(ByteBuffer.allocate(8)), type + ": then the next");
+                pair.first().write(ByteBuffer.allocate(0));
+                assertEquals(0, pair.second().receiveMessage(ByteBuffer.allocateDirect(8)).bytes(), type.toString());
+                if (type == SocketType.SEQPACKET) {
+                    pair.first().close();
+                    assertEquals(-1, pair.second().read(ByteBuffer.allocateDirect(8)), "the end once the peer closed");
+                    assertEquals(-1, pair.second().receiveMessage(ByteBuffer.allocateDirect(8)).bytes());
+                } else {
+                    pair.second().shutdownInput();
+                    assertEquals(-1, pair.second().read(ByteBuffer.allocateDirect(8)), "the end after shutdownInput");
+                }
+            }
+        }
+    }
+
+    @Test
     void peerCredentialsWithoutAPeerAreAnErrorNotPidZero() throws Exception {
         // the kernel answers SO_PEERCRED for any socket, with pid 0 and uid/gid -1 where there is no Unix peer
         try (IpcSocket lone = IpcSocket.open(SocketDomain.UNIX, SocketType.STREAM)) {
