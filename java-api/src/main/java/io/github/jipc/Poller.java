@@ -315,6 +315,7 @@ public final class Poller extends AbstractInterruptibleChannel {
             }
             for (PollKey k; (k = closedHandles.poll()) != null;) {
                 if (keys.containsKey(k.id)) {
+                    k.closeReported = true;
                     if (k.handle() instanceof Subprocess && k.interest.contains(PollEvent.READ)) {
                         k.ready |= IN; // its pidfd goes once the child is reaped: it ended
                     }
