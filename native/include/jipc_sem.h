@@ -24,8 +24,13 @@ extern "C" {
 #define JIPC_SEM_CREATE 1
 #define JIPC_SEM_EXCLUSIVE 2
 
-/* out[0] sizeof(sem_t), out[1] its alignment, out[2] 1 if sem_clockwait is used for timeouts, out[3] SEM_VALUE_MAX. */
-JIPC_API void jipc_sem_layout(int out[4]);
+/*
+ * out[0] sizeof(sem_t), out[1] its alignment, out[2] 1 if sem_clockwait is
+ * used for timeouts, out[3] SEM_VALUE_MAX, out[4] the longest name in bytes
+ * after its '/' (NAME_MAX less the "sem." of the file the C library makes;
+ * longer names fail with ENAMETOOLONG or EINVAL, whichever glibc picks).
+ */
+JIPC_API void jipc_sem_layout(int out[5]);
 
 /*
  * sem_open(3). A semaphore this call creates gets exactly mode (the umask

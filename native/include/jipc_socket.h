@@ -97,7 +97,11 @@ JIPC_API int jipc_socket_name(int fd, int peer, void *addr, int *len);
 /* Sets or reads an option JIPC_SO_*; booleans are 0 or 1, timeouts milliseconds. */
 JIPC_API int jipc_socket_setopt(int fd, int opt, long value);
 JIPC_API long jipc_socket_getopt(int fd, int opt);
-/* SO_PEERCRED: out[0] pid, out[1] uid, out[2] gid of the peer as it connected. */
+/*
+ * SO_PEERCRED: out[0] pid, out[1] uid, out[2] gid of the peer as it connected
+ * (a listening socket: its own). -EOPNOTSUPP for a socket not of AF_UNIX,
+ * -ENOTCONN for one without a peer (where the kernel reports pid 0).
+ */
 JIPC_API int jipc_socket_peercred(int fd, int out[3]);
 /* SO_DOMAIN, SO_TYPE, SO_PROTOCOL into out[0..2]; -ENOTSOCK for no socket. */
 JIPC_API int jipc_socket_info(int fd, int out[3]);

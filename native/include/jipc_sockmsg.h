@@ -39,6 +39,16 @@ extern "C" {
 #define JIPC_META_FDS 6
 #define JIPC_META_MAX_FDS 253 /* SCM_MAX_FD */
 
+/*
+ * A receive on a message socket (JIPC_MSG_WHOLE) returns -JIPC_RECV_END at the
+ * end (a seqpacket peer that closed, or after shutdown(SHUT_RD)), where the
+ * kernel returns 0 as it does for a zero-length message: a 0 while the input
+ * is not shut down is a message. (A zero-length message that is the last
+ * before the peer's close reads as the end.) Stream sockets return 0 at the
+ * end, as read(2) does.
+ */
+#define JIPC_RECV_END 0x10001
+
 #define JIPC_RECV_TRUNC 1  /* the message was longer than the buffer: the rest is lost */
 #define JIPC_RECV_CTRUNC 2 /* descriptors did not fit: those that came were closed */
 

@@ -87,6 +87,10 @@ static int ms_left(const struct timespec *at)
 }
 
 /*
+ * No deadline means mq_send(3)/mq_receive(3), never mq_timed*(…, NULL):
+ * glibc declares their deadline __nonnull, and a NULL passed there would let
+ * the compiler delete the NULL checks of it below (and dereference it).
+ *
  * After a failed call: whether to try again, else the result. EINTR (a
  * signal, or the guard's) is tried again unless the guard fired; EAGAIN on a
  * description someone else made O_NONBLOCK waits with poll(2) first.

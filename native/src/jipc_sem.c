@@ -7,7 +7,10 @@
 #include <sys/stat.h>
 #include <time.h>
 
-void jipc_sem_layout(int out[4])
+/* glibc keeps a named semaphore as /dev/shm/sem.<name>: the prefix takes room of NAME_MAX. */
+#define SEM_FILE_PREFIX "sem."
+
+void jipc_sem_layout(int out[5])
 {
     out[0] = (int)sizeof(sem_t);
     out[1] = (int)alignof(sem_t);
@@ -17,6 +20,7 @@ void jipc_sem_layout(int out[4])
     out[2] = 0;
 #endif
     out[3] = SEM_VALUE_MAX;
+    out[4] = NAME_MAX - (int)strlen(SEM_FILE_PREFIX);
 }
 
 int jipc_sem_open(const char *name, int flags, int mode, unsigned value, intptr_t out[2])
@@ -41,7 +45,7 @@ int jipc_sem_open(const char *name, int flags, int mode, unsigned value, intptr_
     if (created) {
         /* glibc keeps a named semaphore as /dev/shm/sem.<name>; set the mode the umask took away. */
         char path[NAME_MAX + 16];
-        snprintf(path, sizeof path, "/dev/shm/sem.%s", name[0] == '/' ? name + 1 : name);
+        snprintf(path, sizeof path, "/dev/shm/" SEM_FILE_PREFIX "%s", name[0] == '/' ? name + 1 : name);
         chmod(path, (mode_t)(mode & 0777));
     }
     out[0] = (intptr_t)s;

@@ -275,10 +275,20 @@ long jipc_socket_getopt(int fd, int opt)
 
 int jipc_socket_peercred(int fd, int out[3])
 {
+    /* SO_PEERCRED never fails for want of a peer: any socket without one
+     * (not Unix, not connected) reports pid 0 and uid/gid -1. */
+    int domain;
+    socklen_t dl = sizeof domain;
+    if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &dl) < 0)
+        return -errno;
+    if (domain != AF_UNIX)
+        return -EOPNOTSUPP;
     struct ucred c;
     socklen_t sl = sizeof c;
     if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &c, &sl) < 0)
         return -errno;
+    if (c.pid == 0)
+        return -ENOTCONN;
     out[0] = (int)c.pid;
     out[1] = (int)c.uid;
     out[2] = (int)c.gid;

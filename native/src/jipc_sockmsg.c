@@ -1,5 +1,6 @@
 #include "jipc_sockmsg.h"
 
+#include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -246,6 +247,16 @@ long jipc_sockmsg_recv(int fd, jipc_guard *g, void *buf, long len, void *addr, i
         jipc_guard_leave(g, &b);
     if (r < 0)
         return r;
+    /*
+     * recvmsg(2) on a message socket returns 0 both for a zero-length message
+     * and at the end, which comes only once the input is shut down (the peer
+     * closed, or shutdown(2)): without that, the 0 was a message.
+     */
+    if (r == 0 && (flags & JIPC_MSG_WHOLE)) {
+        struct pollfd p = { .fd = fd, .events = POLLRDHUP };
+        if (poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP)))
+            return -JIPC_RECV_END;
+    }
     if (meta != NULL) {
         if (addr != NULL)
             meta[JIPC_META_ADDRLEN] = (int)m.msg_namelen;

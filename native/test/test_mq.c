@@ -211,6 +211,44 @@ static void guard_wakes_blocked_calls(void)
     }
 }
 
+/*
+ * A description some other process made O_NONBLOCK: a call without a
+ * deadline still waits (in poll(2)), gets what comes, and the guard wakes it.
+ */
+static void forever_on_a_nonblocking_description(void)
+{
+    for (int sending = 0; sending < 2; sending++) {
+        int q = unnamed(1, 8);
+        CHECK(q >= 0);
+        if (sending)
+            CHECK_EQ(0, jipc_mq_send(q, NULL, "f", 1, 0, 0));
+        CHECK_EQ(0, jipc_mq_setattr(q, 1));
+        struct blocked b = { .fd = q, .g = jipc_guard_create(JIPC_GUARD_FD), .result = 7 };
+        CHECK(b.g != NULL);
+        pthread_t t;
+        CHECK_EQ(0, pthread_create(&t, NULL, sending ? send_forever : receive_forever, &b));
+        wait_blocked(b.g);
+        CHECK_EQ(7, b.result);
+        char buf[8];
+        if (sending)
+            CHECK_EQ(1, jipc_mq_receive(q, NULL, buf, sizeof buf, 0));
+        else
+            CHECK_EQ(0, jipc_mq_send(q, NULL, "r", 1, 0, 0));
+        CHECK_EQ(0, pthread_join(t, NULL));
+        CHECK_EQ(sending ? 0 : 1, b.result);
+        /* Full (or empty) again: the guard wakes one waiting there. */
+        b.result = 7;
+        CHECK_EQ(0, pthread_create(&t, NULL, sending ? send_forever : receive_forever, &b));
+        wait_blocked(b.g);
+        CHECK_EQ(7, b.result);
+        CHECK_EQ(0, jipc_guard_wake(b.g, q));
+        CHECK_EQ(0, pthread_join(t, NULL));
+        CHECK_EQ(-JIPC_WOKEN, b.result);
+        close(q);
+        jipc_guard_free(b.g);
+    }
+}
+
 static void notification(void)
 {
     if (getenv("JIPC_TEST_EMULATOR") != NULL) {
@@ -256,6 +294,7 @@ int main(void)
     RUN(priorities_and_fifo);
     RUN(nonblocking_and_timeouts);
     RUN(guard_wakes_blocked_calls);
+    RUN(forever_on_a_nonblocking_description);
     RUN(notification);
     TEST_EXIT();
 }

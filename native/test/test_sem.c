@@ -21,11 +21,23 @@ static long long ms_since(const struct timespec *t0)
 
 static void layout_is_native(void)
 {
-    int l[4];
+    int l[5];
     jipc_sem_layout(l);
     CHECK_EQ(sizeof(sem_t), l[0]);
     CHECK(l[1] >= 4 && (l[1] & (l[1] - 1)) == 0);
     CHECK_EQ(SEM_VALUE_MAX, l[3]);
+    /* The longest name works, one byte more does not. */
+    char longest[NAME_MAX + 2];
+    longest[0] = '/';
+    memset(longest + 1, 'l', (size_t)l[4]);
+    longest[l[4] + 1] = '\0';
+    intptr_t s[2];
+    CHECK_EQ(0, jipc_sem_open(longest, JIPC_SEM_CREATE | JIPC_SEM_EXCLUSIVE, 0600, 0, s));
+    CHECK_EQ(0, jipc_sem_close((sem_t *)s[0]));
+    CHECK_EQ(0, jipc_sem_unlink(longest));
+    longest[l[4] + 1] = 'l';
+    longest[l[4] + 2] = '\0';
+    CHECK(jipc_sem_open(longest, JIPC_SEM_CREATE | JIPC_SEM_EXCLUSIVE, 0600, 0, s) < 0);
 }
 
 static void named_lifecycle(void)

@@ -46,6 +46,13 @@ static void stream_over_a_path(void)
     CHECK_EQ(0, jipc_socket_peercred(s, cred));
     CHECK_EQ(getpid(), cred[0]);
     CHECK_EQ(getuid(), cred[1]);
+    /* No peer, or no Unix socket: an error, never pid 0 and uid -1. */
+    int lone = jipc_socket_open(AF_UNIX, SOCK_STREAM, 0);
+    CHECK_EQ(-ENOTCONN, jipc_socket_peercred(lone, cred));
+    close(lone);
+    int tcp = jipc_socket_open(AF_INET, SOCK_STREAM, 0);
+    CHECK_EQ(-EOPNOTSUPP, jipc_socket_peercred(tcp, cred));
+    close(tcp);
     int info[3];
     CHECK_EQ(0, jipc_socket_info(s, info));
     CHECK_EQ(AF_UNIX, info[0]);

@@ -31,6 +31,44 @@ static void messages_are_whole_and_truncation_is_reported(void)
     close(fds[1]);
 }
 
+/* A zero-length message is 0, the end is -JIPC_RECV_END (the kernel says 0 for both). */
+static void empty_messages_are_not_the_end(void)
+{
+    int types[2] = { SOCK_SEQPACKET, SOCK_DGRAM };
+    for (int t = 0; t < 2; t++) {
+        int fds[2];
+        CHECK_EQ(0, jipc_socket_pair(types[t], fds));
+        char buf[4];
+        CHECK_EQ(0, jipc_sockmsg_send(fds[0], NULL, "", 0, NULL, 0, NULL, 0, 0, JIPC_MSG_BLOCK));
+        CHECK_EQ(0, jipc_sockmsg_send(fds[0], NULL, "", 0, NULL, 0, NULL, 0, 0, JIPC_MSG_BLOCK));
+        CHECK_EQ(1, jipc_sockmsg_send(fds[0], NULL, "x", 1, NULL, 0, NULL, 0, 0, JIPC_MSG_BLOCK));
+        CHECK_EQ(0, jipc_sockmsg_recv(fds[1], NULL, buf, sizeof buf, NULL, NULL, JIPC_MSG_WHOLE, JIPC_MSG_BLOCK));
+        CHECK_EQ(0, jipc_sockmsg_recv(fds[1], NULL, buf, sizeof buf, NULL, NULL, JIPC_MSG_WHOLE, JIPC_MSG_NOWAIT));
+        CHECK_EQ(1, jipc_sockmsg_recv(fds[1], NULL, buf, sizeof buf, NULL, NULL, JIPC_MSG_WHOLE, JIPC_MSG_BLOCK));
+        CHECK_EQ(-EAGAIN, jipc_sockmsg_recv(fds[1], NULL, buf, sizeof buf, NULL, NULL, JIPC_MSG_WHOLE, JIPC_MSG_NOWAIT));
+        /* with the sender's address asked for, as receiveFrom does */
+        struct sockaddr_storage from;
+        int meta[JIPC_META_FDS] = { 0 };
+        meta[JIPC_META_ADDRLEN] = sizeof from;
+        CHECK_EQ(0, jipc_sockmsg_send(fds[0], NULL, "", 0, NULL, 0, NULL, 0, 0, JIPC_MSG_BLOCK));
+        CHECK_EQ(0, jipc_sockmsg_recv(fds[1], NULL, buf, sizeof buf, &from, meta, JIPC_MSG_WHOLE, JIPC_MSG_BLOCK));
+        if (types[t] == SOCK_SEQPACKET) {
+            /* the peer's close: the end, every time */
+            close(fds[0]);
+            CHECK_EQ(-JIPC_RECV_END, jipc_sockmsg_recv(fds[1], NULL, buf, sizeof buf, NULL, NULL, JIPC_MSG_WHOLE, JIPC_MSG_BLOCK));
+            CHECK_EQ(-JIPC_RECV_END, jipc_sockmsg_recv(fds[1], NULL, buf, sizeof buf, NULL, NULL, JIPC_MSG_WHOLE, JIPC_MSG_NOWAIT));
+            meta[JIPC_META_ADDRLEN] = sizeof from;
+            CHECK_EQ(-JIPC_RECV_END, jipc_sockmsg_recv(fds[1], NULL, buf, sizeof buf, &from, meta, JIPC_MSG_WHOLE, JIPC_MSG_BLOCK));
+        } else {
+            /* a datagram socket ends where this side shut its input */
+            CHECK_EQ(0, shutdown(fds[1], SHUT_RD));
+            CHECK_EQ(-JIPC_RECV_END, jipc_sockmsg_recv(fds[1], NULL, buf, sizeof buf, NULL, NULL, JIPC_MSG_WHOLE, JIPC_MSG_BLOCK));
+            close(fds[0]);
+        }
+        close(fds[1]);
+    }
+}
+
 static void descriptors_and_credentials_pass(void)
 {
     int fds[2], p[2];
@@ -155,6 +193,7 @@ static void control_messages_are_parsed_within_bounds(void)
 int main(void)
 {
     RUN(messages_are_whole_and_truncation_is_reported);
+    RUN(empty_messages_are_not_the_end);
     RUN(descriptors_and_credentials_pass);
     RUN(descriptors_that_do_not_fit_are_closed);
     RUN(datagrams_carry_their_sender);

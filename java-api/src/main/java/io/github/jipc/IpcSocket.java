@@ -438,8 +438,11 @@ public final class IpcSocket extends AbstractInterruptibleChannel implements Byt
      * Reads bytes of a stream, or receives one message: see the class description.
      *
      * @param dst the buffer, filled from its position
-     * @return the count; 0 if non-blocking and nothing is there; -1 at the end of a stream
-     *         (for seqpacket, a peer that closed)
+     * @return the count; 0 for a zero-length message, or if non-blocking and nothing is there
+     *         ({@link #receiveFrom} tells these apart for datagrams: null when nothing is there);
+     *         -1 at the end: of a stream, of a seqpacket connection whose peer closed, or after
+     *         {@link #shutdownInput()} (a zero-length message that was the last before the peer's
+     *         close reads as the end)
      * @throws IpcException EMSGSIZE if a message was longer than dst's remaining space (it is lost);
      *         ECONNRESET, ENOTCONN
      * @throws SocketTimeoutException if {@link SocketOptions#RECEIVE_TIMEOUT} expired
@@ -566,10 +569,11 @@ public final class IpcSocket extends AbstractInterruptibleChannel implements Byt
     }
 
     /**
-     * The credentials of the peer process as it connected or made the pair ({@code SO_PEERCRED}, unix(7)).
+     * The credentials of the peer process as it connected or made the pair ({@code SO_PEERCRED}, unix(7));
+     * for a listening socket, this process's own.
      *
      * @return pid, uid and gid
-     * @throws IpcException ENOTCONN if not connected; EOPNOTSUPP or ENOPROTOOPT for other domains
+     * @throws IpcException ENOTCONN if there is no peer (not connected); EOPNOTSUPP for a socket not of the Unix domain
      */
     public Credentials peerCredentials() throws IOException {
         int[] c = new int[3];
@@ -689,13 +693,18 @@ public final class IpcSocket extends AbstractInterruptibleChannel implements Byt
     }
 
     IOException failure(long r, SocketCall call, Object target) {
+        return failure(r, call, target, 0);
+    }
+
+    /** As {@link #failure(long, SocketCall, Object)}, with the size the call was asked to move (for its hint). */
+    IOException failure(long r, SocketCall call, Object target, long size) {
         if (r == -SocketNative.ETIMEDOUT() && (call == SocketCall.RECEIVE || call == SocketCall.SEND
                 || call == SocketCall.ACCEPT)) {
             return new SocketTimeoutException(call.callName() + " on " + description + " timed out ("
                     + (call == SocketCall.SEND ? "SO_SNDTIMEO" : "SO_RCVTIMEO") + ")");
         }
         Access.Owner owner = target instanceof UnixAddress u && u.path() != null ? Access.file(u.path()) : null;
-        return Errors.exception(r, call, target == null ? description : description + " -> " + target, 0L, owner);
+        return Errors.exception(r, call, target == null ? description : description + " -> " + target, size, owner);
     }
 
     static int millis(Duration d) {

@@ -96,6 +96,11 @@ public final class MessageQueue extends AbstractInterruptibleChannel implements 
         this.messageSize = (int) a[2];
     }
 
+    /** A queue descriptor received from another process (fd passing), its access mode as sent. */
+    static MessageQueue adopt(int fd, int access) throws IOException {
+        return new MessageQueue(fd, null, "received message queue (fd " + fd + ")", access, true);
+    }
+
     /**
      * Opens the queue of this name, creating it if it does not exist with the
      * system's default attributes ({@code fs.mqueue.msg_default},

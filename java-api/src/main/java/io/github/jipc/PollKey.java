@@ -20,6 +20,8 @@ public final class PollKey {
     final AtomicBoolean released = new AtomicBoolean();
     volatile Set<PollEvent> interest;
     volatile boolean handleClosed;
+    /** Set by the wait that reports the close: what {@link #isHandleClosed()} says. */
+    volatile boolean closeReported;
     private volatile boolean cancelled;
     private volatile Object attachment;
     int ready;
@@ -63,9 +65,16 @@ public final class PollKey {
         return (ready & Poller.ERR) != 0;
     }
 
-    /** {@return true if the handle was closed while registered: this key is then cancelled} */
+    /**
+     * Whether a wait reported that the handle was closed while registered: true
+     * from the wait that returned this key for the close (once), and after;
+     * the key is then cancelled. A wait that found the handle ready as another
+     * thread closed it reports the readiness first and the close with the next wait.
+     *
+     * @return true once the close was reported
+     */
     public boolean isHandleClosed() {
-        return handleClosed;
+        return closeReported;
     }
 
     /** {@return true until cancelled, by {@link #cancel()}, the handle's close or the poller's} */

@@ -32,6 +32,12 @@ import io.github.jipc.internal.jni.PollNative;
  * readable while a message waits, writable while there is room), and child
  * processes ({@link Subprocess}: readable once it ended). One thread can serve thousands of handles.
  *
+ * <p>A child's key is reported readable once the child ended, also when it
+ * had ended (and jipc had reaped it) before it was registered. jipc reaps an
+ * ended child at once and lets its pidfd go, so that report also ends the
+ * registration: the key comes back with {@link PollKey#isReadable()} and
+ * {@link PollKey#isHandleClosed()} true, and is cancelled.
+ *
  * <p><b>Why not a {@link java.nio.channels.Selector}?</b> A Selector only
  * takes channels of its own {@link java.nio.channels.spi.SelectorProvider}:
  * the JDK's selector works with the JDK's channels alone, and a provider of
@@ -133,7 +139,7 @@ public final class Poller extends AbstractInterruptibleChannel {
     /**
      * Registers a handle (epoll_ctl(2) {@code EPOLL_CTL_ADD}); the key holds the handle's descriptor.
      *
-     * @param handle the handle, open
+     * @param handle the handle, open; a {@link Subprocess} that ended already gives a key the next wait reports
      * @param events what to wait for
      * @return the key
      * @throws ClosedChannelException if the handle or this poller is closed
@@ -143,13 +149,18 @@ public final class Poller extends AbstractInterruptibleChannel {
     public PollKey register(Pollable handle, PollEvent... events) throws IOException {
         int bits = events(events);
         FdHandle h = Handles.polled(Objects.requireNonNull(handle, "handle"));
-        if (!isOpen() || !h.acquire()) {
+        if (!isOpen()) {
             throw new ClosedChannelException();
         }
         PollKey key = new PollKey(this, handle, h, ids.getAndIncrement(), set(bits));
+        if (!h.acquire()) {
+            key.released.set(true);
+            return ended(key);
+        }
         if (!h.onClose(key.onClose)) {
             h.release();
-            throw new ClosedChannelException();
+            key.released.set(true);
+            return ended(key);
         }
         keys.put(key.id, key);
         int r = ctl(PollNative.JIPC_POLL_ADD(), h.fd(), bits, key.id);
@@ -157,6 +168,16 @@ public final class Poller extends AbstractInterruptibleChannel {
             release(key);
             throw Errors.exception(r, EventFdCall.EPOLL_CTL, description + " registering " + handle);
         }
+        return key;
+    }
+
+    /** A key whose handle closed before it was registered: a child that ended is reported by the next wait. */
+    private PollKey ended(PollKey key) throws ClosedChannelException {
+        if (!(key.handle() instanceof Subprocess)) {
+            throw new ClosedChannelException();
+        }
+        keys.put(key.id, key);
+        handleClosed(key);
         return key;
     }
 
@@ -184,10 +205,13 @@ public final class Poller extends AbstractInterruptibleChannel {
 
     void cancel(PollKey key) {
         if (keys.remove(key.id) != null) {
-            try {
-                ctl(PollNative.JIPC_POLL_REMOVE(), key.fd.fd(), 0, key.id);
-            } catch (ClosedChannelException e) {
-                // the poller is closed: its epoll instance is gone
+            // A key that never held its descriptor (a child that had ended) was never added to epoll.
+            if (!key.released.get()) {
+                try {
+                    ctl(PollNative.JIPC_POLL_REMOVE(), key.fd.fd(), 0, key.id);
+                } catch (ClosedChannelException e) {
+                    // the poller is closed: its epoll instance is gone
+                }
             }
             release(key);
         }
@@ -291,6 +315,10 @@ public final class Poller extends AbstractInterruptibleChannel {
             }
             for (PollKey k; (k = closedHandles.poll()) != null;) {
                 if (keys.containsKey(k.id)) {
+                    k.closeReported = true;
+                    if (k.handle() instanceof Subprocess && k.interest.contains(PollEvent.READ)) {
+                        k.ready |= IN; // its pidfd goes once the child is reaped: it ended
+                    }
                     cancel(k);
                     if (!ready.contains(k)) {
                         ready.add(k);

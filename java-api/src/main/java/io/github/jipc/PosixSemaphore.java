@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.spi.AbstractInterruptibleChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
@@ -53,6 +54,8 @@ public final class PosixSemaphore extends AbstractInterruptibleChannel {
     static final int EOVERFLOW = SemNative.EOVERFLOW();
     /** SEM_VALUE_MAX of the C library. */
     static final int MAX_VALUE = LAYOUT[3];
+    /** The longest name, in bytes after the '/'. */
+    private static final int MAX_NAME = LAYOUT[4];
     private static final int ETIMEDOUT = io.github.jipc.internal.jni.FutexNative.ETIMEDOUT();
 
     private final long sem;
@@ -80,7 +83,7 @@ public final class PosixSemaphore extends AbstractInterruptibleChannel {
 
     private static int[] layout() {
         NativeLibrary.ensureAvailable();
-        int[] l = new int[4];
+        int[] l = new int[5];
         SemNative.jipc_sem_layout(l);
         return l;
     }
@@ -104,13 +107,13 @@ public final class PosixSemaphore extends AbstractInterruptibleChannel {
      * Opens the named semaphore, creating it with value and exactly these
      * permissions if it does not exist (sem_open(3) with {@code O_CREAT}).
      *
-     * @param name        "/name" or "name": one component, no other '/'
+     * @param name        "/name" or "name": one component, no other '/', at most 251 bytes after the '/'
      * @param value       the initial value of a semaphore created, {@code 0..maxValue()}
      * @param permissions the mode of a semaphore created (no umask applies)
      * @return the semaphore
      * @throws java.nio.file.AccessDeniedException EACCES: it exists and its mode denies this process
-     * @throws IpcException EINVAL (a bad name), ENAMETOOLONG, EMFILE, ENFILE, ENOMEM
-     * @throws IllegalArgumentException if the name is not one component or value is out of range
+     * @throws IpcException EMFILE, ENFILE, ENOMEM
+     * @throws IllegalArgumentException if the name is not one component or too long, or value is out of range
      */
     public static PosixSemaphore create(String name, int value, Set<PosixFilePermission> permissions) throws IOException {
         return open(name, SemNative.JIPC_SEM_CREATE(), value, permissions);
@@ -119,13 +122,13 @@ public final class PosixSemaphore extends AbstractInterruptibleChannel {
     /**
      * Creates the named semaphore; fails if it exists (sem_open(3) with {@code O_CREAT | O_EXCL}).
      *
-     * @param name        "/name" or "name": one component, no other '/'
+     * @param name        "/name" or "name": one component, no other '/', at most 251 bytes after the '/'
      * @param value       its initial value, {@code 0..maxValue()}
      * @param permissions its mode (no umask applies)
      * @return the semaphore
      * @throws java.nio.file.FileAlreadyExistsException EEXIST: a semaphore of this name exists
-     * @throws IpcException EINVAL (a bad name), ENAMETOOLONG, EMFILE, ENFILE, ENOMEM
-     * @throws IllegalArgumentException if the name is not one component or value is out of range
+     * @throws IpcException EMFILE, ENFILE, ENOMEM
+     * @throws IllegalArgumentException if the name is not one component or too long, or value is out of range
      */
     public static PosixSemaphore createExclusive(String name, int value, Set<PosixFilePermission> permissions)
             throws IOException {
@@ -139,8 +142,8 @@ public final class PosixSemaphore extends AbstractInterruptibleChannel {
      * @return the semaphore
      * @throws java.nio.file.NoSuchFileException   ENOENT: none has this name
      * @throws java.nio.file.AccessDeniedException EACCES: its mode denies this process read and write
-     * @throws IpcException EINVAL, ENAMETOOLONG, EMFILE, ENFILE
-     * @throws IllegalArgumentException if the name is not one component
+     * @throws IpcException EMFILE, ENFILE
+     * @throws IllegalArgumentException if the name is not one component or too long
      */
     public static PosixSemaphore open(String name) throws IOException {
         return open(name, 0, 0, Set.of());
@@ -149,7 +152,7 @@ public final class PosixSemaphore extends AbstractInterruptibleChannel {
     private static PosixSemaphore open(String name, int flags, int value, Set<PosixFilePermission> permissions)
             throws IOException {
         NativeLibrary.ensureAvailable();
-        String n = SharedMemory.checkName(name);
+        String n = checkName(name);
         checkValue(value);
         int mode = Modes.toMode(permissions);
         long[] out = new long[2];
@@ -160,6 +163,18 @@ public final class PosixSemaphore extends AbstractInterruptibleChannel {
         return new PosixSemaphore(out[0], null, n, "POSIX semaphore " + n);
     }
 
+    /** "/name" for "name" or "/name": one component of 1 to {@link #MAX_NAME} bytes. */
+    static String checkName(String name) {
+        Objects.requireNonNull(name, "name");
+        String n = name.startsWith("/") ? name : "/" + name;
+        int bytes = n.getBytes(StandardCharsets.UTF_8).length - 1;
+        if (n.length() == 1 || n.indexOf('/', 1) >= 0 || n.equals("/.") || n.equals("/..") || bytes > MAX_NAME) {
+            throw new IllegalArgumentException("a POSIX semaphore name is \"/name\" with no other '/' and 1 to " + MAX_NAME
+                    + " bytes after the '/' (the C library keeps it as /dev/shm/sem.name), got \"" + name + "\"");
+        }
+        return n;
+    }
+
     /**
      * Removes the name (sem_unlink(3)): no process can open it any more; the
      * semaphore lasts until every process that has it open closed it.
@@ -167,11 +182,11 @@ public final class PosixSemaphore extends AbstractInterruptibleChannel {
      * @param name "/name" or "name"
      * @throws java.nio.file.NoSuchFileException   ENOENT: none has this name
      * @throws java.nio.file.AccessDeniedException EACCES: this process may not remove it
-     * @throws IllegalArgumentException if the name is not one component
+     * @throws IllegalArgumentException if the name is not one component or too long
      */
     public static void unlink(String name) throws IOException {
         NativeLibrary.ensureAvailable();
-        String n = SharedMemory.checkName(name);
+        String n = checkName(name);
         int r = SemNative.jipc_sem_unlink(CStrings.of("name", n));
         if (r < 0) {
             throw Errors.exception(r, SyncCall.SEM_UNLINK, n, 0L, Access.file(Path.of("/dev/shm/sem." + n.substring(1))));

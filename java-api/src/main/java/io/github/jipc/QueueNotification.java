@@ -40,6 +40,8 @@ public final class QueueNotification implements AutoCloseable {
     private static final int WAITING = 0;
     private static final int ARRIVED = 1;
     private static final int REMOVED = 2;
+    /** Closed by {@link #close()} before it fired: an await woken by the cancellation is told so. */
+    private static final int CLOSED = 3;
 
     private final MessageQueue queue;
     private final FdHandle socket;
@@ -96,6 +98,9 @@ public final class QueueNotification implements AutoCloseable {
     public boolean await(Duration timeout) throws IOException {
         Objects.requireNonNull(timeout, "timeout");
         int s = state.get();
+        if (s == CLOSED) {
+            throw new ClosedChannelException();
+        }
         if (s != WAITING) {
             return s == ARRIVED;
         }
@@ -109,7 +114,9 @@ public final class QueueNotification implements AutoCloseable {
         } finally {
             socket.release();
         }
-        if (r == -Errno.WOKEN) {
+        // The cancellation in close() makes the kernel report the registration
+        // removed, which can reach this thread before the guard does.
+        if (r == -Errno.WOKEN || state.get() == CLOSED) {
             throw new AsynchronousCloseException();
         }
         if (r < 0) {
@@ -146,7 +153,7 @@ public final class QueueNotification implements AutoCloseable {
         if (socket.isClosed()) {
             return;
         }
-        if (state.get() == WAITING && socket.acquire()) {
+        if (state.compareAndSet(WAITING, CLOSED) && socket.acquire()) {
             try {
                 // Only a registration that is still pending: one that fired is gone already.
                 if (MqNative.jipc_mq_notify_wait(socket.fd(), 0, 0) == MqNative.JIPC_MQ_NOTIFY_TIMEOUT()

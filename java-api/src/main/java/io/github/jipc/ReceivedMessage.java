@@ -34,7 +34,9 @@ public final class ReceivedMessage {
     /**
      * The handles that came with the message, each as the jipc type of what
      * the sender passed ({@link PipeSource}, {@link PipeSink}, {@link IpcSocket},
-     * {@link EventFd}, {@link MemoryFile}, {@link SharedMemory}), in the order sent.
+     * {@link EventFd}, {@link MemoryFile}, {@link SharedMemory}, {@link MessageQueue}), in the order sent.
+     * A pipe end covers FIFO ends too; a received queue has no {@link MessageQueue#name()},
+     * and keeps the access mode it was opened with.
      *
      * @return the handles, empty if none came
      */

@@ -39,6 +39,14 @@ import io.github.jipc.internal.jni.MutexNative;
  * {@link java.nio.channels.ClosedByInterruptException}; the handle is closed,
  * as in {@code java.nio}). Timed locks measure the monotonic clock
  * ({@code pthread_mutex_clocklock}).
+ *
+ * <p><b>One handle, several threads.</b> The mutex belongs to a thread, the
+ * handle does not: when an interrupt of one waiting thread (or a close) closes
+ * a handle that threads share, a thread that holds the mutex can no longer
+ * unlock through it ({@link ClosedChannelException}) and the mutex stays
+ * locked. That thread unlocks through another handle of the same mutex,
+ * {@link #at(SharedRegion, long)}; threads that may be interrupted while
+ * waiting can each use a handle of their own.
  */
 public final class RobustMutex extends AbstractInterruptibleChannel {
     private static final int[] LAYOUT = layout();
@@ -230,7 +238,8 @@ public final class RobustMutex extends AbstractInterruptibleChannel {
      * unrecoverable.
      *
      * @throws IllegalMonitorStateException if this thread does not hold it (EPERM)
-     * @throws ClosedChannelException       if this handle is closed
+     * @throws ClosedChannelException       if this handle is closed (a mutex this thread holds stays locked:
+     *                                      unlock it through another handle from {@link #at(SharedRegion, long)})
      */
     public void unlock() throws IOException {
         int r = call(Op.UNLOCK);

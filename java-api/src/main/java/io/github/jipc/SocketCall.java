@@ -82,7 +82,18 @@ enum SocketCall implements Call {
     },
     SET_OPTION("setsockopt", "setsockopt(2)"),
     GET_OPTION("getsockopt", "getsockopt(2)"),
-    PEER_CREDENTIALS("getsockopt(SO_PEERCRED)", "unix(7)"),
+    PEER_CREDENTIALS("getsockopt(SO_PEERCRED)", "unix(7)") {
+        @Override
+        public String hint(int err, long arg) {
+            if (err == ENOTCONN) {
+                return "no peer: the socket is not connected (a listening socket gives its own)";
+            }
+            if (err == EOPNOTSUPP) {
+                return "peer credentials exist for Unix-domain sockets only";
+            }
+            return null;
+        }
+    },
     FSTAT("getsockopt(SO_TYPE)", "socket(7)"),
     FCNTL("fcntl", "fcntl(2)");
 
@@ -90,6 +101,7 @@ enum SocketCall implements Call {
     static final int ECONNREFUSED = SocketNative.ECONNREFUSED();
     static final int EMSGSIZE = SocketNative.EMSGSIZE();
     static final int ENOTCONN = SocketNative.ENOTCONN();
+    static final int EOPNOTSUPP = SocketNative.EOPNOTSUPP();
     static final int EPROTONOSUPPORT = SocketNative.EPROTONOSUPPORT();
 
     private final String name;

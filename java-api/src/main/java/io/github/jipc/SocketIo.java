@@ -19,6 +19,7 @@ import io.github.jipc.internal.Errors;
 import io.github.jipc.internal.FdHandle;
 import io.github.jipc.internal.jni.CommonNative;
 import io.github.jipc.internal.jni.EventfdNative;
+import io.github.jipc.internal.jni.MqNative;
 import io.github.jipc.internal.jni.ShmNative;
 import io.github.jipc.internal.jni.SockmsgNative;
 import io.github.jipc.internal.jni.SocketNative;
@@ -40,6 +41,7 @@ final class SocketIo {
     private static final int TRUNC = SockmsgNative.JIPC_RECV_TRUNC();
     private static final int CTRUNC = SockmsgNative.JIPC_RECV_CTRUNC();
     private static final ReceivedMessage NOTHING = ReceivedMessage.of(0, List.of(), null, null);
+    private static final int RECV_END = SockmsgNative.JIPC_RECV_END();
     private static final ReceivedMessage END = ReceivedMessage.of(-1, List.of(), null, null);
     private static final Map<SocketOption<?>, Integer> OPTIONS = Map.of(
             StandardSocketOptions.SO_RCVBUF, SocketNative.JIPC_SO_RCVBUF(),
@@ -78,7 +80,8 @@ final class SocketIo {
         FdHandle[] held = new FdHandle[nfds];
         try {
             s.ensureOpen();
-            int len = src.remaining();
+            int size = src.remaining();
+            int len = size;
             long base = side.direct(src);
             ByteBuffer data = src;
             long at;
@@ -127,7 +130,7 @@ final class SocketIo {
             if (n == -Errno.EAGAIN) {
                 return 0;
             }
-            throw s.failure(n, SocketCall.SEND, to);
+            throw s.failure(n, SocketCall.SEND, to, size);
         } finally {
             for (FdHandle h : held) {
                 if (h != null) {
@@ -190,6 +193,11 @@ final class SocketIo {
             if (n == -Errno.EAGAIN) {
                 return NOTHING;
             }
+            // a message socket's end; a stream's end is a 0 of recvmsg(2), as read(2) has it
+            boolean end = n == -RECV_END || n == 0 && s.type() == SocketType.STREAM;
+            if (n == -RECV_END) {
+                n = 0;
+            }
             if (n < 0) {
                 throw s.failure(n, SocketCall.RECEIVE, null);
             }
@@ -211,7 +219,6 @@ final class SocketIo {
             } else if (n > 0) {
                 dst.position(dst.position() + (int) n);
             }
-            boolean end = n == 0 && (s.type() == SocketType.STREAM || s.type() == SocketType.SEQPACKET);
             if (!wantMeta) {
                 return n == 0 ? (end ? END : NOTHING) : ReceivedMessage.of((int) n, List.of(), null, null);
             }
@@ -280,6 +287,10 @@ final class SocketIo {
             }
             return target.startsWith("/memfd:") ? MemoryFile.adopt(fd, "received memory file (fd " + fd + ")")
                     : SharedMemory.adopt(fd);
+        }
+        int access = MqNative.jipc_mq_check(fd);
+        if (access >= 0) {
+            return MessageQueue.adopt(fd, access);
         }
         String what = describe(fd);
         CommonNative.jipc_close(fd);

@@ -39,8 +39,9 @@ import io.github.jipc.internal.jni.SysvSemNative;
  * included: a killed holder's acquire is given back. Operations without it
  * stay, as for a POSIX semaphore.
  *
- * <p>The set lasts until {@link #remove()}; closing this handle only wakes
- * its waiting threads ({@link AsynchronousCloseException}), as does
+ * <p>The set lasts until {@link #remove()} (called before {@link #close()}; a
+ * closed handle removes nothing, but {@link #ofId(int)} reaches the set again);
+ * closing this handle only wakes its waiting threads ({@link AsynchronousCloseException}), as does
  * {@link Thread#interrupt()} ({@link java.nio.channels.ClosedByInterruptException};
  * the handle is closed). Removing the set wakes every waiter of every process
  * with EIDRM.
@@ -123,19 +124,43 @@ public final class SystemVSemaphores extends AbstractInterruptibleChannel {
      * Call {@link #awaitInitialized(Duration)} before using a set that
      * another process may still be creating.
      *
-     * @param key the key
+     * @param key the key, not {@link SysVKey#PRIVATE}
      * @return the set
      * @throws java.nio.file.NoSuchFileException   ENOENT: the key has no set
      * @throws java.nio.file.AccessDeniedException EACCES: its mode denies this process
+     * @throws IllegalArgumentException if key is {@link SysVKey#PRIVATE} (use {@link #ofId(int)})
      */
     public static SystemVSemaphores open(SysVKey key) throws IOException {
         NativeLibrary.ensureAvailable();
         Objects.requireNonNull(key, "key");
+        if (key.isPrivate()) {
+            throw new IllegalArgumentException("IPC_PRIVATE names no existing set: open it by id (ofId)");
+        }
         int id = SysvSemNative.jipc_sysv_sem_open(key.value());
         if (id < 0) {
             throw Errors.exception(id, SyncCall.SEMGET, key.toString(), 0L, Access.sysv("sem", key.value(), true));
         }
         return adopt(id, key.toString());
+    }
+
+    /**
+     * The set with this id, as another process reported it (semget(2)'s
+     * result, or ipcs(1)'s semid): how a process reaches a
+     * {@link SysVKey#PRIVATE} set it did not create. The set is looked up
+     * at once (semctl(2) {@code IPC_STAT}) for its number of semaphores.
+     *
+     * @param id the set's id
+     * @return the set
+     * @throws java.nio.file.AccessDeniedException EACCES: its mode denies this process
+     * @throws IpcException EINVAL, EIDRM: no set has this id (any more)
+     * @throws IllegalArgumentException if id is negative
+     */
+    public static SystemVSemaphores ofId(int id) throws IOException {
+        NativeLibrary.ensureAvailable();
+        if (id < 0) {
+            throw new IllegalArgumentException("a semaphore set id is >= 0, got " + id);
+        }
+        return adopt(id, "id " + id);
     }
 
     private static SystemVSemaphores adopt(int id, String key) throws IOException {

@@ -24,6 +24,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -80,6 +81,47 @@ class IpcSocketTest {
             assertEquals(ProcessHandle.current().pid(), c.pid());
         } finally {
             Files.deleteIfExists(at.path());
+        }
+    }
+
+    @Test
+    void aZeroLengthMessageIsNotTheEnd() throws Exception {
+        for (SocketType type : new SocketType[] { SocketType.SEQPACKET, SocketType.DATAGRAM }) {
+            try (SocketPair pair = IpcSocket.pair(type)) {
+                pair.first().write(ByteBuffer.allocate(0));
+                pair.first().write(bytes("x"));
+                assertEquals(0, pair.second().read(ByteBuffer.allocateDirect(8)), type + ": an empty message");
+                assertEquals(1, pair.second().read(ByteBuffer.allocate(8)), type + ": then the next");
+                pair.first().write(ByteBuffer.allocate(0));
+                assertEquals(0, pair.second().receiveMessage(ByteBuffer.allocateDirect(8)).bytes(), type.toString());
+                if (type == SocketType.SEQPACKET) {
+                    pair.first().close();
+                    assertEquals(-1, pair.second().read(ByteBuffer.allocateDirect(8)), "the end once the peer closed");
+                    assertEquals(-1, pair.second().receiveMessage(ByteBuffer.allocateDirect(8)).bytes());
+                } else {
+                    pair.second().shutdownInput();
+                    assertEquals(-1, pair.second().read(ByteBuffer.allocateDirect(8)), "the end after shutdownInput");
+                }
+            }
+        }
+    }
+
+    @Test
+    void peerCredentialsWithoutAPeerAreAnErrorNotPidZero() throws Exception {
+        // the kernel answers SO_PEERCRED for any socket, with pid 0 and uid/gid -1 where there is no Unix peer
+        try (IpcSocket lone = IpcSocket.open(SocketDomain.UNIX, SocketType.STREAM)) {
+            IpcException e = assertThrows(IpcException.class, lone::peerCredentials);
+            assertEquals("ENOTCONN", e.errnoName());
+        }
+        try (IpcSocket listener = IpcSocket.listening(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                SocketType.STREAM, 1);
+             IpcSocket client = IpcSocket.connected(listener.localAddress(), SocketType.STREAM, Duration.ofSeconds(5));
+             IpcSocket accepted = listener.accept(Duration.ofSeconds(5))) {
+            for (IpcSocket tcp : new IpcSocket[] { client, accepted }) {
+                IpcException e = assertThrows(IpcException.class, tcp::peerCredentials);
+                assertEquals("EOPNOTSUPP", e.errnoName());
+                assertTrue(e.getMessage().contains("Unix-domain sockets only"), e.getMessage());
+            }
         }
     }
 
@@ -244,6 +286,13 @@ class IpcSocketTest {
             pair.first().setOption(StandardSocketOptions.SO_SNDBUF, 4096);
             IpcException e = assertThrows(IpcException.class, () -> pair.first().write(ByteBuffer.allocateDirect(1 << 20)));
             assertEquals("EMSGSIZE", e.errnoName());
+            assertTrue(e.getMessage().contains("a message of 1048576 bytes"), e.getMessage());
+        }
+        try (IpcSocket udp = IpcSocket.bound(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), SocketType.DATAGRAM)) {
+            // above UDP's 65507-byte limit, from a heap buffer (staged through the socket's own memory)
+            IpcException e = assertThrows(IpcException.class, () -> udp.sendTo(ByteBuffer.allocate(70_000), udp.localAddress()));
+            assertEquals("EMSGSIZE", e.errnoName());
+            assertTrue(e.getMessage().contains("a message of 70000 bytes"), e.getMessage());
         }
     }
 
@@ -414,6 +463,36 @@ class IpcSocketTest {
                 pair.second().read(s);
                 assertEquals("self", string(s));
             }
+        }
+    }
+
+    @Test
+    void messageQueuesPassAndArriveAsQueuesWithTheirAccessMode() throws Exception {
+        try (SocketPair pair = IpcSocket.pair(SocketType.STREAM); MessageQueue q = MessageQueue.createUnnamed(2, 64)) {
+            pair.first().send(bytes("q"), q);
+            ReceivedMessage m = pair.second().receiveMessage(ByteBuffer.allocateDirect(8));
+            assertEquals(1, m.handles().size());
+            try (MessageQueue got = (MessageQueue) m.handles().get(0)) {
+                assertNull(got.name());
+                assertEquals(64, got.messageSize());
+                assertEquals(2, got.maxMessages());
+                assertTrue(q.send(bytes("through"), 3));
+                ByteBuffer in = ByteBuffer.allocateDirect(64);
+                assertEquals(7, got.receive(in));
+                assertEquals(3, got.lastPriority());
+            }
+        }
+        String name = "/jipc-socktest-queue-" + ProcessHandle.current().pid();
+        try (SocketPair pair = IpcSocket.pair(SocketType.STREAM);
+             MessageQueue q = MessageQueue.createExclusive(name, 2, 64, PosixFilePermissions.fromString("rw-------"),
+                     MessageQueueOption.READ_ONLY)) {
+            pair.first().send(bytes("q"), q);
+            ReceivedMessage m = pair.second().receiveMessage(ByteBuffer.allocateDirect(8));
+            try (MessageQueue got = (MessageQueue) m.handles().get(0)) {
+                assertThrows(java.nio.channels.NonWritableChannelException.class, () -> got.send(bytes("x"), 0));
+            }
+        } finally {
+            MessageQueue.unlink(name);
         }
     }
 

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedByInterruptException;
@@ -26,6 +28,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -35,6 +38,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import io.github.jipc.internal.Limits;
+import io.github.jipc.internal.jni.MqNative;
 
 @Timeout(60)
 class MessageQueueTest {
@@ -230,6 +234,39 @@ class MessageQueueTest {
     }
 
     @Test
+    void aDescriptionAnotherProcessMadeNonBlockingStillBlocksWithoutATimeout() throws Exception {
+        try (MessageQueue q = MessageQueue.createUnnamed(1, 8)) {
+            // what a C peer sharing the description does with mq_setattr(3)
+            assertEquals(0, MqNative.jipc_mq_setattr(q.handle.fd(), 1));
+            assertTrue(q.attributes().isDescriptionNonBlocking());
+            CompletableFuture<Integer> received = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return q.receive(ByteBuffer.allocateDirect(8));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            Thread.sleep(100);
+            assertFalse(received.isDone(), "waits for a message");
+            assertTrue(q.send(text("r"), 1));
+            assertEquals(1, received.get(10, TimeUnit.SECONDS));
+            assertTrue(q.send(text("f"), 1));
+            CompletableFuture<Boolean> sent = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return q.send(text("s"), 1);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            Thread.sleep(100);
+            assertFalse(sent.isDone(), "waits for room");
+            assertEquals(1, q.receive(ByteBuffer.allocateDirect(8)));
+            assertTrue(sent.get(10, TimeUnit.SECONDS));
+            assertEquals(1, q.receive(ByteBuffer.allocateDirect(8)));
+        }
+    }
+
+    @Test
     void badNamesAreRefusedClearly() throws Exception {
         for (String bad : new String[] { "", "/", "/a/b", "a/b", "/.", "/..", "/" + "x".repeat(256) }) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -383,6 +420,29 @@ class MessageQueueTest {
             IpcException bad = assertThrows(IpcException.class, () -> MessageQueue.inherited(1_000_000));
             assertEquals("EBADF", bad.errnoName());
             assertEquals(q.messageSize(), 8);
+        }
+    }
+
+    @Test
+    void closingARegistrationWakesItsAwaitWithAsynchronousCloseException() throws Exception {
+        // close() cancels first, and the kernel's "removed" can reach the waiter before the guard
+        try (MessageQueue q = MessageQueue.createUnnamed(1, 8)) {
+            for (int i = 0; i < 30; i++) {
+                QueueNotification n = q.requestNotification();
+                CompletableFuture<Throwable> waiter = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return new AssertionError("await returned " + n.await(Duration.ofSeconds(30)));
+                    } catch (Throwable t) {
+                        return t;
+                    }
+                });
+                Thread.sleep(i % 3 == 0 ? 20 : 2);
+                n.close();
+                Throwable t = waiter.get(10, TimeUnit.SECONDS);
+                assertInstanceOf(ClosedChannelException.class, t, "round " + i + ": " + t);
+                assertFalse(n.hasFired());
+                assertThrows(ClosedChannelException.class, () -> n.await(Duration.ZERO));
+            }
         }
     }
 

@@ -90,6 +90,36 @@ class PollerTest {
     }
 
     @Test
+    void aChildThatEndedIsReadableEvenIfReapedBeforeItWasRegistered() throws Exception {
+        try (Poller poller = Poller.open(); Pipe pipe = Pipe.open()) {
+            PollKey other = poller.register(pipe.source(), PollEvent.READ);
+            for (int i = 0; i < 10; i++) {
+                try (Subprocess child = Subprocess.builder("/bin/true").start()) {
+                    if (i % 2 == 0) {
+                        child.waitFor(Duration.ofSeconds(10)).orElseThrow(); // reaped: its pidfd is gone
+                    }
+                    PollKey exit = poller.register(child, PollEvent.READ);
+                    boolean closed = false;
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                    while (!closed && System.nanoTime() < deadline) {
+                        for (PollKey k : poller.poll(Duration.ofSeconds(1))) {
+                            assertSame(exit, k, "round " + i);
+                            assertTrue(k.isReadable(), "round " + i + ": an ended child is readable");
+                            closed = k.isHandleClosed();
+                        }
+                    }
+                    assertTrue(closed, "round " + i + ": reported and let go");
+                    assertFalse(exit.isValid());
+                    assertEquals(List.of(), poller.poll(Duration.ofMillis(20)), "round " + i + ": the close is reported once");
+                }
+            }
+            assertTrue(other.isValid(), "the other registration stays");
+            pipe.sink().write(ByteBuffer.wrap(new byte[] { 1 }));
+            assertEquals(List.of(other), poller.poll(Duration.ofSeconds(5)));
+        }
+    }
+
+    @Test
     void closingARegisteredHandleIsReportedOnceAndFreesItsNumber() throws Exception {
         try (Poller poller = Poller.open()) {
             Pipe pipe = Pipe.open();

@@ -192,6 +192,26 @@ class PosixSemaphoreTest {
     }
 
     @Test
+    void namesAreCheckedForTheSemaphoreLimit() throws Exception {
+        // the C library keeps /name as /dev/shm/sem.name: 251 bytes fit, more fail with EINVAL or ENAMETOOLONG
+        String longest = NAME + "l".repeat(252 - NAME.length());
+        try (PosixSemaphore s = PosixSemaphore.createExclusive(longest, 0, PosixFilePermissions.fromString("rw-------"))) {
+            assertEquals(longest, s.name());
+        } finally {
+            PosixSemaphore.unlink(longest);
+        }
+        for (String tooLong : new String[] { longest + "x", "/" + "x".repeat(300) }) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> PosixSemaphore.create(tooLong, 0, PosixFilePermissions.fromString("rw-------")));
+            assertTrue(e.getMessage().contains("POSIX semaphore name") && e.getMessage().contains("251"), e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> PosixSemaphore.open(tooLong));
+            assertThrows(IllegalArgumentException.class, () -> PosixSemaphore.unlink(tooLong));
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PosixSemaphore.open("/a/b"));
+        assertTrue(e.getMessage().contains("POSIX semaphore name"), e.getMessage());
+    }
+
+    @Test
     void misuseIsACleanError() throws Exception {
         assertThrows(IllegalArgumentException.class, () -> PosixSemaphore.open("/a/b"));
         assertThrows(IllegalArgumentException.class, () -> PosixSemaphore.open("/"));

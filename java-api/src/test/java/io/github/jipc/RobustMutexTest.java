@@ -93,6 +93,32 @@ class RobustMutexTest {
     }
 
     @Test
+    void anOwnerWhoseSharedHandleAnInterruptClosedUnlocksThroughAnother() throws Exception {
+        try (MemoryFile mf = MemoryFile.create(LABEL, 4096); SharedRegion r = mf.map(); RobustMutex m = RobustMutex.init(r, 0)) {
+            m.lock();
+            Throwable t = inThread(() -> {
+                Thread.currentThread().interrupt();
+                try {
+                    m.lock();
+                    return null;
+                } catch (Exception e) {
+                    return e;
+                }
+            });
+            assertInstanceOf(java.nio.channels.ClosedByInterruptException.class, t);
+            assertThrows(java.nio.channels.ClosedChannelException.class, m::unlock, "the shared handle is closed");
+            try (RobustMutex again = RobustMutex.at(r, 0)) {
+                again.unlock(); // ownership is this thread's, not the handle's
+                assertEquals(Boolean.TRUE, inThread(() -> {
+                    boolean got = again.tryLock();
+                    again.unlock();
+                    return got;
+                }));
+            }
+        }
+    }
+
+    @Test
     void aDeadOwnerIsToldRepairedOrLeftUnrecoverable() throws Exception {
         try (MemoryFile mf = MemoryFile.create(LABEL, 4096); SharedRegion r = mf.map(); RobustMutex m = RobustMutex.init(r, 0)) {
             // A thread that ends holding a robust mutex is a dead owner too.

@@ -65,6 +65,26 @@ class SystemVSemaphoresTest {
     }
 
     @Test
+    void aPrivateSetIsReachedByItsId() throws Exception {
+        assertThrows(IllegalArgumentException.class, () -> SystemVSemaphores.open(SysVKey.PRIVATE));
+        assertThrows(IllegalArgumentException.class, () -> SystemVSemaphores.ofId(-1));
+        SystemVSemaphores set = SystemVSemaphores.createExclusive(SysVKey.PRIVATE, RW, 2, 0, 0);
+        int id = set.id();
+        try (SystemVSemaphores other = SystemVSemaphores.ofId(id)) {
+            assertEquals(id, other.id());
+            assertEquals(3, other.count());
+            assertTrue(other.awaitInitialized(Duration.ZERO));
+            other.op(SemOp.take(0), SemOp.give(2));
+            assertArrayEquals(new int[] { 1, 0, 1 }, set.getAll());
+        } finally {
+            set.remove();
+            set.close();
+        }
+        IpcException gone = assertThrows(IpcException.class, () -> SystemVSemaphores.ofId(id));
+        assertTrue(gone.errnoName().equals("EINVAL") || gone.errnoName().equals("EIDRM"), gone.getMessage());
+    }
+
+    @Test
     void operationsApplyAllOrNone() throws Exception {
         try (SystemVSemaphores set = SystemVSemaphores.createExclusive(SysVKey.PRIVATE, RW, 1, 0)) {
             try {

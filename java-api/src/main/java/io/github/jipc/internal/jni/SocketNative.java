@@ -45,6 +45,7 @@ public final class SocketNative {
     @MemberGetter public static native int ECONNREFUSED();
     @MemberGetter public static native int ETIMEDOUT();
     @MemberGetter public static native int ENOTCONN();
+    @MemberGetter public static native int EOPNOTSUPP();
     @MemberGetter public static native int EADDRINUSE();
     @MemberGetter public static native int EMSGSIZE();
     @MemberGetter public static native int ENOTSOCK();

@@ -35,5 +35,6 @@ public final class SockmsgNative {
     @MemberGetter public static native int JIPC_META_FDS();
     @MemberGetter public static native int JIPC_META_MAX_FDS();
     @MemberGetter public static native int JIPC_RECV_TRUNC();
+    @MemberGetter public static native int JIPC_RECV_END();
     @MemberGetter public static native int JIPC_RECV_CTRUNC();
 }
