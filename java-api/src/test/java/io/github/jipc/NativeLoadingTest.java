@@ -111,6 +111,23 @@ class NativeLoadingTest {
     }
 
     @Test
+    void anotherBuildsLibraryOfTheSameSizeInJavaCppsCacheIsNeverTaken() throws Exception {
+        Run first = probe(List.of(), classesJar, platformJar);
+        assertTrue(first.available(), first.toString());
+        Path cached = Path.of(first.file());
+        assertTrue(cached.startsWith(tmp.resolve("javacpp")), first.toString());
+        // What an older build of the same size and jar timestamp leaves there (reproducible jars share one).
+        java.nio.file.attribute.FileTime stamp = Files.getLastModifiedTime(cached);
+        byte[] other = new byte[(int) Files.size(cached)];
+        Files.write(cached, other);
+        Files.setLastModifiedTime(cached, stamp);
+        Run again = probe(List.of(), classesJar, platformJar);
+        assertTrue(again.available(), again.toString());
+        assertEquals(cached.toString(), again.file(), again.toString());
+        assertFalse(again.err().contains("WARNING"), again.toString());
+    }
+
+    @Test
     void aLibraryFileGivenIsLoadedWithNothingExtracted() throws Exception {
         Path lib = Files.copy(location(Jipc.class).resolve(JNI + PLATFORM + "/libjniJipc.so"), tmp.resolve("libjniJipc.so"));
         Run r = probe(List.of("-Djipc.library=" + lib), classesJar);

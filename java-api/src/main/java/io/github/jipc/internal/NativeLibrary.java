@@ -194,7 +194,10 @@ public final class NativeLibrary {
         } else {
             try {
                 Path cache = Loader.getCacheDir().toPath();
-                folders.add(new Folder("JavaCPP's cache folder", cache, (url, dir) -> Loader.cacheResource(url).toPath()));
+                // Not Loader.cacheResource: it takes a cached file of the same size and jar timestamp as
+                // current, and reproducible jars give every build one timestamp, so an older build's
+                // library of the same size would load. The copy is named by the hash of its bytes.
+                folders.add(new Folder("JavaCPP's cache folder", cache, copy));
             } catch (IOException e) {
                 notes.add(new Attempt("JavaCPP's cache folder (" + JAVACPP_CACHEDIR + ", ~/.javacpp/cache, java.io.tmpdir)",
                         "none usable: " + e));
