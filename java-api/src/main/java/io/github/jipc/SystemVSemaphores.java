@@ -137,6 +137,24 @@ public final class SystemVSemaphores extends AbstractInterruptibleChannel {
         return adopt(id, key.toString());
     }
 
+    /**
+     * Opens the set with this id, as another process reported it (semget(2)'s
+     * result, or ipcs(1)'s semid): an {@link SysVKey#PRIVATE} set has no other name.
+     *
+     * @param id the set's id
+     * @return the set
+     * @throws IpcException EINVAL or EIDRM: no set has this id
+     * @throws java.nio.file.AccessDeniedException EACCES: its mode denies this process reading it
+     * @throws IllegalArgumentException if id is negative
+     */
+    public static SystemVSemaphores ofId(int id) throws IOException {
+        NativeLibrary.ensureAvailable();
+        if (id < 0) {
+            throw new IllegalArgumentException("a set id is >= 0, got " + id);
+        }
+        return adopt(id, "id " + id);
+    }
+
     private static SystemVSemaphores adopt(int id, String key) throws IOException {
         long[] st = new long[8];
         int r = SysvSemNative.jipc_sysv_sem_stat(id, st);
