@@ -46,7 +46,7 @@ final class Channels implements Facility {
 
     @Override
     public void step(Random r, Calls c) {
-        switch (r.nextInt(14)) {
+        switch (r.nextInt(15)) {
             case 0 -> openQueue(r, c);
             case 1 -> queueCalls(r, c);
             case 2 -> c.call("IpcSocket.pair", Calls.OS, () -> {
@@ -64,6 +64,18 @@ final class Channels implements Facility {
             case 10 -> raceSocket(r, c);
             case 11 -> raceEvent(r, c);
             case 12 -> racePoller(r, c);
+            case 13 -> c.call("IpcSocket UDP/raw", Calls.OS, () -> {
+                if (r.nextInt(4) == 0) {
+                    // raw(7): CAP_NET_RAW or AccessDeniedException
+                    IpcSocket.open(io.github.jipc.SocketDomain.INET, SocketType.RAW, IpcSocket.PROTOCOL_ICMP).close();
+                    return;
+                }
+                IpcSocket u = IpcSocket.bound(new InetSocketAddress("127.0.0.1", 0), SocketType.DATAGRAM);
+                sockets.put(r, u, c);
+                u.configureBlocking(false);
+                u.sendTo(Streams.buffer(r, 70_000), r.nextBoolean() ? u.localAddress() : new InetSocketAddress("127.0.0.1", 9));
+                u.receiveFrom(ByteBuffer.allocateDirect(r.nextInt(100)));
+            });
             default -> c.call("IpcSocket.listening/connected", Calls.OS, () -> {
                 SocketAddress a = r.nextBoolean() ? UnixAddress.abstractName("jipc-campaign-" + ProcessHandle.current().pid()
                         + "-" + addresses.getAndIncrement() % 4) : new InetSocketAddress("127.0.0.1", 0);
