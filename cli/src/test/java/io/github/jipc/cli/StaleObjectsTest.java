@@ -44,6 +44,7 @@ class StaleObjectsTest {
                 "/dev/mqueue is not mounted and cannot be mounted here");
         String prefix = "/jipc-stale-test-" + ProcessHandle.current().pid();
         List<String> posix = List.of("shm:" + prefix + "-shm", "sem:" + prefix + "-sem", "mq:" + prefix + "-mq");
+        List<String> all = new java.util.ArrayList<>(posix);
         try (Subprocess child = Subprocess.java(StaleObjectMaker.class.getName(), prefix)
                 .jvmOptions("-XX:+UseSerialGC", "-Xmx64m", "-XX:TieredStopAtLevel=1")
                 .redirectOutput(Redirect.PIPE).redirectError(Redirect.INHERIT).start()) {
@@ -52,7 +53,6 @@ class StaleObjectsTest {
             assertTrue(ready != null && ready.startsWith("READY "), "child said " + ready);
             String shmId = ready.replaceAll(".*shm=([0-9]+).*", "$1");
             String semId = ready.replaceAll(".*sem=([0-9]+).*", "$1");
-            List<String> all = new java.util.ArrayList<>(posix);
             all.add("sysv-shm:" + shmId);
             all.add("sysv-sem:" + semId);
             String[] rmArgs = new String[all.size() + 3];
@@ -94,8 +94,9 @@ class StaleObjectsTest {
             String ipcs = Files.readString(Path.of("/proc/sysvipc/shm")) + Files.readString(Path.of("/proc/sysvipc/sem"));
             assertFalse(ipcs.lines().anyMatch(l -> l.trim().split("\\s+")[1].equals(shmId)), "segment " + shmId);
         } finally {
-            for (String ref : posix) {
-                jipc("rm", "--min-age", "0", ref); // after a failure: what is left, once stale
+            // After a failure, what is left: the child is killed by now (closed above), so all is stale.
+            for (String ref : all) {
+                jipc("rm", "--min-age", "0", ref);
             }
         }
     }
