@@ -5,8 +5,10 @@
  *
  * mode JIPC_EVENTFD_NOWAIT: a read uses preadv2(2) with RWF_NOWAIT on the
  * blocking description (-EAGAIN when the counter is 0); a write, which takes
- * no such flag (nor a read before Linux 5.12), is made only after poll(2)
- * said it can go through at once.
+ * no such flag, is made only once the counter's value (read from
+ * /proc/self/fdinfo) leaves room for it (-EAGAIN otherwise), registered with
+ * the guard in case another writer takes the room first; a read before
+ * Linux 5.12 only after poll(2) said it can go through at once.
  * JIPC_EVENTFD_BLOCK waits, woken by the guard (-JIPC_WOKEN).
  */
 #ifndef JIPC_EVENTFD_H
@@ -21,6 +23,8 @@ extern "C" {
 
 #define JIPC_EVENTFD_NOWAIT 0
 #define JIPC_EVENTFD_BLOCK 1
+/* The most the counter holds. */
+#define JIPC_EVENTFD_MAX 0xfffffffffffffffeULL
 
 /* eventfd(2) with EFD_CLOEXEC, and EFD_SEMAPHORE when semaphore is not 0. */
 JIPC_API int jipc_eventfd_create(unsigned int initial, int semaphore);

@@ -17,6 +17,12 @@ static void counter_and_semaphore(void)
     CHECK_EQ(-EAGAIN, jipc_eventfd_read(fd, NULL, &v, JIPC_EVENTFD_NOWAIT));
     CHECK_EQ(0, jipc_eventfd_write(fd, NULL, 0xfffffffffffffffeULL, JIPC_EVENTFD_NOWAIT));
     CHECK_EQ(-EAGAIN, jipc_eventfd_write(fd, NULL, 1, JIPC_EVENTFD_NOWAIT));
+    CHECK_EQ(0, jipc_eventfd_read(fd, NULL, &v, JIPC_EVENTFD_NOWAIT));
+    /* Room for 1 but not for the maximum: poll(2) says writable, a write would block. */
+    CHECK_EQ(0, jipc_eventfd_write(fd, NULL, 1, JIPC_EVENTFD_NOWAIT));
+    CHECK_EQ(-EAGAIN, jipc_eventfd_write(fd, NULL, 0xfffffffffffffffeULL, JIPC_EVENTFD_NOWAIT));
+    CHECK_EQ(0, jipc_eventfd_write(fd, NULL, 0xfffffffffffffffdULL, JIPC_EVENTFD_NOWAIT));
+    CHECK_EQ(-EAGAIN, jipc_eventfd_write(fd, NULL, 1, JIPC_EVENTFD_NOWAIT));
     CHECK_EQ(-EINVAL, jipc_eventfd_write(fd, NULL, UINT64_MAX, JIPC_EVENTFD_NOWAIT));
     close(fd);
     int s = jipc_eventfd_create(2, 1);

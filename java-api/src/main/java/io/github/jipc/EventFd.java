@@ -162,7 +162,11 @@ public final class EventFd extends AbstractInterruptibleChannel implements Inher
 
     /**
      * Adds n to the counter (write(2)). Blocking mode waits while the sum
-     * would pass {@link #MAX_VALUE}; non-blocking mode returns false then.
+     * would pass {@link #MAX_VALUE}; non-blocking mode returns false then (it
+     * reads the counter's room from {@code /proc/self/fdinfo} first, since
+     * poll(2) only tells room for 1; should a writer of another handle take
+     * the room in between, the add waits until a take, or a close of this
+     * handle ends it with {@link AsynchronousCloseException}).
      *
      * @param n the amount, 1 to {@link #MAX_VALUE} as an unsigned long (0 adds nothing)
      * @return true if added; false if non-blocking and the counter had no room

@@ -212,11 +212,17 @@ public final class RobustMutex extends AbstractInterruptibleChannel {
         if (woken) {
             throw new AsynchronousCloseException();
         }
-        return result(r, this);
+        return result(r, this, true);
     }
 
-    /** Turns a lock result into true/false or the exception. */
-    static boolean result(int r, RobustMutex m) throws IOException {
+    /**
+     * Turns a lock result into true/false or the exception; newlyHeld unless
+     * the thread held the mutex before the call (a condition's wait).
+     */
+    static boolean result(int r, RobustMutex m, boolean newlyHeld) throws IOException {
+        if ((r == 0 || r == OWNER_DIED) && newlyHeld) {
+            m.region.mutexLocked();
+        }
         if (r == 0) {
             return true;
         }
@@ -249,6 +255,7 @@ public final class RobustMutex extends AbstractInterruptibleChannel {
         if (r < 0) {
             throw Errors.exception(r, SyncCall.MUTEX_LOCK, description);
         }
+        region.mutexUnlocked();
     }
 
     /**

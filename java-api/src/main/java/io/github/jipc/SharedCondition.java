@@ -175,7 +175,7 @@ public final class SharedCondition extends AbstractInterruptibleChannel {
         if (r < 0 && r != -Errno.EBUSY) {
             throw Errors.exception(r, SyncCall.COND_WAIT, description);
         }
-        return RobustMutex.result(r, mutex);
+        return RobustMutex.result(r, mutex, false);
     }
 
     /**

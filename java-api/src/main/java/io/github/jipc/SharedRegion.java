@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.jipc.internal.DirectBuffers;
 import io.github.jipc.internal.Errors;
@@ -45,6 +46,17 @@ import io.github.jipc.internal.jni.MmapNative;
  * region's memory ({@link Futex}, semaphores and mutexes placed in it) are
  * closed first, which wakes their waiters, and the replacement waits until
  * the last of those calls has left, so no wait ever outlives the mapping.
+ *
+ * <p><b>Held robust mutexes pin the addresses.</b> The C library links every
+ * robust mutex a thread holds into that thread's list through the mutex's
+ * own bytes, and writes into them whenever the thread locks or unlocks
+ * another robust mutex. So while a thread of this process holds a
+ * {@link RobustMutex} of the region (locked, not unlocked), the region's
+ * addresses are never released: closed, the mutex's bytes stay in the
+ * placeholder; unreachable, the mapping stays, for the life of the process.
+ * Unlock before closing to give the addresses back. Overwriting a held
+ * mutex's bytes through this region's put methods corrupts that list, as it
+ * would in C.
  *
  * <p>The region is safe to use from several threads; ordering between them,
  * and between processes, is what the access modes say (see {@link VarHandle}).
@@ -87,6 +99,15 @@ public final class SharedRegion implements AutoCloseable {
     private volatile int nativeState;
     /** Objects in the region with threads that may wait in native code: closed (woken) before the unmap. */
     private final Set<AutoCloseable> waiters = ConcurrentHashMap.newKeySet();
+    /**
+     * Robust mutexes of the region that threads of this process hold: the C
+     * library links a held robust mutex into its thread's robust list through
+     * the mutex's own bytes, and writes into them when the thread locks or
+     * unlocks another robust mutex. While one is held, the addresses are never
+     * freed (the Unmapper leaves them), so those writes land in the mapping or
+     * the placeholder, never on an unmapped page.
+     */
+    private final AtomicInteger heldMutexes = new AtomicInteger();
 
     /**
      * Takes over a mapping: [base, base + mapLength) is this region's, the
@@ -102,7 +123,7 @@ public final class SharedRegion implements AutoCloseable {
         this.description = description;
         ByteBuffer root = DirectBuffers.over(address, size);
         // Registered on the buffer every view refers to: the addresses are freed when none is reachable.
-        CLEANER.register(root, new Unmapper(base, mapLength));
+        CLEANER.register(root, new Unmapper(base, mapLength, heldMutexes));
         ByteBuffer b = readOnly ? root.asReadOnlyBuffer() : root;
         this.buffer = b.order(ByteOrder.nativeOrder());
     }
@@ -564,6 +585,16 @@ public final class SharedRegion implements AutoCloseable {
         waiters.remove(w);
     }
 
+    /** A thread of this process now holds a robust mutex of the region (see heldMutexes). */
+    void mutexLocked() {
+        heldMutexes.incrementAndGet();
+    }
+
+    /** A thread of this process unlocked a robust mutex of the region. */
+    void mutexUnlocked() {
+        heldMutexes.decrementAndGet();
+    }
+
     String description() {
         return description;
     }
@@ -611,19 +642,28 @@ public final class SharedRegion implements AutoCloseable {
         return aligned(offset, width);
     }
 
-    /** Frees the addresses (placeholder or, for a region never closed, the mapping); holds only numbers. */
+    /**
+     * Frees the addresses (placeholder or, for a region never closed, the
+     * mapping), unless a robust mutex in them is still held by a thread of
+     * this process: then they stay for the life of the process. Holds only
+     * numbers and the counter.
+     */
     private static final class Unmapper implements Runnable {
         private final long base;
         private final long length;
+        private final AtomicInteger heldMutexes;
 
-        Unmapper(long base, long length) {
+        Unmapper(long base, long length, AtomicInteger heldMutexes) {
             this.base = base;
             this.length = length;
+            this.heldMutexes = heldMutexes;
         }
 
         @Override
         public void run() {
-            MmapNative.jipc_munmap(base, length);
+            if (heldMutexes.get() == 0) {
+                MmapNative.jipc_munmap(base, length);
+            }
         }
     }
 }

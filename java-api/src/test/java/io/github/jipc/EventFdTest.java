@@ -3,6 +3,7 @@ package io.github.jipc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -48,6 +49,17 @@ class EventFdTest {
             assertEquals(EventFd.MAX_VALUE, e.take());
         }
         assertThrows(IllegalArgumentException.class, () -> EventFd.create(-1));
+    }
+
+    /** Room for 1 but not for n: poll(2) says writable, yet a write of n would block (it did, for ever). */
+    @Test
+    void aNonBlockingAddLargerThanTheRoomLeftIsRefusedWithoutWaiting() throws Exception {
+        try (EventFd e = EventFd.create(1, EventFdOption.NON_BLOCKING)) {
+            assertFalse(assertTimeoutPreemptively(Duration.ofSeconds(5), () -> e.add(EventFd.MAX_VALUE)));
+            assertTrue(e.add(EventFd.MAX_VALUE - 1));
+            assertFalse(e.add(1));
+            assertEquals(EventFd.MAX_VALUE, e.take());
+        }
     }
 
     @Test

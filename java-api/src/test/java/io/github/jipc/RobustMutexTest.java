@@ -272,4 +272,38 @@ class RobustMutexTest {
             }
         }
     }
+
+    /**
+     * A thread holding a mutex of a closed, unreachable region locks others:
+     * the C library writes into the held mutex's bytes (its robust list runs
+     * through them), so those addresses must stay mapped (a regression: they
+     * were freed with the placeholder and the next lock crashed the JVM).
+     */
+    @Test
+    void aMutexHeldWhenItsRegionClosesKeepsItsAddressesForTheThreadsOtherLocks() throws Exception {
+        inThread(() -> {
+            try (MemoryFile other = MemoryFile.create(LABEL, 4096); SharedRegion o = other.map();
+                    RobustMutex m = RobustMutex.init(o, 0)) {
+                for (int i = 0; i < 20; i++) {
+                    lockAndCloseTheRegion();
+                    System.gc();
+                    Thread.sleep(20);
+                    m.lock(); // links m in front of the held one: writes into its bytes
+                    m.unlock();
+                }
+            }
+            return null;
+        });
+    }
+
+    /** Leaves a mutex held by this thread in a closed region nothing refers to any more. */
+    private static void lockAndCloseTheRegion() throws IOException {
+        try (MemoryFile mf = MemoryFile.create(LABEL, 4096)) {
+            SharedRegion r = mf.map();
+            RobustMutex held = RobustMutex.init(r, 0);
+            held.lock();
+            r.close();
+            assertThrows(ClosedChannelException.class, held::unlock);
+        }
+    }
 }

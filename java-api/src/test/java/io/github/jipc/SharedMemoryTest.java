@@ -119,6 +119,8 @@ class SharedMemoryTest {
             assertThrows(IllegalArgumentException.class, () -> SharedMemory.create(bad, 1, RW_OWNER), bad);
         }
         assertThrows(IllegalArgumentException.class, () -> SharedMemory.create("/a\0b", 1, RW_OWNER));
+        assertThrows(IllegalArgumentException.class, () -> SharedMemory.create(name + "\uD800", 1, RW_OWNER));
+        assertThrows(IllegalArgumentException.class, () -> PosixSemaphore.create(name + "\uDFFF", 0, RW_OWNER));
         IpcException tooLong = assertThrows(IpcException.class, () -> SharedMemory.create("x".repeat(300), 1, RW_OWNER));
         assertEquals("ENAMETOOLONG", tooLong.errnoName()); // refused by the shim's name check, before glibc
         assertTrue(tooLong.getMessage().contains("NAME_MAX"), tooLong.getMessage());

@@ -48,6 +48,11 @@ class SystemVSemaphoresTest {
                     assertTrue(opened.awaitInitialized(Duration.ofSeconds(1)));
                     assertArrayEquals(new int[] { 1, 0, 5 }, again.getAll(), "an existing set keeps its values");
                 }
+                try (SystemVSemaphores byId = SystemVSemaphores.ofId(set.id())) {
+                    assertEquals(3, byId.count());
+                    assertArrayEquals(new int[] { 1, 0, 5 }, byId.getAll());
+                }
+                assertThrows(IllegalArgumentException.class, () -> SystemVSemaphores.ofId(-1));
                 set.set(1, 7);
                 assertEquals(7, set.get(1));
                 set.setAll(2, 3, 4);
@@ -59,6 +64,7 @@ class SystemVSemaphoresTest {
                 set.remove();
             }
             assertThrows(NoSuchFileException.class, () -> SystemVSemaphores.open(key));
+            assertThrows(IpcException.class, () -> SystemVSemaphores.ofId(set.id()));
             IpcException gone = assertThrows(IpcException.class, () -> set.get(0));
             assertEquals("EINVAL", gone.errnoName());
         }

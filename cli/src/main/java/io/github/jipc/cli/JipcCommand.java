@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = JipcCommand.Version.class,
         description = "Linux inter-process communication for the JVM.",
-        subcommands = { TourCommand.class, ListCommand.class, io.github.jipc.bench.xproc.BenchCommand.class,
+        subcommands = { TourCommand.class, ListCommand.class, RmCommand.class, io.github.jipc.bench.xproc.BenchCommand.class,
             ChildCommand.class, CommandLine.HelpCommand.class })
 public final class JipcCommand implements Runnable {
     @Spec

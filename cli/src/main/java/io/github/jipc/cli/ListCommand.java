@@ -19,8 +19,8 @@ import picocli.CommandLine.Spec;
             "sets and message queues, POSIX shared memory objects, named semaphores and message queues,",
             "and Unix socket files and abstract names; with size, owner, mode, and for System V",
             "segments the creator's pid and whether that process still runs.",
-            "%nLeft-over objects of crashed programs show as 'creator alive: no'; remove them with",
-            "ipcrm(1), rm(1) on /dev/shm or /dev/mqueue, or the owning program."
+            "%nWith --stale, only the objects no live process uses (see jipc rm --help for the rules),",
+            "each with the reference jipc rm takes."
         })
 final class ListCommand implements Callable<Integer> {
     @Spec
@@ -30,9 +30,36 @@ final class ListCommand implements Callable<Integer> {
             description = "Only objects whose kind contains TEXT, e.g. 'shm', 'sem', 'POSIX', 'socket'.")
     private String kind;
 
+    @Option(names = "--stale", description = "Only objects whose users are dead: creator, attachers, openers, mappers.")
+    private boolean stale;
+
+    @Option(names = "--min-age", paramLabel = "SECONDS", defaultValue = "60",
+            description = "With --stale: a POSIX object or semaphore set changed more recently counts as in use (default: ${DEFAULT-VALUE}).")
+    private long minAgeSeconds;
+
+    @Option(names = "--match", paramLabel = "TEXT", description = "With --stale: only objects whose reference contains TEXT.")
+    private String match;
+
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
         PrintWriter out = spec.commandLine().getOut();
+        if (stale) {
+            StaleObjects objects = StaleObjects.ofThisMachine(java.time.Duration.ofSeconds(minAgeSeconds));
+            int n = 0;
+            String format = "%-44s %-10s %s%n";
+            out.printf(format, "REFERENCE (for jipc rm)", "KIND", "DETAIL");
+            for (StaleObjects.Verdict v : objects.all()) {
+                if (v.stale() && (match == null || v.ref().contains(match))
+                        && (kind == null || v.kind().toLowerCase(java.util.Locale.ROOT).contains(kind.toLowerCase(java.util.Locale.ROOT)))) {
+                    out.printf(format, v.ref(), v.kind(), v.detail());
+                    n++;
+                }
+            }
+            out.printf("%d stale object(s)%n", n);
+            objects.notes().forEach(note -> out.println("note: " + note));
+            out.flush();
+            return 0;
+        }
         List<String> notes = new ArrayList<>();
         List<Inventory.Entry> entries = new ArrayList<>();
         for (Inventory.Entry e : Inventory.ofThisMachine().list(notes)) {

@@ -9,11 +9,26 @@ import java.util.Objects;
 public final class CStrings {
     private CStrings() {}
 
-    /** s as NUL-terminated UTF-8; what names the argument in the error message. */
+    /**
+     * s as NUL-terminated UTF-8; what names the argument in the error message.
+     * A NUL inside, or a lone surrogate (which UTF-8 cannot encode, and
+     * String.getBytes would silently turn into '?', naming another object),
+     * is an IllegalArgumentException.
+     */
     public static byte[] of(String what, String s) {
         Objects.requireNonNull(s, what);
         if (s.indexOf('\0') >= 0) {
             throw new IllegalArgumentException(what + " contains a NUL character: " + s.replace('\0', '?'));
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new IllegalArgumentException(what + " contains a lone surrogate (U+"
+                        + Integer.toHexString(c).toUpperCase(java.util.Locale.ROOT) + " at index " + i
+                        + "), which UTF-8 cannot encode");
+            }
         }
         byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
         byte[] c = new byte[utf8.length + 1];

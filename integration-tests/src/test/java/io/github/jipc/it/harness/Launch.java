@@ -26,6 +26,12 @@ public final class Launch {
         this.builder = builder.redirectInput(Redirect.from(Path.of("/dev/null").toFile()));
     }
 
+    /** More options for a child JVM, after the harness's own (a later one wins). */
+    public Launch jvmOptions(String... options) {
+        builder.jvmOptions(options);
+        return this;
+    }
+
     /** Hands end to the child as descriptor childFd. */
     public Launch inherit(Inheritable end, int childFd) {
         builder.inherit(end, childFd);
