@@ -163,11 +163,22 @@ int jipc_ring_commit(jipc_ring *r)
 
 long long jipc_ring_process_start(int32_t pid)
 {
-    char path[64], buf[1024];
-    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
+    char path[32], buf[1024];
+    snprintf(path, sizeof path, "%d/stat", (int)pid);
+    /*
+     * Relative to a /proc descriptor, for this process too: an emulator
+     * (qemu-user) answers an absolute /proc/<own pid>/stat itself, with each
+     * thread's own start time, which would differ from what other processes
+     * and threads read for the same process.
+     */
+    int dir = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir < 0)
         return -errno;
+    int fd = openat(dir, path, O_RDONLY | O_CLOEXEC);
+    int open_err = errno;
+    close(dir);
+    if (fd < 0)
+        return -open_err;
     ssize_t n;
     do {
         n = read(fd, buf, sizeof buf - 1);

@@ -315,7 +315,8 @@ static void process_liveness(void)
     pid_t child = fork();
     if (child == 0)
         _exit(0);
-    usleep(20000);
+    siginfo_t info;
+    CHECK_EQ(0, waitid(P_PID, (id_t)child, &info, WEXITED | WNOWAIT)); /* exited, not reaped */
     CHECK_EQ(0, jipc_ring_process_alive(child, 0)); /* a zombie is dead */
     waitpid(child, NULL, 0);
     CHECK_EQ(0, jipc_ring_process_alive(child, 0));
