@@ -53,7 +53,7 @@
  *                                consumer; taken by compare-and-swap (free,
  *                                or a dead owner's whose intent is behind
  *                                head), given back (store-release) on detach
- *     +8   8    intent position   the tail value this producer is about to
+ *     +8   8    intent position   (all ones: none; init writes that) the tail value this producer is about to
  *    +16   4    intent length     claim from, and the record length it adds:
  *                                relaxed stores BEFORE the tail compare-and-
  *                                swap (whose release orders them first)

@@ -97,6 +97,8 @@ int jipc_ring_init(void *mem, size_t length, uint32_t capacity, uint32_t max_mes
     *(uint32_t *)(b + JIPC_RING_OFF_KIND) = (uint32_t)kind;
     *(uint32_t *)(b + JIPC_RING_OFF_CAPACITY) = capacity;
     *(uint32_t *)(b + JIPC_RING_OFF_MAX_MESSAGE) = max_message;
+    for (int i = 0; i < JIPC_RING_PRODUCER_SLOTS; i++) /* no intent: never a position */
+        *(uint64_t *)(b + JIPC_RING_OFF_PRODUCERS + i * JIPC_RING_SLOT_LENGTH + JIPC_RING_SLOT_POSITION) = NONE;
     __atomic_store_n((uint32_t *)(b + JIPC_RING_OFF_MAGIC), JIPC_RING_MAGIC, __ATOMIC_RELEASE);
     return 0;
 }
@@ -147,6 +149,7 @@ static int take_slot(jipc_ring *r)
                 continue;
         }
         if (__atomic_compare_exchange_n(slot_owner(r, i), &v, mine, 0, __ATOMIC_SEQ_CST, __ATOMIC_RELAXED)) {
+            __atomic_store_n(slot_position(r, i), NONE, __ATOMIC_RELAXED);
             r->slot = i;
             return 0;
         }

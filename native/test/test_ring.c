@@ -290,6 +290,13 @@ static void killed_after_swap_is_skipped(void)
     jipc_ring_attach(&c, m, jipc_ring_size(CAP));
     jipc_ring_attach(&p, m, jipc_ring_size(CAP));
     CHECK_EQ(0, jipc_ring_consumer_attach(&c));
+    /* At position 0, with a live producer's slot taken: fresh slots hold no intent at 0. */
+    jipc_ring idle;
+    jipc_ring_attach(&idle, m, jipc_ring_size(CAP));
+    produce(&idle, 0, 8);
+    expect(&c, 0, 8);
+    pid_t first = claim_in_child(m, 40, die_after_cas);
+    waitpid(first, NULL, 0);
     produce(&p, 1, 16);
     /* Alive and stopped after the swap: the consumer waits for it. */
     pid_t child = claim_in_child(m, 100, stop_after_cas);

@@ -46,7 +46,7 @@ import io.github.jipc.internal.jni.RingNative;
  * <tr><td>{@link #OFF_PRODUCERS}</td><td>{@link #PRODUCER_SLOTS} producer slots of {@link #SLOT_LENGTH}
  *     bytes (multi-producer rings only), one per producer handle: at {@link #SLOT_OWNER} a long owner
  *     (0 free, else {@code (start << PID_BITS) | pid} as for the consumer), at {@link #SLOT_POSITION} a
- *     long intent position, at {@link #SLOT_RECORD} an int intent record length</td>
+ *     long intent position (-1, all ones: none, as the ring is created), at {@link #SLOT_RECORD} an int intent record length</td>
  *     <td>the owner: compare-and-set to take a free slot, or a dead owner's whose intent position is
  *     behind head; a store-release of 0 to give it back. The intent: the tail value the producer is
  *     about to claim from and the record length it adds, opaque stores before the compare-and-set of

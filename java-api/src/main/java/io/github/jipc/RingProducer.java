@@ -93,6 +93,7 @@ public final class RingProducer extends RingEnd {
                 }
             }
             if (LONGS.compareAndSet(buf, at + RingLayout.SLOT_OWNER, v, owner)) {
+                LONGS.setOpaque(buf, at + RingLayout.SLOT_POSITION, -1L); // no intent yet
                 slotAt = at;
                 return;
             }

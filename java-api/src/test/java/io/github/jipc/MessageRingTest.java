@@ -83,7 +83,11 @@ class MessageRingTest {
 
     @Test
     void layoutComesFromTheCHeader() {
-        assertEquals(640, RingLayout.HEADER_LENGTH);
+        assertEquals(2, RingLayout.VERSION);
+        assertEquals(2688, RingLayout.HEADER_LENGTH);
+        assertEquals(640, RingLayout.OFF_PRODUCERS);
+        assertEquals(32, RingLayout.PRODUCER_SLOTS);
+        assertEquals(64, RingLayout.SLOT_LENGTH);
         assertEquals(128, RingLayout.ALIGNMENT);
         assertEquals(16, RingLayout.RECORD_HEADER);
         assertEquals(0x4A524E47, RingLayout.MAGIC);
@@ -91,7 +95,7 @@ class MessageRingTest {
         assertEquals(16, RingLayout.recordLength(0));
         assertEquals(32, RingLayout.recordLength(1));
         assertEquals(32, RingLayout.recordLength(16));
-        assertEquals(640 + 4096, MessageRing.size(4096));
+        assertEquals(2688 + 4096, MessageRing.size(4096));
     }
 
     @Test
