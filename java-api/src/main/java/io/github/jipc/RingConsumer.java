@@ -266,7 +266,7 @@ public final class RingConsumer extends RingEnd {
             return at;
         }
         long start = System.nanoTime();
-        for (int i = 1;; i++) {
+        for (int i = 1; spinNanos > 0; i++) { // a spin of zero sleeps at once
             at = next();
             if (at >= 0) {
                 return at;

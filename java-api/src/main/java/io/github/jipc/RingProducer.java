@@ -372,7 +372,7 @@ public final class RingProducer extends RingEnd {
         long start = System.nanoTime();
         long liveness = RingLayout.LIVENESS_MICROS * 1000L;
         long nextLook = liveness;
-        for (int i = 1;; i++) {
+        for (int i = 1; spinNanos > 0; i++) { // a spin of zero sleeps at once
             at = claimOrFull(length);
             if (at >= 0) {
                 return at;
