@@ -23,6 +23,8 @@ static const char USAGE[] =
     "  ring_peer consume <shm> <offset> <count> <producers> <max>   take the consumer role, READY, check count messages:\n"
     "                                                  RESULT received=<n> bad=<n>\n"
     "  ring_peer claim-hang <shm> <offset> <length>      claim, READY, sleep until killed\n"
+    "  ring_peer swap-hang <shm> <offset> <length>       claim, stopping right after the compare-and-swap of tail\n"
+    "                                                  (before the record header): READY, sleep until killed\n"
     "  ring_peer consumer-hold <shm> <offset>            take the consumer role, READY, sleep until killed\n";
 
 #define SPIN_NS 100000LL
@@ -77,6 +79,7 @@ static int produce(const char *name, long long offset, long long count, uint32_t
             b[i] = (uint8_t)(tag + i);
         jipc_ring_commit(&r);
     }
+    jipc_ring_producer_detach(&r);
     peer_say("RESULT sent=%lld", count);
     return 0;
 }
@@ -133,6 +136,30 @@ static int claim_hang(const char *name, long long offset, uint32_t length)
         pause();
 }
 
+/* Compiled in with JIPC_RING_TEST_HOOKS: called between a claim's swap of tail and its header stores. */
+extern void (*jipc_ring_test_after_cas)(void);
+
+static void stop_here(void)
+{
+    peer_say("READY pid=%d swapped", (int)getpid());
+    for (;;)
+        pause();
+}
+
+static int swap_hang(const char *name, long long offset, uint32_t length)
+{
+    jipc_ring r;
+    int rc = attach(&r, name, offset);
+    if (rc < 0)
+        return peer_error("jipc_ring_attach", rc, &none);
+    if (r.kind != JIPC_RING_MPSC)
+        return peer_error("swap-hang needs a multi-producer ring", -EINVAL, &none);
+    jipc_ring_test_after_cas = stop_here;
+    void *at;
+    rc = jipc_ring_claim(&r, length, &at);
+    return peer_error("jipc_ring_claim", rc < 0 ? rc : -EPROTO, &none); /* not reached */
+}
+
 static int consumer_hold(const char *name, long long offset)
 {
     jipc_ring r;
@@ -159,6 +186,8 @@ int main(int argc, char **argv)
                        (uint32_t)peer_number(argv[5], "producers"), (uint32_t)peer_number(argv[6], "max"));
     if (strcmp(cmd, "claim-hang") == 0 && argc == 5)
         return claim_hang(argv[2], peer_number(argv[3], "offset"), (uint32_t)peer_number(argv[4], "length"));
+    if (strcmp(cmd, "swap-hang") == 0 && argc == 5)
+        return swap_hang(argv[2], peer_number(argv[3], "offset"), (uint32_t)peer_number(argv[4], "length"));
     if (strcmp(cmd, "consumer-hold") == 0 && argc == 4)
         return consumer_hold(argv[2], peer_number(argv[3], "offset"));
     fprintf(stderr, "usage:\n%s", USAGE);

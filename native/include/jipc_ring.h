@@ -26,8 +26,11 @@
  *                                pid is not taken for the consumer. Producers
  *                                read it (acquire) only while the ring is full.
  *  128     8  tail               producers: position after the last claim.
- *                                SPSC: relaxed store; MPSC: compare-and-swap
- *                                (seq_cst). Only producers read it.
+ *                                SPSC: store-release AFTER the record header
+ *                                (below); MPSC: compare-and-swap (seq_cst)
+ *                                after the producer's intent. Producers read
+ *                                it; the consumer reads it (acquire) only
+ *                                when the record at its head has no stamp.
  *  256     8  head               consumer: position after the last released
  *                                record, store-release (the consumer's reads
  *                                of the record happen before); producers
@@ -44,7 +47,17 @@
  *                                fences, re-reads head, sleeps; the consumer,
  *                                after storing head, fences and wakes all if
  *                                the word is not 0.
- *  640        data               capacity bytes of records
+ *  640  2048  producer slots     JIPC_RING_PRODUCER_SLOTS slots of 64 bytes,
+ *                                MPSC only, one per producer handle:
+ *     +0   8    owner             0 free, else (start << 22) | pid as for the
+ *                                consumer; taken by compare-and-swap (free,
+ *                                or a dead owner's whose intent is behind
+ *                                head), given back (store-release) on detach
+ *     +8   8    intent position   (all ones: none; init writes that) the tail value this producer is about to
+ *    +16   4    intent length     claim from, and the record length it adds:
+ *                                relaxed stores BEFORE the tail compare-and-
+ *                                swap (whose release orders them first)
+ * 2688        data               capacity bytes of records
  *
  * Positions are byte counts since init (64-bit, never wrap in practice); a
  * record at position p sits at data + (p & (capacity - 1)). Records are
@@ -66,10 +79,25 @@
  *
  * A record that does not fit before the end of the data area is preceded by
  * a padding record that fills it. A claimed record whose producer process is
- * dead (checked after JIPC_RING_DEAD_CLAIM_NS) is skipped by the consumer. A
- * multi-producer claim is a compare-and-swap of tail followed by the header
- * stores: a producer killed between those few instructions leaves a record
- * the consumer cannot size, and the ring stops there (documented limit).
+ * dead (checked after JIPC_RING_DEAD_CLAIM_NS) is skipped by the consumer.
+ *
+ * A producer killed mid-claim. SPSC: the single producer writes the record
+ * header (state, then stamp) before it moves tail, so a producer killed at
+ * any point leaves either nothing (tail unmoved: the next producer claims the
+ * same place again) or a stamped claim with its pid, skipped by the rule
+ * above; nothing is added to the hot path. MPSC: producers race for tail,
+ * so the header can only follow the compare-and-swap; a producer killed
+ * between the two would leave a record nobody can size. So each producer
+ * first publishes its intent (position, record length) in its slot, then
+ * swaps tail. A consumer that finds no stamp at its head while tail is past
+ * it for longer than JIPC_RING_DEAD_CLAIM_NS reads the slots whose intent is
+ * its head: if any owner lives it waits (a slow claimer, or a loser of the
+ * race about to retry); once all are dead it skips the record by the
+ * intent's length. Several dead intents of different lengths at one
+ * position (two producers killed in the same few instructions, one of which
+ * lost the race) are told apart by which length ends on a record boundary
+ * (tail, a stamp, or another intent); if that does not settle it, read
+ * reports -EBADMSG. Live producers never wait for anyone: lock-free.
  */
 #ifndef JIPC_RING_H
 #define JIPC_RING_H
@@ -84,7 +112,7 @@ extern "C" {
 #endif
 
 #define JIPC_RING_MAGIC 0x4A524E47u /* "JRNG" */
-#define JIPC_RING_VERSION 1
+#define JIPC_RING_VERSION 2
 #define JIPC_RING_SPSC 0
 #define JIPC_RING_MPSC 1
 
@@ -98,7 +126,13 @@ extern "C" {
 #define JIPC_RING_OFF_HEAD 256
 #define JIPC_RING_OFF_CONSUMER_SLEEPING 384
 #define JIPC_RING_OFF_PRODUCERS_WAITING 512
-#define JIPC_RING_HEADER_LENGTH 640
+#define JIPC_RING_OFF_PRODUCERS 640
+#define JIPC_RING_PRODUCER_SLOTS 32
+#define JIPC_RING_SLOT_LENGTH 64
+#define JIPC_RING_SLOT_OWNER 0
+#define JIPC_RING_SLOT_POSITION 8
+#define JIPC_RING_SLOT_RECORD 16
+#define JIPC_RING_HEADER_LENGTH 2688
 #define JIPC_RING_ALIGNMENT 128
 
 #define JIPC_RING_RECORD_HEADER 16
@@ -136,8 +170,10 @@ typedef struct jipc_ring {
     uint64_t head;       /* consumer: its head */
     uint64_t reading;    /* consumer: position of the record held, UINT64_MAX if none */
     uint32_t reading_length;
-    uint64_t stuck_at;   /* consumer: a claimed record at head seen since stuck_since */
+    uint64_t stuck_at;   /* consumer: a claimed or unstamped record at head seen since stuck_since */
     long long stuck_since;
+    int slot;            /* MPSC producer: its slot, -1 until the first claim */
+    uint32_t polls;      /* consumer: empty reads, to look at tail now and then */
 } jipc_ring;
 
 /*
@@ -146,9 +182,11 @@ typedef struct jipc_ring {
  * magic, version, kind, capacity, max_message, consumer, tail, head,
  * consumer_sleeping, producers_waiting, record header length, record
  * alignment, state and stamp offsets in a record, PADDING, min and max
- * capacity, pid bits, dead-claim and liveness delays in microseconds.
+ * capacity, pid bits, dead-claim and liveness delays in microseconds, then
+ * the producer slots' offset, count and length, and the owner, intent
+ * position and intent length offsets in a slot.
  */
-#define JIPC_RING_LAYOUT_LENGTH 26
+#define JIPC_RING_LAYOUT_LENGTH 32
 JIPC_API void jipc_ring_layout(int32_t out[JIPC_RING_LAYOUT_LENGTH]);
 
 /* The bytes a ring with capacity bytes of data needs. */
@@ -169,6 +207,12 @@ JIPC_API int jipc_ring_attach(jipc_ring *r, void *mem, size_t length);
  * if this handle has an uncommitted claim.
  */
 JIPC_API int jipc_ring_claim(jipc_ring *r, uint32_t length, void **at);
+/*
+ * (claim, continued) In a multi-producer ring the first claim takes a producer
+ * slot: -EUSERS when all JIPC_RING_PRODUCER_SLOTS are held by live producers.
+ */
+/* Gives a multi-producer handle's slot back (no claim may be open); nothing for SPSC. */
+JIPC_API void jipc_ring_producer_detach(jipc_ring *r);
 /* Publishes the claim and wakes a sleeping consumer. 0, or -EINVAL without a claim. */
 JIPC_API int jipc_ring_commit(jipc_ring *r);
 /*
@@ -185,7 +229,8 @@ JIPC_API void jipc_ring_consumer_detach(jipc_ring *r);
 /*
  * The next message: its payload length (*at points at it, valid until
  * release), -EAGAIN if none, -EALREADY if one is held, -EBADMSG if the
- * header is corrupt. Skips padding and the claims of dead producers.
+ * header is corrupt. Skips padding and the claims of dead producers, looking
+ * at tail and the producer slots every 1024th empty read (see above).
  */
 JIPC_API int jipc_ring_read(jipc_ring *r, const void **at);
 /* Frees the message held and wakes waiting producers. 0, or -EINVAL if none is held. */

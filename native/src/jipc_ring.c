@@ -10,10 +10,26 @@
 
 #define NONE UINT64_MAX
 
+/*
+ * Test hook: compiled only into test programs (-DJIPC_RING_TEST_HOOKS, never
+ * into libjipc), called between a multi-producer claim's compare-and-swap of
+ * tail and its header stores, so a test can kill the producer exactly there.
+ */
+#ifdef JIPC_RING_TEST_HOOKS
+void (*jipc_ring_test_after_cas)(void);
+#define AFTER_CAS() do { if (jipc_ring_test_after_cas != NULL) jipc_ring_test_after_cas(); } while (0)
+#else
+#define AFTER_CAS() ((void)0)
+#endif
+
 static uint32_t *u32(jipc_ring *r, int off) { return (uint32_t *)(r->base + off); }
 static uint64_t *u64(jipc_ring *r, int off) { return (uint64_t *)(r->base + off); }
 static uint64_t *state_of(jipc_ring *r, uint64_t pos) { return (uint64_t *)(r->data + (pos & (r->capacity - 1))); }
 static uint64_t *stamp_of(jipc_ring *r, uint64_t pos) { return state_of(r, pos) + 1; }
+static uint8_t *slot_of(jipc_ring *r, int i) { return r->base + JIPC_RING_OFF_PRODUCERS + i * JIPC_RING_SLOT_LENGTH; }
+static uint64_t *slot_owner(jipc_ring *r, int i) { return (uint64_t *)(slot_of(r, i) + JIPC_RING_SLOT_OWNER); }
+static uint64_t *slot_position(jipc_ring *r, int i) { return (uint64_t *)(slot_of(r, i) + JIPC_RING_SLOT_POSITION); }
+static uint32_t *slot_record(jipc_ring *r, int i) { return (uint32_t *)(slot_of(r, i) + JIPC_RING_SLOT_RECORD); }
 static uint32_t record_length(uint32_t payload)
 {
     return (JIPC_RING_RECORD_HEADER + payload + JIPC_RING_RECORD_ALIGNMENT - 1) & ~(uint32_t)(JIPC_RING_RECORD_ALIGNMENT - 1);
@@ -49,6 +65,8 @@ void jipc_ring_layout(int32_t out[JIPC_RING_LAYOUT_LENGTH])
         JIPC_RING_RECORD_HEADER, JIPC_RING_RECORD_ALIGNMENT, JIPC_RING_REC_STATE, JIPC_RING_REC_STAMP,
         JIPC_RING_PADDING, JIPC_RING_MIN_CAPACITY, (int32_t)JIPC_RING_MAX_CAPACITY, JIPC_RING_PID_BITS,
         (int32_t)(JIPC_RING_DEAD_CLAIM_NS / 1000), (int32_t)(JIPC_RING_LIVENESS_NS / 1000),
+        JIPC_RING_OFF_PRODUCERS, JIPC_RING_PRODUCER_SLOTS, JIPC_RING_SLOT_LENGTH, JIPC_RING_SLOT_OWNER,
+        JIPC_RING_SLOT_POSITION, JIPC_RING_SLOT_RECORD,
     };
     memcpy(out, v, sizeof v);
 }
@@ -79,6 +97,8 @@ int jipc_ring_init(void *mem, size_t length, uint32_t capacity, uint32_t max_mes
     *(uint32_t *)(b + JIPC_RING_OFF_KIND) = (uint32_t)kind;
     *(uint32_t *)(b + JIPC_RING_OFF_CAPACITY) = capacity;
     *(uint32_t *)(b + JIPC_RING_OFF_MAX_MESSAGE) = max_message;
+    for (int i = 0; i < JIPC_RING_PRODUCER_SLOTS; i++) /* no intent: never a position */
+        *(uint64_t *)(b + JIPC_RING_OFF_PRODUCERS + i * JIPC_RING_SLOT_LENGTH + JIPC_RING_SLOT_POSITION) = NONE;
     __atomic_store_n((uint32_t *)(b + JIPC_RING_OFF_MAGIC), JIPC_RING_MAGIC, __ATOMIC_RELEASE);
     return 0;
 }
@@ -108,9 +128,41 @@ int jipc_ring_attach(jipc_ring *r, void *mem, size_t length)
     r->claim = NONE;
     r->reading = NONE;
     r->stuck_at = NONE;
+    r->slot = -1;
     r->head_cache = __atomic_load_n(u64(r, JIPC_RING_OFF_HEAD), __ATOMIC_ACQUIRE);
     r->head = r->head_cache;
     return 0;
+}
+
+static uint64_t consumer_value(uint32_t pid);
+static int consumer_gone(uint64_t v);
+
+/* A free slot, or a dead owner's whose intent the consumer has passed. */
+static int take_slot(jipc_ring *r)
+{
+    uint64_t mine = consumer_value(r->pid);
+    for (int i = 0; i < JIPC_RING_PRODUCER_SLOTS; i++) {
+        uint64_t v = __atomic_load_n(slot_owner(r, i), __ATOMIC_ACQUIRE);
+        if (v != 0) {
+            uint64_t head = __atomic_load_n(u64(r, JIPC_RING_OFF_HEAD), __ATOMIC_ACQUIRE);
+            if (!consumer_gone(v) || (int64_t)(__atomic_load_n(slot_position(r, i), __ATOMIC_ACQUIRE) - head) >= 0)
+                continue;
+        }
+        if (__atomic_compare_exchange_n(slot_owner(r, i), &v, mine, 0, __ATOMIC_SEQ_CST, __ATOMIC_RELAXED)) {
+            __atomic_store_n(slot_position(r, i), NONE, __ATOMIC_RELAXED);
+            r->slot = i;
+            return 0;
+        }
+    }
+    return -EUSERS;
+}
+
+void jipc_ring_producer_detach(jipc_ring *r)
+{
+    if (r->slot < 0)
+        return;
+    __atomic_store_n(slot_owner(r, r->slot), 0, __ATOMIC_RELEASE);
+    r->slot = -1;
 }
 
 int jipc_ring_claim(jipc_ring *r, uint32_t length, void **at)
@@ -121,6 +173,11 @@ int jipc_ring_claim(jipc_ring *r, uint32_t length, void **at)
         return -EMSGSIZE;
     uint32_t rec = record_length(length);
     uint64_t *tail = u64(r, JIPC_RING_OFF_TAIL);
+    if (r->kind == JIPC_RING_MPSC && r->slot < 0) {
+        int rc = take_slot(r);
+        if (rc < 0)
+            return rc;
+    }
     for (;;) {
         uint64_t t = __atomic_load_n(tail, __ATOMIC_RELAXED);
         uint32_t to_end = r->capacity - (uint32_t)(t & (r->capacity - 1));
@@ -130,15 +187,22 @@ int jipc_ring_claim(jipc_ring *r, uint32_t length, void **at)
             if ((int64_t)(t + need - r->head_cache) > (int64_t)r->capacity)
                 return -EAGAIN;
         }
+        int32_t claimed = need == rec ? -1 - (int32_t)length : JIPC_RING_PADDING;
         if (r->kind == JIPC_RING_MPSC) {
+            /* The intent first: a consumer can size the record if we die right after the swap. */
+            __atomic_store_n(slot_record(r, r->slot), need, __ATOMIC_RELAXED);
+            __atomic_store_n(slot_position(r, r->slot), t, __ATOMIC_RELAXED);
             if (!__atomic_compare_exchange_n(tail, &t, t + need, 0, __ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
                 continue;
+            AFTER_CAS();
+            __atomic_store_n(state_of(r, t), pack(r->pid, claimed), __ATOMIC_RELAXED);
+            __atomic_store_n(stamp_of(r, t), t + 1, __ATOMIC_RELEASE);
         } else {
-            __atomic_store_n(tail, t + need, __ATOMIC_RELAXED);
+            /* The header before tail: dying anywhere leaves nothing, or a stamped claim. */
+            __atomic_store_n(state_of(r, t), pack(r->pid, claimed), __ATOMIC_RELAXED);
+            __atomic_store_n(stamp_of(r, t), t + 1, __ATOMIC_RELEASE);
+            __atomic_store_n(tail, t + need, __ATOMIC_RELEASE);
         }
-        int32_t claimed = need == rec ? -1 - (int32_t)length : JIPC_RING_PADDING;
-        __atomic_store_n(state_of(r, t), pack(r->pid, claimed), __ATOMIC_RELAXED);
-        __atomic_store_n(stamp_of(r, t), t + 1, __ATOMIC_RELEASE);
         if (need != rec)
             continue;
         r->claim = t;
@@ -267,14 +331,91 @@ static void advance(jipc_ring *r, uint32_t by)
         futex_wake(waiting, INT32_MAX);
 }
 
+/* Whether a record boundary is at pos: tail, a stamp, or another producer's intent. */
+static int boundary(jipc_ring *r, uint64_t pos, uint64_t tail)
+{
+    if (pos == tail || __atomic_load_n(stamp_of(r, pos), __ATOMIC_ACQUIRE) == pos + 1)
+        return 1;
+    for (int i = 0; i < JIPC_RING_PRODUCER_SLOTS; i++)
+        if (__atomic_load_n(slot_owner(r, i), __ATOMIC_ACQUIRE) != 0
+            && __atomic_load_n(slot_position(r, i), __ATOMIC_ACQUIRE) == pos)
+            return 1;
+    return 0;
+}
+
+/*
+ * No stamp at head h of a multi-producer ring: the record length to skip if
+ * tail is past h and every producer whose intent is h has been dead for the
+ * dead-claim delay, 0 to keep waiting, -EBADMSG if dead intents disagree.
+ */
+static long long unstamped(jipc_ring *r, uint64_t h)
+{
+    uint64_t tail = __atomic_load_n(u64(r, JIPC_RING_OFF_TAIL), __ATOMIC_ACQUIRE);
+    if (tail == h) {
+        r->stuck_at = NONE; /* nothing claimed: nothing to wait for */
+        return 0;
+    }
+    long long now = now_ns();
+    if (r->stuck_at != h) {
+        r->stuck_at = h;
+        r->stuck_since = now;
+        return 0;
+    }
+    if (now - r->stuck_since < JIPC_RING_DEAD_CLAIM_NS)
+        return 0;
+    r->stuck_since = now;
+    uint32_t found[JIPC_RING_PRODUCER_SLOTS];
+    int n = 0;
+    for (int i = 0; i < JIPC_RING_PRODUCER_SLOTS; i++) {
+        uint64_t owner = __atomic_load_n(slot_owner(r, i), __ATOMIC_ACQUIRE);
+        if (owner == 0 || __atomic_load_n(slot_position(r, i), __ATOMIC_ACQUIRE) != h)
+            continue;
+        if (!consumer_gone(owner))
+            return 0; /* a live claimer: slow, or about to retry */
+        uint32_t rec = __atomic_load_n(slot_record(r, i), __ATOMIC_RELAXED);
+        if (rec == 0 || rec % JIPC_RING_RECORD_ALIGNMENT != 0 || (h & (r->capacity - 1)) + rec > r->capacity
+            || (int64_t)(tail - h - rec) < 0)
+            continue; /* not a claim that can have won */
+        int k = 0;
+        while (k < n && found[k] != rec)
+            k++;
+        if (k == n)
+            found[n++] = rec;
+    }
+    if (n == 1)
+        return found[0];
+    int ok = -1;
+    for (int k = 0; k < n; k++)
+        if (boundary(r, h + found[k], tail))
+            ok = ok == -1 ? k : -2;
+    if (n == 0)
+        return 0;
+    return ok >= 0 ? (long long)found[ok] : -EBADMSG;
+}
+
+static int read_next(jipc_ring *r, const void **at, int look);
+
 int jipc_ring_read(jipc_ring *r, const void **at)
+{
+    return read_next(r, at, r->kind == JIPC_RING_MPSC && (++r->polls & 1023) == 0);
+}
+
+static int read_next(jipc_ring *r, const void **at, int look)
 {
     if (r->reading != NONE)
         return -EALREADY;
     for (;;) {
         uint64_t h = r->head;
-        if (__atomic_load_n(stamp_of(r, h), __ATOMIC_ACQUIRE) != h + 1)
-            return -EAGAIN;
+        if (__atomic_load_n(stamp_of(r, h), __ATOMIC_ACQUIRE) != h + 1) {
+            long long skip = look && r->kind == JIPC_RING_MPSC ? unstamped(r, h) : 0;
+            if (skip < 0)
+                return (int)skip;
+            if (skip == 0)
+                return -EAGAIN;
+            r->stuck_at = NONE;
+            advance(r, (uint32_t)skip);
+            continue;
+        }
         uint64_t st = __atomic_load_n(state_of(r, h), __ATOMIC_ACQUIRE);
         int32_t len = (int32_t)(uint32_t)st;
         uint32_t idx = (uint32_t)(h & (r->capacity - 1));
@@ -352,7 +493,7 @@ int jipc_ring_read_wait(jipc_ring *r, const void **at, long long spin_ns, long l
     for (;;) {
         __atomic_store_n(sleeping, 1, __ATOMIC_SEQ_CST);
         __atomic_thread_fence(__ATOMIC_SEQ_CST);
-        int n = jipc_ring_read(r, at);
+        int n = read_next(r, at, 1);
         if (n != -EAGAIN) {
             __atomic_store_n(sleeping, 0, __ATOMIC_RELAXED);
             return n;

@@ -230,6 +230,133 @@ static void dead_claimer_is_skipped(void)
     munmap(m, jipc_ring_size(CAP));
 }
 
+
+extern void (*jipc_ring_test_after_cas)(void);
+static uint32_t *after_cas_flag;
+
+static void stop_after_cas(void)
+{
+    __atomic_store_n(after_cas_flag, 1, __ATOMIC_SEQ_CST);
+    pause(); /* killed here, between the compare-and-swap of tail and the header */
+}
+
+static void die_after_cas(void)
+{
+    raise(SIGKILL);
+}
+
+/* A child claims with the hook set; returns its pid once it stopped or died after the swap. */
+static pid_t claim_in_child(uint8_t *m, uint32_t length, void (*hook)(void))
+{
+    __atomic_store_n(after_cas_flag, 0, __ATOMIC_SEQ_CST);
+    pid_t child = fork();
+    if (child == 0) {
+        jipc_ring q;
+        void *out;
+        jipc_ring_attach(&q, m, jipc_ring_size(CAP));
+        jipc_ring_test_after_cas = hook;
+        jipc_ring_claim(&q, length, &out);
+        _exit(3); /* not reached */
+    }
+    if (hook == stop_after_cas)
+        while (__atomic_load_n(after_cas_flag, __ATOMIC_SEQ_CST) == 0)
+            usleep(1000);
+    return child;
+}
+
+static void produce(jipc_ring *p, uint64_t seq, uint32_t n)
+{
+    void *out;
+    CHECK_EQ(0, jipc_ring_claim(p, n, &out));
+    fill(out, seq, n);
+    jipc_ring_commit(p);
+}
+
+static void expect(jipc_ring *c, uint64_t seq, uint32_t n)
+{
+    const void *in;
+    CHECK_EQ((int)n, jipc_ring_read_wait(c, &in, 1000, 5000000000LL));
+    CHECK(check(in, seq, n));
+    jipc_ring_release(c);
+}
+
+/* A producer killed between its tail swap and its header stores: skipped by its intent. */
+static void killed_after_swap_is_skipped(void)
+{
+    uint8_t *m = shared(jipc_ring_size(CAP));
+    after_cas_flag = shared(4096);
+    CHECK_EQ(0, jipc_ring_init(m, jipc_ring_size(CAP), CAP, 200, JIPC_RING_MPSC));
+    jipc_ring c, p;
+    jipc_ring_attach(&c, m, jipc_ring_size(CAP));
+    jipc_ring_attach(&p, m, jipc_ring_size(CAP));
+    CHECK_EQ(0, jipc_ring_consumer_attach(&c));
+    /* At position 0, with a live producer's slot taken: fresh slots hold no intent at 0. */
+    jipc_ring idle;
+    jipc_ring_attach(&idle, m, jipc_ring_size(CAP));
+    produce(&idle, 0, 8);
+    expect(&c, 0, 8);
+    pid_t first = claim_in_child(m, 40, die_after_cas);
+    waitpid(first, NULL, 0);
+    produce(&p, 1, 16);
+    /* Alive and stopped after the swap: the consumer waits for it. */
+    pid_t child = claim_in_child(m, 100, stop_after_cas);
+    produce(&p, 2, 24);
+    expect(&c, 1, 16);
+    const void *in;
+    CHECK_EQ(-ETIMEDOUT, jipc_ring_read_wait(&c, &in, 1000, 50000000LL));
+    CHECK_EQ(-EAGAIN, jipc_ring_read(&c, &in));
+    kill(child, SIGKILL);
+    waitpid(child, NULL, 0);
+    expect(&c, 2, 24);
+    /* Killed outright after the swap, the ring wrapping meanwhile: each time skipped. */
+    for (uint64_t seq = 3; seq < 40; seq++) {
+        child = claim_in_child(m, (uint32_t)(seq * 7 % 180), die_after_cas);
+        int status;
+        waitpid(child, &status, 0);
+        CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+        produce(&p, seq, (uint32_t)(8 + seq % 100));
+        expect(&c, seq, (uint32_t)(8 + seq % 100));
+    }
+    /* A dead loser of the race left an intent at the same position with another length. */
+    child = claim_in_child(m, 64, die_after_cas);
+    waitpid(child, NULL, 0);
+    uint64_t h = c.head;
+    int loser = -1;
+    for (int i = 0; i < JIPC_RING_PRODUCER_SLOTS && loser < 0; i++)
+        if (*(uint64_t *)(m + JIPC_RING_OFF_PRODUCERS + i * JIPC_RING_SLOT_LENGTH) == 0)
+            loser = i;
+    uint8_t *slot = m + JIPC_RING_OFF_PRODUCERS + loser * JIPC_RING_SLOT_LENGTH;
+    *(uint64_t *)(slot + JIPC_RING_SLOT_POSITION) = h;
+    *(uint32_t *)(slot + JIPC_RING_SLOT_RECORD) = 32;
+    __atomic_store_n((uint64_t *)(slot + JIPC_RING_SLOT_OWNER), (uint64_t)child, __ATOMIC_RELEASE);
+    produce(&p, 50, 40);
+    expect(&c, 50, 40);
+    munmap(after_cas_flag, 4096);
+    munmap(m, jipc_ring_size(CAP));
+}
+
+/* Each multi-producer handle holds a slot while it lives: the 33rd live one is -EUSERS. */
+static void producer_slots(void)
+{
+    uint8_t *m = shared(jipc_ring_size(CAP));
+    CHECK_EQ(0, jipc_ring_init(m, jipc_ring_size(CAP), CAP, 200, JIPC_RING_MPSC));
+    jipc_ring c, p[JIPC_RING_PRODUCER_SLOTS + 1];
+    jipc_ring_attach(&c, m, jipc_ring_size(CAP));
+    CHECK_EQ(0, jipc_ring_consumer_attach(&c));
+    for (int i = 0; i <= JIPC_RING_PRODUCER_SLOTS; i++)
+        jipc_ring_attach(&p[i], m, jipc_ring_size(CAP));
+    for (int i = 0; i < JIPC_RING_PRODUCER_SLOTS; i++) {
+        produce(&p[i], (uint64_t)i, 8);
+        expect(&c, (uint64_t)i, 8);
+    }
+    void *out;
+    CHECK_EQ(-EUSERS, jipc_ring_claim(&p[JIPC_RING_PRODUCER_SLOTS], 8, &out));
+    jipc_ring_producer_detach(&p[5]);
+    produce(&p[JIPC_RING_PRODUCER_SLOTS], 99, 8);
+    expect(&c, 99, 8);
+    munmap(m, jipc_ring_size(CAP));
+}
+
 static void dead_consumer_is_seen(void)
 {
     uint8_t *m = shared(jipc_ring_size(CAP));
@@ -330,6 +457,8 @@ int main(void)
     RUN(corrupt_header);
     RUN(mpsc_threads_keep_per_producer_order);
     RUN(dead_claimer_is_skipped);
+    RUN(killed_after_swap_is_skipped);
+    RUN(producer_slots);
     RUN(dead_consumer_is_seen);
     RUN(sleeping_consumer_is_woken);
     RUN(process_liveness);

@@ -7,7 +7,7 @@
  *   jipc_xproc_bench tput MECHANISM SIZE WARMUP_MS MEASURE_MS [DIR]
  *
  * MECHANISM is one of the table below (pipe, fifo, shm, mq, sem, futex,
- * sysvsem, unix, seqpacket, tcp, dgram, udp, eventfd, poll, ring, ring-spin). rtt: WARMUP round trips of SIZE-byte messages, then COUNT timed ones, whose times in ns go to
+ * sysvsem, unix, seqpacket, tcp, dgram, udp, eventfd, poll, ring, ring-spin, ring-sleep). rtt: WARMUP round trips of SIZE-byte messages, then COUNT timed ones, whose times in ns go to
  * the file SAMPLES as native int64. tput: the child streams SIZE-byte
  * messages; the parent reads for WARMUP_MS, then counts whole messages for
  * MEASURE_MS. Each prints one result line of key=value pairs, e.g.
@@ -61,6 +61,7 @@ static const struct {
     { "poll", xproc_poll_rtt, xproc_poll_tput },
     { "ring", xproc_ring_rtt, xproc_ring_tput },
     { "ring-spin", xproc_ringspin_rtt, xproc_ringspin_tput },
+    { "ring-sleep", xproc_ringsleep_rtt, xproc_ringsleep_tput },
 };
 
 /* What the child reports of itself, in a page both processes share. */
@@ -295,7 +296,7 @@ static void usage(void)
 {
     fprintf(stderr, "usage: jipc_xproc_bench rtt  MECHANISM SIZE WARMUP COUNT SAMPLES [DIR]\n"
                     "       jipc_xproc_bench tput MECHANISM SIZE WARMUP_MS MEASURE_MS [DIR]\n"
-                    "MECHANISM: pipe, fifo, shm, mq, sem, futex, sysvsem, unix, seqpacket, tcp, dgram, udp, eventfd, poll, ring, ring-spin\n");
+                    "MECHANISM: pipe, fifo, shm, mq, sem, futex, sysvsem, unix, seqpacket, tcp, dgram, udp, eventfd, poll, ring, ring-spin, ring-sleep\n");
     exit(2);
 }
 

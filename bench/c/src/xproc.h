@@ -150,5 +150,7 @@ int xproc_ring_rtt(const struct xproc_run *r);
 int xproc_ring_tput(const struct xproc_run *r);
 int xproc_ringspin_rtt(const struct xproc_run *r);
 int xproc_ringspin_tput(const struct xproc_run *r);
+int xproc_ringsleep_rtt(const struct xproc_run *r);
+int xproc_ringsleep_tput(const struct xproc_run *r);
 
 #endif

@@ -11,7 +11,9 @@
  * its claim in the other. An empty request ends an echo; the stop word ends
  * a stream's producer. Two modes: "ring" spins 100 us, then sleeps on the
  * ring's futex word (jipc's default); "ring-spin" never sleeps (the spin
- * yields the CPU every 64 turns after 2 us, as every jipc ring wait does).
+ * yields the CPU every 64 turns after 2 us, as every jipc ring wait does);
+ * "ring-sleep" never spins, so every message is a futex sleep and a wake by
+ * the commit (the wake cost, beside "futex").
  */
 #include "xproc.h"
 
@@ -232,4 +234,14 @@ int xproc_ringspin_rtt(const struct xproc_run *r)
 int xproc_ringspin_tput(const struct xproc_run *r)
 {
     return tput(r, FOREVER_NS);
+}
+
+int xproc_ringsleep_rtt(const struct xproc_run *r)
+{
+    return rtt(r, 0);
+}
+
+int xproc_ringsleep_tput(const struct xproc_run *r)
+{
+    return tput(r, 0);
 }

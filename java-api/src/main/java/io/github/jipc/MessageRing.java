@@ -169,6 +169,8 @@ public final class MessageRing {
      * A producer handle that spins {@link #DEFAULT_SPIN} before it sleeps.
      *
      * @return a new producer, used by one thread at a time
+     * @throws IpcException          EUSERS if the ring is a multi-producer one whose
+     *                               {@link RingLayout#PRODUCER_SLOTS} producer slots are all held by running processes
      * @throws IllegalStateException if the region is closed
      * @throws IOException           if the wake machinery cannot be set up (out of memory)
      */
@@ -179,11 +181,15 @@ public final class MessageRing {
     /**
      * A producer handle. In a {@link RingKind#SINGLE_PRODUCER} ring, at most
      * one producer may exist at a time, in all processes together (not
-     * checked: two would interleave claims and corrupt messages).
+     * checked: two would interleave claims and corrupt messages). A
+     * {@link RingKind#MULTI_PRODUCER} ring holds {@link RingLayout#PRODUCER_SLOTS}
+     * producer handles at once, each with its slot until it is closed or its process dies.
      *
      * @param spin how long a claim on a full ring spins before it sleeps;
      *             zero sleeps at once, {@link java.time.temporal.ChronoUnit#FOREVER} never sleeps
      * @return a new producer, used by one thread at a time
+     * @throws IpcException          EUSERS if the ring is a multi-producer one whose
+     *                               {@link RingLayout#PRODUCER_SLOTS} producer slots are all held by running processes
      * @throws IllegalStateException if the region is closed
      * @throws IOException           if the wake machinery cannot be set up (out of memory)
      */

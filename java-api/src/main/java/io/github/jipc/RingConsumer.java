@@ -57,10 +57,16 @@ public final class RingConsumer extends RingEnd {
     /** A claimed record at this position has been seen since stuckSince; -1 if none. */
     private long stuckAt = -1;
     private long stuckSince;
+    private final boolean multi;
+    private final int slotsAt;
+    /** Empty polls, to look at tail and the producer slots every 1024th. */
+    private int polls;
 
     RingConsumer(MessageRing ring, long spinNanos) throws IOException {
         super(ring, spinNanos, "consumer");
         this.view = region.asByteBuffer().asReadOnlyBuffer().order(java.nio.ByteOrder.nativeOrder());
+        this.multi = ring.kind() == RingKind.MULTI_PRODUCER;
+        this.slotsAt = (int) ring.offset() + RingLayout.OFF_PRODUCERS;
         long start = RingNative.jipc_ring_process_start(PID);
         this.role = (Math.max(start, 0) << RingLayout.PID_BITS) | PID;
         try {
@@ -260,7 +266,7 @@ public final class RingConsumer extends RingEnd {
             return at;
         }
         long start = System.nanoTime();
-        for (int i = 1;; i++) {
+        for (int i = 1; spinNanos > 0; i++) { // a spin of zero sleeps at once
             at = next();
             if (at >= 0) {
                 return at;
@@ -285,7 +291,7 @@ public final class RingConsumer extends RingEnd {
                 ensureOpenWaiting();
                 INTS.setVolatile(buf, sleepingAt, 1);
                 VarHandle.fullFence();
-                at = next();
+                at = next(multi);
                 if (at >= 0) {
                     return at;
                 }
@@ -307,12 +313,23 @@ public final class RingConsumer extends RingEnd {
 
     /** The next message's payload offset, holding it; -1 if none. */
     private int next() throws IOException {
+        return next(multi && (++polls & 1023) == 0);
+    }
+
+    /** The same; look: also ask whether a record without a stamp at head is a dead producer's. */
+    private int next(boolean look) throws IOException {
         for (;;) {
             long h = head;
             int index = (int) h & mask;
             int at = data + index;
             if ((long) LONGS.getAcquire(buf, at + RingLayout.REC_STAMP) != h + 1) {
-                return -1;
+                int skip = look ? unstamped(h) : 0;
+                if (skip == 0) {
+                    return -1;
+                }
+                stuckAt = -1;
+                advance(skip);
+                continue;
             }
             long state = (long) LONGS.getAcquire(buf, at + RingLayout.REC_STATE);
             int len = (int) state;
@@ -340,6 +357,85 @@ public final class RingConsumer extends RingEnd {
             length = len;
             return at + RECORD_HEADER;
         }
+    }
+
+    /**
+     * No stamp at head h of a multi-producer ring: the record length to skip if tail is past h and
+     * every producer whose intent is h has been dead for the dead-claim delay, 0 to keep waiting.
+     */
+    private int unstamped(long h) throws IOException {
+        long tail = (long) LONGS.getAcquire(buf, tailAt);
+        if (tail == h) {
+            stuckAt = -1; // nothing claimed: nothing to wait for
+            return 0;
+        }
+        long now = System.nanoTime();
+        if (stuckAt != h) {
+            stuckAt = h;
+            stuckSince = now;
+            return 0;
+        }
+        if (now - stuckSince < DEAD_CLAIM_NANOS) {
+            return 0;
+        }
+        stuckSince = now;
+        int[] found = null;
+        int n = 0;
+        for (int i = 0; i < RingLayout.PRODUCER_SLOTS; i++) {
+            int slot = slotsAt + i * RingLayout.SLOT_LENGTH;
+            long owner = (long) LONGS.getAcquire(buf, slot + RingLayout.SLOT_OWNER);
+            if (owner == 0 || (long) LONGS.getAcquire(buf, slot + RingLayout.SLOT_POSITION) != h) {
+                continue;
+            }
+            if (!RingProducer.gone(owner)) {
+                return 0; // a live claimer: slow, or about to retry
+            }
+            int rec = (int) INTS.getOpaque(buf, slot + RingLayout.SLOT_RECORD);
+            if (rec <= 0 || rec % RingLayout.RECORD_ALIGNMENT != 0 || ((int) h & mask) + (long) rec > capacity
+                    || tail - h - rec < 0) {
+                continue; // not a claim that can have won
+            }
+            if (found == null) {
+                found = new int[RingLayout.PRODUCER_SLOTS]; // only after a producer died
+            }
+            int k = 0;
+            while (k < n && found[k] != rec) {
+                k++;
+            }
+            if (k == n) {
+                found[n++] = rec;
+            }
+        }
+        if (n <= 1) {
+            return n == 0 ? 0 : found[0];
+        }
+        int ok = -1;
+        for (int k = 0; k < n; k++) {
+            if (boundary(h + found[k], tail)) {
+                ok = ok == -1 ? k : -2;
+            }
+        }
+        if (ok < 0) {
+            throw Errors.exception(-EBADMSG, SyncCall.RING_READ, ring.toString(),
+                    "producers killed in the middle of claims at position " + h + " left intents of " + n
+                            + " lengths, none alone ending on a record boundary");
+        }
+        return found[ok];
+    }
+
+    /** Whether a record boundary is at pos: tail, a stamp, or a producer's intent. */
+    private boolean boundary(long pos, long tail) {
+        if (pos == tail || (long) LONGS.getAcquire(buf, data + ((int) pos & mask) + RingLayout.REC_STAMP) == pos + 1) {
+            return true;
+        }
+        for (int i = 0; i < RingLayout.PRODUCER_SLOTS; i++) {
+            int slot = slotsAt + i * RingLayout.SLOT_LENGTH;
+            if ((long) LONGS.getAcquire(buf, slot + RingLayout.SLOT_OWNER) != 0
+                    && (long) LONGS.getAcquire(buf, slot + RingLayout.SLOT_POSITION) == pos) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether the claim at h belongs to a process that died (or abandoned it), asked at most once per delay. */

@@ -26,8 +26,10 @@ import io.github.jipc.internal.jni.RingNative;
  *     <td>the consumer, by compare-and-set (sequentially consistent) when it attaches and leaves;
  *     producers read it (acquire) only while the ring is full</td></tr>
  * <tr><td>{@link #OFF_TAIL}</td><td>long tail: the position after the last claim</td>
- *     <td>producers only: a plain (opaque) store in a single-producer ring, compare-and-set in a
- *     multi-producer one</td></tr>
+ *     <td>producers: in a single-producer ring a store-release after the record's header (so a
+ *     producer killed anywhere leaves nothing, or a stamped claim); in a multi-producer ring a
+ *     compare-and-set after the producer's intent (below). The consumer reads it (acquire) only when
+ *     the record at its head has no stamp</td></tr>
  * <tr><td>{@link #OFF_HEAD}</td><td>long head: the position after the last released record</td>
  *     <td>the consumer, store-release (its reads of the record come before); producers read it
  *     with acquire before they reuse the space</td></tr>
@@ -41,6 +43,14 @@ import io.github.jipc.internal.jni.RingNative;
  *     <td>the same protocol the other way: a producer finding the ring full stores 1, fences,
  *     re-reads head, sleeps; the consumer fences after storing head and wakes every waiter only if
  *     the word is not 0</td></tr>
+ * <tr><td>{@link #OFF_PRODUCERS}</td><td>{@link #PRODUCER_SLOTS} producer slots of {@link #SLOT_LENGTH}
+ *     bytes (multi-producer rings only), one per producer handle: at {@link #SLOT_OWNER} a long owner
+ *     (0 free, else {@code (start << PID_BITS) | pid} as for the consumer), at {@link #SLOT_POSITION} a
+ *     long intent position (-1, all ones: none, as the ring is created), at {@link #SLOT_RECORD} an int intent record length</td>
+ *     <td>the owner: compare-and-set to take a free slot, or a dead owner's whose intent position is
+ *     behind head; a store-release of 0 to give it back. The intent: the tail value the producer is
+ *     about to claim from and the record length it adds, opaque stores before the compare-and-set of
+ *     tail (whose release orders them first); the consumer reads them (acquire) only when stuck</td></tr>
  * <tr><td>{@link #HEADER_LENGTH}</td><td>the data area: capacity bytes of records</td><td></td></tr>
  * </tbody>
  * </table>
@@ -73,9 +83,22 @@ import io.github.jipc.internal.jni.RingNative;
  *
  * <p>A record that does not fit before the end of the data area is preceded by a padding record.
  * A record claimed by a process that died is skipped by the consumer once the claim is older than
- * {@link #DEAD_CLAIM_MICROS} and the claimer's pid no longer runs. A multi-producer claim is a
- * compare-and-set of tail followed by the header's stores: a producer killed between those few
- * instructions leaves a record the consumer cannot size, and the ring stops there.
+ * {@link #DEAD_CLAIM_MICROS} and the claimer's pid no longer runs.
+ *
+ * <p><b>A producer killed mid-claim.</b> A single producer writes the record's header (state, then
+ * stamp) before it moves tail: killed anywhere, it leaves nothing (tail unmoved, the next producer
+ * claims the same room) or a stamped claim with its pid, skipped by the rule above; the hot path
+ * does exactly the stores it did before. Multiple producers race for tail, so their header can only
+ * follow the compare-and-set; to cover a producer killed in between, each first publishes its
+ * intent in its slot. A consumer that finds no stamp at its head while tail is past it, for longer
+ * than {@link #DEAD_CLAIM_MICROS}, reads the slots whose intent position is its head: while any of
+ * their owners runs it waits (a slow claimer, or a loser of the race about to retry); once all are
+ * dead it skips the record by the intent's length. Several dead intents of different lengths at one
+ * position (two producers killed within the same few instructions, one of which lost the race) are
+ * told apart by which length ends on a record boundary (tail, a stamp, or another intent); if that
+ * does not settle it the read fails with {@code EBADMSG}. No live producer ever waits for another:
+ * the ring stays lock-free. The consumer looks at tail and the slots only every 1024th empty poll
+ * and before it sleeps, so the empty-ring spin reads nothing more than before.
  */
 public final class RingLayout {
     private static final int[] L = layout();
@@ -132,12 +155,24 @@ public final class RingLayout {
     public static final int DEAD_CLAIM_MICROS = L[24];
     /** How often a producer waiting for room asks whether the consumer lives, in µs. */
     public static final int LIVENESS_MICROS = L[25];
+    /** Offset of the producer slots. */
+    public static final int OFF_PRODUCERS = L[26];
+    /** How many producer handles a multi-producer ring holds at once. */
+    public static final int PRODUCER_SLOTS = L[27];
+    /** A producer slot's length in bytes. */
+    public static final int SLOT_LENGTH = L[28];
+    /** Offset of a slot's owner (long) in the slot. */
+    public static final int SLOT_OWNER = L[29];
+    /** Offset of a slot's intent position (long) in the slot. */
+    public static final int SLOT_POSITION = L[30];
+    /** Offset of a slot's intent record length (int) in the slot. */
+    public static final int SLOT_RECORD = L[31];
 
     private RingLayout() {}
 
     private static int[] layout() {
         NativeLibrary.ensureAvailable();
-        int[] out = new int[26];
+        int[] out = new int[32];
         RingNative.jipc_ring_layout(out);
         return out;
     }

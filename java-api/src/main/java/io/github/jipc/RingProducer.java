@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Objects;
 
+import io.github.jipc.internal.Errors;
 import io.github.jipc.internal.jni.RingNative;
 
 /**
@@ -40,6 +41,12 @@ import io.github.jipc.internal.jni.RingNative;
  * longer than {@link MessageRing#maxMessage()}, a second claim before commit,
  * a commit without a claim, any use after close. Closing with a claim open
  * abandons it: the consumer skips it.
+ *
+ * <p><b>Multi-producer rings</b> hold {@link RingLayout#PRODUCER_SLOTS} producer
+ * handles at once (of any processes): each takes a slot where it announces
+ * each claim before making it, so that the consumer can skip the claim of a
+ * producer killed in the middle of it (see {@link RingLayout}). The slot is
+ * given back on close, or taken over once its process is dead.
  */
 public final class RingProducer extends RingEnd {
     private final boolean multi;
@@ -50,6 +57,9 @@ public final class RingProducer extends RingEnd {
     private long claim = -1;
     private int claimLength;
     private int claimAt;
+    /** Multi-producer: this handle's slot's intent position and record length offsets in the buffer. */
+    private int slotAt = -1;
+    private long owner;
 
     RingProducer(MessageRing ring, long spinNanos) throws IOException {
         super(ring, spinNanos, "producer");
@@ -57,6 +67,51 @@ public final class RingProducer extends RingEnd {
         this.pidBits = (long) PID << 32;
         this.view = region.asByteBuffer();
         this.headCache = (long) LONGS.getAcquire(buf, headAt);
+        if (multi) {
+            try {
+                takeSlot();
+            } catch (IOException | RuntimeException e) {
+                super.implCloseChannel();
+                throw e;
+            }
+        }
+    }
+
+    /** Takes a free slot, or a dead owner's whose intent the consumer has passed. */
+    private void takeSlot() throws IOException {
+        long start = RingNative.jipc_ring_process_start(PID);
+        owner = (Math.max(start, 0) << RingLayout.PID_BITS) | PID;
+        int base = (int) ring.offset() + RingLayout.OFF_PRODUCERS;
+        for (int i = 0; i < RingLayout.PRODUCER_SLOTS; i++) {
+            int at = base + i * RingLayout.SLOT_LENGTH;
+            long v = (long) LONGS.getAcquire(buf, at + RingLayout.SLOT_OWNER);
+            if (v != 0) {
+                long head = (long) LONGS.getAcquire(buf, headAt);
+                long pos = (long) LONGS.getAcquire(buf, at + RingLayout.SLOT_POSITION);
+                if (!gone(v) || pos - head >= 0) {
+                    continue;
+                }
+            }
+            if (LONGS.compareAndSet(buf, at + RingLayout.SLOT_OWNER, v, owner)) {
+                LONGS.setOpaque(buf, at + RingLayout.SLOT_POSITION, -1L); // no intent yet
+                slotAt = at;
+                return;
+            }
+        }
+        throw Errors.exception(-RingNative.EUSERS(), SyncCall.RING_PRODUCER, ring.toString(),
+                RingLayout.PRODUCER_SLOTS);
+    }
+
+    /** Whether an owner or consumer word names a process that left or no longer runs. */
+    static boolean gone(long v) {
+        if (v == 0) {
+            return false;
+        }
+        if (v < 0) {
+            return true;
+        }
+        int pid = (int) (v & ((1L << RingLayout.PID_BITS) - 1));
+        return RingNative.jipc_ring_process_alive(pid, v >>> RingLayout.PID_BITS) == 0;
     }
 
     /**
@@ -283,17 +338,23 @@ public final class RingProducer extends RingEnd {
                     return -1;
                 }
             }
+            int at = data + index;
+            long state = pidBits | ((need == rec ? -1 - length : PADDING) & 0xFFFF_FFFFL);
             if (multi) {
+                // The intent first: the consumer can size the record if this process dies right after the swap.
+                INTS.setOpaque(buf, slotAt + RingLayout.SLOT_RECORD, need);
+                LONGS.setOpaque(buf, slotAt + RingLayout.SLOT_POSITION, t);
                 if (!LONGS.compareAndSet(buf, tailAt, t, t + need)) {
                     continue;
                 }
+                LONGS.setOpaque(buf, at + RingLayout.REC_STATE, state);
+                LONGS.setRelease(buf, at + RingLayout.REC_STAMP, t + 1);
             } else {
-                LONGS.setOpaque(buf, tailAt, t + need);
+                // The header before tail: dying anywhere leaves nothing, or a stamped claim.
+                LONGS.setOpaque(buf, at + RingLayout.REC_STATE, state);
+                LONGS.setRelease(buf, at + RingLayout.REC_STAMP, t + 1);
+                LONGS.setRelease(buf, tailAt, t + need);
             }
-            int at = data + index;
-            int state = need == rec ? -1 - length : PADDING;
-            LONGS.setOpaque(buf, at + RingLayout.REC_STATE, pidBits | (state & 0xFFFF_FFFFL));
-            LONGS.setRelease(buf, at + RingLayout.REC_STAMP, t + 1);
             if (need == rec) {
                 claim = t;
                 claimLength = length;
@@ -311,7 +372,7 @@ public final class RingProducer extends RingEnd {
         long start = System.nanoTime();
         long liveness = RingLayout.LIVENESS_MICROS * 1000L;
         long nextLook = liveness;
-        for (int i = 1;; i++) {
+        for (int i = 1; spinNanos > 0; i++) { // a spin of zero sleeps at once
             at = claimOrFull(length);
             if (at >= 0) {
                 return at;
@@ -373,6 +434,9 @@ public final class RingProducer extends RingEnd {
         if (claim >= 0) {
             LONGS.setRelease(buf, claimAt + RingLayout.REC_STATE, (-1 - claimLength) & 0xFFFF_FFFFL);
             claim = -1;
+        }
+        if (slotAt >= 0) {
+            LONGS.compareAndSet(buf, slotAt + RingLayout.SLOT_OWNER, owner, 0L);
         }
         super.implCloseChannel();
     }

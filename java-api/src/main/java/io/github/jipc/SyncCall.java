@@ -16,6 +16,13 @@ enum SyncCall implements Call {
             return "the ring's consumer role is held by pid " + pid + ", which runs; one consumer at a time";
         }
     },
+    RING_PRODUCER("jipc_ring_claim", "proc(5)") {
+        @Override
+        public String hint(int err, long slots) {
+            return "a multi-producer ring holds " + slots + " producer handles at once, and all its slots are"
+                    + " held by running processes; close a producer first";
+        }
+    },
     SEM_OPEN("sem_open", "sem_open(3)") {
         @Override
         public String hint(int err, long arg) {

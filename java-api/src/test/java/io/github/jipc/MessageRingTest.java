@@ -83,7 +83,11 @@ class MessageRingTest {
 
     @Test
     void layoutComesFromTheCHeader() {
-        assertEquals(640, RingLayout.HEADER_LENGTH);
+        assertEquals(2, RingLayout.VERSION);
+        assertEquals(2688, RingLayout.HEADER_LENGTH);
+        assertEquals(640, RingLayout.OFF_PRODUCERS);
+        assertEquals(32, RingLayout.PRODUCER_SLOTS);
+        assertEquals(64, RingLayout.SLOT_LENGTH);
         assertEquals(128, RingLayout.ALIGNMENT);
         assertEquals(16, RingLayout.RECORD_HEADER);
         assertEquals(0x4A524E47, RingLayout.MAGIC);
@@ -91,7 +95,7 @@ class MessageRingTest {
         assertEquals(16, RingLayout.recordLength(0));
         assertEquals(32, RingLayout.recordLength(1));
         assertEquals(32, RingLayout.recordLength(16));
-        assertEquals(640 + 4096, MessageRing.size(4096));
+        assertEquals(2688 + 4096, MessageRing.size(4096));
     }
 
     @Test
@@ -471,6 +475,82 @@ class MessageRingTest {
             region.putInt(RingLayout.HEADER_LENGTH, 5000);
             IpcException e = assertThrows(IpcException.class, c::poll);
             assertTrue(e.getMessage().contains("EBADMSG"), e.getMessage());
+        }
+    }
+
+    private static long deadPid() throws Exception {
+        Process p = new ProcessBuilder("true").start();
+        assertEquals(0, p.waitFor());
+        return p.pid();
+    }
+
+    private int slot(int i) {
+        return RingLayout.OFF_PRODUCERS + i * RingLayout.SLOT_LENGTH;
+    }
+
+    @Test
+    void aMultiProducerClaimAnnouncesItsIntentInItsSlot() throws Exception {
+        MessageRing ring = MessageRing.create(region, 0, RingKind.MULTI_PRODUCER, 4096, 100);
+        try (RingProducer p = ring.producer()) {
+            long owner = region.getLongVolatile(slot(0) + RingLayout.SLOT_OWNER);
+            assertEquals(ProcessHandle.current().pid(), owner & ((1L << RingLayout.PID_BITS) - 1));
+            long tail = region.getLongVolatile(RingLayout.OFF_TAIL);
+            p.tryClaim(10);
+            assertEquals(tail, region.getLongVolatile(slot(0) + RingLayout.SLOT_POSITION));
+            assertEquals(RingLayout.recordLength(10), region.getIntVolatile(slot(0) + RingLayout.SLOT_RECORD));
+            p.commit();
+        }
+        assertEquals(0, region.getLongVolatile(slot(0) + RingLayout.SLOT_OWNER), "close gives the slot back");
+    }
+
+    @Test
+    void aProducerKilledAfterItsTailSwapIsSkippedOnceDead() throws Exception {
+        MessageRing ring = MessageRing.create(region, 0, RingKind.MULTI_PRODUCER, 4096, 100);
+        try (RingConsumer c = ring.consumer(); RingProducer p = ring.producer()) {
+            for (int round = 0; round < 40; round++) { // wraps the ring several times
+                long h = region.getLongVolatile(RingLayout.OFF_TAIL);
+                int rec = RingLayout.recordLength(round * 2);
+                if ((h & 4095) + rec > 4096) {
+                    rec = (int) (4096 - (h & 4095)); // a padding claim
+                }
+                // What a producer killed right after its compare-and-set of tail leaves: its intent, tail moved.
+                int s = slot(RingLayout.PRODUCER_SLOTS - 1);
+                region.putLongVolatile(s + RingLayout.SLOT_POSITION, h);
+                region.putIntVolatile(s + RingLayout.SLOT_RECORD, rec);
+                region.putLongVolatile(s + RingLayout.SLOT_OWNER, ProcessHandle.current().pid());
+                region.putLongVolatile(RingLayout.OFF_TAIL, h + rec);
+                p.offer(("m" + round).getBytes(), 0, 2 + (round >= 10 ? 1 : 0));
+                if (round == 0) {
+                    assertEquals(-1, c.read(Duration.ofMillis(50)), "its claimer still runs");
+                }
+                region.putLongVolatile(s + RingLayout.SLOT_OWNER, deadPid());
+                int at = c.read(LONG);
+                assertTrue(at >= 0);
+                byte[] got = new byte[c.length()];
+                c.buffer().get(at, got);
+                c.release();
+                assertEquals("m" + round, new String(got, java.nio.charset.StandardCharsets.US_ASCII));
+            }
+            assertEquals(-1, c.poll());
+        }
+    }
+
+    @Test
+    void aMultiProducerRingHoldsAFixedNumberOfProducers() throws Exception {
+        MessageRing ring = MessageRing.create(region, 0, RingKind.MULTI_PRODUCER, 4096, 100);
+        java.util.List<RingProducer> all = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < RingLayout.PRODUCER_SLOTS; i++) {
+                all.add(ring.producer());
+            }
+            IpcException e = assertThrows(IpcException.class, ring::producer);
+            assertTrue(e.getMessage().contains("EUSERS"), e.getMessage());
+            all.remove(3).close();
+            all.add(ring.producer());
+        } finally {
+            for (RingProducer p : all) {
+                p.close();
+            }
         }
     }
 }

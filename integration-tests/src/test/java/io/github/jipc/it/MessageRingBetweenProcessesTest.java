@@ -185,6 +185,39 @@ class MessageRingBetweenProcessesTest {
         });
     }
 
+    /**
+     * A C producer stopped exactly between its compare-and-set of tail and its record header (a
+     * test hook compiled into the peer only), while a JVM and a C producer keep sending: the ring
+     * waits while it lives, and once it is killed the consumer sizes its claim from its intent,
+     * skips it, and every other message arrives whole and in order.
+     */
+    @Test
+    void aProducerKilledRightAfterItsTailSwapIsSkipped() throws Exception {
+        int each = 20_000;
+        withRing("dead-swap", RingKind.MULTI_PRODUCER, 1 << 12, MAX, (name, ring) -> {
+            try (RingConsumer c = ring.consumer()) {
+                Child stopped = harness.peer("ring_peer", "swap-hang", name, 0, 300).start();
+                stopped.awaitLine("READY");
+                List<Child> children = new ArrayList<>();
+                children.add(producer(true, name, each, 1).start());
+                java.util.concurrent.FutureTask<Void> local = new java.util.concurrent.FutureTask<>(() -> {
+                    produce(ring, each, 0);
+                    return null;
+                });
+                Thread t = new Thread(local, "ring-producer");
+                t.setDaemon(true);
+                t.start();
+                assertEquals(-1, c.read(Duration.ofMillis(300)), "the stopped claimer lives: the ring waits for it");
+                stopped.kill();
+                stopped.assertKilled();
+                consume(c, 2L * each, 2, children);
+                local.get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+                assertEquals("sent=" + each, children.get(0).awaitLine("RESULT"));
+                children.get(0).assertExit(0);
+            }
+        });
+    }
+
     @ParameterizedTest(name = "a {0} consumer")
     @ValueSource(strings = { "jvm", "c" })
     void aKilledConsumerIsSeenByAWaitingProducer(String peer) throws Exception {

@@ -35,6 +35,8 @@ import io.github.jipc.SharedRegion;
  * mechanisms of one class:
  * <ul>
  * <li>{@code ring}: each wait spins {@link MessageRing#DEFAULT_SPIN}, then sleeps on the ring's futex word;</li>
+ * <li>{@code ring-sleep}: waits never spin, so every message sleeps on the futex word and is woken by
+ * the commit: the wake cost, beside {@code futex} (a bare futex hand-off);</li>
  * <li>{@code ring-spin}: waits never sleep; beside Agrona's {@code OneToOneRingBuffer} over a mapped
  * /dev/shm file (the JDK side: what a JVM user has without jipc), waiting with a spin hint and a yield
  * every 64 turns as {@link ShmTransport} does.</li>
@@ -47,32 +49,42 @@ final class RingTransport implements Transport {
     private static final int TYPE = 1;
     private static final int STOP_TYPE = 2;
 
+    private final String key;
+    /** Waits never sleep. */
     private final boolean spin;
+    private final Duration spinTime;
+    private final String waits;
 
-    private RingTransport(boolean spin) {
+    private RingTransport(String key, boolean spin, Duration spinTime, String waits) {
+        this.key = key;
         this.spin = spin;
+        this.spinTime = spinTime;
+        this.waits = waits;
     }
 
     static RingTransport adaptive() {
-        return new RingTransport(false);
+        return new RingTransport("ring", false, MessageRing.DEFAULT_SPIN, "spin 100 µs, then futex sleep");
     }
 
     static RingTransport spinning() {
-        return new RingTransport(true);
+        return new RingTransport("ring-spin", true, ChronoUnit.FOREVER.getDuration(), "spinning only");
+    }
+
+    /** Spin 0: every wait sleeps on the futex word and every message's commit wakes it (the wake cost). */
+    static RingTransport sleeping() {
+        return new RingTransport("ring-sleep", false, Duration.ZERO, "no spin: every wait a futex sleep");
     }
 
     @Override
     public String key() {
-        return spin ? "ring-spin" : "ring";
+        return key;
     }
 
     @Override
     public String label(Side side) {
         return switch (side) {
-            case C -> "MAP_SHARED anonymous memory, fork; jipc_ring.c claim/commit, read/release in place, "
-                    + (spin ? "spinning only" : "spin 100 µs, then futex sleep");
-            case JIPC -> "MessageRing in SharedMemory mapped in both JVMs; claim/commit, read/release in place, "
-                    + (spin ? "spinning only" : "spin 100 µs, then futex sleep");
+            case C -> "MAP_SHARED anonymous memory, fork; jipc_ring.c claim/commit, read/release in place, " + waits;
+            case JIPC -> "MessageRing in SharedMemory mapped in both JVMs; claim/commit, read/release in place, " + waits;
             case JDK -> spin ? "Agrona 2.6.0 OneToOneRingBuffer over FileChannel.map of a /dev/shm file; write, "
                     + "read(handler) in place, spin" : null;
             case JNI -> null;
@@ -84,7 +96,7 @@ final class RingTransport implements Transport {
     }
 
     private Duration spinTime() {
-        return spin ? ChronoUnit.FOREVER.getDuration() : MessageRing.DEFAULT_SPIN;
+        return spinTime;
     }
 
     @Override

@@ -19,9 +19,9 @@ interface Transport {
             new SocketTransport(SocketTransport.Kind.UNIX), new SocketTransport(SocketTransport.Kind.SEQPACKET),
             new SocketTransport(SocketTransport.Kind.TCP),
             DatagramTransport.unix(), DatagramTransport.udp(), SignalledShmTransport.eventfd(), new PollTransport(),
-            RingTransport.adaptive(), RingTransport.spinning());
+            RingTransport.adaptive(), RingTransport.spinning(), RingTransport.sleeping());
 
-    /** The name on the command line and the C program's mode: pipe, fifo, shm, mq, sem, futex, sysvsem, unix, seqpacket, tcp, dgram, udp, eventfd, poll, ring, ring-spin. */
+    /** The name on the command line and the C program's mode: pipe, fifo, shm, mq, sem, futex, sysvsem, unix, seqpacket, tcp, dgram, udp, eventfd, poll, ring, ring-spin, ring-sleep. */
     String key();
 
     /**

@@ -25,4 +25,5 @@ public final class RingNative {
     @NoException public static native int jipc_ring_process_alive(int pid, long start);
 
     @MemberGetter public static native int EBADMSG();
+    @MemberGetter public static native int EUSERS();
 }
