@@ -80,12 +80,12 @@ class CrossProcessHarnessTest {
         List<String> csv = Files.readAllLines(out.resolve("xproc-results.csv"));
         // Two workloads per side of each mechanism (poll: round trips only); dgram, udp, eventfd, poll
         // on the second line; ring (C, jipc) and ring-spin (C, jipc, Agrona) on the third; mutex (C, jipc) on the fourth;
-        // lock (C, jipc, round trips only) on the fifth.
+        // lock (C, jipc, JDK; round trips only) on the fifth.
         assertEquals(1 + 2 * (4 + 3 + 3 + 3 + 2 + 2 + 2 + 4 + 2 + 3)
                 + 2 * (2 + 3 + 2) + 3
                 + 2 * (2 + 3)
                 + 2 * 2
-                + 2, csv.size(), String.join("\n", csv));
+                + 3, csv.size(), String.join("\n", csv));
         for (String chart : List.of("rtt.png", "stream.png", "cpu.png")) {
             assertTrue(Files.size(out.resolve(chart)) > 1000, chart);
         }
