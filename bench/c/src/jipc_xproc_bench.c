@@ -7,7 +7,7 @@
  *   jipc_xproc_bench tput MECHANISM SIZE WARMUP_MS MEASURE_MS [DIR]
  *
  * MECHANISM is one of the table below (pipe, fifo, shm, mq, sem, futex,
- * sysvsem, unix, seqpacket, tcp, dgram, udp, eventfd, poll, ring, ring-spin, ring-sleep). rtt: WARMUP round trips of SIZE-byte messages, then COUNT timed ones, whose times in ns go to
+ * sysvsem, mutex, lock, unix, seqpacket, tcp, dgram, udp, eventfd, poll, ring, ring-spin, ring-sleep). rtt: WARMUP round trips of SIZE-byte messages, then COUNT timed ones, whose times in ns go to
  * the file SAMPLES as native int64. tput: the child streams SIZE-byte
  * messages; the parent reads for WARMUP_MS, then counts whole messages for
  * MEASURE_MS. Each prints one result line of key=value pairs, e.g.
@@ -52,6 +52,8 @@ static const struct {
     { "sem", xproc_sem_rtt, xproc_sem_tput },
     { "futex", xproc_futex_rtt, xproc_futex_tput },
     { "sysvsem", xproc_sysvsem_rtt, xproc_sysvsem_tput },
+    { "mutex", xproc_mutex_rtt, xproc_mutex_tput },
+    { "lock", xproc_lock_rtt, xproc_lock_tput },
     { "unix", xproc_unix_rtt, xproc_unix_tput },
     { "seqpacket", xproc_seqpacket_rtt, xproc_seqpacket_tput },
     { "tcp", xproc_tcp_rtt, xproc_tcp_tput },
@@ -296,7 +298,7 @@ static void usage(void)
 {
     fprintf(stderr, "usage: jipc_xproc_bench rtt  MECHANISM SIZE WARMUP COUNT SAMPLES [DIR]\n"
                     "       jipc_xproc_bench tput MECHANISM SIZE WARMUP_MS MEASURE_MS [DIR]\n"
-                    "MECHANISM: pipe, fifo, shm, mq, sem, futex, sysvsem, unix, seqpacket, tcp, dgram, udp, eventfd, poll, ring, ring-spin, ring-sleep\n");
+                    "MECHANISM: pipe, fifo, shm, mq, sem, futex, sysvsem, mutex, lock, unix, seqpacket, tcp, dgram, udp, eventfd, poll, ring, ring-spin, ring-sleep\n");
     exit(2);
 }
 

@@ -132,6 +132,14 @@ int xproc_futex_rtt(const struct xproc_run *r);
 int xproc_futex_tput(const struct xproc_run *r);
 int xproc_sysvsem_rtt(const struct xproc_run *r);
 int xproc_sysvsem_tput(const struct xproc_run *r);
+int xproc_mutex_rtt(const struct xproc_run *r);
+int xproc_lock_rtt(const struct xproc_run *r);
+int xproc_lock_tput(const struct xproc_run *r);
+int xproc_mutex_tput(const struct xproc_run *r);
+/* xproc_mutex.c: the mutex mechanism's two counts, for xproc_sync.c. */
+void xproc_mutex_make(unsigned char *region, unsigned b);
+void xproc_mutex_take(unsigned char *region, int num);
+void xproc_mutex_give(unsigned char *region, int num);
 int xproc_unix_rtt(const struct xproc_run *r);
 int xproc_unix_tput(const struct xproc_run *r);
 int xproc_seqpacket_rtt(const struct xproc_run *r);

@@ -21,7 +21,9 @@
  * semop(2) -1/+1, IPC_RMID once the child is reaped (and by a third process
  * when the parent is killed first); the words at 0 and 64 unused. eventfd:
  * the same counts as two eventfd(2) counters in semaphore mode, made before
- * the fork (read(2) takes 1, write(2) of 1 gives), the words unused. No
+ * the fork (read(2) takes 1, write(2) of 1 gives), the words unused. mutex:
+ * the same counts as two counters under a robust process-shared mutex, each
+ * with a condition variable (xproc_mutex.c, which gives their layout). No
  * spinning before a wait on either side.
  */
 #include "xproc.h"
@@ -74,6 +76,9 @@ static inline uint32_t *word(unsigned char *region, size_t off)
 static int semid = -1;
 /* The eventfd run's counters a and b (semaphore mode), made before the fork; -1 otherwise. */
 static int efd[2] = { -1, -1 };
+/* The mutex run's region (its mutex, counts and conditions); NULL otherwise. */
+static unsigned char *mtx;
+static int mutex_run;
 /* A process that removes the set when this one ends, even killed: it waits for EOF on the pipe. */
 static pid_t cleaner = -1;
 static int cleaner_pipe = -1;
@@ -105,7 +110,9 @@ static inline uint32_t load(unsigned char *region, size_t off)
 static void take(struct sig s)
 {
     uint64_t one;
-    if (efd[0] >= 0) {
+    if (mtx != NULL) {
+        xproc_mutex_take(mtx, s.num);
+    } else if (efd[0] >= 0) {
         while (read(efd[s.num], &one, sizeof one) < 0)
             if (errno != EINTR)
                 xproc_fail("read(eventfd)");
@@ -120,7 +127,9 @@ static void take(struct sig s)
 static void give(struct sig s)
 {
     uint64_t one = 1;
-    if (efd[0] >= 0) {
+    if (mtx != NULL) {
+        xproc_mutex_give(mtx, s.num);
+    } else if (efd[0] >= 0) {
         while (write(efd[s.num], &one, sizeof one) < 0)
             if (errno != EINTR)
                 xproc_fail("write(eventfd)");
@@ -197,7 +206,10 @@ static int rtt(const struct xproc_run *r, int futex)
     unsigned char *msg = xproc_buffer(size), *reply = xproc_buffer(size);
     if (samples == NULL)
         xproc_fail("calloc");
-    if (!futex && semid < 0 && efd[0] < 0
+    if (mutex_run) {
+        xproc_mutex_make(region, 0);
+        mtx = region;
+    } else if (!futex && semid < 0 && efd[0] < 0
             && (sem_init(sem(region, OFF_A).posix, 1, 0) < 0 || sem_init(sem(region, OFF_B).posix, 1, 0) < 0))
         xproc_fail("sem_init");
     pid_t child = xproc_fork();
@@ -260,6 +272,7 @@ static int rtt(const struct xproc_run *r, int futex)
     }
     xproc_reap(child);
     munmap(region, len);
+    mtx = NULL;
     xproc_report_rtt(r, samples, elapsed, &cost);
     free(samples);
     free(msg);
@@ -315,7 +328,10 @@ static int tput(const struct xproc_run *r, int futex)
     size_t size = r->size, slots = slots_for(size), len = OFF_DATA + slots * rounded(size);
     unsigned char *region = map_region(len);
     unsigned char *buf = xproc_buffer(size);
-    if (!futex && semid < 0 && efd[0] < 0
+    if (mutex_run) {
+        xproc_mutex_make(region, (unsigned)slots);
+        mtx = region;
+    } else if (!futex && semid < 0 && efd[0] < 0
             && (sem_init(sem(region, OFF_A).posix, 1, 0) < 0
                 || sem_init(sem(region, OFF_B).posix, 1, (unsigned)slots) < 0))
         xproc_fail("sem_init");
@@ -345,6 +361,7 @@ static int tput(const struct xproc_run *r, int futex)
         give(sem(region, OFF_B));
     xproc_reap(child);
     munmap(region, len);
+    mtx = NULL;
     xproc_report_tput(r, messages, now - start, &cost);
     free(buf);
     return 0;
@@ -404,5 +421,17 @@ int xproc_eventfd_rtt(const struct xproc_run *r)
 int xproc_eventfd_tput(const struct xproc_run *r)
 {
     eventfd_make((unsigned)slots_for(r->size));
+    return tput(r, 0);
+}
+
+int xproc_mutex_rtt(const struct xproc_run *r)
+{
+    mutex_run = 1;
+    return rtt(r, 0);
+}
+
+int xproc_mutex_tput(const struct xproc_run *r)
+{
+    mutex_run = 1;
     return tput(r, 0);
 }

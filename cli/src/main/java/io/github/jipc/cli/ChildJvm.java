@@ -119,6 +119,25 @@ final class ChildJvm implements AutoCloseable {
         return status.get();
     }
 
+    /**
+     * Kills the child (SIGKILL) and waits for it to be gone.
+     *
+     * @return how it ended, for the report
+     * @throws IllegalStateException if it ended on its own before, or is not gone in time
+     */
+    ExitStatus killAndWait() throws IOException, InterruptedException {
+        process.kill();
+        Optional<ExitStatus> status = process.waitFor(timeout);
+        if (status.isEmpty()) {
+            throw new IllegalStateException("child '" + role + "' (pid " + pid() + ") still runs after SIGKILL");
+        }
+        if (!status.get().signaled()) {
+            throw new IllegalStateException("child '" + role + "' (pid " + pid() + ") " + status.get()
+                    + " before it was killed");
+        }
+        return status.get();
+    }
+
     /** The last lines the child printed, or "" if it printed nothing. */
     String outputTail() {
         try {

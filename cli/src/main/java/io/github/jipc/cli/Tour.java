@@ -11,7 +11,7 @@ import java.util.Optional;
 final class Tour {
     /** Every facility jipc has; a new one adds its step here. */
     static final List<TourStep> STEPS = List.of(new PipeStep(), new FifoStep(), new SharedMemoryStep(), new MqStep(),
-            new SocketStep(), new SyncStep(), new RingStep());
+            new SocketStep(), new SyncStep(), new CrashStep(), new RingStep());
 
     private Tour() {}
 

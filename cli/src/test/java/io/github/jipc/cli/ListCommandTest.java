@@ -70,4 +70,35 @@ class ListCommandTest {
         }
         assertTrue(ls().lines().noneMatch(l -> l.contains(name)));
     }
+
+    @Test
+    @Timeout(30)
+    void listsSemaphoresAndUnixSockets(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        String name = "/jipc-ls-sem-" + ProcessHandle.current().pid();
+        java.nio.file.Path socketFile = dir.resolve("ls.sock");
+        io.github.jipc.SystemVSemaphores set = io.github.jipc.SystemVSemaphores.createExclusive(SysVKey.PRIVATE,
+                PosixFilePermissions.fromString("rw-------"), 0, 1, 2);
+        try (set;
+             io.github.jipc.PosixSemaphore sem = io.github.jipc.PosixSemaphore.createExclusive(name, 1,
+                     PosixFilePermissions.fromString("rw-r-----"));
+             io.github.jipc.IpcSocket socket = io.github.jipc.IpcSocket.bound(io.github.jipc.UnixAddress.of(socketFile),
+                     io.github.jipc.SocketType.SEQPACKET)) {
+            assertEquals(1, sem.value());
+            assertEquals(io.github.jipc.UnixAddress.of(socketFile), socket.localAddress());
+            String out = ls();
+            String setRow = out.lines().filter(l -> l.contains("sem id " + set.id() + " (private)")).findFirst()
+                    .orElseThrow(() -> new AssertionError("set " + set.id() + " missing:\n" + out));
+            assertTrue(setRow.startsWith("SysV sem") && setRow.contains("3 nsems") && setRow.contains("rw-------"), setRow);
+            String semRow = out.lines().filter(l -> l.contains(name)).findFirst()
+                    .orElseThrow(() -> new AssertionError(name + " missing:\n" + out));
+            assertTrue(semRow.startsWith("POSIX sem") && semRow.contains("rw-r-----"), semRow);
+            String socketRow = out.lines().filter(l -> l.contains(socketFile.toString())).findFirst()
+                    .orElseThrow(() -> new AssertionError(socketFile + " missing:\n" + out));
+            assertTrue(socketRow.startsWith("Unix socket") && socketRow.contains("seqpacket"), socketRow);
+            io.github.jipc.PosixSemaphore.unlink(name);
+            set.remove();
+        }
+        String after = ls();
+        assertTrue(!after.contains(name) && !after.contains("sem id " + set.id() + " "), after);
+    }
 }

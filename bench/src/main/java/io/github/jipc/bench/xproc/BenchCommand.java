@@ -43,7 +43,7 @@ public final class BenchCommand implements Callable<Integer> {
     Integer streamWarmUpMs;
     @Option(names = "--stream-ms", description = "counted stream window, per run (quick 300, full 1000)")
     Integer streamMs;
-    @Option(names = "--only", split = ",", description = "mechanisms to run (pipe, fifo, shm, mq, sem, futex, sysvsem, unix, seqpacket, tcp, dgram, udp, eventfd, poll, ring, ring-spin, ring-sleep; default: all)")
+    @Option(names = "--only", split = ",", description = "mechanisms to run (pipe, fifo, shm, mq, sem, futex, sysvsem, mutex, lock, unix, seqpacket, tcp, dgram, udp, eventfd, poll, ring, ring-spin, ring-sleep; default: all)")
     List<String> only = new ArrayList<>();
     @Option(names = "--sides", split = ",", description = "sides, in the order they run in a round (c,jni,jipc,jdk)")
     List<String> sideKeys = new ArrayList<>(List.of("c", "jni", "jipc", "jdk"));

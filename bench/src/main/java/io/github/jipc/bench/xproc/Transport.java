@@ -15,13 +15,13 @@ interface Transport {
     /** Every mechanism, in the order a round runs them. */
     List<Transport> ALL = List.of(new PipeTransport(), new FifoTransport(), new ShmTransport(),
             new MqTransport(), SignalledShmTransport.semaphores(), SignalledShmTransport.futex(),
-            SignalledShmTransport.systemV(),
+            SignalledShmTransport.systemV(), SignalledShmTransport.mutex(), new LockTransport(),
             new SocketTransport(SocketTransport.Kind.UNIX), new SocketTransport(SocketTransport.Kind.SEQPACKET),
             new SocketTransport(SocketTransport.Kind.TCP),
             DatagramTransport.unix(), DatagramTransport.udp(), SignalledShmTransport.eventfd(), new PollTransport(),
             RingTransport.adaptive(), RingTransport.spinning(), RingTransport.sleeping());
 
-    /** The name on the command line and the C program's mode: pipe, fifo, shm, mq, sem, futex, sysvsem, unix, seqpacket, tcp, dgram, udp, eventfd, poll, ring, ring-spin, ring-sleep. */
+    /** The name on the command line and the C program's mode: pipe, fifo, shm, mq, sem, futex, sysvsem, mutex, lock, unix, seqpacket, tcp, dgram, udp, eventfd, poll, ring, ring-spin, ring-sleep. */
     String key();
 
     /**

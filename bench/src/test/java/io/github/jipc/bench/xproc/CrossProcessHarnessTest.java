@@ -79,10 +79,13 @@ class CrossProcessHarnessTest {
         assertTrue(md.contains("## CPU time per message, both processes"), md);
         List<String> csv = Files.readAllLines(out.resolve("xproc-results.csv"));
         // Two workloads per side of each mechanism (poll: round trips only); dgram, udp, eventfd, poll
-        // on the second line; ring (C, jipc), ring-spin (C, jipc, Agrona) and ring-sleep (C, jipc) on the third.
+        // on the second line; ring (C, jipc), ring-spin (C, jipc, Agrona) and ring-sleep (C, jipc) on the third; mutex (C, jipc) on the fourth;
+        // lock (C, jipc, JDK; round trips only) on the fifth.
         assertEquals(1 + 2 * (4 + 3 + 3 + 3 + 2 + 2 + 2 + 4 + 2 + 3)
                 + 2 * (2 + 3 + 2) + 3
-                + 2 * (2 + 3 + 2), csv.size(), String.join("\n", csv));
+                + 2 * (2 + 3 + 2)
+                + 2 * 2
+                + 3, csv.size(), String.join("\n", csv));
         for (String chart : List.of("rtt.png", "stream.png", "cpu.png")) {
             assertTrue(Files.size(out.resolve(chart)) > 1000, chart);
         }
