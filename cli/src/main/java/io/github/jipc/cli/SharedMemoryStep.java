@@ -58,8 +58,9 @@ final class SharedMemoryStep implements TourStep {
                 exchange(report, "memfd", m, timeout);
                 exchange(report, "POSIX", p, timeout);
                 exchange(report, "System V", s, timeout);
-                report.line("segment", sysv.status().attachCount() + " attachment(s) left, ours");
                 report.line("exit", "child " + child.expectSuccess());
+                // Counted once the child has ended: until then its detach may still be under way.
+                report.line("segment", sysv.status().attachCount() + " attachment(s) left, ours");
             } finally {
                 posix.unlink();
             }
