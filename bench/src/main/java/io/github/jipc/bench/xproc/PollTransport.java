@@ -221,25 +221,14 @@ final class PollTransport implements Transport {
     }
 
     /** The parent through jipc: writes on channel seq % CHANNELS, waits in the Poller, reads the channel it reports. */
-    static final class PollerWire extends Wire {
+    static final class PollerWire extends ReadinessWire {
         private final Poller poller;
         private final IpcSocket[] sockets;
-        private final ByteBuffer msg;
-        private final ByteBuffer reply;
-        private int channel;
 
         PollerWire(Poller poller, IpcSocket[] sockets, int size) {
+            super(size);
             this.poller = poller;
             this.sockets = sockets;
-            this.msg = Messages.direct(size);
-            this.reply = Messages.direct(size);
-        }
-
-        @Override
-        void stamp(long seq) {
-            Messages.stamp(msg, seq);
-            msg.clear();
-            channel = (int) (seq % CHANNELS);
         }
 
         @Override
@@ -255,34 +244,42 @@ final class PollTransport implements Transport {
             }
             return readFully(sockets[channel], reply);
         }
-
-        @Override
-        void check(long seq) {
-            Messages.check(reply, seq);
-        }
     }
 
-    /** The parent through the JDK: the same over a Selector and non-blocking SocketChannels. */
-    static final class SelectorWire extends Wire {
-        private final Selector selector;
-        private final SocketChannel[] channels;
-        private final ByteBuffer msg;
-        private final ByteBuffer reply;
-        private int channel;
-        private int seen;
+    /** What both parents share: a message stamped for the channel its number picks, and the reply checked. */
+    abstract static class ReadinessWire extends Wire {
+        final ByteBuffer msg;
+        final ByteBuffer reply;
+        int channel;
 
-        SelectorWire(Selector selector, SocketChannel[] channels, int size) {
-            this.selector = selector;
-            this.channels = channels;
+        ReadinessWire(int size) {
             this.msg = Messages.direct(size);
             this.reply = Messages.direct(size);
         }
 
         @Override
-        void stamp(long seq) {
+        final void stamp(long seq) {
             Messages.stamp(msg, seq);
             msg.clear();
             channel = (int) (seq % CHANNELS);
+        }
+
+        @Override
+        final void check(long seq) {
+            Messages.check(reply, seq);
+        }
+    }
+
+    /** The parent through the JDK: the same over a Selector and non-blocking SocketChannels. */
+    static final class SelectorWire extends ReadinessWire {
+        private final Selector selector;
+        private final SocketChannel[] channels;
+        private int seen;
+
+        SelectorWire(Selector selector, SocketChannel[] channels, int size) {
+            super(size);
+            this.selector = selector;
+            this.channels = channels;
         }
 
         @Override
@@ -301,10 +298,5 @@ final class PollTransport implements Transport {
         }
 
         private final java.util.function.Consumer<SelectionKey> found = k -> seen = (Integer) k.attachment();
-
-        @Override
-        void check(long seq) {
-            Messages.check(reply, seq);
-        }
     }
 }
