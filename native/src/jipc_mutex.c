@@ -52,8 +52,15 @@ static int lock_until(pthread_mutex_t *m, const struct timespec *until)
 
 int jipc_mutex_lock(jipc_guard *g, pthread_mutex_t *m, long long timeout_ns)
 {
-    if (timeout_ns == 0)
-        return status(pthread_mutex_trylock(m));
+    if (timeout_ns == 0) {
+        /* Not pthread_mutex_trylock: on a robust mutex made unrecoverable, glibc's
+         * trylock returns ENOTRECOVERABLE but leaves the lock word with this
+         * thread's id, so every later lock sees it held (EDEADLK here, a wait
+         * forever elsewhere). A lock with a deadline already past leaves it as found. */
+        static const struct timespec past = { 0, 0 };
+        int rc = lock_until(m, &past);
+        return rc == ETIMEDOUT ? -EBUSY : status(rc);
+    }
     jipc_blocker b;
     int r = jipc_guard_enter(g, &b);
     if (r < 0)

@@ -143,6 +143,8 @@ class RobustMutexTest {
             assertEquals("ENOTRECOVERABLE", gone.errnoName());
             assertTrue(gone.getMessage().contains("never be locked again"), gone.getMessage());
             assertThrows(IpcException.class, m::tryLock);
+            assertThrows(IpcException.class, m::tryLock); // a failed try leaves it as it was: not held by us
+            inThread(() -> assertThrows(IpcException.class, () -> m.tryLock(Duration.ofMillis(100))));
             m.destroy();
             try (RobustMutex fresh = RobustMutex.init(r, 0)) {
                 assertTrue(fresh.tryLock());
