@@ -187,17 +187,22 @@ public final class RobustMutex extends AbstractInterruptibleChannel {
         if (!handle.acquire()) {
             throw new ClosedChannelException();
         }
-        boolean block = timeoutNanos != 0;
+        boolean blocked = false;
         int r;
         try {
-            if (block) {
-                begin();
-            }
             if (!region.enterNative()) {
                 r = -Errno.WOKEN;
             } else {
                 try {
-                    r = MutexNative.jipc_mutex_lock(handle.guard(), address, timeoutNanos);
+                    // A free mutex is taken without the interrupt hook: nothing blocks. A pending
+                    // interrupt goes the blocking way, whose begin() closes the handle as documented.
+                    boolean interrupted = timeoutNanos != 0 && Thread.currentThread().isInterrupted();
+                    r = interrupted ? -Errno.EBUSY : MutexNative.jipc_mutex_lock(handle.guard(), address, 0);
+                    if (r == -Errno.EBUSY && timeoutNanos != 0) {
+                        blocked = true;
+                        begin();
+                        r = MutexNative.jipc_mutex_lock(handle.guard(), address, timeoutNanos);
+                    }
                 } finally {
                     region.leaveNative();
                 }
@@ -206,7 +211,7 @@ public final class RobustMutex extends AbstractInterruptibleChannel {
             handle.release();
         }
         boolean woken = r == -Errno.WOKEN;
-        if (block) {
+        if (blocked) {
             end(!woken);
         }
         if (woken) {
