@@ -128,6 +128,27 @@ class NativeLoadingTest {
     }
 
     @Test
+    void aBindingClassInitializedFirstNeverLoadsJavaCppsOwnStaleCopy() throws Exception {
+        // What an older build of the same size leaves where JavaCPP extracts the library itself
+        // (its cache folder, the jar's name, the entry's path), with the jar entry's timestamp:
+        // JavaCPP takes such a file as current. It is all zeros here, so loading it would fail.
+        String entry = JNI + PLATFORM + "/libjniJipc.so";
+        Path stale = tmp.resolve("javacpp").resolve(platformJar.getFileName().toString()).resolve(entry);
+        Files.createDirectories(stale.getParent());
+        try (java.util.jar.JarFile jar = new java.util.jar.JarFile(platformJar.toFile())) {
+            JarEntry e = jar.getJarEntry(entry);
+            Files.write(stale, new byte[(int) e.getSize()]);
+            Files.setLastModifiedTime(stale, java.nio.file.attribute.FileTime.fromMillis(e.getTime()));
+        }
+        Run r = probe(List.of("-Djipc.probe.bindingFirst=true"), classesJar, platformJar);
+        assertTrue(r.available(), r.toString());
+        String pageSize = r.out().lines().filter(l -> l.startsWith("pageSize=")).findFirst().orElse("pageSize=0");
+        assertTrue(Long.parseLong(pageSize.substring(9)) >= 4096, r.toString()); // the binding's call worked
+        List<String> mapped = r.out().lines().filter(l -> l.startsWith("mapped=")).toList();
+        assertEquals(List.of("mapped=" + r.file()), mapped, r.toString());
+    }
+
+    @Test
     void aLibraryFileGivenIsLoadedWithNothingExtracted() throws Exception {
         Path lib = Files.copy(location(Jipc.class).resolve(JNI + PLATFORM + "/libjniJipc.so"), tmp.resolve("libjniJipc.so"));
         Run r = probe(List.of("-Djipc.library=" + lib), classesJar);

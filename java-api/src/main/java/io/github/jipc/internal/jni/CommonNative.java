@@ -9,10 +9,13 @@ import org.bytedeco.javacpp.annotation.MemberGetter;
 import org.bytedeco.javacpp.annotation.NoException;
 import org.bytedeco.javacpp.annotation.Platform;
 
+import io.github.jipc.internal.LibraryFile;
+
 /** Binding of {@code jipc_common.h}: errno names and values, descriptor flags and kinds, layouts shared by families. */
 @Platform(value = "linux", include = "jipc_common.h", link = "jipc", library = "jniJipc")
 public final class CommonNative {
     static {
+        LibraryFile.load(); // jipc's loading first: JavaCPP then loads no copy of its own
         Loader.load();
     }
 

@@ -5,10 +5,13 @@ import org.bytedeco.javacpp.annotation.Cast;
 import org.bytedeco.javacpp.annotation.NoException;
 import org.bytedeco.javacpp.annotation.Platform;
 
+import io.github.jipc.internal.LibraryFile;
+
 /** Binding of {@code jipc_fifo.h}: named pipes. Paths are NUL-terminated UTF-8. */
 @Platform(value = "linux", include = "jipc_fifo.h", link = "jipc", library = "jniJipc")
 public final class FifoNative {
     static {
+        LibraryFile.load(); // jipc's loading first: JavaCPP then loads no copy of its own
         Loader.load();
     }
 

@@ -6,10 +6,13 @@ import org.bytedeco.javacpp.annotation.MemberGetter;
 import org.bytedeco.javacpp.annotation.NoException;
 import org.bytedeco.javacpp.annotation.Platform;
 
+import io.github.jipc.internal.LibraryFile;
+
 /** Binding of {@code jipc_futex.h}: futex wait and wake on a 32-bit word of shared memory. */
 @Platform(value = "linux", include = "jipc_futex.h", link = "jipc", library = "jniJipc")
 public final class FutexNative {
     static {
+        LibraryFile.load(); // jipc's loading first: JavaCPP then loads no copy of its own
         Loader.load();
     }
 

@@ -6,10 +6,13 @@ import org.bytedeco.javacpp.annotation.MemberGetter;
 import org.bytedeco.javacpp.annotation.NoException;
 import org.bytedeco.javacpp.annotation.Platform;
 
+import io.github.jipc.internal.LibraryFile;
+
 /** Binding of {@code jipc_guard.h}: waking threads blocked in a native call on a closing handle. */
 @Platform(value = "linux", include = "jipc_guard.h", link = "jipc", library = "jniJipc")
 public final class GuardNative {
     static {
+        LibraryFile.load(); // jipc's loading first: JavaCPP then loads no copy of its own
         Loader.load();
     }
 

@@ -6,10 +6,13 @@ import org.bytedeco.javacpp.annotation.MemberGetter;
 import org.bytedeco.javacpp.annotation.NoException;
 import org.bytedeco.javacpp.annotation.Platform;
 
+import io.github.jipc.internal.LibraryFile;
+
 /** Binding of {@code jipc_mq.h}: POSIX message queues. Names are NUL-terminated UTF-8. */
 @Platform(value = "linux", include = "jipc_mq.h", link = "jipc", library = "jniJipc")
 public final class MqNative {
     static {
+        LibraryFile.load(); // jipc's loading first: JavaCPP then loads no copy of its own
         Loader.load();
     }
 

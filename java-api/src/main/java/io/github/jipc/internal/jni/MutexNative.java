@@ -6,10 +6,13 @@ import org.bytedeco.javacpp.annotation.MemberGetter;
 import org.bytedeco.javacpp.annotation.NoException;
 import org.bytedeco.javacpp.annotation.Platform;
 
+import io.github.jipc.internal.LibraryFile;
+
 /** Binding of {@code jipc_mutex.h}: robust process-shared mutexes and condition variables in shared memory. */
 @Platform(value = "linux", include = "jipc_mutex.h", link = "jipc", library = "jniJipc")
 public final class MutexNative {
     static {
+        LibraryFile.load(); // jipc's loading first: JavaCPP then loads no copy of its own
         Loader.load();
     }
 

@@ -6,10 +6,13 @@ import org.bytedeco.javacpp.annotation.MemberGetter;
 import org.bytedeco.javacpp.annotation.NoException;
 import org.bytedeco.javacpp.annotation.Platform;
 
+import io.github.jipc.internal.LibraryFile;
+
 /** Binding of {@code jipc_pipe.h}: unnamed pipes and the byte-stream I/O of pipe and FIFO ends. */
 @Platform(value = "linux", include = "jipc_pipe.h", link = "jipc", library = "jniJipc")
 public final class PipeNative {
     static {
+        LibraryFile.load(); // jipc's loading first: JavaCPP then loads no copy of its own
         Loader.load();
     }
 

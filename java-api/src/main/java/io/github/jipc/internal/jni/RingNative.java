@@ -6,6 +6,8 @@ import org.bytedeco.javacpp.annotation.MemberGetter;
 import org.bytedeco.javacpp.annotation.NoException;
 import org.bytedeco.javacpp.annotation.Platform;
 
+import io.github.jipc.internal.LibraryFile;
+
 /**
  * Binding of {@code jipc_ring.h}: the message ring's layout, its initialization and process
  * liveness. The ring's hot paths are plain Java on the region's buffer; nothing here runs per message.
@@ -13,6 +15,7 @@ import org.bytedeco.javacpp.annotation.Platform;
 @Platform(value = "linux", include = "jipc_ring.h", link = "jipc", library = "jniJipc")
 public final class RingNative {
     static {
+        LibraryFile.load(); // jipc's loading first: JavaCPP then loads no copy of its own
         Loader.load();
     }
 

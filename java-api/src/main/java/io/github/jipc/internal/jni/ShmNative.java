@@ -6,10 +6,13 @@ import org.bytedeco.javacpp.annotation.MemberGetter;
 import org.bytedeco.javacpp.annotation.NoException;
 import org.bytedeco.javacpp.annotation.Platform;
 
+import io.github.jipc.internal.LibraryFile;
+
 /** Binding of {@code jipc_shm.h}: POSIX shared memory objects and memfds. Names are NUL-terminated UTF-8. */
 @Platform(value = "linux", include = "jipc_shm.h", link = "jipc", library = "jniJipc")
 public final class ShmNative {
     static {
+        LibraryFile.load(); // jipc's loading first: JavaCPP then loads no copy of its own
         Loader.load();
     }
 
