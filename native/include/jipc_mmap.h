@@ -75,6 +75,15 @@ JIPC_API int jipc_unmap_safe(void *addr, long len);
 /* munmap(2): for the placeholder, once nothing can reach it any more. */
 JIPC_API int jipc_munmap(void *addr, long len);
 
+/*
+ * memcpy(3) of length bytes from array[at] to dst, and from src to
+ * array[at]: the C library's copy for large transfers between a Java array
+ * (held in a JNI critical region by the binding) and mapped memory. The
+ * caller has checked both ranges.
+ */
+JIPC_API void jipc_copy_in(void *dst, const signed char *array, int at, int length);
+JIPC_API void jipc_copy_out(const void *src, signed char *array, int at, int length);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,6 +1,7 @@
 #include "jipc_mmap.h"
 
 #include <limits.h>
+#include <string.h>
 #include <unistd.h>
 
 long jipc_page_size(void)
@@ -79,4 +80,14 @@ int jipc_unmap_safe(void *addr, long len)
 int jipc_munmap(void *addr, long len)
 {
     return munmap(addr, (size_t)len) == 0 ? 0 : -errno;
+}
+
+void jipc_copy_in(void *dst, const signed char *array, int at, int length)
+{
+    memcpy(dst, array + at, (size_t)length);
+}
+
+void jipc_copy_out(const void *src, signed char *array, int at, int length)
+{
+    memcpy(array + at, src, (size_t)length);
 }

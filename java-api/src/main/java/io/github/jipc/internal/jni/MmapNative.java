@@ -2,14 +2,19 @@ package io.github.jipc.internal.jni;
 
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.annotation.Cast;
+import org.bytedeco.javacpp.annotation.Const;
+import org.bytedeco.javacpp.annotation.CriticalRegion;
 import org.bytedeco.javacpp.annotation.MemberGetter;
 import org.bytedeco.javacpp.annotation.NoException;
 import org.bytedeco.javacpp.annotation.Platform;
+
+import io.github.jipc.internal.LibraryFile;
 
 /** Binding of {@code jipc_mmap.h}: mappings, msync, mlock and the safe unmap. */
 @Platform(value = "linux", include = "jipc_mmap.h", link = "jipc", library = "jniJipc")
 public final class MmapNative {
     static {
+        LibraryFile.load(); // jipc's loading first: JavaCPP then loads no copy of its own
         Loader.load();
     }
 
@@ -22,6 +27,10 @@ public final class MmapNative {
     @NoException public static native int jipc_msync(@Cast("void*") long addr, long len, int sync);
     @NoException public static native int jipc_unmap_safe(@Cast("void*") long addr, long len);
     @NoException public static native int jipc_munmap(@Cast("void*") long addr, long len);
+    /** memcpy from array[at]: the array is pinned (GetPrimitiveArrayCritical), not copied. */
+    @NoException @CriticalRegion public static native void jipc_copy_in(@Cast("void*") long dst, @Const byte[] array, int at, int length);
+    /** memcpy to array[at], pinned likewise. */
+    @NoException @CriticalRegion public static native void jipc_copy_out(@Cast("const void*") long src, byte[] array, int at, int length);
 
     @MemberGetter public static native int JIPC_MAP_SHARED();
     @MemberGetter public static native int JIPC_MAP_PRIVATE();
