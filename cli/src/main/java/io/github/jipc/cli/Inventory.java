@@ -1,15 +1,5 @@
 package io.github.jipc.cli;
 
-import static java.nio.file.attribute.PosixFilePermission.GROUP_EXECUTE;
-import static java.nio.file.attribute.PosixFilePermission.GROUP_READ;
-import static java.nio.file.attribute.PosixFilePermission.GROUP_WRITE;
-import static java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE;
-import static java.nio.file.attribute.PosixFilePermission.OTHERS_READ;
-import static java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE;
-import static java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE;
-import static java.nio.file.attribute.PosixFilePermission.OWNER_READ;
-import static java.nio.file.attribute.PosixFilePermission.OWNER_WRITE;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -18,12 +8,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 
 import io.github.jipc.Jipc;
 import io.github.jipc.MapOption;
@@ -109,7 +96,7 @@ final class Inventory {
                 size += ", " + f[columns.indexOf("nattch")] + " attached";
             }
             all.add(new Entry(kind, name, size, user(Integer.parseInt(f[columns.indexOf("uid")])),
-                    PosixFilePermissions.toString(Modes.fromMode(mode)), cpid, alive(cpid)));
+                    ModeText.of(mode), cpid, alive(cpid)));
         }
     }
 
@@ -282,23 +269,5 @@ final class Inventory {
             // fall through
         }
         return Integer.toString(uid);
-    }
-
-    /** Mode bits as permissions, for the System V tables: bit 0 is others' execute, bit 8 the owner's read. */
-    private static final class Modes {
-        private static final PosixFilePermission[] BY_BIT = {
-            OTHERS_EXECUTE, OTHERS_WRITE, OTHERS_READ, GROUP_EXECUTE, GROUP_WRITE, GROUP_READ,
-            OWNER_EXECUTE, OWNER_WRITE, OWNER_READ,
-        };
-
-        static Set<PosixFilePermission> fromMode(int mode) {
-            Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
-            for (int i = 0; i < BY_BIT.length; i++) {
-                if ((mode & (1 << i)) != 0) {
-                    set.add(BY_BIT[i]);
-                }
-            }
-            return set;
-        }
     }
 }
