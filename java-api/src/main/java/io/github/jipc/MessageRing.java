@@ -3,6 +3,7 @@ package io.github.jipc;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 import io.github.jipc.internal.Errno;
 import io.github.jipc.internal.NativeLibrary;
@@ -154,15 +155,74 @@ public final class MessageRing {
         int kind = region.getInt(offset + RingLayout.OFF_KIND);
         int capacity = region.getInt(offset + RingLayout.OFF_CAPACITY);
         int maxMessage = region.getInt(offset + RingLayout.OFF_MAX_MESSAGE);
-        if ((kind != RingLayout.SPSC && kind != RingLayout.MPSC) || capacity < RingLayout.MIN_CAPACITY
-                || capacity > RingLayout.MAX_CAPACITY || Integer.bitCount(capacity) != 1 || maxMessage < 1
-                || maxMessage > capacity - RingLayout.RECORD_HEADER) {
+        if (!validHeader(kind, capacity, maxMessage)) {
             throw new IllegalArgumentException("the message ring at " + where + " has an invalid header: kind " + kind
                     + ", capacity " + capacity + ", largest message " + maxMessage);
         }
         region.addressOf(offset, (int) size(capacity), RingLayout.ALIGNMENT, "a message ring");
         return new MessageRing(region, (int) offset, kind == RingLayout.SPSC ? RingKind.SINGLE_PRODUCER
                 : RingKind.MULTI_PRODUCER, capacity, maxMessage);
+    }
+
+    /**
+     * What the header at offset of region says, if a ring is there, read
+     * without taking any role in it and without writing: the check
+     * {@link #open} makes (magic number, version, kind and sizes), then the
+     * consumer word, whose process is looked up (proc(5)) to tell a running
+     * consumer from a dead one. Read-only regions are fine: this is how a tool
+     * that maps an object it does not own asks whether it holds a ring.
+     *
+     * @param region shared memory, read-only or writable
+     * @param offset where a ring would start, aligned to {@link RingLayout#ALIGNMENT} bytes
+     * @return the ring's status; empty if the region has no ring at offset: the
+     *         magic number or version is not there, the sizes are invalid, or
+     *         the region ends before the header or the data area it announces
+     * @throws IllegalArgumentException  if the offset is misaligned
+     * @throws IndexOutOfBoundsException if the offset is negative
+     * @throws IllegalStateException     if the region is closed
+     */
+    public static Optional<RingStatus> status(SharedRegion region, long offset) {
+        NativeLibrary.ensureAvailable();
+        Objects.requireNonNull(region, "region");
+        if (offset < 0) {
+            throw new IndexOutOfBoundsException("offset " + offset + " of " + region.description());
+        }
+        if (!region.isOpen()) {
+            throw new IllegalStateException(region.description() + " is closed");
+        }
+        if (region.size() - offset < RingLayout.HEADER_LENGTH) {
+            return Optional.empty();
+        }
+        region.addressOf(offset, RingLayout.HEADER_LENGTH, RingLayout.ALIGNMENT, "a message ring");
+        if (region.getIntAcquire(offset + RingLayout.OFF_MAGIC) != RingLayout.MAGIC
+                || region.getInt(offset + RingLayout.OFF_VERSION) != RingLayout.VERSION) {
+            return Optional.empty();
+        }
+        int kind = region.getInt(offset + RingLayout.OFF_KIND);
+        int capacity = region.getInt(offset + RingLayout.OFF_CAPACITY);
+        int maxMessage = region.getInt(offset + RingLayout.OFF_MAX_MESSAGE);
+        if (!validHeader(kind, capacity, maxMessage) || region.size() - offset < size(capacity)) {
+            return Optional.empty();
+        }
+        long c = region.getLongAcquire(offset + RingLayout.OFF_CONSUMER);
+        RingStatus.Consumer consumer = RingStatus.Consumer.NONE;
+        int pid = -1;
+        if (c < 0) {
+            consumer = RingStatus.Consumer.LEFT;
+        } else if (c > 0) {
+            pid = (int) (c & ((1L << RingLayout.PID_BITS) - 1));
+            consumer = RingNative.jipc_ring_process_alive(pid, c >>> RingLayout.PID_BITS) != 0
+                    ? RingStatus.Consumer.ATTACHED : RingStatus.Consumer.DEAD;
+        }
+        return Optional.of(new RingStatus(kind == RingLayout.SPSC ? RingKind.SINGLE_PRODUCER
+                : RingKind.MULTI_PRODUCER, capacity, maxMessage, consumer, pid));
+    }
+
+    /** The header's kind and sizes as {@link #create} allows them. */
+    private static boolean validHeader(int kind, int capacity, int maxMessage) {
+        return (kind == RingLayout.SPSC || kind == RingLayout.MPSC) && capacity >= RingLayout.MIN_CAPACITY
+                && capacity <= RingLayout.MAX_CAPACITY && Integer.bitCount(capacity) == 1 && maxMessage >= 1
+                && maxMessage <= capacity - RingLayout.RECORD_HEADER;
     }
 
     /**

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import io.github.jipc.testsupport.RunMarks;
+
 /**
  * Names of the message queue tests (every one starts with {@link #PREFIX}) and
  * the /dev/mqueue mount that lets tests and jipc-test-support's
@@ -11,7 +13,7 @@ import java.nio.file.Path;
  */
 final class MqLeaks {
     /** The prefix of every queue name the unit tests use. */
-    static final String PREFIX = "jipc-unit-mq-" + ProcessHandle.current().pid() + "-";
+    static final String PREFIX = RunMarks.prefix("unit-mq");
     static final Path MQUEUE = Path.of("/dev/mqueue");
 
     private MqLeaks() {}

@@ -1,15 +1,5 @@
 package io.github.jipc.cli;
 
-import static java.nio.file.attribute.PosixFilePermission.GROUP_EXECUTE;
-import static java.nio.file.attribute.PosixFilePermission.GROUP_READ;
-import static java.nio.file.attribute.PosixFilePermission.GROUP_WRITE;
-import static java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE;
-import static java.nio.file.attribute.PosixFilePermission.OTHERS_READ;
-import static java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE;
-import static java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE;
-import static java.nio.file.attribute.PosixFilePermission.OWNER_READ;
-import static java.nio.file.attribute.PosixFilePermission.OWNER_WRITE;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -18,19 +8,26 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
+
+import io.github.jipc.Jipc;
+import io.github.jipc.MapOption;
+import io.github.jipc.MessageRing;
+import io.github.jipc.RingLayout;
+import io.github.jipc.RingStatus;
+import io.github.jipc.SharedMemory;
+import io.github.jipc.SharedRegion;
 
 /**
  * The named IPC objects of this machine, as the kernel shows them: System V
  * shared memory segments and semaphore sets ({@code /proc/sysvipc}), POSIX
  * shared memory objects and named semaphores ({@code /dev/shm}), POSIX
  * message queues ({@code /dev/mqueue}, when mounted) and Unix socket files
- * ({@code /proc/net/unix}). Pure reading: nothing here needs jipc's native library.
+ * ({@code /proc/net/unix}). Pure reading: only recognising a {@link MessageRing}
+ * in a POSIX shared memory object uses jipc (a read-only map); without jipc's
+ * native library such an object is listed as plain shared memory.
  */
 final class Inventory {
     /** One object: its kind, name, size (or count), owner, mode, creator pid (or -1) and whether it still runs. */
@@ -39,6 +36,8 @@ final class Inventory {
     private final Path proc;
     private final Path devShm;
     private final Path devMqueue;
+    /** Whether the note that rings cannot be recognised was made. */
+    private boolean ringsUnknown;
 
     Inventory(Path proc, Path devShm, Path devMqueue) {
         this.proc = proc;
@@ -97,7 +96,7 @@ final class Inventory {
                 size += ", " + f[columns.indexOf("nattch")] + " attached";
             }
             all.add(new Entry(kind, name, size, user(Integer.parseInt(f[columns.indexOf("uid")])),
-                    PosixFilePermissions.toString(Modes.fromMode(mode)), cpid, alive(cpid)));
+                    ModeText.of(mode), cpid, alive(cpid)));
         }
     }
 
@@ -114,12 +113,51 @@ final class Inventory {
                 String file = p.getFileName().toString();
                 boolean semaphore = !queues && file.startsWith("sem.");
                 String size = queues ? queueSize(p) : a.size() + " B";
-                all.add(new Entry(semaphore ? "POSIX sem" : kind, "/" + (semaphore ? file.substring(4) : file), size,
+                String ring = queues || semaphore ? null : ring(file, a.size(), notes);
+                all.add(new Entry(semaphore ? "POSIX sem" : ring != null ? kind + " ring" : kind,
+                        "/" + (semaphore ? file.substring(4) : file), ring != null ? size + ", " + ring : size,
                         a.owner().getName(), PosixFilePermissions.toString(a.permissions()), -1, "n/a"));
             }
         } catch (IOException e) {
             notes.add(kind + ": " + e);
         }
+    }
+
+    /**
+     * If the POSIX shared memory object holds a {@link MessageRing} at its
+     * start (the header MessageRing.status checks: magic number, version,
+     * sizes), its kind, capacity and consumer; else null. The object is
+     * opened and mapped read-only, so nothing in it changes. (System V
+     * segments are not looked into: attaching one changes its attach count
+     * and last pid, which jipc ls --stale goes by.)
+     */
+    private String ring(String file, long size, List<String> notes) {
+        if (!Jipc.isAvailable()) {
+            if (!ringsUnknown) {
+                ringsUnknown = true;
+                notes.add("message rings are shown as plain shared memory: jipc's native library is not available ("
+                        + Jipc.unavailabilityCause() + ")");
+            }
+            return null;
+        }
+        if (size < MessageRing.size(RingLayout.MIN_CAPACITY) || size >= Integer.MAX_VALUE) {
+            return null; // too small for a ring, or too large for one region (a ring's data area is at most 1 GiB)
+        }
+        try (SharedMemory m = SharedMemory.openReadOnly("/" + file); SharedRegion r = m.map(MapOption.READ_ONLY)) {
+            return MessageRing.status(r, 0).map(Inventory::describe).orElse(null);
+        } catch (IOException | RuntimeException e) {
+            return null; // removed meanwhile, or not ours to read: shown as plain shared memory
+        }
+    }
+
+    /** "SINGLE_PRODUCER ring, capacity 4096 B, consumer pid 42", as jipc ls shows a ring. */
+    static String describe(RingStatus s) {
+        return s.kind() + " ring, capacity " + s.capacity() + " B, consumer " + switch (s.consumer()) {
+            case NONE -> "none yet";
+            case ATTACHED -> "pid " + s.consumerPid() + " attached";
+            case LEFT -> "none (left)";
+            case DEAD -> "none (pid " + s.consumerPid() + " died)";
+        };
     }
 
     /** A queue file reads "QSIZE:129 NOTIFY:0 SIGNO:0 NOTIFY_PID:0": the bytes queued, and who is notified. */
@@ -231,23 +269,5 @@ final class Inventory {
             // fall through
         }
         return Integer.toString(uid);
-    }
-
-    /** Mode bits as permissions, for the System V tables: bit 0 is others' execute, bit 8 the owner's read. */
-    private static final class Modes {
-        private static final PosixFilePermission[] BY_BIT = {
-            OTHERS_EXECUTE, OTHERS_WRITE, OTHERS_READ, GROUP_EXECUTE, GROUP_WRITE, GROUP_READ,
-            OWNER_EXECUTE, OWNER_WRITE, OWNER_READ,
-        };
-
-        static Set<PosixFilePermission> fromMode(int mode) {
-            Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
-            for (int i = 0; i < BY_BIT.length; i++) {
-                if ((mode & (1 << i)) != 0) {
-                    set.add(BY_BIT[i]);
-                }
-            }
-            return set;
-        }
     }
 }

@@ -10,7 +10,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code jipc ls}: the named IPC objects of this machine, with owner, mode and whether their creator runs. */
+/** {@code jipc ls}: the named IPC objects of this machine, with owner, mode and whether their creator runs; message rings as rings. */
 @Command(name = "ls",
         mixinStandardHelpOptions = true,
         versionProvider = JipcCommand.Version.class,
@@ -18,7 +18,9 @@ import picocli.CommandLine.Spec;
             "Lists the named IPC objects of this machine: System V shared memory segments, semaphore",
             "sets and message queues, POSIX shared memory objects, named semaphores and message queues,",
             "and Unix socket files and abstract names; with size, owner, mode, and for System V",
-            "segments the creator's pid and whether that process still runs.",
+            "segments the creator's pid and whether that process still runs. A POSIX shared memory",
+            "object that holds a jipc message ring at its start is listed as a ring, with its kind,",
+            "capacity and consumer.",
             "%nWith --stale, only the objects no live process uses (see jipc rm --help for the rules),",
             "each with the reference jipc rm takes."
         })
@@ -67,7 +69,7 @@ final class ListCommand implements Callable<Integer> {
                 entries.add(e);
             }
         }
-        String format = "%-12s %-36s %-22s %-10s %-10s %-8s %s%n";
+        String format = "%-14s %-36s %-22s %-10s %-10s %-8s %s%n";
         out.printf(format, "KIND", "NAME", "SIZE", "OWNER", "MODE", "CREATOR", "CREATOR ALIVE");
         for (Inventory.Entry e : entries) {
             out.printf(format, e.kind(), e.name(), e.size(), e.owner(), e.mode(),

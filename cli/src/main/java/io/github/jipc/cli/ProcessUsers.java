@@ -3,12 +3,14 @@ package io.github.jipc.cli;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -22,7 +24,8 @@ final class ProcessUsers {
     private final Path proc;
     private final Map<String, TreeSet<Long>> byFile = new HashMap<>();
     private final Map<Long, TreeSet<Long>> bySegment = new HashMap<>();
-    private final List<Long> unreadable = new ArrayList<>();
+    /** pid → why its folder could not be read. */
+    private final Map<Long, String> unreadable = new TreeMap<>();
 
     private ProcessUsers(Path proc) {
         this.proc = proc;
@@ -60,13 +63,24 @@ final class ProcessUsers {
                     byFile.computeIfAbsent(f[3] + ":" + inode, k -> new TreeSet<>()).add(pid);
                 }
             }
-        } catch (AccessDeniedException e) {
-            if (!zombieOrGone(dir)) { // a zombie holds nothing, and its fd folder is refused
-                unreadable.add(pid);
-            }
-        } catch (IOException e) {
+        } catch (NoSuchFileException e) {
             // the process ended meanwhile
+        } catch (IOException e) {
+            if (!zombieOrGone(dir)) { // a zombie holds nothing, and its fd folder is refused
+                unreadable.put(pid, why(e));
+            }
         }
+    }
+
+    /** "/proc/1/fd: permission denied (EACCES)": the file and the reason, as the exception gives them. */
+    static String why(IOException e) {
+        if (e instanceof AccessDeniedException a) {
+            return a.getFile() + ": " + (a.getReason() != null ? a.getReason() : "permission denied (EACCES)");
+        }
+        if (e instanceof FileSystemException f && f.getReason() != null) {
+            return f.getFile() + ": " + f.getReason();
+        }
+        return e.toString();
     }
 
     private static boolean zombieOrGone(Path dir) {
@@ -96,9 +110,31 @@ final class ProcessUsers {
         return List.copyOf(bySegment.getOrDefault(shmid, new TreeSet<>()));
     }
 
-    /** Processes whose descriptors and mappings this one may not read (not root): then nothing is sure. */
-    List<Long> unreadable() {
+    /** Processes whose descriptors and mappings this one could not read, with why: their use is not seen. */
+    Map<Long, String> unreadable() {
         return unreadable;
+    }
+
+    /**
+     * This process's effective uid and effective capabilities, from the
+     * "Uid:" and "CapEff:" lines of proc/self/status (proc(5)); -1 for what
+     * cannot be read.
+     */
+    static long[] effectiveUidAndCapabilities(Path proc) {
+        long[] out = { -1, -1 };
+        try {
+            for (String line : Files.readAllLines(proc.resolve("self/status"))) {
+                String[] f = line.trim().split("\\s+");
+                if (f[0].equals("Uid:") && f.length > 2) {
+                    out[0] = Long.parseLong(f[2]);
+                } else if (f[0].equals("CapEff:") && f.length > 1) {
+                    out[1] = Long.parseUnsignedLong(f[1], 16);
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // unknown: -1
+        }
+        return out;
     }
 
     boolean alive(long pid) {

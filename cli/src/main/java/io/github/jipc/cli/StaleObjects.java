@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 import io.github.jipc.MessageQueue;
 import io.github.jipc.PosixSemaphore;
@@ -69,13 +71,51 @@ final class StaleObjects {
     List<String> notes() {
         List<String> notes = new ArrayList<>();
         if (!users.unreadable().isEmpty()) {
-            notes.add("process(es) whose descriptors and mappings this user may not read, so their use is not seen: "
-                    + users.unreadable().stream().map(users::describe).toList() + " (run as root to see more)");
+            long[] uidAndCaps = ProcessUsers.effectiveUidAndCapabilities(proc);
+            notes.add(unreadableNote(users.unreadable(), users::describe, uidAndCaps[0], uidAndCaps[1]));
         }
         if (!queues) {
             notes.add("POSIX message queues: " + devMqueue + " is not mounted and could not be");
         }
         return notes;
+    }
+
+    /** CAP_SYS_PTRACE, capability(7) number 19. */
+    private static final int CAP_SYS_PTRACE = 19;
+
+    /**
+     * The note on processes whose /proc folders could not be read. Not root
+     * (or not known to be): running as root is the way to see more. As root,
+     * that advice would be false: the note names each process and the error,
+     * and says what the kernel's ptrace access check (proc(5), ptrace(2)
+     * "Ptrace access mode checking") wants, CAP_SYS_PTRACE, which a container
+     * may drop.
+     *
+     * @param unreadable   pid → why its folder could not be read
+     * @param describe     "pid 1 (init)" for a pid
+     * @param euid         this process's effective uid, -1 if unknown
+     * @param capabilities its effective capability set (CapEff), -1 if unknown
+     */
+    static String unreadableNote(Map<Long, String> unreadable, Function<Long, String> describe, long euid,
+            long capabilities) {
+        if (euid != 0) {
+            return "process(es) whose descriptors and mappings this user may not read, so their use is not seen: "
+                    + unreadable.keySet().stream().map(describe).toList() + " (run as root to see more)";
+        }
+        String ptrace = capabilities == -1 ? ""
+                : (capabilities & (1L << CAP_SYS_PTRACE)) == 0 ? "; this process lacks CAP_SYS_PTRACE (CapEff "
+                        + Long.toHexString(capabilities) + "), which reading another user's or a non-dumpable process's"
+                        + " /proc/PID/fd and maps needs: containers often drop it"
+                        : "; this process has CAP_SYS_PTRACE, so the refusal likely comes from a security module"
+                                + " (Yama, AppArmor, SELinux) or a process outside this user namespace";
+        StringBuilder b = new StringBuilder("process(es) whose descriptors and mappings could not be read, even as root,"
+                + " so their use is not seen: ");
+        String sep = "";
+        for (Map.Entry<Long, String> e : unreadable.entrySet()) {
+            b.append(sep).append(describe.apply(e.getKey())).append(": ").append(e.getValue());
+            sep = "; ";
+        }
+        return b.append(ptrace).toString();
     }
 
     /** A verdict on every object of the kinds above. */

@@ -10,7 +10,11 @@ import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import io.github.jipc.MessageRing;
+import io.github.jipc.RingConsumer;
+import io.github.jipc.RingKind;
 import io.github.jipc.SharedMemory;
+import io.github.jipc.SharedRegion;
 import io.github.jipc.SysVKey;
 import io.github.jipc.SystemVSharedMemory;
 
@@ -51,6 +55,49 @@ class ListCommandTest {
         }
         String after = ls();
         assertTrue(!after.contains(name) && !after.contains("shm id " + segment.id() + " "), after);
+    }
+
+    @Test
+    @Timeout(30)
+    void listsAMessageRingAsARingWithItsConsumer() throws Exception {
+        String name = "/jipc-ls-ring-" + ProcessHandle.current().pid();
+        try (SharedMemory memory = SharedMemory.createExclusive(name, MessageRing.size(4096),
+                PosixFilePermissions.fromString("rw-------")); SharedRegion region = memory.map()) {
+            MessageRing ring = MessageRing.create(region, 0, RingKind.MULTI_PRODUCER, 4096, 512);
+            try (RingConsumer consumer = ring.consumer()) {
+                String row = row(ls("--kind", "ring"), name);
+                assertTrue(row.startsWith("POSIX shm ring ") && row.contains(MessageRing.size(4096) + " B, MULTI_PRODUCER ring,"
+                        + " capacity 4096 B, consumer pid " + ProcessHandle.current().pid() + " attached")
+                        && row.contains("rw-------"), row);
+                assertTrue(consumer.isOpen());
+            }
+            assertTrue(row(ls("--kind", "shm"), name).contains("capacity 4096 B, consumer none (left)"), "--kind shm lists it");
+            memory.unlink();
+        } finally {
+            try {
+                SharedMemory.unlink(name);
+            } catch (java.nio.file.NoSuchFileException e) {
+                // unlinked above
+            }
+        }
+        assertTrue(ls().lines().noneMatch(l -> l.contains(name)));
+    }
+
+    @Test
+    @Timeout(30)
+    void plainSharedMemoryIsNoRing() throws Exception {
+        String name = "/jipc-ls-plain-" + ProcessHandle.current().pid();
+        try (SharedMemory memory = SharedMemory.createExclusive(name, MessageRing.size(4096),
+                PosixFilePermissions.fromString("rw-------"))) {
+            String row = row(ls(), name);
+            assertTrue(row.startsWith("POSIX shm ") && !row.contains("ring"), row);
+            memory.unlink();
+        }
+    }
+
+    private static String row(String out, String name) {
+        return out.lines().filter(l -> l.contains(name + " ")).findFirst()
+                .orElseThrow(() -> new AssertionError(name + " missing:\n" + out));
     }
 
     @Test

@@ -14,10 +14,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 import io.github.jipc.Subprocess;
 
@@ -108,5 +111,44 @@ class StaleObjectsTest {
         assertTrue(r.err().contains("refused nonsense: 'nonsense' is no object reference"), r.err());
         assertTrue(r.err().contains("refused shm:/a/b"), r.err());
         assertEquals(2, jipc("rm").code());
+    }
+
+    @Test
+    void theNoteOnUnreadableProcessesSuggestsRootOnlyToOthers() {
+        Map<Long, String> unreadable = new TreeMap<>(Map.of(1L, "/proc/1/fd: permission denied (EACCES)"));
+        java.util.function.Function<Long, String> describe = pid -> "pid " + pid + " (init)";
+        long all = 0x1ff_ffff_ffffL;
+
+        String user = StaleObjects.unreadableNote(unreadable, describe, 1000, 0);
+        assertTrue(user.contains("[pid 1 (init)]") && user.endsWith("(run as root to see more)"), user);
+        String unknown = StaleObjects.unreadableNote(unreadable, describe, -1, -1);
+        assertTrue(unknown.contains("run as root"), unknown);
+
+        String root = StaleObjects.unreadableNote(unreadable, describe, 0, all & ~(1L << 19));
+        assertFalse(root.contains("run as root"), root);
+        assertTrue(root.contains("even as root") && root.contains("pid 1 (init): /proc/1/fd: permission denied (EACCES)")
+                && root.contains("lacks CAP_SYS_PTRACE"), root);
+        String rootWithPtrace = StaleObjects.unreadableNote(unreadable, describe, 0, all);
+        assertFalse(rootWithPtrace.contains("run as root") || rootWithPtrace.contains("lacks"), rootWithPtrace);
+        assertTrue(rootWithPtrace.contains("has CAP_SYS_PTRACE"), rootWithPtrace);
+    }
+
+    /** A /proc of two processes: one whose fd "folder" cannot be listed, one that ended; and this one's status. */
+    @Test
+    void aScanNamesTheProcessItCouldNotReadAndWhy(@TempDir Path proc) throws Exception {
+        Files.createDirectories(proc.resolve("42"));
+        Files.writeString(proc.resolve("42/stat"), "42 (daemon) S 1 42 42 0 -1");
+        Files.writeString(proc.resolve("42/fd"), "not a folder");
+        Files.createDirectories(proc.resolve("43"));
+        Files.createDirectories(proc.resolve("self"));
+        Files.writeString(proc.resolve("self/status"), "Name:\tjava\nUid:\t1000\t0\t0\t0\nCapEff:\t000001fffef7ffff\n");
+
+        ProcessUsers users = ProcessUsers.scan(proc);
+        assertEquals(List.of(42L), List.copyOf(users.unreadable().keySet()), "43 ended: no fd folder, no stat");
+        assertTrue(users.unreadable().get(42L).contains(proc.resolve("42/fd").toString()), users.unreadable().toString());
+        long[] uidAndCaps = ProcessUsers.effectiveUidAndCapabilities(proc);
+        assertEquals(0, uidAndCaps[0], "the effective uid, the second of the Uid line");
+        assertEquals(0x1fffef7ffffL, uidAndCaps[1]);
+        assertEquals(-1, ProcessUsers.effectiveUidAndCapabilities(proc.resolve("43"))[0]);
     }
 }

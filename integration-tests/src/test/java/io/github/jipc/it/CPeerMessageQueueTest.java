@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.github.jipc.MessageQueue;
@@ -26,7 +25,6 @@ import io.github.jipc.it.harness.Harness;
 import io.github.jipc.it.roles.MqRole;
 
 /** POSIX message queues between this JVM and a plain C program ({@code mq_peer}) using the same calls. */
-@ExtendWith(MqLeakCheck.class)
 class CPeerMessageQueueTest {
     @RegisterExtension
     static final Harness harness = new Harness();
@@ -34,7 +32,7 @@ class CPeerMessageQueueTest {
 
     @Test
     void senderInCReceiverInTheJvm() throws Exception {
-        String name = MqLeakCheck.name("c-sender");
+        String name = Names.queue("c-sender");
         // The receiver holds the queue open: the classic sender unlinks it right after sending.
         try (MessageQueue q = MessageQueue.create(name, PosixFilePermissions.fromString("rw-r--r--"), MessageQueueOption.READ_ONLY)) {
             Child sender = harness.peer("mq_peer", "sender", name, MESSAGE).start();
@@ -49,7 +47,7 @@ class CPeerMessageQueueTest {
 
     @Test
     void senderInTheJvmReceiverInC() throws Exception {
-        String name = MqLeakCheck.name("c-receiver");
+        String name = Names.queue("c-receiver");
         try (MessageQueue q = MessageQueue.create(name, PosixFilePermissions.fromString("rw-r--r--"), MessageQueueOption.WRITE_ONLY)) {
             q.send((MESSAGE + "\0").getBytes(StandardCharsets.UTF_8), 0);
             Child receiver = harness.peer("mq_peer", "receiver", name).start();
@@ -62,7 +60,7 @@ class CPeerMessageQueueTest {
 
     @Test
     void theClassicPairBothInJavaAgainstEachOtherInC() throws Exception {
-        String name = MqLeakCheck.name("roles");
+        String name = Names.queue("roles");
         try (MessageQueue keep = MessageQueue.create(name, PosixFilePermissions.fromString("rw-r--r--"))) {
             Child sender = harness.java(MqRole.class, "sender", name, MESSAGE).start();
             sender.awaitLine("RESULT");
@@ -74,7 +72,7 @@ class CPeerMessageQueueTest {
 
     @Test
     void priorityOrderFromCToTheJvm() throws Exception {
-        String name = MqLeakCheck.name("c-prio");
+        String name = Names.queue("c-prio");
         try (MessageQueue q = MessageQueue.createExclusive(name, 10, 64, Harness.OWNER_RW, MessageQueueOption.READ_ONLY)) {
             Child batch = harness.peer("mq_peer", "batch", name, "1,5,1,9,5,0,9,1").start();
             assertEquals("sent=8", batch.awaitLine("RESULT"));
@@ -92,7 +90,7 @@ class CPeerMessageQueueTest {
 
     @Test
     void priorityOrderFromTheJvmToC() throws Exception {
-        String name = MqLeakCheck.name("jvm-prio");
+        String name = Names.queue("jvm-prio");
         try (MessageQueue q = MessageQueue.createExclusive(name, 10, 64, Harness.OWNER_RW, MessageQueueOption.WRITE_ONLY)) {
             int[] prios = { 2, 0, 7, 2, 7, 3 };
             for (int i = 0; i < prios.length; i++) {
@@ -132,7 +130,7 @@ class CPeerMessageQueueTest {
 
     @Test
     void notificationFiresWhenTheSenderIsAC() throws Exception {
-        String name = MqLeakCheck.name("c-notify");
+        String name = Names.queue("c-notify");
         try (MessageQueue q = MessageQueue.createExclusive(name, 10, 64, Harness.OWNER_RW);
              QueueNotification n = q.requestNotification()) {
             assertTrue(!n.await(Duration.ofMillis(20)));

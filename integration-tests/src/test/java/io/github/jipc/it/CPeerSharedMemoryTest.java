@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.zip.CRC32;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.github.jipc.IpcException;
@@ -32,14 +31,13 @@ import io.github.jipc.it.harness.Child;
 import io.github.jipc.it.harness.Harness;
 
 /** Shared memory between this JVM and a plain C program ({@code shm_peer}) using the same calls. */
-@ExtendWith(ShmLeakCheck.class)
 class CPeerSharedMemoryTest {
     @RegisterExtension
     static final Harness harness = new Harness();
 
     @Test
     void cPeerIsTheControllingProcessTheJvmTheOther() throws Exception {
-        int key = ShmLeakCheck.key();
+        int key = Names.key();
         try (Pipe gate = Pipe.open()) {
             Child control = harness.peer("shm_peer", "sysv-control", key, 4096, "hello from C").stdin(gate.source()).start();
             gate.source().close();
@@ -69,7 +67,7 @@ class CPeerSharedMemoryTest {
 
     @Test
     void jvmIsTheControllingProcessTheCPeerTheOther() throws Exception {
-        int key = ShmLeakCheck.key();
+        int key = Names.key();
         SystemVSharedMemory shm = SystemVSharedMemory.create(SysVKey.of(key), 4096, PosixFilePermissions.fromString("rw-rw-rw-"));
         try (SharedRegion r = shm.attach()) {
             write(r, "hello from the JVM");
@@ -83,7 +81,7 @@ class CPeerSharedMemoryTest {
 
     @Test
     void posixObjectBothWays() throws Exception {
-        String name = "/" + ShmLeakCheck.PREFIX + "c-posix";
+        String name = "/" + Names.PREFIX + "c-posix";
         try (SharedMemory shm = SharedMemory.createExclusive(name, 4096, PosixFilePermissions.fromString("rw-------"));
              SharedRegion r = shm.map()) {
             write(r, "for C");
@@ -101,7 +99,7 @@ class CPeerSharedMemoryTest {
 
     @Test
     void sealedMemoryFileToTheCPeer() throws Exception {
-        try (MemoryFile m = MemoryFile.create(ShmLeakCheck.PREFIX + "c-memfd", 4096)) {
+        try (MemoryFile m = MemoryFile.create(Names.PREFIX + "c-memfd", 4096)) {
             try (SharedRegion r = m.map()) {
                 write(r, "sealed for C");
             }
@@ -117,7 +115,7 @@ class CPeerSharedMemoryTest {
 
     @Test
     void memoryFileWrittenByTheCPeer() throws Exception {
-        try (MemoryFile m = MemoryFile.create(ShmLeakCheck.PREFIX + "c-memfd", 100); SharedRegion r = m.map()) {
+        try (MemoryFile m = MemoryFile.create(Names.PREFIX + "c-memfd", 100); SharedRegion r = m.map()) {
             Child writer = harness.peer("shm_peer", "fd-write", 3, "from C").inherit(m, 3).start();
             writer.awaitLine("RESULT");
             writer.assertExit(0);
@@ -183,7 +181,7 @@ class CPeerSharedMemoryTest {
 
     @Test
     void jvmAndCPeerEachAddAMillionAtomically() throws Exception {
-        try (MemoryFile m = MemoryFile.create(ShmLeakCheck.PREFIX + "c-counter", 4096); SharedRegion r = m.map();
+        try (MemoryFile m = MemoryFile.create(Names.PREFIX + "c-counter", 4096); SharedRegion r = m.map();
              Pipe gate = Pipe.open()) {
             Child adder = harness.peer("shm_peer", "add", 3, 128, 1_000_000).inherit(m, 3).stdin(gate.source()).start();
             gate.source().close();

@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -39,7 +38,6 @@ import io.github.jipc.it.roles.CrashRole;
  * survival table): the facilities not covered by their own between-process
  * tests (pipes, FIFOs, record locks, semaphores and robust mutexes are).
  */
-@ExtendWith(ShmLeakCheck.class)
 class CrashSurvivalTest {
     @RegisterExtension
     static final Harness harness = new Harness();
@@ -54,7 +52,7 @@ class CrashSurvivalTest {
 
     @Test
     void aQueueKeepsTheMessagesOfASenderKilledWhileBlockedSending() throws Exception {
-        String name = "/" + ShmLeakCheck.PREFIX + "crash-mq";
+        String name = "/" + Names.PREFIX + "crash-mq";
         try (MessageQueue q = MessageQueue.createExclusive(name, 2, 16, Harness.OWNER_RW)) {
             try {
                 killMidOperation(harness.java(CrashRole.class, "mq-send", name, 2).start());
@@ -76,7 +74,7 @@ class CrashSurvivalTest {
 
     @Test
     void posixSharedMemoryStaysWithItsDataWhenAWriterIsKilled() throws Exception {
-        String name = "/" + ShmLeakCheck.PREFIX + "crash-shm";
+        String name = "/" + Names.PREFIX + "crash-shm";
         try (SharedMemory shm = SharedMemory.createExclusive(name, 4096, Harness.OWNER_RW); SharedRegion r = shm.map()) {
             try {
                 killMidOperation(harness.java(CrashRole.class, "shm-write", name).start());
@@ -136,7 +134,7 @@ class CrashSurvivalTest {
 
     @Test
     void aFutexWaiterKilledWhileWaitingLeavesTheWordAndNoWaiter() throws Exception {
-        String name = "/" + ShmLeakCheck.PREFIX + "crash-futex";
+        String name = "/" + Names.PREFIX + "crash-futex";
         try (SharedMemory shm = SharedMemory.createExclusive(name, 4096, Harness.OWNER_RW); SharedRegion r = shm.map();
                 Futex f = Futex.at(r, 0)) {
             try {

@@ -8,7 +8,6 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.github.jipc.Futex;
@@ -20,7 +19,6 @@ import io.github.jipc.it.harness.Harness;
 import io.github.jipc.it.roles.SyncRole;
 
 /** Futex wait/wake on a word of shared memory between this JVM and another JVM or a C peer ({@code sync_peer}). */
-@ExtendWith(ShmLeakCheck.class)
 class FutexBetweenProcessesTest {
     @RegisterExtension
     static final Harness harness = new Harness();
@@ -46,7 +44,7 @@ class FutexBetweenProcessesTest {
 
     @Test
     void pingPongWithTheCPeer() throws Exception {
-        String name = "/" + ShmLeakCheck.PREFIX + "futex-c";
+        String name = "/" + Names.PREFIX + "futex-c";
         try (SharedMemory shm = SharedMemory.createExclusive(name, 4096, Harness.OWNER_RW);
                 SharedRegion r = shm.map(); Futex f = Futex.at(r, 64)) {
             ping(r, f, 64, harness.peer("sync_peer", "futex-pong", name, 64, ROUNDS).start());
@@ -57,7 +55,7 @@ class FutexBetweenProcessesTest {
 
     @Test
     void pingPongWithAnotherJvm() throws Exception {
-        String name = "/" + ShmLeakCheck.PREFIX + "futex-jvm";
+        String name = "/" + Names.PREFIX + "futex-jvm";
         try (SharedMemory shm = SharedMemory.createExclusive(name, 4096, Harness.OWNER_RW);
                 SharedRegion r = shm.map(); Futex f = Futex.at(r, 128)) {
             ping(r, f, 128, harness.java(SyncRole.class, "futex-pong", name, 128, ROUNDS).start());
@@ -72,7 +70,7 @@ class FutexBetweenProcessesTest {
         Assumptions.assumeTrue(bean instanceof com.sun.management.ThreadMXBean mx && mx.isThreadAllocatedMemorySupported(),
                 "this JVM does not count the bytes each thread allocates");
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) bean;
-        try (MemoryFile m = MemoryFile.create(ShmLeakCheck.PREFIX + "futex-alloc", 4096); SharedRegion r = m.map();
+        try (MemoryFile m = MemoryFile.create(Names.PREFIX + "futex-alloc", 4096); SharedRegion r = m.map();
                 Futex f = Futex.at(r, 0)) {
             Duration zero = Duration.ZERO;
             for (int i = 0; i < 10_000; i++) {

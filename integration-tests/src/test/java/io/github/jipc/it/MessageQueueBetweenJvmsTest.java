@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.github.jipc.MessageQueue;
@@ -24,14 +23,13 @@ import io.github.jipc.it.harness.Harness;
 import io.github.jipc.it.roles.MqRole;
 
 /** POSIX message queues between two JVMs, by name and as an unnamed queue handed to a child. */
-@ExtendWith(MqLeakCheck.class)
 class MessageQueueBetweenJvmsTest {
     @RegisterExtension
     static final Harness harness = new Harness();
 
     @Test
     void priorityOrderAcrossJvms() throws Exception {
-        String name = MqLeakCheck.name("jvm-prio");
+        String name = Names.queue("jvm-prio");
         try (MessageQueue q = MessageQueue.createExclusive(name, 10, 64, Harness.OWNER_RW, MessageQueueOption.READ_ONLY)) {
             Child batch = harness.java(MqRole.class, "batch", name, "0,3,3,1,0,3").start();
             assertEquals("sent=6", batch.awaitLine("RESULT"));
@@ -49,7 +47,7 @@ class MessageQueueBetweenJvmsTest {
 
     @Test
     void aChildJvmReceivesWhatThisOneSends() throws Exception {
-        String name = MqLeakCheck.name("jvm-drain");
+        String name = Names.queue("jvm-drain");
         try (MessageQueue q = MessageQueue.createExclusive(name, 10, 64, PosixFilePermissions.fromString("rw-------"))) {
             q.send("x".getBytes(StandardCharsets.UTF_8), 1);
             q.send(new byte[0], 2);
@@ -80,7 +78,7 @@ class MessageQueueBetweenJvmsTest {
 
     @Test
     void notificationFiresWhenAnotherJvmSends() throws Exception {
-        String name = MqLeakCheck.name("jvm-notify");
+        String name = Names.queue("jvm-notify");
         try (MessageQueue q = MessageQueue.createExclusive(name, 10, 64, Harness.OWNER_RW);
              QueueNotification n = q.requestNotification()) {
             Child batch = harness.java(MqRole.class, "batch", name, "6").start();

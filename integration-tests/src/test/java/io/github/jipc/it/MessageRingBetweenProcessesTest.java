@@ -14,7 +14,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -38,7 +37,6 @@ import io.github.jipc.it.roles.MessageRingRole;
  * every byte); three producer processes into one ring; a producer killed
  * mid-claim; a consumer killed while a producer waits for room.
  */
-@ExtendWith(ShmLeakCheck.class)
 class MessageRingBetweenProcessesTest {
     @RegisterExtension
     static final Harness harness = new Harness();
@@ -53,7 +51,7 @@ class MessageRingBetweenProcessesTest {
     }
 
     private static void withRing(String label, RingKind kind, int capacity, int max, Body body) throws Exception {
-        String name = "/" + ShmLeakCheck.PREFIX + "ring-" + label;
+        String name = "/" + Names.PREFIX + "ring-" + label;
         long size = (MessageRing.size(capacity) + 4095) & -4096L;
         try (SharedMemory shm = SharedMemory.createExclusive(name, size, Harness.OWNER_RW); SharedRegion r = shm.map()) {
             body.run(name, MessageRing.create(r, 0, kind, capacity, max));

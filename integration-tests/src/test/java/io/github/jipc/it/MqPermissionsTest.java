@@ -9,7 +9,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.github.jipc.MessageQueue;
@@ -21,14 +20,13 @@ import io.github.jipc.it.roles.MqRole;
  * The mode of a queue decides who gets in (a child JVM running as an unprivileged user), and
  * RLIMIT_MSGQUEUE how much a process may create (a child JVM that lowered its own limit).
  */
-@ExtendWith(MqLeakCheck.class)
 class MqPermissionsTest {
     @RegisterExtension
     static final Harness harness = new Harness();
 
     @Test
     void anOwnerOnlyQueueIsClosedToOtherUsers() throws Exception {
-        String name = MqLeakCheck.name("private");
+        String name = Names.queue("private");
         MessageQueue.createExclusive(name, 1, 16, PosixFilePermissions.fromString("rw-------")).close();
         try {
             Child other = harness.unprivilegedJava(MqRole.class, "open", name).start();
@@ -38,7 +36,7 @@ class MqPermissionsTest {
         } finally {
             MessageQueue.unlink(name);
         }
-        String open = MqLeakCheck.name("open");
+        String open = Names.queue("open");
         MessageQueue.createExclusive(open, 1, 16, PosixFilePermissions.fromString("rw-rw-rw-")).close();
         try {
             Child allowed = harness.unprivilegedJava(MqRole.class, "open", open).start();

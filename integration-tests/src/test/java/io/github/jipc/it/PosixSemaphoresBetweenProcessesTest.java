@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.github.jipc.Pipe;
@@ -29,7 +28,6 @@ import io.github.jipc.it.roles.SyncRole;
  * order kept), JVM and C peer ({@code sync_peer}) on either side, unnamed
  * semaphores in the region and named ones; a killed holder; a denied user.
  */
-@ExtendWith(ShmLeakCheck.class)
 class PosixSemaphoresBetweenProcessesTest {
     @RegisterExtension
     static final Harness harness = new Harness();
@@ -42,7 +40,7 @@ class PosixSemaphoresBetweenProcessesTest {
 
     /** Runs the ring with unnamed semaphores: this JVM produces or consumes, the child does the other. */
     private static void unnamedRing(String label, boolean weProduce, Side other) throws Exception {
-        String name = "/" + ShmLeakCheck.PREFIX + label;
+        String name = "/" + Names.PREFIX + label;
         try (SharedMemory shm = SharedMemory.createExclusive(name, 4096, Harness.OWNER_RW); SharedRegion r = shm.map();
                 PosixSemaphore empty = PosixSemaphore.init(r, Ring.EMPTY, Ring.SLOTS);
                 PosixSemaphore full = PosixSemaphore.init(r, Ring.FULL, 0)) {
@@ -80,9 +78,9 @@ class PosixSemaphoresBetweenProcessesTest {
 
     @Test
     void namedSemaphoresWithTheCPeer() throws Exception {
-        String shmName = "/" + ShmLeakCheck.PREFIX + "ring-named";
-        String emptyName = "/" + ShmLeakCheck.PREFIX + "empty";
-        String fullName = "/" + ShmLeakCheck.PREFIX + "full";
+        String shmName = "/" + Names.PREFIX + "ring-named";
+        String emptyName = "/" + Names.PREFIX + "empty";
+        String fullName = "/" + Names.PREFIX + "full";
         try (SharedMemory shm = SharedMemory.createExclusive(shmName, 4096, Harness.OWNER_RW); SharedRegion r = shm.map();
                 PosixSemaphore empty = PosixSemaphore.createExclusive(emptyName, Ring.SLOTS, Harness.OWNER_RW);
                 PosixSemaphore full = PosixSemaphore.createExclusive(fullName, 0, Harness.OWNER_RW)) {
@@ -105,7 +103,7 @@ class PosixSemaphoresBetweenProcessesTest {
 
     @Test
     void aKilledHolderLeavesThePosixSemaphoreTaken() throws Exception {
-        String name = "/" + ShmLeakCheck.PREFIX + "taken";
+        String name = "/" + Names.PREFIX + "taken";
         try (Pipe gate = Pipe.open(); PosixSemaphore s = PosixSemaphore.createExclusive(name, 1, Harness.OWNER_RW)) {
             for (boolean c : new boolean[] { true, false }) {
                 Child holder = (c ? harness.peer("sync_peer", "sem-take", name) : harness.java(SyncRole.class, "sem-take", name))
@@ -127,7 +125,7 @@ class PosixSemaphoresBetweenProcessesTest {
 
     @Test
     void anOwnerOnlySemaphoreIsClosedToOtherUsers() throws Exception {
-        String name = "/" + ShmLeakCheck.PREFIX + "private-sem";
+        String name = "/" + Names.PREFIX + "private-sem";
         PosixSemaphore.createExclusive(name, 3, PosixFilePermissions.fromString("rw-------")).close();
         try {
             Child other = harness.unprivilegedJava(SyncRole.class, "sem-open", name).start();
@@ -141,7 +139,7 @@ class PosixSemaphoresBetweenProcessesTest {
 
     @Test
     void anOwnerOnlySystemVSetIsClosedToOtherUsers() throws Exception {
-        int key = ShmLeakCheck.key();
+        int key = Names.key();
         try (SystemVSemaphores set = SystemVSemaphores.createExclusive(SysVKey.of(key),
                 PosixFilePermissions.fromString("rw-------"), 4)) {
             try {
@@ -161,7 +159,7 @@ class PosixSemaphoresBetweenProcessesTest {
 
     @Test
     void aReleaseInOneProcessWakesAWaiterInAnother() throws Exception {
-        String name = "/" + ShmLeakCheck.PREFIX + "wake";
+        String name = "/" + Names.PREFIX + "wake";
         try (Pipe gate = Pipe.open(); PosixSemaphore s = PosixSemaphore.createExclusive(name, 0, Harness.OWNER_RW)) {
             Child taker = harness.java(SyncRole.class, "sem-take", name).stdin(gate.source()).start();
             gate.source().close();

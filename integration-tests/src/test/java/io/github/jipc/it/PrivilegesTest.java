@@ -10,7 +10,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.github.jipc.Fifo;
@@ -33,7 +32,6 @@ import io.github.jipc.it.roles.AccessRole;
  * root's with an AccessDeniedException that names the object, its mode and
  * owner, and is let into a 0666 one. Needs root (skipped otherwise).
  */
-@ExtendWith({ ShmLeakCheck.class, MqLeakCheck.class })
 class PrivilegesTest {
     @RegisterExtension
     static final Harness harness = new Harness();
@@ -83,8 +81,8 @@ class PrivilegesTest {
 
     @Test
     void posixSharedMemory() throws Exception {
-        String closed = "/" + ShmLeakCheck.PREFIX + "priv-owner";
-        String open = "/" + ShmLeakCheck.PREFIX + "priv-everyone";
+        String closed = "/" + Names.PREFIX + "priv-owner";
+        String open = "/" + Names.PREFIX + "priv-everyone";
         SharedMemory.createExclusive(closed, 4096, OWNER).close();
         SharedMemory.createExclusive(open, 4096, EVERYONE).close();
         try {
@@ -97,8 +95,8 @@ class PrivilegesTest {
 
     @Test
     void systemVSharedMemory() throws Exception {
-        SysVKey closedKey = SysVKey.of(ShmLeakCheck.key());
-        SysVKey openKey = SysVKey.of(ShmLeakCheck.key());
+        SysVKey closedKey = SysVKey.of(Names.key());
+        SysVKey openKey = SysVKey.of(Names.key());
         SystemVSharedMemory closed = SystemVSharedMemory.createExclusive(closedKey, 4096, OWNER);
         try {
             SystemVSharedMemory open = SystemVSharedMemory.createExclusive(openKey, 4096, EVERYONE);
@@ -114,8 +112,8 @@ class PrivilegesTest {
 
     @Test
     void messageQueue() throws Exception {
-        String closed = MqLeakCheck.name("priv-owner");
-        String open = MqLeakCheck.name("priv-everyone");
+        String closed = Names.queue("priv-owner");
+        String open = Names.queue("priv-everyone");
         MessageQueue.createExclusive(closed, 1, 16, OWNER).close();
         MessageQueue.createExclusive(open, 1, 16, EVERYONE).close();
         try {
@@ -128,8 +126,8 @@ class PrivilegesTest {
 
     @Test
     void namedSemaphore() throws Exception {
-        String closed = "/" + ShmLeakCheck.PREFIX + "priv-sem-owner";
-        String open = "/" + ShmLeakCheck.PREFIX + "priv-sem-everyone";
+        String closed = "/" + Names.PREFIX + "priv-sem-owner";
+        String open = "/" + Names.PREFIX + "priv-sem-everyone";
         PosixSemaphore.createExclusive(closed, 0, OWNER).close();
         PosixSemaphore.createExclusive(open, 0, EVERYONE).close();
         try {
@@ -142,8 +140,8 @@ class PrivilegesTest {
 
     @Test
     void systemVSemaphoreSet() throws Exception {
-        SysVKey closedKey = SysVKey.of(ShmLeakCheck.key());
-        SysVKey openKey = SysVKey.of(ShmLeakCheck.key());
+        SysVKey closedKey = SysVKey.of(Names.key());
+        SysVKey openKey = SysVKey.of(Names.key());
         try (SystemVSemaphores closed = SystemVSemaphores.createExclusive(closedKey, OWNER, 0);
                 SystemVSemaphores open = SystemVSemaphores.createExclusive(openKey, EVERYONE, 0)) {
             try {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.github.jipc.IpcException;
@@ -25,7 +24,6 @@ import io.github.jipc.it.roles.SyncRole;
  * ({@code sync_peer}, placing it with {@code jipc_sync_layout.h}): exact
  * counters, and an owner killed while holding it.
  */
-@ExtendWith(ShmLeakCheck.class)
 class RobustMutexBetweenProcessesTest {
     @RegisterExtension
     static final Harness harness = new Harness();
@@ -51,7 +49,7 @@ class RobustMutexBetweenProcessesTest {
 
     @Test
     void aMutexTheCPeerPlacedKeepsCountersExact() throws Exception {
-        String name = "/" + ShmLeakCheck.PREFIX + "mutex-count";
+        String name = "/" + Names.PREFIX + "mutex-count";
         int n = 20_000;
         try (SharedMemory shm = SharedMemory.createExclusive(name, 4096, Harness.OWNER_RW); SharedRegion r = shm.map()) {
             Child init = harness.peer("sync_peer", "mutex-init", name, MUTEX).start();
@@ -70,7 +68,7 @@ class RobustMutexBetweenProcessesTest {
 
     @Test
     void conditionVariableSignalsBothWaysWithTheCPeer() throws Exception {
-        String name = "/" + ShmLeakCheck.PREFIX + "cond";
+        String name = "/" + Names.PREFIX + "cond";
         int cond = 256;
         int flag = 2048;
         try (SharedMemory shm = SharedMemory.createExclusive(name, 4096, Harness.OWNER_RW); SharedRegion r = shm.map();
@@ -103,7 +101,7 @@ class RobustMutexBetweenProcessesTest {
 
     @Test
     void aKilledOwnerIsToldRepairedAndOtherwiseUnrecoverable() throws Exception {
-        String name = "/" + ShmLeakCheck.PREFIX + "mutex-crash";
+        String name = "/" + Names.PREFIX + "mutex-crash";
         try (SharedMemory shm = SharedMemory.createExclusive(name, 4096, Harness.OWNER_RW); SharedRegion r = shm.map();
                 RobustMutex m = RobustMutex.init(r, MUTEX); Pipe gate = Pipe.open()) {
             // A C owner dies: the JVM is told, repairs, and the mutex keeps working for everyone.

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -29,7 +28,6 @@ import io.github.jipc.it.roles.SyncRole;
  * plain counter in shared memory stays exact under a POSIX or System V semaphore
  * used as a lock by a JVM and a C program at once.
  */
-@ExtendWith(ShmLeakCheck.class)
 class SemaphoreCrashAndExclusionTest {
     @RegisterExtension
     static final Harness harness = new Harness();
@@ -37,7 +35,7 @@ class SemaphoreCrashAndExclusionTest {
     @ParameterizedTest
     @ValueSource(booleans = { true, false })
     void semUndoGivesBackTheTakeOfAKilledHolder(boolean cPeer) throws Exception {
-        int key = ShmLeakCheck.key();
+        int key = Names.key();
         try (Pipe gate = Pipe.open();
                 SystemVSemaphores set = SystemVSemaphores.createExclusive(SysVKey.of(key), Harness.OWNER_RW, 1, 1)) {
             try {
@@ -66,7 +64,7 @@ class SemaphoreCrashAndExclusionTest {
 
     @Test
     void cPeerAndJvmShareASetWithAtomicMultiOps() throws Exception {
-        int key = ShmLeakCheck.key();
+        int key = Names.key();
         try (Pipe gate = Pipe.open();
                 SystemVSemaphores set = SystemVSemaphores.createExclusive(SysVKey.of(key), Harness.OWNER_RW, 1, 0)) {
             try {
@@ -91,8 +89,8 @@ class SemaphoreCrashAndExclusionTest {
     @ParameterizedTest
     @ValueSource(strings = { "posix", "sysv" })
     void countersStayExactUnderSemaphoreLocks(String kind) throws Exception {
-        String name = "/" + ShmLeakCheck.PREFIX + "count-" + kind;
-        int key = ShmLeakCheck.key();
+        String name = "/" + Names.PREFIX + "count-" + kind;
+        int key = Names.key();
         int n = 20_000;
         SystemVSemaphores set = null;
         try (SharedMemory shm = SharedMemory.createExclusive(name, 4096, Harness.OWNER_RW); SharedRegion r = shm.map();

@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.attribute.PosixFilePermissions;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.github.jipc.MemoryFile;
@@ -22,7 +21,6 @@ import io.github.jipc.it.harness.Harness;
 import io.github.jipc.it.roles.ShmRole;
 
 /** Every kind of shared memory between this JVM and a child JVM ({@link ShmRole}). */
-@ExtendWith(ShmLeakCheck.class)
 class SharedMemoryBetweenJvmsTest {
     @RegisterExtension
     static final Harness harness = new Harness();
@@ -44,7 +42,7 @@ class SharedMemoryBetweenJvmsTest {
 
     @Test
     void systemVSegmentThisJvmControlsTheChildReads() throws Exception {
-        int key = ShmLeakCheck.key();
+        int key = Names.key();
         SystemVSharedMemory shm = SystemVSharedMemory.create(SysVKey.of(key), 4096, PosixFilePermissions.fromString("rw-rw-rw-"));
         try (SharedRegion r = shm.attach()) {
             write(r, "from the controlling JVM");
@@ -60,7 +58,7 @@ class SharedMemoryBetweenJvmsTest {
 
     @Test
     void systemVSegmentTheChildControlsThisJvmReads() throws Exception {
-        int key = ShmLeakCheck.key();
+        int key = Names.key();
         try (Pipe gate = Pipe.open()) {
             Child control = harness.java(ShmRole.class, "sysv-control", key, 1000, "from the child JVM").stdin(gate.source()).start();
             gate.source().close();
@@ -81,7 +79,7 @@ class SharedMemoryBetweenJvmsTest {
 
     @Test
     void posixObjectByName() throws Exception {
-        String name = "/" + ShmLeakCheck.PREFIX + "posix";
+        String name = "/" + Names.PREFIX + "posix";
         try (SharedMemory shm = SharedMemory.createExclusive(name, 4096, PosixFilePermissions.fromString("rw-------"));
              SharedRegion r = shm.map()) {
             write(r, "by name");
@@ -99,7 +97,7 @@ class SharedMemoryBetweenJvmsTest {
 
     @Test
     void posixObjectHandedThroughSpawn() throws Exception {
-        String name = "/" + ShmLeakCheck.PREFIX + "inherited";
+        String name = "/" + Names.PREFIX + "inherited";
         try (SharedMemory shm = SharedMemory.createExclusive(name, 4096, PosixFilePermissions.fromString("rw-------"));
              SharedRegion r = shm.map()) {
             shm.unlink(); // the descriptor is the only way in now
@@ -112,7 +110,7 @@ class SharedMemoryBetweenJvmsTest {
 
     @Test
     void sealedMemoryFileHandedThroughSpawn() throws Exception {
-        try (MemoryFile m = MemoryFile.create(ShmLeakCheck.PREFIX + "sealed", 4096)) {
+        try (MemoryFile m = MemoryFile.create(Names.PREFIX + "sealed", 4096)) {
             try (SharedRegion r = m.map()) {
                 write(r, "cannot change");
             }
@@ -130,7 +128,7 @@ class SharedMemoryBetweenJvmsTest {
 
     @Test
     void memoryFileWrittenByTheChild() throws Exception {
-        try (MemoryFile m = MemoryFile.create(ShmLeakCheck.PREFIX + "shared", 4096); SharedRegion r = m.map()) {
+        try (MemoryFile m = MemoryFile.create(Names.PREFIX + "shared", 4096); SharedRegion r = m.map()) {
             Child writer = harness.java(ShmRole.class, "memfd-write", 3, "from the child").inherit(m, 3).start();
             writer.awaitLine("RESULT");
             writer.assertExit(0);
@@ -140,7 +138,7 @@ class SharedMemoryBetweenJvmsTest {
 
     @Test
     void twoProcessesEachAddAMillionAtomically() throws Exception {
-        try (MemoryFile m = MemoryFile.create(ShmLeakCheck.PREFIX + "counter", 4096); SharedRegion r = m.map();
+        try (MemoryFile m = MemoryFile.create(Names.PREFIX + "counter", 4096); SharedRegion r = m.map();
              Pipe gate = Pipe.open()) {
             Child adder = harness.java(ShmRole.class, "add", 3, 64, 1_000_000).inherit(m, 3).stdin(gate.source()).start();
             gate.source().close();
@@ -157,7 +155,7 @@ class SharedMemoryBetweenJvmsTest {
 
     @Test
     void aFullDevShmIsAnErrorAtCreationNotASigbus() throws Exception {
-        Child child = harness.javaWithSmallDevShm("1m", ShmRole.class, "posix-fill", "/" + ShmLeakCheck.PREFIX + "fill",
+        Child child = harness.javaWithSmallDevShm("1m", ShmRole.class, "posix-fill", "/" + Names.PREFIX + "fill",
                 4 << 20, 512 << 10).start();
         String refused = child.awaitLine("REFUSED");
         assertTrue(refused.startsWith("posix_fallocate ENOSPC") && refused.contains("/dev/shm"), () -> refused + "\n" + child.report());

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.attribute.PosixFilePermissions;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.github.jipc.SharedMemory;
@@ -17,14 +16,13 @@ import io.github.jipc.it.harness.Harness;
 import io.github.jipc.it.roles.ShmRole;
 
 /** The mode of a segment or object decides who gets in: a child JVM running as an unprivileged user. */
-@ExtendWith(ShmLeakCheck.class)
 class ShmPermissionsTest {
     @RegisterExtension
     static final Harness harness = new Harness();
 
     @Test
     void anOwnerOnlySegmentIsClosedToOtherUsers() throws Exception {
-        int key = ShmLeakCheck.key();
+        int key = Names.key();
         SystemVSharedMemory shm = SystemVSharedMemory.create(SysVKey.of(key), 4096, PosixFilePermissions.fromString("rw-------"));
         try {
             Child other = harness.unprivilegedJava(ShmRole.class, "sysv-open", key).start();
@@ -42,7 +40,7 @@ class ShmPermissionsTest {
 
     @Test
     void anOwnerOnlyPosixObjectIsClosedToOtherUsers() throws Exception {
-        String name = "/" + ShmLeakCheck.PREFIX + "private";
+        String name = "/" + Names.PREFIX + "private";
         SharedMemory.createExclusive(name, 4096, PosixFilePermissions.fromString("rw-------")).close();
         try {
             Child other = harness.unprivilegedJava(ShmRole.class, "posix-open", name).start();

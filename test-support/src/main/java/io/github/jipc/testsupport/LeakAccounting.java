@@ -8,7 +8,9 @@ import java.util.ServiceLoader;
 import java.util.Set;
 
 import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
@@ -50,11 +52,23 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * standard error instead. A CI run has no such neighbour, so there every
  * object counts.</li>
  * </ul>
- * Closes that another thread finishes a little later (a reaper, a thread
+ * <p>After every test, too, it fails the test that left behind what only
+ * this JVM's run can have made, whatever the other tests of the class do:
+ * mappings of System V segments, and of {@code /dev/shm} objects and memfds
+ * whose names carry this JVM's run mark; {@code /dev/shm} and
+ * {@code /dev/mqueue} entries that carry it; System V objects of this JVM's
+ * keys, of any user ({@link RunMarks}). Those named objects are removed once
+ * named (nothing unmarked ever is), so that a failed run leaves nothing.
+ *
+ * <p>Where {@code /dev/mqueue} is not mounted it is mounted before the
+ * first snapshot if this process may (as root); otherwise the queue checks
+ * are skipped, which is said once on standard error.
+ *
+ * <p>Closes that another thread finishes a little later (a reaper, a thread
  * leaving a blocked call) are waited for, up to 2 s. Leaked child processes
  * are killed once named, so that they do not outlive the run.
  */
-public final class LeakAccounting implements BeforeAllCallback, AfterAllCallback {
+public final class LeakAccounting implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(LeakAccounting.class);
     private static final long SETTLE_NANOS = 2_000_000_000L;
     private static boolean warm;
@@ -102,6 +116,34 @@ public final class LeakAccounting implements BeforeAllCallback, AfterAllCallback
         fail(context.getDisplayName() + " left " + left.size() + " thing(s) behind:\n  " + String.join("\n  ", left));
     }
 
+    @Override
+    public void beforeEach(ExtensionContext context) throws Exception {
+        context.getStore(NS).put("marked", Snapshot.takeMarked());
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws Exception {
+        Snapshot before = context.getStore(NS).get("marked", Snapshot.class);
+        if (before == null) {
+            return;
+        }
+        long deadline = System.nanoTime() + SETTLE_NANOS;
+        for (;;) {
+            Snapshot after = Snapshot.takeMarked();
+            List<String> left = after.minus(before);
+            if (left.isEmpty()) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                List<String> kept = after.removeMarked(before);
+                fail(context.getRequiredTestClass().getSimpleName() + " " + context.getDisplayName() + " left "
+                        + left.size() + " thing(s) of this run behind (the named ones are removed now):\n  "
+                        + String.join("\n  ", left) + (kept.isEmpty() ? "" : "\nnot removed:\n  " + String.join("\n  ", kept)));
+            }
+            Thread.sleep(20);
+        }
+    }
+
     /**
      * The descriptors open now, as "fd N -> target" lines, with the same rules as
      * the class check: for tests that compare before and after a few calls.
@@ -115,6 +157,10 @@ public final class LeakAccounting implements BeforeAllCallback, AfterAllCallback
             return;
         }
         warm = true;
+        if (!Snapshot.mountMqueue()) {
+            System.err.println("LeakAccounting: /dev/mqueue is not mounted and cannot be: POSIX message queues left"
+                    + " behind are not seen");
+        }
         JdkWarmUp.run();
         for (WarmUp w : ServiceLoader.load(WarmUp.class)) {
             w.warmUp();

@@ -48,6 +48,102 @@ final class Snapshot {
         return s;
     }
 
+    /**
+     * The objects only this JVM's run can have made, for the check after each
+     * test: mappings of System V segments and of /dev/shm objects and memfds
+     * whose names carry this JVM's run mark; /dev/shm and /dev/mqueue entries
+     * carrying it; System V objects of this JVM's keys ({@link RunMarks}), of
+     * any user.
+     */
+    static Snapshot takeMarked() throws IOException {
+        Snapshot s = new Snapshot();
+        for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
+            String[] f = line.trim().split("\\s+", 6);
+            if (f.length == 6 && (f[5].startsWith("/SYSV")
+                    || ((f[5].startsWith("/dev/shm/") || f[5].startsWith("/memfd:")) && ownRun(f[5])))) {
+                s.put("mapping", f[0] + " " + f[5], f[0] + " " + f[1] + " " + f[5]);
+            }
+        }
+        s.markedSysv("shm", "segment");
+        s.markedSysv("sem", "semaphore set");
+        s.markedSysv("msg", "message queue (System V)");
+        s.markedNames(Path.of("/dev/shm"), "/dev/shm entry");
+        if (Files.isDirectory(MQUEUE) && mqueueMounted()) {
+            s.markedNames(MQUEUE, "/dev/mqueue entry");
+        }
+        return s;
+    }
+
+    private void markedSysv(String file, String kind) throws IOException {
+        List<String> lines = Files.readAllLines(Path.of("/proc/sysvipc", file));
+        for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
+            String[] f = line.trim().split("\\s+");
+            int key = Integer.parseInt(f[0]);
+            if (RunMarks.ownKey(key)) {
+                String k = String.format("0x%08x", key);
+                put(kind, f[1] + " " + k, "id " + f[1] + ", key " + k);
+            }
+        }
+    }
+
+    private void markedNames(Path dir, String kind) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                if (ownRun(p.getFileName().toString())) {
+                    put(kind, p.toString(), p.toString());
+                }
+            }
+        } catch (NoSuchFileException e) {
+            // no such folder here
+        }
+    }
+
+    /**
+     * Removes the named objects this snapshot has and before had not that
+     * carry this JVM's run mark or keys: /dev/shm and /dev/mqueue entries,
+     * System V objects (ipcrm). Anything else is left alone: it may be
+     * another program's.
+     *
+     * @return what could not be removed, one line each
+     */
+    List<String> removeMarked(Snapshot before) {
+        List<String> failed = new ArrayList<>();
+        objects.forEach((kind, now) -> now.keySet().forEach(id -> {
+            if (before.objects.getOrDefault(kind, Map.of()).containsKey(id)) {
+                return;
+            }
+            try {
+                switch (kind) {
+                    case "/dev/shm entry", "/dev/mqueue entry" -> {
+                        if (ownRun(Path.of(id).getFileName().toString())) {
+                            Files.deleteIfExists(Path.of(id));
+                        }
+                    }
+                    case "segment", "semaphore set", "message queue (System V)" -> {
+                        String[] f = id.split(" ");
+                        if (RunMarks.ownKey(Integer.parseUnsignedInt(f[1].substring(2), 16))) {
+                            String option = kind.equals("segment") ? "-m" : kind.equals("semaphore set") ? "-s" : "-q";
+                            Process p = new ProcessBuilder("ipcrm", option, f[0]).redirectErrorStream(true).start();
+                            String out = new String(p.getInputStream().readAllBytes()).trim();
+                            if (p.waitFor() != 0) {
+                                failed.add(kind + " " + id + ": ipcrm: " + out);
+                            }
+                        }
+                    }
+                    default -> {
+                        // mappings and the rest: nothing to remove by name
+                    }
+                }
+            } catch (IOException e) {
+                failed.add(kind + " " + id + ": " + e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failed.add(kind + " " + id + ": interrupted");
+            }
+        }));
+        return failed;
+    }
+
     /** What this snapshot has and before had not, one line each. */
     List<String> minus(Snapshot before) {
         List<String> added = new ArrayList<>();
@@ -125,6 +221,8 @@ final class Snapshot {
     /**
      * System V objects of this user (ipcs), by id and key. A segment whose
      * creator is a live process outside this JVM's tree is another program's.
+     * Objects of this JVM's keys ({@link RunMarks#sysvKey}) count whoever owns
+     * or made them (a child running as another user, say).
      */
     private void sysv(String file, String kind) throws IOException {
         List<String> lines = Files.readAllLines(Path.of("/proc/sysvipc", file));
@@ -137,7 +235,8 @@ final class Snapshot {
         String me = Integer.toString(uid());
         for (String line : lines.subList(1, lines.size())) {
             String[] f = line.trim().split("\\s+");
-            if (!f[uid].equals(me) || (cpid >= 0 && foreignProcess(Long.parseLong(f[cpid])))) {
+            boolean marked = RunMarks.ownKey(Integer.parseInt(f[0]));
+            if (!marked && (!f[uid].equals(me) || (cpid >= 0 && foreignProcess(Long.parseLong(f[cpid]))))) {
                 continue;
             }
             String key = String.format("0x%08x", Integer.parseInt(f[0]));
@@ -273,6 +372,17 @@ final class Snapshot {
         }).orElse(false);
     }
 
+    /** A name that carries this JVM's test-run marker (jipc-...-<pid>-). */
+    static boolean ownRun(String name) {
+        Matcher m = RUN.matcher(name);
+        while (m.find()) {
+            if (m.group(1).equals(Long.toString(PID))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** A name that carries another live JVM's test-run marker (jipc-...-<pid>-). */
     static boolean otherRun(String name) {
         Matcher m = RUN.matcher(name);
@@ -288,6 +398,31 @@ final class Snapshot {
             }
         }
         return false;
+    }
+
+    /**
+     * Mounts the mqueue file system on /dev/mqueue (mount -t mqueue none
+     * /dev/mqueue) when it is not there and this process may, so that queues
+     * left behind are seen; false, with the check of queues skipped, if not.
+     */
+    static boolean mountMqueue() {
+        try {
+            if (mqueueMounted()) {
+                return true;
+            }
+            Files.createDirectories(MQUEUE);
+            Process p = new ProcessBuilder("mount", "-t", "mqueue", "none", MQUEUE.toString()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+            return mqueueMounted();
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     private static boolean mqueueMounted() throws IOException {
