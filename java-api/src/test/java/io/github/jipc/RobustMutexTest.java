@@ -93,6 +93,28 @@ class RobustMutexTest {
     }
 
     @Test
+    void aPendingInterruptClosesTheHandleThoughTheMutexIsFree() throws Exception {
+        // A free mutex is taken without the interrupt hook, but a pending interrupt still closes, as documented.
+        try (MemoryFile mf = MemoryFile.create(LABEL, 4096); SharedRegion r = mf.map(); RobustMutex m = RobustMutex.init(r, 0)) {
+            Throwable t = inThread(() -> {
+                Thread.currentThread().interrupt();
+                try {
+                    m.lock();
+                    return null;
+                } catch (Exception e) {
+                    return e;
+                }
+            });
+            assertInstanceOf(java.nio.channels.ClosedByInterruptException.class, t);
+            assertFalse(m.isOpen());
+            try (RobustMutex again = RobustMutex.at(r, 0)) {
+                assertTrue(again.tryLock(), "the interrupted lock did not take it");
+                again.unlock();
+            }
+        }
+    }
+
+    @Test
     void anOwnerWhoseSharedHandleAnInterruptClosedUnlocksThroughAnother() throws Exception {
         try (MemoryFile mf = MemoryFile.create(LABEL, 4096); SharedRegion r = mf.map(); RobustMutex m = RobustMutex.init(r, 0)) {
             m.lock();
