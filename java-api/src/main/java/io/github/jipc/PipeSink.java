@@ -121,18 +121,44 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel, Gath
      * (thrown here) or by an error its caller meets on the next call.
      */
     private long writeOnce(ByteBuffer src, ByteBuffer mem, long address, int len) throws IOException {
+        long done = 0;
+        if (mayTryFirst()) {
+            long n = tryWrite(mem, address, len);
+            if (n > 0) {
+                src.position(src.position() + (int) n);
+                if (n == len) {
+                    return n;
+                }
+                done = n; // the pipe filled up: the rest waits for room
+            } else if (n != -Errno.EAGAIN) {
+                return written(n, PipeCall.WRITE);
+            }
+        }
         boolean block = enter(isBlocking());
         long n = 0;
         try {
-            n = PipeNative.jipc_pipe_write(ioFd(block), handle.guard(), address, len, mode(block));
+            n = PipeNative.jipc_pipe_write(ioFd(block), handle.guard(), address + done, len - done, mode(block));
         } finally {
             Reference.reachabilityFence(mem);
             if (n > 0) {
                 src.position(src.position() + (int) n);
             }
-            exit(block, stoppedByClose(block, n, len));
+            exit(block, stoppedByClose(block, n, len - done));
         }
-        return written(n, PipeCall.WRITE);
+        return done + written(n, PipeCall.WRITE);
+    }
+
+    /** One write(2) that does not wait, outside begin/end ({@link #mayTryFirst()}): the shim's result. */
+    private long tryWrite(ByteBuffer mem, long address, int len) throws ClosedChannelException {
+        if (!handle.acquire()) {
+            throw new ClosedChannelException();
+        }
+        try {
+            return PipeNative.jipc_pipe_write(handle.fd(), handle.guard(), address, len, tryMode());
+        } finally {
+            Reference.reachabilityFence(mem);
+            handle.release();
+        }
     }
 
     /** Whether a blocking write's result (-WOKEN, or a short count) says this end was closed under it. */

@@ -51,6 +51,43 @@ class PipeSinkTest {
     }
 
     @Test
+    void aPendingInterruptClosesTheEndThoughThePipeHasRoom() throws Exception {
+        // A write with room takes no interrupt hook (it cannot block), but a pending interrupt still closes.
+        for (boolean direct : new boolean[] { false, true }) {
+            try (Pipe pipe = Pipe.open()) {
+                ByteBuffer one = direct ? ByteBuffer.allocateDirect(1) : ByteBuffer.allocate(1);
+                Thread.currentThread().interrupt();
+                try {
+                    assertThrows(java.nio.channels.ClosedByInterruptException.class, () -> pipe.sink().write(one));
+                    assertTrue(Thread.currentThread().isInterrupted(), "the interrupt status stays set");
+                } finally {
+                    Thread.interrupted();
+                }
+                assertFalse(pipe.sink().isOpen());
+                assertEquals(1, one.remaining(), "nothing was written");
+                assertEquals(-1, pipe.source().read(ByteBuffer.allocate(1)), "the only writer is closed");
+            }
+        }
+    }
+
+    @Test
+    void aWriteLargerThanTheRoomLeftWaitsForTheRest() throws Exception {
+        // Two pages go without waiting, the rest through the blocking call once the reader makes room.
+        try (Pipe pipe = Pipe.open()) {
+            int capacity = pipe.sink().capacity();
+            byte[] data = pattern(capacity + 4096 + 5);
+            assertEquals(capacity - 8192, pipe.sink().write(ByteBuffer.wrap(data, 0, capacity - 8192)));
+            CompletableFuture<byte[]> got = drain(pipe.source(), data.length);
+            ByteBuffer rest = ByteBuffer.wrap(data, capacity - 8192, data.length - (capacity - 8192));
+            assertEquals(data.length - (capacity - 8192), pipe.sink().write(rest));
+            pipe.sink().close();
+            byte[] all = got.get(30, TimeUnit.SECONDS);
+            assertEquals(crc(data, data.length), crc(all, all.length));
+            assertEquals(data.length, all.length);
+        }
+    }
+
+    @Test
     void blockingWriteWritesEverythingFromHeapAndDirectBuffers() throws Exception {
         int size = 3 * 1024 * 1024 + 17; // many times the pipe's capacity and the scratch buffer
         byte[] data = pattern(size);
