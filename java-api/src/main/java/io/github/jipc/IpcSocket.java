@@ -1,8 +1,6 @@
 package io.github.jipc;
 
 import java.io.IOException;
-import java.lang.ref.Reference;
-import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.SocketOption;
@@ -17,12 +15,7 @@ import java.nio.channels.spi.AbstractInterruptibleChannel;
 import java.time.Duration;
 import java.util.Objects;
 
-import io.github.jipc.internal.Access;
-import io.github.jipc.internal.Errno;
-import io.github.jipc.internal.Errors;
 import io.github.jipc.internal.FdHandle;
-import io.github.jipc.internal.NativeLibrary;
-import io.github.jipc.internal.jni.CommonNative;
 import io.github.jipc.internal.jni.SocketNative;
 
 /**
@@ -105,14 +98,7 @@ public final class IpcSocket extends AbstractInterruptibleChannel implements Byt
      * @throws IpcException EPROTONOSUPPORT, EMFILE, ENFILE
      */
     public static IpcSocket open(SocketDomain domain, SocketType type, int protocol) throws IOException {
-        NativeLibrary.ensureAvailable();
-        Objects.requireNonNull(domain, "domain");
-        Objects.requireNonNull(type, "type");
-        int fd = SocketNative.jipc_socket_open(domain.family, type.kernel, protocol);
-        if (fd < 0) {
-            throw Errors.exception(fd, SocketCall.SOCKET, domain + " " + type + " socket", type.kernel);
-        }
-        return new IpcSocket(fd, domain, type, "socket");
+        return SocketSetup.open(domain, type, protocol);
     }
 
     /**
@@ -124,14 +110,7 @@ public final class IpcSocket extends AbstractInterruptibleChannel implements Byt
      * @throws IOException as {@link #open} and {@link #bind}
      */
     public static IpcSocket bound(SocketAddress local, SocketType type) throws IOException {
-        IpcSocket s = open(domainOf(local), type);
-        try {
-            s.bind(local);
-            return s;
-        } catch (IOException | RuntimeException e) {
-            s.close();
-            throw e;
-        }
+        return SocketSetup.prepared(open(SocketSetup.domainOf(local), type), s -> s.bind(local));
     }
 
     /**
@@ -145,14 +124,7 @@ public final class IpcSocket extends AbstractInterruptibleChannel implements Byt
      * @throws IpcException EADDRINUSE if another socket has the address
      */
     public static IpcSocket listening(SocketAddress local, SocketType type, int backlog) throws IOException {
-        IpcSocket s = bound(local, type);
-        try {
-            s.listen(backlog);
-            return s;
-        } catch (IOException | RuntimeException e) {
-            s.close();
-            throw e;
-        }
+        return SocketSetup.prepared(bound(local, type), s -> s.listen(backlog));
     }
 
     /**
@@ -165,14 +137,7 @@ public final class IpcSocket extends AbstractInterruptibleChannel implements Byt
      * @throws IOException as {@link #connect(SocketAddress, Duration)}
      */
     public static IpcSocket connected(SocketAddress remote, SocketType type, Duration timeout) throws IOException {
-        IpcSocket s = open(domainOf(remote), type);
-        try {
-            s.connect(remote, timeout);
-            return s;
-        } catch (IOException | RuntimeException e) {
-            s.close();
-            throw e;
-        }
+        return SocketSetup.prepared(open(SocketSetup.domainOf(remote), type), s -> s.connect(remote, timeout));
     }
 
     /**
@@ -183,26 +148,7 @@ public final class IpcSocket extends AbstractInterruptibleChannel implements Byt
      * @throws IpcException EMFILE, ENFILE
      */
     public static SocketPair pair(SocketType type) throws IOException {
-        NativeLibrary.ensureAvailable();
-        Objects.requireNonNull(type, "type");
-        int[] fds = new int[2];
-        int r = SocketNative.jipc_socket_pair(type.kernel, fds);
-        if (r < 0) {
-            throw Errors.exception(r, SocketCall.SOCKETPAIR, "UNIX " + type + " socket pair");
-        }
-        IpcSocket first;
-        try {
-            first = new IpcSocket(fds[0], SocketDomain.UNIX, type, "socket pair end");
-        } catch (IOException e) {
-            CommonNative.jipc_close(fds[1]);
-            throw e;
-        }
-        try {
-            return SocketPair.of(first, new IpcSocket(fds[1], SocketDomain.UNIX, type, "socket pair end"));
-        } catch (IOException e) {
-            first.close();
-            throw e;
-        }
+        return SocketSetup.pair(type);
     }
 
     /**
@@ -214,39 +160,7 @@ public final class IpcSocket extends AbstractInterruptibleChannel implements Byt
      * @throws IpcException EBADF if fd is not open
      */
     public static IpcSocket inherited(int fd) throws IOException {
-        NativeLibrary.ensureAvailable();
-        if (fd < 0) {
-            throw new IllegalArgumentException("fd must be >= 0, got " + fd);
-        }
-        int[] info = new int[3];
-        int r = SocketNative.jipc_socket_info(fd, info);
-        if (r == -SocketNative.ENOTSOCK()) {
-            throw new IllegalArgumentException("inherited fd " + fd + " is not a socket");
-        }
-        if (r < 0) {
-            throw Errors.exception(r, SocketCall.FSTAT, "inherited fd " + fd, "the parent did not hand this descriptor over");
-        }
-        SocketDomain d = SocketDomain.of(info[0]);
-        SocketType t = SocketType.of(info[1]);
-        if (d == null || t == null) {
-            throw new IllegalArgumentException("inherited fd " + fd + " is a socket of a domain or type jipc does not know");
-        }
-        r = CommonNative.jipc_set_cloexec(fd, 1);
-        if (r < 0) {
-            throw Errors.exception(r, SocketCall.FCNTL, "inherited fd " + fd);
-        }
-        return new IpcSocket(fd, d, t, "inherited socket");
-    }
-
-    static SocketDomain domainOf(SocketAddress a) {
-        SocketAddress n = Sockaddrs.normalize(Objects.requireNonNull(a, "address"));
-        if (n instanceof UnixAddress) {
-            return SocketDomain.UNIX;
-        }
-        if (n instanceof InetSocketAddress in && !in.isUnresolved()) {
-            return in.getAddress() instanceof Inet4Address ? SocketDomain.INET : SocketDomain.INET6;
-        }
-        throw new IllegalArgumentException("no socket domain for " + a);
+        return SocketSetup.inherited(fd);
     }
 
     /** {@return the domain} */
@@ -272,13 +186,7 @@ public final class IpcSocket extends AbstractInterruptibleChannel implements Byt
      * @throws IllegalArgumentException if the address belongs to another domain
      */
     public IpcSocket bind(SocketAddress local) throws IOException {
-        long r = withAddress(local, (fd, addr, len) -> SocketNative.jipc_socket_bind(fd, addr, len));
-        if (r == -SocketCall.EADDRINUSE && Sockaddrs.normalize(local) instanceof UnixAddress u && u.path() != null
-                && java.nio.file.Files.exists(u.path(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            throw Errors.exception(-Errno.EEXIST, SocketCall.BIND, u.toString(),
-                    "a file exists at this path; delete a socket file left by an earlier run first");
-        }
-        check(r, SocketCall.BIND, local);
+        SocketCalls.bind(this, out, local);
         return this;
     }
 
@@ -290,10 +198,7 @@ public final class IpcSocket extends AbstractInterruptibleChannel implements Byt
      * @throws IpcException EOPNOTSUPP for a datagram socket
      */
     public IpcSocket listen(int backlog) throws IOException {
-        if (backlog < 0) {
-            throw new IllegalArgumentException("backlog must be >= 0, got " + backlog);
-        }
-        check(small(fd -> SocketNative.jipc_socket_listen(fd, backlog)), SocketCall.LISTEN, null);
+        SocketCalls.listen(this, backlog);
         return this;
     }
 
@@ -307,7 +212,7 @@ public final class IpcSocket extends AbstractInterruptibleChannel implements Byt
      * @throws IpcException EINVAL if not listening, EMFILE, ENFILE
      */
     public IpcSocket accept() throws IOException {
-        return accept(isBlocking() ? -1 : 0);
+        return SocketCalls.accept(this, in, isBlocking() ? -1 : 0);
     }
 
     /**
@@ -318,27 +223,7 @@ public final class IpcSocket extends AbstractInterruptibleChannel implements Byt
      * @throws IOException as {@link #accept()}
      */
     public IpcSocket accept(Duration timeout) throws IOException {
-        return accept(millis(timeout));
-    }
-
-    private IpcSocket accept(int timeoutMs) throws IOException {
-        in.lock.lock();
-        try {
-            boolean block = enter(timeoutMs != 0);
-            int r = 0;
-            try {
-                r = SocketNative.jipc_socket_accept(handle.fd(), handle.guard(), 0, null, timeoutMs);
-            } finally {
-                exit(block, r == -Errno.WOKEN);
-            }
-            if (r == -Errno.EAGAIN || (r == -SocketNative.ETIMEDOUT() && timeoutMs >= 0)) {
-                return null;
-            }
-            check(r, SocketCall.ACCEPT, null);
-            return new IpcSocket(r, domain, type, "accepted socket");
-        } finally {
-            in.lock.unlock();
-        }
+        return SocketCalls.accept(this, in, SocketCalls.millis(timeout));
     }
 
     /**
@@ -352,7 +237,8 @@ public final class IpcSocket extends AbstractInterruptibleChannel implements Byt
      * @throws IpcException ECONNREFUSED: nothing listens there; ETIMEDOUT, ENETUNREACH, EISCONN
      */
     public IpcSocket connect(SocketAddress remote) throws IOException {
-        return connect(remote, -1);
+        SocketCalls.connect(this, out, remote, -1);
+        return this;
     }
 
     /**
@@ -365,30 +251,8 @@ public final class IpcSocket extends AbstractInterruptibleChannel implements Byt
      * @throws IOException as {@link #connect(SocketAddress)}
      */
     public IpcSocket connect(SocketAddress remote, Duration timeout) throws IOException {
-        return connect(remote, Math.max(1, millis(timeout)));
-    }
-
-    private IpcSocket connect(SocketAddress remote, int timeoutMs) throws IOException {
-        out.lock.lock();
-        try {
-            ensureOpen();
-            int len = Sockaddrs.encode(remote, domain, out.address());
-            boolean block = enter(true);
-            int r = 0;
-            try {
-                r = SocketNative.jipc_socket_connect(handle.fd(), handle.guard(), out.addressAddress(), len, timeoutMs);
-            } finally {
-                exit(block, r == -Errno.WOKEN);
-            }
-            if (r == -SocketNative.ETIMEDOUT() && timeoutMs >= 0) {
-                close();
-                throw new SocketTimeoutException("connect to " + remote + " did not finish within " + timeoutMs + " ms");
-            }
-            check(r, SocketCall.CONNECT, remote);
-            return this;
-        } finally {
-            out.lock.unlock();
-        }
+        SocketCalls.connect(this, out, remote, Math.max(1, SocketCalls.millis(timeout)));
+        return this;
     }
 
     /**
@@ -398,7 +262,8 @@ public final class IpcSocket extends AbstractInterruptibleChannel implements Byt
      * @throws IpcException ENOTCONN if not connected
      */
     public IpcSocket shutdownInput() throws IOException {
-        return shutdown(SocketNative.SHUT_RD());
+        SocketCalls.shutdown(this, SocketNative.SHUT_RD());
+        return this;
     }
 
     /**
@@ -408,11 +273,7 @@ public final class IpcSocket extends AbstractInterruptibleChannel implements Byt
      * @throws IpcException ENOTCONN if not connected
      */
     public IpcSocket shutdownOutput() throws IOException {
-        return shutdown(SocketNative.SHUT_WR());
-    }
-
-    private IpcSocket shutdown(int how) throws IOException {
-        check(small(fd -> SocketNative.jipc_socket_shutdown(fd, how)), SocketCall.SHUTDOWN, null);
+        SocketCalls.shutdown(this, SocketNative.SHUT_WR());
         return this;
     }
 
@@ -466,24 +327,7 @@ public final class IpcSocket extends AbstractInterruptibleChannel implements Byt
      */
     @Override
     public int write(ByteBuffer src) throws IOException {
-        int total = 0;
-        do {
-            // A heap buffer goes through a bounded staging buffer: a blocking stream write loops over it.
-            int n;
-            try {
-                n = SocketIo.send(this, out, src, null, null, false);
-            } catch (IOException e) {
-                if (total > 0) {
-                    return total; // what was sent stays reported; the error shows on the next call
-                }
-                throw e;
-            }
-            total += n;
-            if (n == 0) {
-                break;
-            }
-        } while (type == SocketType.STREAM && isBlocking() && src.hasRemaining());
-        return total;
+        return SocketIo.write(this, out, src);
     }
 
     /**
@@ -576,9 +420,7 @@ public final class IpcSocket extends AbstractInterruptibleChannel implements Byt
      * @throws IpcException ENOTCONN if there is no peer (not connected); EOPNOTSUPP for a socket not of the Unix domain
      */
     public Credentials peerCredentials() throws IOException {
-        int[] c = new int[3];
-        check(small(fd -> SocketNative.jipc_socket_peercred(fd, c)), SocketCall.PEER_CREDENTIALS, null);
-        return Credentials.of(c[0], c[1], c[2]);
+        return SocketCalls.peerCredentials(this);
     }
 
     /**
@@ -588,7 +430,7 @@ public final class IpcSocket extends AbstractInterruptibleChannel implements Byt
      * @throws IOException if getsockname(2) fails
      */
     public SocketAddress localAddress() throws IOException {
-        return name(0, SocketCall.NAME);
+        return SocketCalls.name(this, in, 0, SocketCall.NAME);
     }
 
     /**
@@ -598,19 +440,7 @@ public final class IpcSocket extends AbstractInterruptibleChannel implements Byt
      * @throws IpcException ENOTCONN if not connected
      */
     public SocketAddress remoteAddress() throws IOException {
-        return name(1, SocketCall.PEER_NAME);
-    }
-
-    private SocketAddress name(int peer, SocketCall call) throws IOException {
-        in.lock.lock();
-        try {
-            int[] len = { Sockaddrs.STORAGE_SIZE };
-            long addr = in.addressAddress();
-            check(small(fd -> SocketNative.jipc_socket_name(fd, peer, addr, len)), call, null);
-            return Sockaddrs.decode(in.address(), len[0]);
-        } finally {
-            in.lock.unlock();
-        }
+        return SocketCalls.name(this, in, 1, SocketCall.PEER_NAME);
     }
 
     /**
@@ -626,14 +456,7 @@ public final class IpcSocket extends AbstractInterruptibleChannel implements Byt
      * @throws IpcException ENOPROTOOPT where the socket lacks the option (TCP_NODELAY on a Unix socket)
      */
     public <T> IpcSocket setOption(SocketOption<T> option, T value) throws IOException {
-        int opt = SocketIo.option(option);
-        Objects.requireNonNull(value, "value");
-        long v = value instanceof Boolean b ? (b ? 1 : 0)
-                : value instanceof Duration d ? millis(d) : ((Integer) value).longValue();
-        if (v < 0) {
-            throw new IllegalArgumentException(option + " must not be negative: " + value);
-        }
-        check(small(fd -> SocketNative.jipc_socket_setopt(fd, opt, v)), SocketCall.SET_OPTION, null);
+        SocketCalls.setOption(this, option, value);
         return this;
     }
 
@@ -647,72 +470,7 @@ public final class IpcSocket extends AbstractInterruptibleChannel implements Byt
      * @throws IOException if getsockopt(2) fails
      */
     public <T> T getOption(SocketOption<T> option) throws IOException {
-        int opt = SocketIo.option(option);
-        long v = small(fd -> SocketNative.jipc_socket_getopt(fd, opt));
-        check(v, SocketCall.GET_OPTION, null);
-        Object o = option.type() == Boolean.class ? (Object) (v != 0)
-                : option.type() == Duration.class ? (Object) Duration.ofMillis(v) : (Object) (int) v;
-        return option.type().cast(o);
-    }
-
-    interface AddressCall {
-        long call(int fd, long addr, int len);
-    }
-
-    interface FdCall {
-        long call(int fd);
-    }
-
-    private long withAddress(SocketAddress a, AddressCall c) throws IOException {
-        out.lock.lock();
-        try {
-            int len = Sockaddrs.encode(a, domain, out.address());
-            long addr = out.addressAddress();
-            return small(fd -> c.call(fd, addr, len));
-        } finally {
-            out.lock.unlock();
-        }
-    }
-
-    /** A short call on the descriptor that never blocks. */
-    long small(FdCall c) throws IOException {
-        if (!handle.acquire()) {
-            throw new ClosedChannelException();
-        }
-        try {
-            return c.call(handle.fd());
-        } finally {
-            handle.release();
-        }
-    }
-
-    void check(long r, SocketCall call, Object target) throws IOException {
-        if (r < 0) {
-            throw failure(r, call, target);
-        }
-    }
-
-    IOException failure(long r, SocketCall call, Object target) {
-        return failure(r, call, target, 0);
-    }
-
-    /** As {@link #failure(long, SocketCall, Object)}, with the size the call was asked to move (for its hint). */
-    IOException failure(long r, SocketCall call, Object target, long size) {
-        if (r == -SocketNative.ETIMEDOUT() && (call == SocketCall.RECEIVE || call == SocketCall.SEND
-                || call == SocketCall.ACCEPT)) {
-            return new SocketTimeoutException(call.callName() + " on " + description + " timed out ("
-                    + (call == SocketCall.SEND ? "SO_SNDTIMEO" : "SO_RCVTIMEO") + ")");
-        }
-        Access.Owner owner = target instanceof UnixAddress u && u.path() != null ? Access.file(u.path()) : null;
-        return Errors.exception(r, call, target == null ? description : description + " -> " + target, size, owner);
-    }
-
-    static int millis(Duration d) {
-        Objects.requireNonNull(d, "timeout");
-        if (d.isNegative()) {
-            throw new IllegalArgumentException("negative timeout " + d);
-        }
-        return (int) Math.min(Integer.MAX_VALUE, d.toMillis() + (d.toNanosPart() % 1_000_000 == 0 ? 0 : 1));
+        return SocketCalls.getOption(this, option);
     }
 
     String description() {
@@ -755,9 +513,5 @@ public final class IpcSocket extends AbstractInterruptibleChannel implements Byt
     @Override
     public String toString() {
         return "IpcSocket[" + description + (isOpen() ? "" : ", closed") + "]";
-    }
-
-    static void fence(Object o) {
-        Reference.reachabilityFence(o);
     }
 }

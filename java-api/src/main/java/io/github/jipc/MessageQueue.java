@@ -10,20 +10,13 @@ import java.nio.channels.spi.AbstractInterruptibleChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 
-import io.github.jipc.internal.Access;
 import io.github.jipc.internal.AddressCache;
-import io.github.jipc.internal.CStrings;
-import io.github.jipc.internal.Errno;
 import io.github.jipc.internal.Errors;
 import io.github.jipc.internal.FdHandle;
-import io.github.jipc.internal.Modes;
 import io.github.jipc.internal.NativeLibrary;
-import io.github.jipc.internal.jni.CommonNative;
 import io.github.jipc.internal.jni.MqNative;
 
 /**
@@ -79,7 +72,7 @@ public final class MessageQueue extends AbstractInterruptibleChannel implements 
         int priority = -1;
     }
 
-    private MessageQueue(int fd, String name, String description, int access, boolean blocking) throws IOException {
+    MessageQueue(int fd, String name, String description, int access, boolean blocking) throws IOException {
         this.handle = FdHandle.adoptGuarded(this, fd, FdHandle.Wake.FD, description);
         this.name = name;
         this.description = description;
@@ -118,7 +111,7 @@ public final class MessageQueue extends AbstractInterruptibleChannel implements 
      */
     public static MessageQueue create(String name, Set<PosixFilePermission> permissions, MessageQueueOption... options)
             throws IOException {
-        return open(name, MqNative.JIPC_MQ_CREATE(), permissions, 0, 0, options);
+        return MqSetup.open(name, MqNative.JIPC_MQ_CREATE(), permissions, 0, 0, options);
     }
 
     /**
@@ -141,8 +134,8 @@ public final class MessageQueue extends AbstractInterruptibleChannel implements 
      */
     public static MessageQueue create(String name, long maxMessages, int messageSize, Set<PosixFilePermission> permissions,
             MessageQueueOption... options) throws IOException {
-        checkAttributes(maxMessages, messageSize);
-        return open(name, MqNative.JIPC_MQ_CREATE(), permissions, maxMessages, messageSize, options);
+        MqSetup.checkAttributes(maxMessages, messageSize);
+        return MqSetup.open(name, MqNative.JIPC_MQ_CREATE(), permissions, maxMessages, messageSize, options);
     }
 
     /**
@@ -161,8 +154,8 @@ public final class MessageQueue extends AbstractInterruptibleChannel implements 
      */
     public static MessageQueue createExclusive(String name, long maxMessages, int messageSize,
             Set<PosixFilePermission> permissions, MessageQueueOption... options) throws IOException {
-        checkAttributes(maxMessages, messageSize);
-        return open(name, MqNative.JIPC_MQ_EXCLUSIVE(), permissions, maxMessages, messageSize, options);
+        MqSetup.checkAttributes(maxMessages, messageSize);
+        return MqSetup.open(name, MqNative.JIPC_MQ_EXCLUSIVE(), permissions, maxMessages, messageSize, options);
     }
 
     /**
@@ -177,7 +170,7 @@ public final class MessageQueue extends AbstractInterruptibleChannel implements 
      * @throws IllegalArgumentException for a bad name
      */
     public static MessageQueue open(String name, MessageQueueOption... options) throws IOException {
-        return open(name, MqNative.JIPC_MQ_OPEN(), Set.of(), 0, 0, options);
+        return MqSetup.open(name, MqNative.JIPC_MQ_OPEN(), Set.of(), 0, 0, options);
     }
 
     /**
@@ -194,29 +187,7 @@ public final class MessageQueue extends AbstractInterruptibleChannel implements 
      * @throws IllegalArgumentException if an attribute is below 1
      */
     public static MessageQueue createUnnamed(long maxMessages, int messageSize) throws IOException {
-        checkAttributes(maxMessages, messageSize);
-        NativeLibrary.ensureAvailable();
-        Set<PosixFilePermission> owner = EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
-        for (int attempt = 0;; attempt++) {
-            String n = "/jipc-unnamed-" + ProcessHandle.current().pid() + "-"
-                    + Long.toHexString(ThreadLocalRandom.current().nextLong());
-            int fd;
-            try {
-                fd = openFd(n, "unnamed message queue (made as " + n + ")", MqNative.JIPC_MQ_EXCLUSIVE(),
-                        Modes.toMode(owner), MqNative.O_RDWR(), maxMessages, messageSize);
-            } catch (FileAlreadyExistsException e) {
-                if (attempt < 10) {
-                    continue;
-                }
-                throw e;
-            }
-            int r = MqNative.jipc_mq_unlink(CStrings.of("name", n));
-            if (r < 0) {
-                CommonNative.jipc_close(fd);
-                throw Errors.exception(r, MqCall.MQ_UNLINK, n, 0L, Access.queue(n));
-            }
-            return new MessageQueue(fd, null, "unnamed message queue (fd " + fd + ")", MqNative.O_RDWR(), true);
-        }
+        return MqSetup.createUnnamed(maxMessages, messageSize);
     }
 
     /**
@@ -230,73 +201,7 @@ public final class MessageQueue extends AbstractInterruptibleChannel implements 
      * @throws IllegalArgumentException if fd is negative or not a message queue descriptor
      */
     public static MessageQueue inherited(int fd) throws IOException {
-        NativeLibrary.ensureAvailable();
-        if (fd < 0) {
-            throw new IllegalArgumentException("fd must be >= 0, got " + fd);
-        }
-        int access = MqNative.jipc_mq_check(fd);
-        if (access == -Errno.EINVAL) {
-            throw new IllegalArgumentException("inherited fd " + fd + " is not a message queue descriptor");
-        }
-        if (access < 0) {
-            throw Errors.exception(access, MqCall.FCNTL, "inherited fd " + fd, "the parent did not hand this descriptor over");
-        }
-        int r = CommonNative.jipc_set_cloexec(fd, 1);
-        if (r < 0) {
-            throw Errors.exception(r, MqCall.FCNTL, "inherited fd " + fd);
-        }
-        return new MessageQueue(fd, null, "inherited message queue (fd " + fd + ")", access, true);
-    }
-
-    private static MessageQueue open(String name, int how, Set<PosixFilePermission> permissions, long maxMessages,
-            int messageSize, MessageQueueOption... options) throws IOException {
-        NativeLibrary.ensureAvailable();
-        String n = checkName(name);
-        int mode = Modes.toMode(permissions);
-        Set<MessageQueueOption> opts = EnumSet.noneOf(MessageQueueOption.class);
-        for (MessageQueueOption o : options) {
-            opts.add(Objects.requireNonNull(o, "option"));
-        }
-        if (opts.contains(MessageQueueOption.READ_ONLY) && opts.contains(MessageQueueOption.WRITE_ONLY)) {
-            throw new IllegalArgumentException("READ_ONLY and WRITE_ONLY exclude each other; the default is read-write");
-        }
-        int access = opts.contains(MessageQueueOption.READ_ONLY) ? MqNative.O_RDONLY()
-                : opts.contains(MessageQueueOption.WRITE_ONLY) ? MqNative.O_WRONLY() : MqNative.O_RDWR();
-        int fd = openFd(n, n, how, mode, access, maxMessages, messageSize);
-        return new MessageQueue(fd, n, "message queue " + n, access, !opts.contains(MessageQueueOption.NON_BLOCKING));
-    }
-
-    private static int openFd(String n, String object, int how, int mode, int access, long maxMessages,
-            int messageSize) throws IOException {
-        int fd = MqNative.jipc_mq_open(CStrings.of("name", n), how, access, mode, maxMessages, messageSize, new int[1]);
-        if (fd < 0) {
-            boolean creating = how != MqNative.JIPC_MQ_OPEN();
-            if (fd == -Errno.EACCES) {
-                throw Errors.exception(fd, MqCall.MQ_OPEN, object, 0L, Access.queue(n));
-            }
-            throw Errors.exception(fd, MqCall.MQ_OPEN, object, MqCall.openHint(-fd, creating, maxMessages, messageSize));
-        }
-        return fd;
-    }
-
-    private static void checkAttributes(long maxMessages, int messageSize) {
-        if (maxMessages < 1 || messageSize < 1) {
-            throw new IllegalArgumentException("a queue holds at least 1 message of at least 1 byte, got maxMessages "
-                    + maxMessages + ", messageSize " + messageSize);
-        }
-    }
-
-    /** "/name" for "name" or "/name"; one component of 1 to NAME_MAX bytes. */
-    static String checkName(String name) {
-        Objects.requireNonNull(name, "name");
-        String n = name.startsWith("/") ? name : "/" + name;
-        int bytes = n.getBytes(java.nio.charset.StandardCharsets.UTF_8).length - 1;
-        int max = MqNative.NAME_MAX();
-        if (n.length() == 1 || n.indexOf('/', 1) >= 0 || n.equals("/.") || n.equals("/..") || bytes > max) {
-            throw new IllegalArgumentException("a message queue name is \"/name\" with no other '/' and 1 to " + max
-                    + " bytes after the '/', got \"" + name + "\"");
-        }
-        return n;
+        return MqSetup.inherited(fd);
     }
 
     /**
@@ -309,12 +214,7 @@ public final class MessageQueue extends AbstractInterruptibleChannel implements 
      * @throws IllegalArgumentException for a bad name
      */
     public static void unlink(String name) throws IOException {
-        NativeLibrary.ensureAvailable();
-        String n = checkName(name);
-        int r = MqNative.jipc_mq_unlink(CStrings.of("name", n));
-        if (r < 0) {
-            throw Errors.exception(r, MqCall.MQ_UNLINK, n, 0L, Access.queue(n));
-        }
+        MqSetup.unlink(name);
     }
 
     /**
@@ -360,20 +260,7 @@ public final class MessageQueue extends AbstractInterruptibleChannel implements 
      * @throws IOException if mq_getattr(3) fails
      */
     public MessageQueueAttributes attributes() throws IOException {
-        if (!handle.acquire()) {
-            throw new ClosedChannelException();
-        }
-        long[] a = new long[4];
-        int r;
-        try {
-            r = MqNative.jipc_mq_getattr(handle.fd(), a);
-        } finally {
-            handle.release();
-        }
-        if (r < 0) {
-            throw Errors.exception(r, MqCall.MQ_GETATTR, description);
-        }
-        return new MessageQueueAttributes(a[1], a[2], a[3], (a[0] & MqNative.O_NONBLOCK()) != 0);
+        return MqSetup.attributes(this);
     }
 
     /**
@@ -449,7 +336,7 @@ public final class MessageQueue extends AbstractInterruptibleChannel implements 
      * @throws IOException if mq_timedsend(3) fails otherwise
      */
     public boolean send(ByteBuffer src, int priority, Duration timeout) throws IOException {
-        return MqIo.send(this, src, priority, nanos(timeout)) == 0;
+        return MqIo.send(this, src, priority, MqIo.nanos(timeout)) == 0;
     }
 
     /**
@@ -502,7 +389,7 @@ public final class MessageQueue extends AbstractInterruptibleChannel implements 
      * @throws IOException if mq_timedreceive(3) fails otherwise
      */
     public int receive(ByteBuffer dst, Duration timeout) throws IOException {
-        return MqIo.receive(this, dst, nanos(timeout));
+        return MqIo.receive(this, dst, MqIo.nanos(timeout));
     }
 
     /**
@@ -616,18 +503,6 @@ public final class MessageQueue extends AbstractInterruptibleChannel implements 
         }
         if (woken) {
             throw new AsynchronousCloseException();
-        }
-    }
-
-    private static long nanos(Duration timeout) {
-        Objects.requireNonNull(timeout, "timeout");
-        if (timeout.isNegative() || timeout.isZero()) {
-            return 0;
-        }
-        try {
-            return timeout.toNanos();
-        } catch (ArithmeticException e) {
-            return Long.MAX_VALUE;
         }
     }
 

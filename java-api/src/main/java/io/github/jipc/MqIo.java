@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.NonReadableChannelException;
 import java.nio.channels.NonWritableChannelException;
+import java.time.Duration;
 import java.util.Objects;
 
 import io.github.jipc.internal.Errno;
@@ -111,5 +112,18 @@ final class MqIo {
             return -1;
         }
         throw Errors.exception(r, MqCall.MQ_RECEIVE, q.description(), room);
+    }
+
+    /** A timeout as the shims take it: 0 for none at all, else nanoseconds (at most Long.MAX_VALUE). */
+    static long nanos(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            return 0;
+        }
+        try {
+            return timeout.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
     }
 }

@@ -268,7 +268,7 @@ public final class Poller extends AbstractInterruptibleChannel {
      * @throws IOException if epoll_wait(2) fails
      */
     public List<PollKey> poll(Duration timeout) throws IOException {
-        return poll(IpcSocket.millis(timeout));
+        return poll(SocketCalls.millis(timeout));
     }
 
     private List<PollKey> poll(int timeoutMs) throws IOException {

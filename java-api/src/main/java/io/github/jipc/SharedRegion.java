@@ -3,20 +3,13 @@ package io.github.jipc;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.ReadOnlyBufferException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.jipc.internal.DirectBuffers;
-import io.github.jipc.internal.Errors;
 import io.github.jipc.internal.jni.MmapNative;
 
 /**
@@ -64,29 +57,12 @@ import io.github.jipc.internal.jni.MmapNative;
  * Unless {@link #isReadOnly()}, every write method is allowed.
  */
 public final class SharedRegion implements AutoCloseable {
-    private static final Cleaner CLEANER = Cleaner.create();
     private static final VarHandle INTS = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
     private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
-    private static final VarHandle CLOSED;
-    private static final VarHandle NATIVE_STATE;
-    /** In NATIVE_STATE: the region is closed; the rest counts native calls in flight, two by two. */
-    private static final int UNMAPPING = 1;
-    private static final int ONE_CALL = 2;
     private static final long PAGE_SIZE = MmapNative.jipc_page_size();
-
-    static {
-        try {
-            CLOSED = MethodHandles.lookup().findVarHandle(SharedRegion.class, "closed", boolean.class);
-            NATIVE_STATE = MethodHandles.lookup().findVarHandle(SharedRegion.class, "nativeState", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     /** Over the window, in native order; read-only for a read-only region. */
     private final ByteBuffer buffer;
-    private final long base;
-    private final long mapLength;
     private final long address;
 
     /**
@@ -97,41 +73,23 @@ public final class SharedRegion implements AutoCloseable {
     static final int NATIVE_COPY_MIN = 16 * 1024;
     private final int size;
     private final boolean readOnly;
-    private final boolean syncable;
     private final String description;
     private volatile boolean closed;
-    /** Run by close() before the mapping goes; guarded by this. */
-    private final List<Runnable> closeActions = new ArrayList<>();
-    /** (native calls in flight &lt;&lt; 1) | UNMAPPING: the unmap waits for the last native call to leave. */
-    @SuppressWarnings("unused") // through NATIVE_STATE
-    private volatile int nativeState;
-    /** Objects in the region with threads that may wait in native code: closed (woken) before the unmap. */
-    private final Set<AutoCloseable> waiters = ConcurrentHashMap.newKeySet();
-    /**
-     * Robust mutexes of the region that threads of this process hold: the C
-     * library links a held robust mutex into its thread's robust list through
-     * the mutex's own bytes, and writes into them when the thread locks or
-     * unlocks another robust mutex. While one is held, the addresses are never
-     * freed (the Unmapper leaves them), so those writes land in the mapping or
-     * the placeholder, never on an unmapped page.
-     */
-    private final AtomicInteger heldMutexes = new AtomicInteger();
+    /** The mapping's lifetime: close actions, waiters, native calls in flight, the release of the addresses. */
+    private final RegionMapping mapping;
 
     /**
      * Takes over a mapping: [base, base + mapLength) is this region's, the
      * window starts at base + delta and is size bytes long.
      */
     SharedRegion(long base, long mapLength, long delta, int size, boolean readOnly, boolean syncable, String description) {
-        this.base = base;
-        this.mapLength = mapLength;
         this.address = base + delta;
         this.size = size;
         this.readOnly = readOnly;
-        this.syncable = syncable;
         this.description = description;
         ByteBuffer root = DirectBuffers.over(address, size);
         // Registered on the buffer every view refers to: the addresses are freed when none is reachable.
-        CLEANER.register(root, new Unmapper(base, mapLength, heldMutexes));
+        this.mapping = new RegionMapping(base, mapLength, syncable, description, root);
         ByteBuffer b = readOnly ? root.asReadOnlyBuffer() : root;
         this.buffer = b.order(ByteOrder.nativeOrder());
     }
@@ -484,7 +442,8 @@ public final class SharedRegion implements AutoCloseable {
      * @throws IllegalStateException if the region is closed, or is no shared file mapping
      */
     public void force() throws IOException {
-        sync(true);
+        ensureOpen();
+        mapping.sync(true);
     }
 
     /**
@@ -495,18 +454,8 @@ public final class SharedRegion implements AutoCloseable {
      * @throws IllegalStateException if the region is closed, or is no shared file mapping
      */
     public void forceAsync() throws IOException {
-        sync(false);
-    }
-
-    private void sync(boolean wait) throws IOException {
         ensureOpen();
-        if (!syncable) {
-            throw new IllegalStateException(description + " is not a shared mapping of a file");
-        }
-        int r = MmapNative.jipc_msync(base, mapLength, wait ? 1 : 0);
-        if (r < 0) {
-            throw Errors.exception(r, ShmCall.MSYNC, description);
-        }
+        mapping.sync(false);
     }
 
     /**
@@ -522,10 +471,7 @@ public final class SharedRegion implements AutoCloseable {
      */
     public void onClose(Runnable action) {
         Objects.requireNonNull(action, "action");
-        synchronized (closeActions) {
-            ensureOpen();
-            closeActions.add(action);
-        }
+        mapping.onClose(this, action);
     }
 
     /**
@@ -535,30 +481,7 @@ public final class SharedRegion implements AutoCloseable {
      */
     @Override
     public void close() {
-        List<Runnable> actions;
-        synchronized (closeActions) {
-            if (!CLOSED.compareAndSet(this, false, true)) {
-                return;
-            }
-            actions = List.copyOf(closeActions);
-        }
-        for (Runnable action : actions) {
-            try {
-                action.run();
-            } catch (RuntimeException e) {
-                System.getLogger("io.github.jipc").log(System.Logger.Level.WARNING,
-                        "an action run when " + description + " closed failed", e);
-            }
-        }
-        NATIVE_STATE.getAndAdd(this, UNMAPPING + ONE_CALL); // closing counts as a call until the waiters are woken
-        for (AutoCloseable w : waiters) {
-            try {
-                w.close();
-            } catch (Exception e) {
-                System.getLogger("io.github.jipc").log(System.Logger.Level.WARNING, "closing " + w + ": " + e);
-            }
-        }
-        leaveNative();
+        mapping.close(this);
     }
 
     /**
@@ -576,43 +499,44 @@ public final class SharedRegion implements AutoCloseable {
 
     /** Enters a native call on the region's memory: false if closed. The mapping stays until {@link #leaveNative()}. */
     boolean enterNative() {
-        int s = (int) NATIVE_STATE.getAndAdd(this, ONE_CALL);
-        if ((s & UNMAPPING) != 0) {
-            leaveNative();
-            return false;
-        }
-        return true;
+        return mapping.enterNative();
     }
 
     /** Leaves a native call; the last one out of a closed region unmaps it. */
     void leaveNative() {
-        if ((int) NATIVE_STATE.getAndAdd(this, -ONE_CALL) - ONE_CALL == UNMAPPING) {
-            // If even the replacement fails (no memory for it), the mapping stays until the region is unreachable.
-            MmapNative.jipc_unmap_safe(base, mapLength);
-        }
+        mapping.leaveNative();
     }
 
     /** Registers an object whose waiting threads {@link #close()} wakes (by closing it) before the unmap. */
     void addWaiter(AutoCloseable w) {
-        waiters.add(w);
-        if (closed) {
-            waiters.remove(w);
-            throw new IllegalStateException(description + " is closed");
-        }
+        mapping.addWaiter(this, w);
     }
 
     void removeWaiter(AutoCloseable w) {
-        waiters.remove(w);
+        mapping.removeWaiter(w);
     }
 
-    /** A thread of this process now holds a robust mutex of the region (see heldMutexes). */
+    /** A thread of this process now holds a robust mutex of the region: its addresses stay (see RegionMapping). */
     void mutexLocked() {
-        heldMutexes.incrementAndGet();
+        mapping.mutexLocked();
     }
 
     /** A thread of this process unlocked a robust mutex of the region. */
     void mutexUnlocked() {
-        heldMutexes.decrementAndGet();
+        mapping.mutexUnlocked();
+    }
+
+    /**
+     * Sets the closed flag, for {@link RegionMapping#close} under the lock it
+     * also holds for {@link #onClose}, so a check and a write suffice: true
+     * for the one call that closed the region.
+     */
+    boolean markClosed() {
+        if (closed) {
+            return false;
+        }
+        closed = true;
+        return true;
     }
 
     String description() {
@@ -624,7 +548,7 @@ public final class SharedRegion implements AutoCloseable {
         return description + " (" + size + " bytes" + (readOnly ? ", read-only" : "") + (closed ? ", closed" : "") + ")";
     }
 
-    private void ensureOpen() {
+    void ensureOpen() {
         if (closed) {
             throw new IllegalStateException(description + " is closed");
         }
@@ -660,30 +584,5 @@ public final class SharedRegion implements AutoCloseable {
             throw new ReadOnlyBufferException();
         }
         return aligned(offset, width);
-    }
-
-    /**
-     * Frees the addresses (placeholder or, for a region never closed, the
-     * mapping), unless a robust mutex in them is still held by a thread of
-     * this process: then they stay for the life of the process. Holds only
-     * numbers and the counter.
-     */
-    private static final class Unmapper implements Runnable {
-        private final long base;
-        private final long length;
-        private final AtomicInteger heldMutexes;
-
-        Unmapper(long base, long length, AtomicInteger heldMutexes) {
-            this.base = base;
-            this.length = length;
-            this.heldMutexes = heldMutexes;
-        }
-
-        @Override
-        public void run() {
-            if (heldMutexes.get() == 0) {
-                MmapNative.jipc_munmap(base, length);
-            }
-        }
     }
 }

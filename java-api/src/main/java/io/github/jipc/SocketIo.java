@@ -1,9 +1,8 @@
 package io.github.jipc;
 
 import java.io.IOException;
+import java.lang.ref.Reference;
 import java.net.SocketAddress;
-import java.net.SocketOption;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.IntBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -11,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 import io.github.jipc.internal.Errno;
@@ -43,26 +41,30 @@ final class SocketIo {
     private static final ReceivedMessage NOTHING = ReceivedMessage.of(0, List.of(), null, null);
     private static final int RECV_END = SockmsgNative.JIPC_RECV_END();
     private static final ReceivedMessage END = ReceivedMessage.of(-1, List.of(), null, null);
-    private static final Map<SocketOption<?>, Integer> OPTIONS = Map.of(
-            StandardSocketOptions.SO_RCVBUF, SocketNative.JIPC_SO_RCVBUF(),
-            StandardSocketOptions.SO_SNDBUF, SocketNative.JIPC_SO_SNDBUF(),
-            StandardSocketOptions.SO_REUSEADDR, SocketNative.JIPC_SO_REUSEADDR(),
-            StandardSocketOptions.SO_REUSEPORT, SocketNative.JIPC_SO_REUSEPORT(),
-            StandardSocketOptions.SO_KEEPALIVE, SocketNative.JIPC_SO_KEEPALIVE(),
-            StandardSocketOptions.SO_BROADCAST, SocketNative.JIPC_SO_BROADCAST(),
-            StandardSocketOptions.TCP_NODELAY, SocketNative.JIPC_TCP_NODELAY(),
-            SocketOptions.RECEIVE_TIMEOUT, SocketNative.JIPC_SO_RCVTIMEO(),
-            SocketOptions.SEND_TIMEOUT, SocketNative.JIPC_SO_SNDTIMEO(),
-            SocketOptions.PASS_CREDENTIALS, SocketNative.JIPC_SO_PASSCRED());
 
     private SocketIo() {}
 
-    static int option(SocketOption<?> option) {
-        Integer opt = OPTIONS.get(Objects.requireNonNull(option, "option"));
-        if (opt == null) {
-            throw new UnsupportedOperationException("option " + option + " is not offered by IpcSocket");
-        }
-        return opt;
+
+    /** {@link IpcSocket#write}: a blocking stream write sends everything, through the staging buffer for a heap buffer. */
+    static int write(IpcSocket s, SocketSide side, ByteBuffer src) throws IOException {
+        int total = 0;
+        do {
+            // A heap buffer goes through a bounded staging buffer: a blocking stream write loops over it.
+            int n;
+            try {
+                n = send(s, side, src, null, null, false);
+            } catch (IOException e) {
+                if (total > 0) {
+                    return total; // what was sent stays reported; the error shows on the next call
+                }
+                throw e;
+            }
+            total += n;
+            if (n == 0) {
+                break;
+            }
+        } while (s.type() == SocketType.STREAM && s.isBlocking() && src.hasRemaining());
+        return total;
     }
 
     static int send(IpcSocket s, SocketSide side, ByteBuffer src, SocketAddress to, Inheritable[] handles,
@@ -120,7 +122,7 @@ final class SocketIo {
                 n = SockmsgNative.jipc_sockmsg_send(s.handle.fd(), s.handle.guard(), at, len, addr, alen, fds, nfds,
                         flags, block ? BLOCK : NOWAIT);
             } finally {
-                IpcSocket.fence(data);
+                Reference.reachabilityFence(data);
                 s.exit(block, n == -Errno.WOKEN);
             }
             if (n >= 0) {
@@ -130,7 +132,7 @@ final class SocketIo {
             if (n == -Errno.EAGAIN) {
                 return 0;
             }
-            throw s.failure(n, SocketCall.SEND, to, size);
+            throw SocketCalls.failure(s, n, SocketCall.SEND, to, size);
         } finally {
             for (FdHandle h : held) {
                 if (h != null) {
@@ -187,7 +189,7 @@ final class SocketIo {
                 n = SockmsgNative.jipc_sockmsg_recv(s.handle.fd(), s.handle.guard(), at, len, addr, meta, flags,
                         block ? BLOCK : NOWAIT);
             } finally {
-                IpcSocket.fence(target);
+                Reference.reachabilityFence(target);
                 s.exit(block, n == -Errno.WOKEN);
             }
             if (n == -Errno.EAGAIN) {
@@ -199,7 +201,7 @@ final class SocketIo {
                 n = 0;
             }
             if (n < 0) {
-                throw s.failure(n, SocketCall.RECEIVE, null);
+                throw SocketCalls.failure(s, n, SocketCall.RECEIVE, null, 0);
             }
             List<Inheritable> handles = room > 0 ? adoptAll(s, m) : List.of();
             if (messages && n > len) {

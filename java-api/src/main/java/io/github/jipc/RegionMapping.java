@@ -1,0 +1,179 @@
+package io.github.jipc;
+
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.lang.ref.Cleaner;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.github.jipc.internal.Errors;
+import io.github.jipc.internal.jni.MmapNative;
+
+/**
+ * The lifetime of a {@link SharedRegion}'s mapping: the actions and waiters
+ * its close runs and wakes, the native calls on its memory the unmap waits
+ * for, the robust mutexes that pin its addresses, and their release once
+ * nothing refers to them. The region keeps its closed flag (read by every
+ * access); this class sets it through {@link SharedRegion#markClosed()}.
+ */
+final class RegionMapping {
+    private static final Cleaner CLEANER = Cleaner.create();
+    private static final VarHandle NATIVE_STATE;
+    /** In NATIVE_STATE: the region is closed; the rest counts native calls in flight, two by two. */
+    private static final int UNMAPPING = 1;
+    private static final int ONE_CALL = 2;
+
+    static {
+        try {
+            NATIVE_STATE = MethodHandles.lookup().findVarHandle(RegionMapping.class, "nativeState", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final long base;
+    private final long mapLength;
+    private final boolean syncable;
+    private final String description;
+    /** Run by close() before the mapping goes; guarded by itself, as is the region's closed flag's write. */
+    private final List<Runnable> closeActions = new ArrayList<>();
+    /** (native calls in flight &lt;&lt; 1) | UNMAPPING: the unmap waits for the last native call to leave. */
+    @SuppressWarnings("unused") // through NATIVE_STATE
+    private volatile int nativeState;
+    /** Objects in the region with threads that may wait in native code: closed (woken) before the unmap. */
+    private final Set<AutoCloseable> waiters = ConcurrentHashMap.newKeySet();
+    /**
+     * Robust mutexes of the region that threads of this process hold: the C
+     * library links a held robust mutex into its thread's robust list through
+     * the mutex's own bytes, and writes into them when the thread locks or
+     * unlocks another robust mutex. While one is held, the addresses are never
+     * freed (the Unmapper leaves them), so those writes land in the mapping or
+     * the placeholder, never on an unmapped page.
+     */
+    private final AtomicInteger heldMutexes = new AtomicInteger();
+
+    /** [base, base + mapLength) is the mapping; root, the buffer every view refers to, frees it when unreachable. */
+    RegionMapping(long base, long mapLength, boolean syncable, String description, ByteBuffer root) {
+        this.base = base;
+        this.mapLength = mapLength;
+        this.syncable = syncable;
+        this.description = description;
+        CLEANER.register(root, new Unmapper(base, mapLength, heldMutexes));
+    }
+
+    /** msync(2) of the whole mapping, MS_SYNC when wait, else MS_ASYNC; the region checked open by the caller. */
+    void sync(boolean wait) throws IOException {
+        if (!syncable) {
+            throw new IllegalStateException(description + " is not a shared mapping of a file");
+        }
+        int r = MmapNative.jipc_msync(base, mapLength, wait ? 1 : 0);
+        if (r < 0) {
+            throw Errors.exception(r, ShmCall.MSYNC, description);
+        }
+    }
+
+    /** {@link SharedRegion#onClose(Runnable)}. */
+    void onClose(SharedRegion region, Runnable action) {
+        synchronized (closeActions) {
+            region.ensureOpen();
+            closeActions.add(action);
+        }
+    }
+
+    /** {@link SharedRegion#close()}: the actions, then the waiters woken, then the unmap once no native call is in. */
+    void close(SharedRegion region) {
+        List<Runnable> actions;
+        synchronized (closeActions) {
+            if (!region.markClosed()) {
+                return;
+            }
+            actions = List.copyOf(closeActions);
+        }
+        for (Runnable action : actions) {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                System.getLogger("io.github.jipc").log(System.Logger.Level.WARNING,
+                        "an action run when " + description + " closed failed", e);
+            }
+        }
+        NATIVE_STATE.getAndAdd(this, UNMAPPING + ONE_CALL); // closing counts as a call until the waiters are woken
+        for (AutoCloseable w : waiters) {
+            try {
+                w.close();
+            } catch (Exception e) {
+                System.getLogger("io.github.jipc").log(System.Logger.Level.WARNING, "closing " + w + ": " + e);
+            }
+        }
+        leaveNative();
+    }
+
+    /** Enters a native call on the memory: false if closed. The mapping stays until {@link #leaveNative()}. */
+    boolean enterNative() {
+        int s = (int) NATIVE_STATE.getAndAdd(this, ONE_CALL);
+        if ((s & UNMAPPING) != 0) {
+            leaveNative();
+            return false;
+        }
+        return true;
+    }
+
+    /** Leaves a native call; the last one out of a closed region unmaps it. */
+    void leaveNative() {
+        if ((int) NATIVE_STATE.getAndAdd(this, -ONE_CALL) - ONE_CALL == UNMAPPING) {
+            // If even the replacement fails (no memory for it), the mapping stays until the region is unreachable.
+            MmapNative.jipc_unmap_safe(base, mapLength);
+        }
+    }
+
+    /** Registers an object whose waiting threads close wakes (by closing it) before the unmap. */
+    void addWaiter(SharedRegion region, AutoCloseable w) {
+        waiters.add(w);
+        if (!region.isOpen()) {
+            waiters.remove(w);
+            throw new IllegalStateException(description + " is closed");
+        }
+    }
+
+    void removeWaiter(AutoCloseable w) {
+        waiters.remove(w);
+    }
+
+    void mutexLocked() {
+        heldMutexes.incrementAndGet();
+    }
+
+    void mutexUnlocked() {
+        heldMutexes.decrementAndGet();
+    }
+
+    /**
+     * Frees the addresses (placeholder or, for a region never closed, the
+     * mapping), unless a robust mutex in them is still held by a thread of
+     * this process: then they stay for the life of the process. Holds only
+     * numbers and the counter.
+     */
+    private static final class Unmapper implements Runnable {
+        private final long base;
+        private final long length;
+        private final AtomicInteger heldMutexes;
+
+        Unmapper(long base, long length, AtomicInteger heldMutexes) {
+            this.base = base;
+            this.length = length;
+            this.heldMutexes = heldMutexes;
+        }
+
+        @Override
+        public void run() {
+            if (heldMutexes.get() == 0) {
+                MmapNative.jipc_munmap(base, length);
+            }
+        }
+    }
+}

@@ -1,0 +1,204 @@
+package io.github.jipc;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.net.SocketOption;
+import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+import io.github.jipc.internal.Access;
+import io.github.jipc.internal.Errno;
+import io.github.jipc.internal.Errors;
+import io.github.jipc.internal.jni.SocketNative;
+
+/**
+ * The calls of {@link IpcSocket} that are not sends and receives (those are
+ * {@link SocketIo}'s): bind, listen, accept, connect, shutdown, names,
+ * options and credentials, and the errno translation they all share.
+ */
+final class SocketCalls {
+    interface AddressCall {
+        long call(int fd, long addr, int len);
+    }
+
+    interface FdCall {
+        long call(int fd);
+    }
+
+    private static final Map<SocketOption<?>, Integer> OPTIONS = Map.of(
+            StandardSocketOptions.SO_RCVBUF, SocketNative.JIPC_SO_RCVBUF(),
+            StandardSocketOptions.SO_SNDBUF, SocketNative.JIPC_SO_SNDBUF(),
+            StandardSocketOptions.SO_REUSEADDR, SocketNative.JIPC_SO_REUSEADDR(),
+            StandardSocketOptions.SO_REUSEPORT, SocketNative.JIPC_SO_REUSEPORT(),
+            StandardSocketOptions.SO_KEEPALIVE, SocketNative.JIPC_SO_KEEPALIVE(),
+            StandardSocketOptions.SO_BROADCAST, SocketNative.JIPC_SO_BROADCAST(),
+            StandardSocketOptions.TCP_NODELAY, SocketNative.JIPC_TCP_NODELAY(),
+            SocketOptions.RECEIVE_TIMEOUT, SocketNative.JIPC_SO_RCVTIMEO(),
+            SocketOptions.SEND_TIMEOUT, SocketNative.JIPC_SO_SNDTIMEO(),
+            SocketOptions.PASS_CREDENTIALS, SocketNative.JIPC_SO_PASSCRED());
+
+    private SocketCalls() {}
+
+    static void bind(IpcSocket s, SocketSide out, SocketAddress local) throws IOException {
+        long r = withAddress(s, out, local, (fd, addr, len) -> SocketNative.jipc_socket_bind(fd, addr, len));
+        if (r == -SocketCall.EADDRINUSE && Sockaddrs.normalize(local) instanceof UnixAddress u && u.path() != null
+                && java.nio.file.Files.exists(u.path(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw Errors.exception(-Errno.EEXIST, SocketCall.BIND, u.toString(),
+                    "a file exists at this path; delete a socket file left by an earlier run first");
+        }
+        check(s, r, SocketCall.BIND, local);
+    }
+
+    static void listen(IpcSocket s, int backlog) throws IOException {
+        if (backlog < 0) {
+            throw new IllegalArgumentException("backlog must be >= 0, got " + backlog);
+        }
+        check(s, small(s, fd -> SocketNative.jipc_socket_listen(fd, backlog)), SocketCall.LISTEN, null);
+    }
+
+    static IpcSocket accept(IpcSocket s, SocketSide in, int timeoutMs) throws IOException {
+        in.lock.lock();
+        try {
+            boolean block = s.enter(timeoutMs != 0);
+            int r = 0;
+            try {
+                r = SocketNative.jipc_socket_accept(s.handle.fd(), s.handle.guard(), 0, null, timeoutMs);
+            } finally {
+                s.exit(block, r == -Errno.WOKEN);
+            }
+            if (r == -Errno.EAGAIN || (r == -SocketNative.ETIMEDOUT() && timeoutMs >= 0)) {
+                return null;
+            }
+            check(s, r, SocketCall.ACCEPT, null);
+            return IpcSocket.adopt(r, s.domain(), s.type(), "accepted socket");
+        } finally {
+            in.lock.unlock();
+        }
+    }
+
+    static void connect(IpcSocket s, SocketSide out, SocketAddress remote, int timeoutMs) throws IOException {
+        out.lock.lock();
+        try {
+            s.ensureOpen();
+            int len = Sockaddrs.encode(remote, s.domain(), out.address());
+            boolean block = s.enter(true);
+            int r = 0;
+            try {
+                r = SocketNative.jipc_socket_connect(s.handle.fd(), s.handle.guard(), out.addressAddress(), len, timeoutMs);
+            } finally {
+                s.exit(block, r == -Errno.WOKEN);
+            }
+            if (r == -SocketNative.ETIMEDOUT() && timeoutMs >= 0) {
+                s.close();
+                throw new SocketTimeoutException("connect to " + remote + " did not finish within " + timeoutMs + " ms");
+            }
+            check(s, r, SocketCall.CONNECT, remote);
+        } finally {
+            out.lock.unlock();
+        }
+    }
+
+    static void shutdown(IpcSocket s, int how) throws IOException {
+        check(s, small(s, fd -> SocketNative.jipc_socket_shutdown(fd, how)), SocketCall.SHUTDOWN, null);
+    }
+
+    static Credentials peerCredentials(IpcSocket s) throws IOException {
+        int[] c = new int[3];
+        check(s, small(s, fd -> SocketNative.jipc_socket_peercred(fd, c)), SocketCall.PEER_CREDENTIALS, null);
+        return Credentials.of(c[0], c[1], c[2]);
+    }
+
+    /** The socket's own address (peer 0) or its peer's (peer 1). */
+    static SocketAddress name(IpcSocket s, SocketSide in, int peer, SocketCall call) throws IOException {
+        in.lock.lock();
+        try {
+            int[] len = { Sockaddrs.STORAGE_SIZE };
+            long addr = in.addressAddress();
+            check(s, small(s, fd -> SocketNative.jipc_socket_name(fd, peer, addr, len)), call, null);
+            return Sockaddrs.decode(in.address(), len[0]);
+        } finally {
+            in.lock.unlock();
+        }
+    }
+
+    static int option(SocketOption<?> option) {
+        Integer opt = OPTIONS.get(Objects.requireNonNull(option, "option"));
+        if (opt == null) {
+            throw new UnsupportedOperationException("option " + option + " is not offered by IpcSocket");
+        }
+        return opt;
+    }
+
+    static <T> void setOption(IpcSocket s, SocketOption<T> option, T value) throws IOException {
+        int opt = option(option);
+        Objects.requireNonNull(value, "value");
+        long v = value instanceof Boolean b ? (b ? 1 : 0)
+                : value instanceof Duration d ? millis(d) : ((Integer) value).longValue();
+        if (v < 0) {
+            throw new IllegalArgumentException(option + " must not be negative: " + value);
+        }
+        check(s, small(s, fd -> SocketNative.jipc_socket_setopt(fd, opt, v)), SocketCall.SET_OPTION, null);
+    }
+
+    static <T> T getOption(IpcSocket s, SocketOption<T> option) throws IOException {
+        int opt = option(option);
+        long v = small(s, fd -> SocketNative.jipc_socket_getopt(fd, opt));
+        check(s, v, SocketCall.GET_OPTION, null);
+        Object o = option.type() == Boolean.class ? (Object) (v != 0)
+                : option.type() == Duration.class ? (Object) Duration.ofMillis(v) : (Object) (int) v;
+        return option.type().cast(o);
+    }
+
+    private static long withAddress(IpcSocket s, SocketSide out, SocketAddress a, AddressCall c) throws IOException {
+        out.lock.lock();
+        try {
+            int len = Sockaddrs.encode(a, s.domain(), out.address());
+            long addr = out.addressAddress();
+            return small(s, fd -> c.call(fd, addr, len));
+        } finally {
+            out.lock.unlock();
+        }
+    }
+
+    /** A short call on the descriptor that never blocks. */
+    static long small(IpcSocket s, FdCall c) throws IOException {
+        if (!s.handle.acquire()) {
+            throw new ClosedChannelException();
+        }
+        try {
+            return c.call(s.handle.fd());
+        } finally {
+            s.handle.release();
+        }
+    }
+
+    static void check(IpcSocket s, long r, SocketCall call, Object target) throws IOException {
+        if (r < 0) {
+            throw failure(s, r, call, target, 0);
+        }
+    }
+
+    /** The exception for result r of call; size is what the call was asked to move (for its hint). */
+    static IOException failure(IpcSocket s, long r, SocketCall call, Object target, long size) {
+        if (r == -SocketNative.ETIMEDOUT() && (call == SocketCall.RECEIVE || call == SocketCall.SEND
+                || call == SocketCall.ACCEPT)) {
+            return new SocketTimeoutException(call.callName() + " on " + s.description() + " timed out ("
+                    + (call == SocketCall.SEND ? "SO_SNDTIMEO" : "SO_RCVTIMEO") + ")");
+        }
+        Access.Owner owner = target instanceof UnixAddress u && u.path() != null ? Access.file(u.path()) : null;
+        String d = s.description();
+        return Errors.exception(r, call, target == null ? d : d + " -> " + target, size, owner);
+    }
+
+    static int millis(Duration d) {
+        Objects.requireNonNull(d, "timeout");
+        if (d.isNegative()) {
+            throw new IllegalArgumentException("negative timeout " + d);
+        }
+        return (int) Math.min(Integer.MAX_VALUE, d.toMillis() + (d.toNanosPart() % 1_000_000 == 0 ? 0 : 1));
+    }
+}
