@@ -226,24 +226,6 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
         }
     }
 
-    /**
-     * Whether a call on this blocking end may first try without waiting
-     * (RWF_NOWAIT on its one description): the kernel takes that flag here,
-     * and no interrupt is pending (a pending interrupt goes the blocking way,
-     * whose {@code begin()} closes the end as documented). A call that
-     * completes without waiting needs neither the interrupt hook nor the
-     * guard's registration: nothing blocks, and the acquired handle keeps the
-     * descriptor open.
-     */
-    final boolean mayTryFirst() {
-        return nowait && isBlocking() && !Thread.currentThread().isInterrupted();
-    }
-
-    /** The shim's mode of a call that tries without waiting ({@link #mayTryFirst()}). */
-    static int tryMode() {
-        return IO_NOWAIT;
-    }
-
     /** The shim's mode for a call: blocking, RWF_NOWAIT, or on the O_NONBLOCK twin. */
     final int mode(boolean block) {
         return block ? IO_BLOCK : nowait ? IO_NOWAIT : IO_NONBLOCK_FD;

@@ -121,44 +121,18 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel, Gath
      * (thrown here) or by an error its caller meets on the next call.
      */
     private long writeOnce(ByteBuffer src, ByteBuffer mem, long address, int len) throws IOException {
-        long done = 0;
-        if (mayTryFirst()) {
-            long n = tryWrite(mem, address, len);
-            if (n > 0) {
-                src.position(src.position() + (int) n);
-                if (n == len) {
-                    return n;
-                }
-                done = n; // the pipe filled up: the rest waits for room
-            } else if (n != -Errno.EAGAIN) {
-                return written(n, PipeCall.WRITE);
-            }
-        }
         boolean block = enter(isBlocking());
         long n = 0;
         try {
-            n = PipeNative.jipc_pipe_write(ioFd(block), handle.guard(), address + done, len - done, mode(block));
+            n = PipeNative.jipc_pipe_write(ioFd(block), handle.guard(), address, len, mode(block));
         } finally {
             Reference.reachabilityFence(mem);
             if (n > 0) {
                 src.position(src.position() + (int) n);
             }
-            exit(block, stoppedByClose(block, n, len - done));
+            exit(block, stoppedByClose(block, n, len));
         }
-        return done + written(n, PipeCall.WRITE);
-    }
-
-    /** One write(2) that does not wait, outside begin/end ({@link #mayTryFirst()}): the shim's result. */
-    private long tryWrite(ByteBuffer mem, long address, int len) throws ClosedChannelException {
-        if (!handle.acquire()) {
-            throw new ClosedChannelException();
-        }
-        try {
-            return PipeNative.jipc_pipe_write(handle.fd(), handle.guard(), address, len, tryMode());
-        } finally {
-            Reference.reachabilityFence(mem);
-            handle.release();
-        }
+        return written(n, PipeCall.WRITE);
     }
 
     /** Whether a blocking write's result (-WOKEN, or a short count) says this end was closed under it. */

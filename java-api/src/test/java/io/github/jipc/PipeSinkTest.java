@@ -52,7 +52,7 @@ class PipeSinkTest {
 
     @Test
     void aPendingInterruptClosesTheEndThoughThePipeHasRoom() throws Exception {
-        // A write with room takes no interrupt hook (it cannot block), but a pending interrupt still closes.
+        // A write the pipe has room for cannot block, yet a pending interrupt closes the end, as documented.
         for (boolean direct : new boolean[] { false, true }) {
             try (Pipe pipe = Pipe.open()) {
                 ByteBuffer one = direct ? ByteBuffer.allocateDirect(1) : ByteBuffer.allocate(1);
@@ -72,7 +72,7 @@ class PipeSinkTest {
 
     @Test
     void aWriteLargerThanTheRoomLeftWaitsForTheRest() throws Exception {
-        // Two pages go without waiting, the rest through the blocking call once the reader makes room.
+        // Two pages fit at once, the rest waits until the reader makes room: one call writes it all.
         try (Pipe pipe = Pipe.open()) {
             int capacity = pipe.sink().capacity();
             byte[] data = pattern(capacity + 4096 + 5);
