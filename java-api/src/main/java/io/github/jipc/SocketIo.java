@@ -116,21 +116,38 @@ final class SocketIo {
                 fds = side.metaAddress();
             }
             int flags = (stream ? ALL : 0) | (credentials ? CREDENTIALS : 0);
+            int sent = 0;
+            if (nfds == 0 && !credentials && s.isBlocking() && !Thread.currentThread().isInterrupted()) {
+                // With room in the socket's buffer nothing waits: one MSG_DONTWAIT send (the same system call
+                // as a blocking one) without the interrupt hook and the guard. The blocking call below only
+                // for what did not fit; a pending interrupt takes it at once, and its begin() closes as documented.
+                long n = tryToSend(s, data, at, len, addr, alen, flags);
+                if (n == len || (n >= 0 && !stream)) {
+                    src.position(src.position() + (int) n);
+                    return (int) n;
+                }
+                if (n > 0) {
+                    sent = (int) n;
+                    src.position(src.position() + sent);
+                } else if (n != -Errno.EAGAIN) {
+                    throw SocketCalls.failure(s, n, SocketCall.SEND, to, size);
+                }
+            }
             boolean block = s.enter(s.isBlocking());
             long n = 0;
             try {
-                n = SockmsgNative.jipc_sockmsg_send(s.handle.fd(), s.handle.guard(), at, len, addr, alen, fds, nfds,
-                        flags, block ? BLOCK : NOWAIT);
+                n = SockmsgNative.jipc_sockmsg_send(s.handle.fd(), s.handle.guard(), at + sent, len - sent, addr, alen,
+                        fds, nfds, flags, block ? BLOCK : NOWAIT);
             } finally {
                 Reference.reachabilityFence(data);
                 s.exit(block, n == -Errno.WOKEN);
             }
             if (n >= 0) {
                 src.position(src.position() + (int) n);
-                return (int) n;
+                return sent + (int) n;
             }
-            if (n == -Errno.EAGAIN) {
-                return 0;
+            if (n == -Errno.EAGAIN || sent > 0) {
+                return sent; // what was sent stays reported; an error shows on the next call
             }
             throw SocketCalls.failure(s, n, SocketCall.SEND, to, size);
         } finally {
@@ -140,6 +157,21 @@ final class SocketIo {
                 }
             }
             side.lock.unlock();
+        }
+    }
+
+    /** One send that does not wait (MSG_DONTWAIT), outside the interrupt hook and the guard: the shim's result. */
+    private static long tryToSend(IpcSocket s, ByteBuffer data, long at, int len, long addr, int alen, int flags)
+            throws ClosedChannelException {
+        if (!s.handle.acquire()) {
+            throw new ClosedChannelException();
+        }
+        try {
+            return SockmsgNative.jipc_sockmsg_send(s.handle.fd(), s.handle.guard(), at, len, addr, alen, 0, 0, flags,
+                    NOWAIT);
+        } finally {
+            Reference.reachabilityFence(data);
+            s.handle.release();
         }
     }
 

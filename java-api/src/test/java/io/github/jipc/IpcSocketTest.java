@@ -425,6 +425,49 @@ class IpcSocketTest {
     }
 
     @Test
+    void aPendingInterruptClosesTheSocketThoughASendFits() throws Exception {
+        // A send with room in the buffer cannot wait, yet a pending interrupt closes, as documented.
+        for (SocketType type : new SocketType[] { SocketType.STREAM, SocketType.DATAGRAM, SocketType.SEQPACKET }) {
+            try (SocketPair pair = IpcSocket.pair(type)) {
+                ByteBuffer one = bytes("x");
+                Thread.currentThread().interrupt();
+                try {
+                    assertThrows(ClosedByInterruptException.class, () -> pair.first().write(one), type.toString());
+                    assertTrue(Thread.currentThread().isInterrupted(), "the interrupt status stays set");
+                } finally {
+                    Thread.interrupted();
+                }
+                assertFalse(pair.first().isOpen(), type.toString());
+                assertEquals(1, one.remaining(), type + ": nothing was sent");
+            }
+        }
+    }
+
+    @Test
+    void aStreamWriteLargerThanTheRoomLeftSendsItAll() throws Exception {
+        // Part of it fits at once, the rest waits for the reader: one call sends everything, in order.
+        try (SocketPair pair = IpcSocket.pair(SocketType.STREAM)) {
+            byte[] data = new byte[8 * 1024 * 1024 + 13];
+            for (int i = 0; i < data.length; i++) {
+                data[i] = (byte) (i * 7 + (i >> 12));
+            }
+            java.util.concurrent.CompletableFuture<byte[]> got = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    ByteBuffer in = ByteBuffer.allocate(data.length);
+                    while (in.hasRemaining() && pair.second().read(in) >= 0) {
+                        // until all of it arrived
+                    }
+                    return in.array();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            assertEquals(data.length, pair.first().write(ByteBuffer.wrap(data)));
+            assertArrayEquals(data, got.get(60, java.util.concurrent.TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
     void useAfterCloseIsClosedChannel() throws Exception {
         IpcSocket s = IpcSocket.open(SocketDomain.UNIX, SocketType.DATAGRAM);
         s.close();
