@@ -26,6 +26,10 @@ abstract sealed class RingEnd extends AbstractInterruptibleChannel permits RingP
     private static final int ETIMEDOUT = FutexNative.ETIMEDOUT();
     /** A spinning wait yields its CPU every 64 checks once it has spun this long (jipc_ring.h JIPC_RING_YIELD_AFTER_NS). */
     static final long YIELD_AFTER_NANOS = 2_000;
+    /** A producer's sleep slice, and how often a long spin looks whether the other side still runs. */
+    static final long LIVENESS_NANOS = RingLayout.LIVENESS_MICROS * 1000L;
+    /** What {@link #spin} returns when the spin time is over with nothing found: sleep next. */
+    static final int SPUN = -2;
 
     final MessageRing ring;
     final SharedRegion region;
@@ -66,6 +70,54 @@ abstract sealed class RingEnd extends AbstractInterruptibleChannel permits RingP
         this.description = what + " of " + ring;
         this.guard = FdHandle.guardOnly(this, FdHandle.Wake.SIGNAL, description);
         region.addWaiter(this);
+    }
+
+    /**
+     * One try of a wait: the offset found, or -1. The consumer looks for the
+     * next message (arg unused); a producer claims arg bytes.
+     */
+    abstract int attempt(int arg) throws IOException;
+
+    /** Throws if the other side can no longer end a wait (a producer's consumer is gone); none by default. */
+    void checkPeer() throws IOException {
+    }
+
+    /**
+     * The spin of a wait that found nothing at once: retries {@link #attempt}
+     * for the spin time, yielding the CPU every 64 turns once past
+     * {@link #YIELD_AFTER_NANOS} and calling {@link #checkPeer} every liveness
+     * slice. Returns the offset found, -1 once timeoutNanos (negative: no
+     * limit) passed since start, or {@link #SPUN} when the spin is over.
+     *
+     * @throws AsynchronousCloseException if this handle was closed meanwhile
+     */
+    final int spin(int arg, long start, long timeoutNanos) throws IOException {
+        long nextLook = LIVENESS_NANOS;
+        for (int i = 1; spinNanos > 0; i++) { // a spin of zero sleeps at once
+            int at = attempt(arg);
+            if (at >= 0) {
+                return at;
+            }
+            if ((i & 63) == 0) {
+                ensureOpenWaiting();
+                long spent = System.nanoTime() - start;
+                if (timeoutNanos >= 0 && spent >= timeoutNanos) {
+                    return -1;
+                }
+                if (spent >= spinNanos) {
+                    break;
+                }
+                if (spent >= nextLook) { // a long spin still notices a dead peer
+                    checkPeer();
+                    nextLook = spent + LIVENESS_NANOS;
+                }
+                if (spent >= YIELD_AFTER_NANOS) {
+                    Thread.yield(); // the other side may be waiting for this CPU
+                }
+            }
+            Thread.onSpinWait();
+        }
+        return SPUN;
     }
 
     /** Throws IllegalStateException once closed: a caller's mistake, unless another thread closed it. */
