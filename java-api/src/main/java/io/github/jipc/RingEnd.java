@@ -6,7 +6,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.AsynchronousCloseException;
-import java.nio.channels.spi.AbstractInterruptibleChannel;
+import java.nio.channels.ClosedChannelException;
 
 import io.github.jipc.internal.Errno;
 import io.github.jipc.internal.Errors;
@@ -17,7 +17,7 @@ import io.github.jipc.internal.jni.FutexNative;
  * What a producer and a consumer of a {@link MessageRing} share: the region's
  * buffer, the ring's indices in it, and sleeping on and waking its futex words.
  */
-abstract sealed class RingEnd extends AbstractInterruptibleChannel permits RingProducer, RingConsumer {
+abstract sealed class RingEnd extends GuardedChannel permits RingProducer, RingConsumer {
     static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
     static final VarHandle INTS = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
     static final int PID = (int) ProcessHandle.current().pid();
@@ -140,32 +140,21 @@ abstract sealed class RingEnd extends AbstractInterruptibleChannel permits RingP
      * another value; throws if the handle closed meanwhile.
      */
     final void sleep(boolean consumerWord, long nanos) throws IOException {
-        if (!guard.acquire()) {
-            throw new AsynchronousCloseException();
-        }
-        int r;
-        try {
-            begin();
-            if (!region.enterNative()) {
-                r = -Errno.WOKEN;
-            } else {
-                try {
-                    r = FutexNative.jipc_futex_wait(guard.guard(), consumerWord ? sleepingAddress : waitingAddress, 1, nanos);
-                } finally {
-                    region.leaveNative();
-                }
-            }
-        } finally {
-            guard.release();
-        }
-        boolean woken = r == -Errno.WOKEN;
-        end(!woken);
-        if (woken) {
-            throw new AsynchronousCloseException();
-        }
+        int r = guardedWait(guard, region, true, consumerWord ? sleepingAddress : waitingAddress, nanos);
         if (r < 0 && r != -Errno.EAGAIN && r != -ETIMEDOUT) {
             throw Errors.exception(r, SyncCall.FUTEX_WAIT, description);
         }
+    }
+
+    @Override
+    int waitNative(long guard, long word, long nanos) {
+        return FutexNative.jipc_futex_wait(guard, word, 1, nanos);
+    }
+
+    /** Sleeping is part of a wait: a handle closed before it is an AsynchronousCloseException. */
+    @Override
+    ClosedChannelException closed() {
+        return new AsynchronousCloseException();
     }
 
     /** Wakes the consumer (one) or the waiting producers (all). */
