@@ -3,7 +3,6 @@ package io.github.jipc;
 import java.io.IOException;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.spi.AbstractInterruptibleChannel;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -35,7 +34,7 @@ import io.github.jipc.internal.jni.FutexNative;
  * (this handle is closed, as in {@code java.nio}; the word is untouched). The
  * region's memory stays mapped until every wait on it has left.
  */
-public final class Futex extends AbstractInterruptibleChannel {
+public final class Futex extends GuardedChannel {
     private static final int ETIMEDOUT = FutexNative.ETIMEDOUT();
     private static final int ALL = FutexNative.INT32_MAX();
 
@@ -123,29 +122,7 @@ public final class Futex extends AbstractInterruptibleChannel {
     }
 
     private boolean waitFor(int expected, long timeoutNanos) throws IOException {
-        if (!guard.acquire()) {
-            throw new ClosedChannelException();
-        }
-        int r;
-        try {
-            begin();
-            if (!region.enterNative()) {
-                r = -Errno.WOKEN;
-            } else {
-                try {
-                    r = FutexNative.jipc_futex_wait(guard.guard(), word, expected, timeoutNanos);
-                } finally {
-                    region.leaveNative();
-                }
-            }
-        } finally {
-            guard.release();
-        }
-        boolean woken = r == -Errno.WOKEN;
-        end(!woken);
-        if (woken) {
-            throw new AsynchronousCloseException();
-        }
+        int r = guardedWait(guard, region, true, expected, timeoutNanos);
         if (r == 0 || r == -Errno.EAGAIN) {
             return true;
         }
@@ -153,6 +130,11 @@ public final class Futex extends AbstractInterruptibleChannel {
             return false;
         }
         throw Errors.exception(r, SyncCall.FUTEX_WAIT, description);
+    }
+
+    @Override
+    int waitNative(long guard, long expected, long timeoutNanos) {
+        return FutexNative.jipc_futex_wait(guard, word, (int) expected, timeoutNanos);
     }
 
     /**

@@ -3,7 +3,6 @@ package io.github.jipc;
 import java.io.IOException;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.spi.AbstractInterruptibleChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -49,7 +48,7 @@ import io.github.jipc.internal.jni.SemNative;
  * closed is given back. Acquire and release are one native call each and
  * allocate nothing.
  */
-public final class PosixSemaphore extends AbstractInterruptibleChannel {
+public final class PosixSemaphore extends GuardedChannel {
     private static final int[] LAYOUT = layout();
     static final int EOVERFLOW = SemNative.EOVERFLOW();
     /** SEM_VALUE_MAX of the C library. */
@@ -372,36 +371,8 @@ public final class PosixSemaphore extends AbstractInterruptibleChannel {
     }
 
     private boolean waitFor(long timeoutNanos) throws IOException {
-        if (!handle.acquire()) {
-            throw new ClosedChannelException();
-        }
-        boolean block = timeoutNanos != 0;
-        int r;
-        try {
-            if (block) {
-                begin();
-            }
-            if (region != null && !region.enterNative()) {
-                r = -Errno.WOKEN;
-            } else {
-                try {
-                    r = SemNative.jipc_sem_wait(handle.guard(), sem, timeoutNanos);
-                } finally {
-                    if (region != null) {
-                        region.leaveNative();
-                    }
-                }
-            }
-        } finally {
-            handle.release();
-        }
-        boolean woken = r == -Errno.WOKEN;
-        if (block) {
-            end(!woken);
-        }
-        if (woken) {
-            throw new AsynchronousCloseException();
-        }
+        // A try (no timeout) does not block: no interrupt hook.
+        int r = guardedWait(handle, region, timeoutNanos != 0, 0, timeoutNanos);
         if (r == 0) {
             return true;
         }
@@ -409,6 +380,11 @@ public final class PosixSemaphore extends AbstractInterruptibleChannel {
             return false;
         }
         throw Errors.exception(r, timeoutNanos > 0 ? SyncCall.SEM_CLOCKWAIT : SyncCall.SEM_WAIT, description);
+    }
+
+    @Override
+    int waitNative(long guard, long unused, long timeoutNanos) {
+        return SemNative.jipc_sem_wait(guard, sem, timeoutNanos);
     }
 
     /**

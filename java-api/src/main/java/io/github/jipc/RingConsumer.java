@@ -266,25 +266,9 @@ public final class RingConsumer extends RingEnd {
             return at;
         }
         long start = System.nanoTime();
-        for (int i = 1; spinNanos > 0; i++) { // a spin of zero sleeps at once
-            at = next();
-            if (at >= 0) {
-                return at;
-            }
-            if ((i & 63) == 0) {
-                ensureOpenWaiting();
-                long spent = System.nanoTime() - start;
-                if (timeoutNanos >= 0 && spent >= timeoutNanos) {
-                    return -1;
-                }
-                if (spent >= spinNanos) {
-                    break;
-                }
-                if (spent >= YIELD_AFTER_NANOS) {
-                    Thread.yield(); // the other side may be waiting for this CPU
-                }
-            }
-            Thread.onSpinWait();
+        at = spin(0, start, timeoutNanos);
+        if (at != SPUN) {
+            return at;
         }
         try {
             for (;;) {
@@ -309,6 +293,11 @@ public final class RingConsumer extends RingEnd {
         } finally {
             INTS.setOpaque(buf, sleepingAt, 0);
         }
+    }
+
+    @Override
+    int attempt(int unused) throws IOException {
+        return next();
     }
 
     /** The next message's payload offset, holding it; -1 if none. */

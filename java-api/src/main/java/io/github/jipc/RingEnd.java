@@ -6,7 +6,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.AsynchronousCloseException;
-import java.nio.channels.spi.AbstractInterruptibleChannel;
+import java.nio.channels.ClosedChannelException;
 
 import io.github.jipc.internal.Errno;
 import io.github.jipc.internal.Errors;
@@ -17,7 +17,7 @@ import io.github.jipc.internal.jni.FutexNative;
  * What a producer and a consumer of a {@link MessageRing} share: the region's
  * buffer, the ring's indices in it, and sleeping on and waking its futex words.
  */
-abstract sealed class RingEnd extends AbstractInterruptibleChannel permits RingProducer, RingConsumer {
+abstract sealed class RingEnd extends GuardedChannel permits RingProducer, RingConsumer {
     static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
     static final VarHandle INTS = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
     static final int PID = (int) ProcessHandle.current().pid();
@@ -26,6 +26,10 @@ abstract sealed class RingEnd extends AbstractInterruptibleChannel permits RingP
     private static final int ETIMEDOUT = FutexNative.ETIMEDOUT();
     /** A spinning wait yields its CPU every 64 checks once it has spun this long (jipc_ring.h JIPC_RING_YIELD_AFTER_NS). */
     static final long YIELD_AFTER_NANOS = 2_000;
+    /** A producer's sleep slice, and how often a long spin looks whether the other side still runs. */
+    static final long LIVENESS_NANOS = RingLayout.LIVENESS_MICROS * 1000L;
+    /** What {@link #spin} returns when the spin time is over with nothing found: sleep next. */
+    static final int SPUN = -2;
 
     final MessageRing ring;
     final SharedRegion region;
@@ -68,6 +72,54 @@ abstract sealed class RingEnd extends AbstractInterruptibleChannel permits RingP
         region.addWaiter(this);
     }
 
+    /**
+     * One try of a wait: the offset found, or -1. The consumer looks for the
+     * next message (arg unused); a producer claims arg bytes.
+     */
+    abstract int attempt(int arg) throws IOException;
+
+    /** Throws if the other side can no longer end a wait (a producer's consumer is gone); none by default. */
+    void checkPeer() throws IOException {
+    }
+
+    /**
+     * The spin of a wait that found nothing at once: retries {@link #attempt}
+     * for the spin time, yielding the CPU every 64 turns once past
+     * {@link #YIELD_AFTER_NANOS} and calling {@link #checkPeer} every liveness
+     * slice. Returns the offset found, -1 once timeoutNanos (negative: no
+     * limit) passed since start, or {@link #SPUN} when the spin is over.
+     *
+     * @throws AsynchronousCloseException if this handle was closed meanwhile
+     */
+    final int spin(int arg, long start, long timeoutNanos) throws IOException {
+        long nextLook = LIVENESS_NANOS;
+        for (int i = 1; spinNanos > 0; i++) { // a spin of zero sleeps at once
+            int at = attempt(arg);
+            if (at >= 0) {
+                return at;
+            }
+            if ((i & 63) == 0) {
+                ensureOpenWaiting();
+                long spent = System.nanoTime() - start;
+                if (timeoutNanos >= 0 && spent >= timeoutNanos) {
+                    return -1;
+                }
+                if (spent >= spinNanos) {
+                    break;
+                }
+                if (spent >= nextLook) { // a long spin still notices a dead peer
+                    checkPeer();
+                    nextLook = spent + LIVENESS_NANOS;
+                }
+                if (spent >= YIELD_AFTER_NANOS) {
+                    Thread.yield(); // the other side may be waiting for this CPU
+                }
+            }
+            Thread.onSpinWait();
+        }
+        return SPUN;
+    }
+
     /** Throws IllegalStateException once closed: a caller's mistake, unless another thread closed it. */
     final void ensureOpen() {
         if (!isOpen()) {
@@ -88,32 +140,21 @@ abstract sealed class RingEnd extends AbstractInterruptibleChannel permits RingP
      * another value; throws if the handle closed meanwhile.
      */
     final void sleep(boolean consumerWord, long nanos) throws IOException {
-        if (!guard.acquire()) {
-            throw new AsynchronousCloseException();
-        }
-        int r;
-        try {
-            begin();
-            if (!region.enterNative()) {
-                r = -Errno.WOKEN;
-            } else {
-                try {
-                    r = FutexNative.jipc_futex_wait(guard.guard(), consumerWord ? sleepingAddress : waitingAddress, 1, nanos);
-                } finally {
-                    region.leaveNative();
-                }
-            }
-        } finally {
-            guard.release();
-        }
-        boolean woken = r == -Errno.WOKEN;
-        end(!woken);
-        if (woken) {
-            throw new AsynchronousCloseException();
-        }
+        int r = guardedWait(guard, region, true, consumerWord ? sleepingAddress : waitingAddress, nanos);
         if (r < 0 && r != -Errno.EAGAIN && r != -ETIMEDOUT) {
             throw Errors.exception(r, SyncCall.FUTEX_WAIT, description);
         }
+    }
+
+    @Override
+    int waitNative(long guard, long word, long nanos) {
+        return FutexNative.jipc_futex_wait(guard, word, 1, nanos);
+    }
+
+    /** Sleeping is part of a wait: a handle closed before it is an AsynchronousCloseException. */
+    @Override
+    ClosedChannelException closed() {
+        return new AsynchronousCloseException();
     }
 
     /** Wakes the consumer (one) or the waiting producers (all). */

@@ -370,35 +370,13 @@ public final class RingProducer extends RingEnd {
             return at;
         }
         long start = System.nanoTime();
-        long liveness = RingLayout.LIVENESS_MICROS * 1000L;
-        long nextLook = liveness;
-        for (int i = 1; spinNanos > 0; i++) { // a spin of zero sleeps at once
-            at = claimOrFull(length);
-            if (at >= 0) {
-                return at;
-            }
-            if ((i & 63) == 0) {
-                ensureOpenWaiting();
-                long spent = System.nanoTime() - start;
-                if (timeoutNanos >= 0 && spent >= timeoutNanos) {
-                    return -1;
-                }
-                if (spent >= spinNanos) {
-                    break;
-                }
-                if (spent >= nextLook) { // a long spin still notices a dead consumer
-                    checkConsumer();
-                    nextLook = spent + liveness;
-                }
-                if (spent >= YIELD_AFTER_NANOS) {
-                    Thread.yield(); // the other side may be waiting for this CPU
-                }
-            }
-            Thread.onSpinWait();
+        at = spin(length, start, timeoutNanos);
+        if (at != SPUN) {
+            return at;
         }
         for (;;) {
             ensureOpenWaiting();
-            checkConsumer();
+            checkPeer();
             INTS.setVolatile(buf, waitingAt, 1);
             VarHandle.fullFence();
             at = claimOrFull(length);
@@ -409,11 +387,18 @@ public final class RingProducer extends RingEnd {
             if (left == 0) {
                 return -1;
             }
-            sleep(false, left < 0 || left > liveness ? liveness : left);
+            sleep(false, left < 0 || left > LIVENESS_NANOS ? LIVENESS_NANOS : left);
         }
     }
 
-    private void checkConsumer() throws NoConsumerException {
+    @Override
+    int attempt(int length) {
+        return claimOrFull(length);
+    }
+
+    /** Throws once the ring's consumer closed its handle or its process no longer runs. */
+    @Override
+    void checkPeer() throws NoConsumerException {
         long c = (long) LONGS.getAcquire(buf, consumerAt);
         if (c == 0) {
             return; // none yet: one may come

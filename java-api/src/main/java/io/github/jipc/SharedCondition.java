@@ -3,7 +3,6 @@ package io.github.jipc;
 import java.io.IOException;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.spi.AbstractInterruptibleChannel;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -27,7 +26,7 @@ import io.github.jipc.internal.jni.MutexNative;
  * slice. When the mutex's owner died, the wait's relocking throws
  * {@link OwnerDiedException} (the mutex is held).
  */
-public final class SharedCondition extends AbstractInterruptibleChannel {
+public final class SharedCondition extends GuardedChannel {
     private static final int ETIMEDOUT = MutexNative.ETIMEDOUT();
 
     private final SharedRegion region;
@@ -128,43 +127,14 @@ public final class SharedCondition extends AbstractInterruptibleChannel {
 
     private boolean waitFor(RobustMutex mutex, long timeoutNanos) throws IOException {
         Objects.requireNonNull(mutex, "mutex");
-        if (!handle.acquire()) {
+        if (!mutex.handle.acquire()) {
             throw new ClosedChannelException();
         }
         int r;
         try {
-            if (!mutex.handle.acquire()) {
-                throw new ClosedChannelException();
-            }
-            try {
-                begin();
-                if (!region.enterNative()) {
-                    r = -Errno.WOKEN;
-                } else {
-                    try {
-                        if (!mutex.region.enterNative()) {
-                            r = -Errno.WOKEN;
-                        } else {
-                            try {
-                                r = MutexNative.jipc_cond_wait(handle.guard(), address, mutex.address, timeoutNanos);
-                            } finally {
-                                mutex.region.leaveNative();
-                            }
-                        }
-                    } finally {
-                        region.leaveNative();
-                    }
-                }
-            } finally {
-                mutex.handle.release();
-            }
+            r = guardedWait(handle, region, mutex.region, true, mutex.address, timeoutNanos);
         } finally {
-            handle.release();
-        }
-        boolean woken = r == -Errno.WOKEN;
-        end(!woken);
-        if (woken) {
-            throw new AsynchronousCloseException();
+            mutex.handle.release();
         }
         if (r == -Errno.EPERM) {
             throw new IllegalMonitorStateException(mutex + " is not held by this thread (EPERM)");
@@ -176,6 +146,11 @@ public final class SharedCondition extends AbstractInterruptibleChannel {
             throw Errors.exception(r, SyncCall.COND_WAIT, description);
         }
         return RobustMutex.result(r, mutex, false);
+    }
+
+    @Override
+    int waitNative(long guard, long mutexAddress, long timeoutNanos) {
+        return MutexNative.jipc_cond_wait(guard, address, mutexAddress, timeoutNanos);
     }
 
     /**
