@@ -75,12 +75,10 @@ final class LockTransport implements Transport {
         try (shm) {
             region = shm.map();
             locks = RecordLocks.of(shm);
-            LockWire wire = new LockWire(region, locks, w.size());
-            wire.held[0] = locks.lock(0, 1, false);
-            wire.held[1] = locks.lock(1, 1, false);
+            LockWire wire = new LockWire(new JipcRanges(region, locks), w.size());
             ChildJvm child = SpawnedJvm.start(context, watchdog, b -> { },
                     Peer.args(context, this, side, w, name));
-            watchdog.onExpiry(wire::abandon);
+            watchdog.onExpiry(locks); // closing the locks' handle ends a wait of this side
             wire.awaitChild(context.settings.timeout());
             return Transport.link(wire, child, wire::stop, locks, region, remove);
         } catch (Exception e) {
@@ -96,9 +94,7 @@ final class LockTransport implements Transport {
         AutoCloseable remove = () -> Files.deleteIfExists(path);
         try {
             watchdog.onExpiry(fc);
-            JdkLockWire wire = new JdkLockWire(fc, fc.map(FileChannel.MapMode.READ_WRITE, 0, length(w)), w.size());
-            wire.held[0] = fc.lock(0, 1, false);
-            wire.held[1] = fc.lock(1, 1, false);
+            LockWire wire = new LockWire(new JdkRanges(fc, fc.map(FileChannel.MapMode.READ_WRITE, 0, length(w))), w.size());
             ProcessChild child = ProcessChild.start(context, watchdog, false,
                     Peer.args(context, this, Side.JDK, w, path.toString()));
             try {
@@ -114,34 +110,12 @@ final class LockTransport implements Transport {
         }
     }
 
-    /** The JDK child: the same protocol with FileChannel.lock on the file at args[0]. */
-    private static void jdkChild(Workload w, Path path) throws IOException {
-        try (FileChannel fc = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            int size = w.size();
-            MappedByteBuffer m = fc.map(FileChannel.MapMode.READ_WRITE, 0, length(w));
-            byte[] buf = new byte[size];
-            int rep = DATA + ShmTransport.rounded(size);
-            FileLock[] held = new FileLock[3];
-            held[2] = fc.lock(2, 1, false);
-            for (long round = 0;; round++) {
-                held[(int) (round % 3)] = fc.lock(round % 3, 1, false); // untimed: the watchdog kills this child
-                if (m.getInt(STOP_WORD) != 0) {
-                    return;
-                }
-                m.get(DATA, buf, 0, size);
-                m.put(rep, buf, 0, size);
-                int give = (int) ((round + 2) % 3);
-                held[give].release();
-                held[give] = null;
-                ChildMeter.tick();
-            }
-        }
-    }
-
     @Override
     public void child(Side side, Workload w, List<String> args) throws Exception {
         if (side == Side.JDK) {
-            jdkChild(w, Path.of(args.get(0)));
+            try (FileChannel fc = FileChannel.open(Path.of(args.get(0)), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                echo(new JdkRanges(fc, fc.map(FileChannel.MapMode.READ_WRITE, 0, length(w))), w.size());
+            }
             return;
         }
         SharedRegion region;
@@ -151,114 +125,171 @@ final class LockTransport implements Transport {
             locks = RecordLocks.of(shm);
         }
         try (region; locks) {
-            int size = w.size();
-            byte[] buf = new byte[size];
-            int req = DATA;
-            int rep = DATA + ShmTransport.rounded(size);
-            RecordLock[] held = new RecordLock[3];
-            held[2] = locks.lock(2, 1, false);
-            for (long round = 0;; round++) {
-                // Untimed: the parent's watchdog kills this child.
-                held[(int) (round % 3)] = locks.lock(round % 3, 1, false);
-                if (region.getIntAcquire(STOP_WORD) != 0) {
-                    return;
-                }
-                region.get(req, buf, 0, size);
-                region.put(rep, buf, 0, size);
-                int give = (int) ((round + 2) % 3);
-                held[give].release();
-                held[give] = null;
-                ChildMeter.tick();
-            }
+            echo(new JipcRanges(region, locks), w.size());
         }
     }
 
-    /** The JDK parent's side, as {@link LockWire} with FileChannel.lock. */
-    static final class JdkLockWire extends Wire {
+    /** The child's side: range r awaited, the request copied into the reply, range r + 2 handed over. */
+    private static void echo(Ranges m, int size) throws IOException {
+        byte[] buf = new byte[size];
+        int rep = DATA + ShmTransport.rounded(size);
+        m.lock(2);
+        for (long round = 0;; round++) {
+            m.lock((int) (round % 3)); // untimed: the parent's watchdog kills this child
+            if (m.stopped()) {
+                return;
+            }
+            m.get(DATA, buf, size);
+            m.put(rep, buf, size);
+            m.release((int) ((round + 2) % 3));
+            ChildMeter.tick();
+        }
+    }
+
+    /** One side's three lockable ranges and the memory they guard: jipc's or the JDK's. */
+    abstract static class Ranges {
+        /** Locks range r (blocking) and holds it. */
+        abstract void lock(int r) throws IOException;
+
+        /** Releases range r, held. */
+        abstract void release(int r) throws IOException;
+
+        /** Whether another process holds range r now. */
+        abstract boolean heldElsewhere(int r) throws IOException;
+
+        abstract void put(int offset, byte[] src, int size);
+
+        abstract void get(int offset, byte[] dst, int size);
+
+        abstract boolean stopped();
+
+        abstract void stop();
+    }
+
+    /** RecordLocks (OFD locks) over a SharedRegion. */
+    static final class JipcRanges extends Ranges {
+        private final SharedRegion region;
+        private final RecordLocks locks;
+        private final RecordLock[] held = new RecordLock[3];
+
+        JipcRanges(SharedRegion region, RecordLocks locks) {
+            this.region = region;
+            this.locks = locks;
+        }
+
+        @Override
+        void lock(int r) throws IOException {
+            held[r] = locks.lock(r, 1, false);
+        }
+
+        @Override
+        void release(int r) throws IOException {
+            held[r].release();
+            held[r] = null;
+        }
+
+        @Override
+        boolean heldElsewhere(int r) throws IOException {
+            return locks.holder(r, 1, false) != null;
+        }
+
+        @Override
+        void put(int offset, byte[] src, int size) {
+            region.put(offset, src, 0, size);
+        }
+
+        @Override
+        void get(int offset, byte[] dst, int size) {
+            region.get(offset, dst, 0, size);
+        }
+
+        @Override
+        boolean stopped() {
+            return region.getIntAcquire(STOP_WORD) != 0;
+        }
+
+        @Override
+        void stop() {
+            region.putIntRelease(STOP_WORD, 1);
+        }
+    }
+
+    /** FileChannel locks (classic F_SETLKW) over a MappedByteBuffer of the same file. */
+    static final class JdkRanges extends Ranges {
         private final FileChannel fc;
         private final MappedByteBuffer m;
-        private final int size;
-        private final byte[] msg;
-        private final byte[] reply;
-        final FileLock[] held = new FileLock[3];
-        private long round;
+        private final FileLock[] held = new FileLock[3];
 
-        JdkLockWire(FileChannel fc, MappedByteBuffer m, int size) {
+        JdkRanges(FileChannel fc, MappedByteBuffer m) {
             this.fc = fc;
             this.m = m;
-            this.size = size;
-            this.msg = Messages.array(size);
-            this.reply = new byte[size];
         }
 
-        /** Until the child holds range 2: a try that gets it gives it back at once. */
-        void awaitChild(Duration timeout) throws IOException, InterruptedException {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            for (FileLock l; (l = fc.tryLock(2, 1, false)) != null; l.release()) {
-                if (System.nanoTime() > deadline) {
-                    l.release();
-                    throw new IllegalStateException("the child did not lock its range within " + timeout.toSeconds() + " s");
-                }
-                Thread.sleep(0, 100_000);
+        @Override
+        void lock(int r) throws IOException {
+            held[r] = fc.lock(r, 1, false);
+        }
+
+        @Override
+        void release(int r) throws IOException {
+            held[r].release();
+            held[r] = null;
+        }
+
+        /** A try that gets it gives it back at once. */
+        @Override
+        boolean heldElsewhere(int r) throws IOException {
+            FileLock l = fc.tryLock(r, 1, false);
+            if (l == null) {
+                return true;
             }
+            l.release();
+            return false;
         }
 
         @Override
-        void stamp(long sq) {
-            Messages.stamp(msg, sq);
+        void put(int offset, byte[] src, int size) {
+            m.put(offset, src, 0, size);
         }
 
         @Override
-        void write() throws IOException {
-            m.put(DATA, msg, 0, size);
-            int give = (int) (round % 3);
-            held[give].release();
-            held[give] = null;
-            int take = (int) ((round + 2) % 3);
-            held[take] = fc.lock(take, 1, false);
+        void get(int offset, byte[] dst, int size) {
+            m.get(offset, dst, 0, size);
         }
 
         @Override
-        boolean read() {
-            m.get(DATA + ShmTransport.rounded(size), reply, 0, size);
-            round++;
-            return true;
+        boolean stopped() {
+            return m.getInt(STOP_WORD) != 0;
         }
 
         @Override
-        void check(long sq) {
-            Messages.check(reply, sq);
-        }
-
-        /** The stop word, then range r handed over: the child wakes to it and ends. */
-        void stop() throws IOException {
+        void stop() {
             m.putInt(STOP_WORD, 1);
-            held[(int) (round % 3)].release();
         }
     }
 
     /** The parent's side: the request, range r handed over, range r + 2 awaited, the reply. */
     static final class LockWire extends Wire {
-        private final SharedRegion r;
-        private final RecordLocks locks;
+        private final Ranges m;
         private final int size;
         private final byte[] msg;
         private final byte[] reply;
-        final RecordLock[] held = new RecordLock[3];
         private long round;
 
-        LockWire(SharedRegion r, RecordLocks locks, int size) {
-            this.r = r;
-            this.locks = locks;
+        /** Takes ranges 0 and 1; the child takes 2. */
+        LockWire(Ranges m, int size) throws IOException {
+            this.m = m;
             this.size = size;
             this.msg = Messages.array(size);
             this.reply = new byte[size];
+            m.lock(0);
+            m.lock(1);
         }
 
         /** Round 0 needs the child holding range 2: until then, a lock of it would be ours for the asking. */
         void awaitChild(Duration timeout) throws IOException, InterruptedException {
             long deadline = System.nanoTime() + timeout.toNanos();
-            while (locks.holder(2, 1, false) == null) {
+            while (!m.heldElsewhere(2)) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("the child did not lock its range within " + timeout.toSeconds() + " s");
                 }
@@ -273,17 +304,14 @@ final class LockTransport implements Transport {
 
         @Override
         void write() throws IOException {
-            r.put(DATA, msg, 0, size);
-            int give = (int) (round % 3);
-            held[give].release();
-            held[give] = null;
-            int take = (int) ((round + 2) % 3);
-            held[take] = locks.lock(take, 1, false);
+            m.put(DATA, msg, size);
+            m.release((int) (round % 3));
+            m.lock((int) ((round + 2) % 3));
         }
 
         @Override
-        boolean read() throws IOException {
-            r.get(DATA + ShmTransport.rounded(size), reply, 0, size);
+        boolean read() {
+            m.get(DATA + ShmTransport.rounded(size), reply, size);
             round++;
             return true;
         }
@@ -293,19 +321,10 @@ final class LockTransport implements Transport {
             Messages.check(reply, sq);
         }
 
-        /** The watchdog's: closing the locks' handle ends a wait of this side. */
-        void abandon() {
-            try {
-                locks.close();
-            } catch (IOException e) {
-                // Closed already: nothing waits.
-            }
-        }
-
         /** The stop word, then range r handed over: the child wakes to it and ends. */
         void stop() throws IOException {
-            r.putIntRelease(STOP_WORD, 1);
-            held[(int) (round % 3)].release();
+            m.stop();
+            m.release((int) (round % 3));
         }
     }
 }
