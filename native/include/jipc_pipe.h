@@ -2,16 +2,22 @@
  * jipc_pipe.h - unnamed pipes, and the byte-stream I/O shared by every pipe
  * or FIFO end. See pipe(7), pipe(2), read(2), write(2), preadv2(2).
  *
- * A handle holds one descriptor, a blocking open file description, and a
- * guard (jipc_guard.h, strategy JIPC_GUARD_FD). Blocking or not is chosen per
- * call (mode), never by changing the description's flags, which a child
- * process holding the same description would see:
+ * A handle holds one descriptor and a guard (jipc_guard.h, strategy
+ * JIPC_GUARD_FD). Blocking or not is chosen per call (mode). A description
+ * another process may hold (an inherited or received end) is never changed:
+ * its flags would change under that process too. One this process alone
+ * holds (made by pipe2(2) or opened by path here, never handed over) may be
+ * set O_NONBLOCK by its owner, for JIPC_IO_TRY:
  *
  * JIPC_IO_NOWAIT: preadv2/pwritev2 with RWF_NOWAIT on the blocking
  * description; g is ignored; -EAGAIN instead of waiting. Pipes made by
  * pipe2(2) take the flag on Linux 5.x and later; jipc_pipe_nowait() tells.
  * JIPC_IO_NONBLOCK_FD: fd is a second, O_NONBLOCK description of the same
  * pipe, for ends that refuse RWF_NOWAIT (FIFO ends opened by path do).
+ * JIPC_IO_TRY: fd is the end's own description, set O_NONBLOCK; one read(2)
+ * or write(2), -EAGAIN instead of waiting. The guard is not entered (nothing
+ * waits), only looked at when the call moved nothing: a close may have put
+ * the dead end in place, and that is -JIPC_WOKEN rather than end of stream.
  * JIPC_IO_BLOCK: a read waits for data, a write returns once everything was
  * written. A blocking write that stops early returns the count it moved if
  * that is above 0, else the cause: -JIPC_WOKEN when the guard fired, -errno
@@ -35,6 +41,7 @@ extern "C" {
 #define JIPC_IO_NOWAIT 0
 #define JIPC_IO_BLOCK 1
 #define JIPC_IO_NONBLOCK_FD 2
+#define JIPC_IO_TRY 3
 
 /* pipe2(2) with O_CLOEXEC; fds[0] is the read end. */
 JIPC_API int jipc_pipe_create(int fds[2]);

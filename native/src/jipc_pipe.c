@@ -213,28 +213,66 @@ static long blocking_write(int fd, jipc_guard *g, struct iovec *iov, int cnt)
     return done > 0 ? done : r;
 }
 
+/* JIPC_IO_TRY: nothing waits, so nothing registers; a call that moved
+ * nothing on a closing handle may have met the dead end (0, EBADF). */
+static long try_read(int fd, jipc_guard *g, struct iovec *iov, int cnt)
+{
+    long r = nonblocking_read(fd, iov, cnt, JIPC_IO_NONBLOCK_FD);
+    return r <= 0 && jipc_guard_closing(g) ? -JIPC_WOKEN : r;
+}
+
+static long try_write(int fd, jipc_guard *g, struct iovec *iov, int cnt)
+{
+    long r = nonblocking_write(fd, iov, cnt, JIPC_IO_NONBLOCK_FD);
+    return r < 0 && jipc_guard_closing(g) ? -JIPC_WOKEN : r;
+}
+
+static long read_in(int fd, jipc_guard *g, struct iovec *iov, int cnt, int mode)
+{
+    switch (mode) {
+    case JIPC_IO_BLOCK:
+        return blocking_read(fd, g, iov, cnt);
+    case JIPC_IO_TRY:
+        return try_read(fd, g, iov, cnt);
+    default:
+        return nonblocking_read(fd, iov, cnt, mode);
+    }
+}
+
+static long write_in(int fd, jipc_guard *g, struct iovec *iov, int cnt, int mode)
+{
+    switch (mode) {
+    case JIPC_IO_BLOCK:
+        return blocking_write(fd, g, iov, cnt);
+    case JIPC_IO_TRY:
+        return try_write(fd, g, iov, cnt);
+    default:
+        return nonblocking_write(fd, iov, cnt, mode);
+    }
+}
+
 long jipc_pipe_read(int fd, jipc_guard *g, void *buf, long len, int mode)
 {
     if (len == 0)
         return 0;
     struct iovec one = { .iov_base = buf, .iov_len = (size_t)len };
-    return mode == JIPC_IO_BLOCK ? blocking_read(fd, g, &one, 1) : nonblocking_read(fd, &one, 1, mode);
+    return read_in(fd, g, &one, 1, mode);
 }
 
 long jipc_pipe_readv(int fd, jipc_guard *g, struct iovec *iov, int cnt, int mode)
 {
-    return mode == JIPC_IO_BLOCK ? blocking_read(fd, g, iov, cnt) : nonblocking_read(fd, iov, cnt, mode);
+    return read_in(fd, g, iov, cnt, mode);
 }
 
 long jipc_pipe_write(int fd, jipc_guard *g, const void *buf, long len, int mode)
 {
     struct iovec one = { .iov_base = (void *)buf, .iov_len = (size_t)len };
-    return mode == JIPC_IO_BLOCK ? blocking_write(fd, g, &one, 1) : nonblocking_write(fd, &one, 1, mode);
+    return write_in(fd, g, &one, 1, mode);
 }
 
 long jipc_pipe_writev(int fd, jipc_guard *g, struct iovec *iov, int cnt, int mode)
 {
-    return mode == JIPC_IO_BLOCK ? blocking_write(fd, g, iov, cnt) : nonblocking_write(fd, iov, cnt, mode);
+    return write_in(fd, g, iov, cnt, mode);
 }
 
 int jipc_pipe_hung_up(int fd)

@@ -101,6 +101,31 @@ static void blocking_calls_on_a_nonblocking_description(void)
     close_handle(&p);
 }
 
+/* JIPC_IO_TRY: one call on the end's own O_NONBLOCK description; a close's dead end is the close, not end of stream. */
+static void tries_on_the_own_description(void)
+{
+    struct pipe_handle p;
+    CHECK_EQ(0, open_handle(&p));
+    CHECK_EQ(0, jipc_set_nonblocking(p.fd[0], 1));
+    CHECK_EQ(0, jipc_set_nonblocking(p.fd[1], 1));
+    char buf[16] = { 0 };
+    CHECK_EQ(-EAGAIN, jipc_pipe_read(p.fd[0], p.g, buf, sizeof buf, JIPC_IO_TRY));
+    CHECK_EQ(3, jipc_pipe_write(p.fd[1], p.g, "abc", 3, JIPC_IO_TRY));
+    CHECK_EQ(3, jipc_pipe_read(p.fd[0], p.g, buf, sizeof buf, JIPC_IO_TRY));
+    CHECK(memcmp(buf, "abc", 3) == 0);
+    /* A full pipe: a partial count or EAGAIN, never a wait. */
+    int cap = jipc_pipe_capacity(p.fd[1]);
+    static char big[1 << 20];
+    CHECK_EQ(cap, jipc_pipe_write(p.fd[1], p.g, big, sizeof big, JIPC_IO_TRY));
+    CHECK_EQ(-EAGAIN, jipc_pipe_write(p.fd[1], p.g, "x", 1, JIPC_IO_TRY));
+    /* The guard fires: both numbers now name the dead end, which reads 0 and refuses writes. */
+    CHECK(jipc_guard_wake(p.g, p.fd[0]) >= 0);
+    CHECK(jipc_guard_wake(p.g, p.fd[1]) >= 0);
+    CHECK_EQ(-JIPC_WOKEN, jipc_pipe_read(p.fd[0], p.g, buf, sizeof buf, JIPC_IO_TRY));
+    CHECK_EQ(-JIPC_WOKEN, jipc_pipe_write(p.fd[1], p.g, "x", 1, JIPC_IO_TRY));
+    close_handle(&p);
+}
+
 static void broken_pipe(void)
 {
     struct pipe_handle p;
@@ -208,6 +233,7 @@ int main(void)
     RUN(round_trip);
     RUN(nowait_is_probed);
     RUN(blocking_calls_on_a_nonblocking_description);
+    RUN(tries_on_the_own_description);
     RUN(broken_pipe);
     RUN(capacity);
     RUN(nonblocking_write_stops_when_full);

@@ -173,7 +173,7 @@ public final class Fifo {
         if (fd < 0) {
             throw openFailure(fd, "read");
         }
-        return new PipeSource(fd, "FIFO " + path + " read end", blocking);
+        return new PipeSource(fd, "FIFO " + path + " read end", blocking, true);
     }
 
     /**
@@ -298,7 +298,7 @@ public final class Fifo {
         for (;;) {
             int fd = FifoNative.jipc_fifo_open(c, 1);
             if (fd >= 0) {
-                return new PipeSink(fd, "FIFO " + path + " write end", blocking);
+                return new PipeSink(fd, "FIFO " + path + " write end", blocking, true);
             }
             if (fd != -Errno.ENXIO) {
                 throw openFailure(fd, "write");

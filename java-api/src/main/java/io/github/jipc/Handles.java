@@ -28,6 +28,16 @@ final class Handles {
         throw new AssertionError("unknown Inheritable " + handle.getClass());
     }
 
+    /**
+     * The descriptor to give another process for handle, whose {@link #of}
+     * the caller holds acquired. A result other than that handle's fd is a
+     * fresh descriptor (see {@link PipeEnd#handOff()}), the caller's to close
+     * once it was handed over.
+     */
+    static int handOff(Inheritable handle, FdHandle acquired) throws java.io.IOException {
+        return handle instanceof PipeEnd end ? end.handOff() : acquired.fd();
+    }
+
     /** The descriptor a {@link Poller} waits on for each kind of {@link Pollable}. */
     static FdHandle polled(Pollable handle) {
         if (handle instanceof Inheritable i) {

@@ -55,13 +55,13 @@ public final class Pipe implements AutoCloseable {
         }
         PipeSource source;
         try {
-            source = new PipeSource(fds[0], "pipe read end", blocking);
+            source = new PipeSource(fds[0], "pipe read end", blocking, true);
         } catch (IOException | RuntimeException e) {
             CommonNative.jipc_close(fds[1]);
             throw e;
         }
         try {
-            return new Pipe(source, new PipeSink(fds[1], "pipe write end", blocking));
+            return new Pipe(source, new PipeSink(fds[1], "pipe write end", blocking, true));
         } catch (IOException | RuntimeException e) {
             source.close();
             throw e;

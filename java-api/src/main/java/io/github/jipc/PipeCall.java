@@ -28,7 +28,8 @@ enum PipeCall implements Call {
     },
     AVAILABLE("ioctl(FIONREAD)", "ioctl(2)"),
     FSTAT("fstat", "fstat(2)"),
-    FCNTL("fcntl", "fcntl(2)");
+    FCNTL("fcntl", "fcntl(2)"),
+    REOPEN("open(/proc/self/fd)", "proc(5)");
 
     private final String name;
     private final String manPage;

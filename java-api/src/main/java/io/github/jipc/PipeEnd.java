@@ -27,6 +27,16 @@ import io.github.jipc.internal.jni.PipeNative;
  * ({@link AsynchronousCloseException}) and by {@link Thread#interrupt()}
  * ({@link java.nio.channels.ClosedByInterruptException}, the end is closed).
  * Operations of one end are serialized; the end is safe to share between threads.
+ *
+ * <p>An end whose open file description only this process holds (a
+ * {@link Pipe}'s, a FIFO end opened here) tries a blocking-mode call once
+ * without waiting first, on that description set {@code O_NONBLOCK}: a call
+ * that finds data or room costs one system call and no interrupt hook. Only
+ * a call that would wait waits, on the description set blocking again. An
+ * end handed to another process ({@link Subprocess.Builder#inherit},
+ * {@link IpcSocket#send(ByteBuffer, Inheritable...)}) reaches it as a
+ * blocking description, and an inherited or received end never changes the
+ * flags of its description, which another process may share.
  */
 public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implements Inheritable, Pollable permits PipeSource, PipeSink {
     /** Heap buffers go through a direct buffer of this size. */
@@ -41,20 +51,45 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
     private static final int IO_NOWAIT = PipeNative.JIPC_IO_NOWAIT();
     private static final int IO_BLOCK = PipeNative.JIPC_IO_BLOCK();
     private static final int IO_NONBLOCK_FD = PipeNative.JIPC_IO_NONBLOCK_FD();
+    static final int IO_TRY = PipeNative.JIPC_IO_TRY();
+    /** While tries mostly wait, at most this many blocking-mode calls wait at once before the next try. */
+    private static final int MAX_BACKOFF = 1024;
+    private static final int RATE_ONE = 256;
+    private static final int RATE_TRY = RATE_ONE * 9 / 10;
 
     /** Whether non-blocking calls can use RWF_NOWAIT on the one description (pipes), or need a twin (FIFOs). */
     private final boolean nowait;
     private volatile boolean blocking;
+    /**
+     * Whether this process alone holds the end's open file description (made
+     * here by pipe2(2) or opened here by path, and not handed to another
+     * process as it is), so that its O_NONBLOCK flag is this end's to set.
+     * Written under ioLock; once false, never true again.
+     */
+    private volatile boolean own;
+    /** Whether the own description is O_NONBLOCK now; guarded by ioLock. */
+    private boolean ownNonblocking;
+    /** Blocking-mode calls to make waiting at once, before the next try; guarded by ioLock. */
+    private int waitLeft;
+    /** What waitLeft becomes after a try while tries mostly wait; guarded by ioLock. */
+    private int backoff = 1;
+    /** The share of recent tries that went through, in 1/{@value #RATE_ONE}; guarded by ioLock. */
+    private int hitRate = RATE_ONE;
     private ByteBuffer scratch;
     private long scratchAddress;
     private ByteBuffer iov;
     private long iovAddress;
 
-    PipeEnd(int fd, String kind, boolean blocking) throws IOException {
+    /**
+     * @param own whether fd's open file description is this process's alone
+     *            (see {@link #own}): made or opened here, never inherited or received
+     */
+    PipeEnd(int fd, String kind, boolean blocking, boolean own) throws IOException {
         this.description = kind + " (fd " + fd + ")";
         this.handle = FdHandle.adoptGuarded(this, fd, FdHandle.Wake.FD, description);
         this.nowait = PipeNative.jipc_pipe_nowait(fd) > 0;
         this.blocking = blocking;
+        this.own = own;
     }
 
     /** Adopts an inherited descriptor after checking that it is the expected end. */
@@ -203,7 +238,110 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
      * RWF_NOWAIT). The caller holds an acquire.
      */
     final int ioFd(boolean block) throws IOException {
-        return block || nowait ? handle.fd() : handle.nonblockingTwin();
+        if (block) {
+            if (ownNonblocking) {
+                ownNonblocking(false);
+            }
+            return handle.fd();
+        }
+        if (own && (ownNonblocking || ownNonblocking(true))) {
+            return handle.fd();
+        }
+        return nowait ? handle.fd() : handle.nonblockingTwin();
+    }
+
+    /**
+     * Whether a blocking-mode call should first try without waiting, on the
+     * own description set O_NONBLOCK: a call that finds room or data then
+     * skips the interrupt hook and the guard, which only a call that waits
+     * needs. An end whose calls mostly wait (a round trip's read) soon tries
+     * only rarely, see {@link #tried}. A pending interrupt takes the waiting path, whose
+     * {@code begin()} closes the end as documented; an interrupt during a try
+     * is seen by the next blocking call, as if it came just after this one.
+     * The caller holds ioLock and no acquire.
+     */
+    final boolean tryFirst() throws ClosedChannelException {
+        if (!own || Thread.currentThread().isInterrupted()) {
+            return false;
+        }
+        if (waitLeft > 0) {
+            waitLeft--;
+            return false;
+        }
+        if (ownNonblocking) {
+            return true;
+        }
+        if (!handle.acquire()) {
+            throw new ClosedChannelException();
+        }
+        try {
+            return ownNonblocking(true);
+        } finally {
+            handle.release();
+        }
+    }
+
+    /**
+     * Records a try's outcome, waited telling that it found no room or no
+     * data. A wasted try costs about ten times what a try that went through
+     * saves (a system call that moves nothing, and two fcntl(2) calls), so
+     * the end keeps trying while nine tries in ten go through (a running
+     * average), and otherwise tries again only after some calls that wait at
+     * once, twice as many after each wasted try. The caller holds ioLock.
+     */
+    final void tried(boolean waited) {
+        hitRate += ((waited ? 0 : RATE_ONE) - hitRate) >> 3;
+        if (hitRate >= RATE_TRY) {
+            backoff = 1;
+            return;
+        }
+        if (waited) {
+            backoff = Math.min(2 * backoff, MAX_BACKOFF);
+        }
+        waitLeft = backoff;
+    }
+
+    /**
+     * Sets or clears O_NONBLOCK on the own description; false if that failed,
+     * and the end then never sets it again (a blocking call on an O_NONBLOCK
+     * description still waits, by poll(2)). The caller holds ioLock and an acquire.
+     */
+    private boolean ownNonblocking(boolean on) {
+        if (CommonNative.jipc_set_nonblocking(handle.fd(), on ? 1 : 0) < 0) {
+            own = false;
+            return false;
+        }
+        ownNonblocking = on;
+        return true;
+    }
+
+    /**
+     * The descriptor to hand to another process (a child, or a Unix socket's
+     * peer); the caller holds an acquire. That is the end's own descriptor,
+     * which from then on is shared and stays blocking; or, when a call of this
+     * end runs meanwhile and may have its description O_NONBLOCK, a fresh
+     * blocking description of the same pipe, which the caller closes once it
+     * was handed over.
+     */
+    final int handOff() throws IOException {
+        if (!own) {
+            return handle.fd();
+        }
+        if (ioLock.tryLock()) {
+            try {
+                if (!ownNonblocking || ownNonblocking(false)) {
+                    own = false;
+                    return handle.fd();
+                }
+            } finally {
+                ioLock.unlock();
+            }
+        }
+        int fresh = CommonNative.jipc_reopen_end(handle.fd(), 0);
+        if (fresh < 0) {
+            throw Errors.exception(fresh, PipeCall.REOPEN, description);
+        }
+        return fresh;
     }
 
     /**
@@ -213,7 +351,7 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
      * opened later, may not be; the end's own description is asked.
      */
     final boolean hungUpBehindTwin() throws ClosedChannelException {
-        if (nowait) {
+        if (nowait || ownNonblocking) {
             return false;
         }
         if (!handle.acquire()) {
@@ -228,7 +366,7 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
 
     /** The shim's mode for a call: blocking, RWF_NOWAIT, or on the O_NONBLOCK twin. */
     final int mode(boolean block) {
-        return block ? IO_BLOCK : nowait ? IO_NOWAIT : IO_NONBLOCK_FD;
+        return block ? IO_BLOCK : ownNonblocking || !nowait ? IO_NONBLOCK_FD : IO_NOWAIT;
     }
 
     /**

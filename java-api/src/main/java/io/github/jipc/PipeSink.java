@@ -3,6 +3,7 @@ package io.github.jipc;
 import java.io.IOException;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.WritableByteChannel;
@@ -37,8 +38,8 @@ import io.github.jipc.internal.jni.PipeNative;
  */
 public final class PipeSink extends PipeEnd implements WritableByteChannel, GatheringByteChannel {
 
-    PipeSink(int fd, String kind, boolean blocking) throws IOException {
-        super(fd, kind, blocking);
+    PipeSink(int fd, String kind, boolean blocking, boolean own) throws IOException {
+        super(fd, kind, blocking, own);
     }
 
     /**
@@ -58,7 +59,7 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel, Gath
      */
     public static PipeSink inherited(int fd) throws IOException {
         checkInherited(fd, CommonNative.JIPC_FD_PIPE_WRITE(), "the write end of a pipe or FIFO");
-        return new PipeSink(fd, "inherited pipe write end", true);
+        return new PipeSink(fd, "inherited pipe write end", true, false);
     }
 
     @Override
@@ -121,7 +122,22 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel, Gath
      * (thrown here) or by an error its caller meets on the next call.
      */
     private long writeOnce(ByteBuffer src, ByteBuffer mem, long address, int len) throws IOException {
-        boolean block = enter(isBlocking());
+        boolean blocking = isBlocking();
+        if (blocking && tryFirst()) {
+            long n = tryWrite(mem, address, len);
+            tried(n == -Errno.EAGAIN || (n >= 0 && n < len));
+            if (n > 0) {
+                src.position(src.position() + (int) n);
+                return n; // all of it; or part, and the caller's loop waits for room for the rest
+            }
+            if (n == -Errno.WOKEN) {
+                throw new AsynchronousCloseException();
+            }
+            if (n != -Errno.EAGAIN) {
+                throw failure(n, PipeCall.WRITE);
+            }
+        }
+        boolean block = enter(blocking);
         long n = 0;
         try {
             n = PipeNative.jipc_pipe_write(ioFd(block), handle.guard(), address, len, mode(block));
@@ -133,6 +149,19 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel, Gath
             exit(block, stoppedByClose(block, n, len));
         }
         return written(n, PipeCall.WRITE);
+    }
+
+    /** A write that does not wait (see {@link #tryFirst()}): the shim's result. */
+    private long tryWrite(ByteBuffer mem, long address, int len) throws ClosedChannelException {
+        if (!handle.acquire()) {
+            throw new ClosedChannelException();
+        }
+        try {
+            return PipeNative.jipc_pipe_write(handle.fd(), handle.guard(), address, len, IO_TRY);
+        } finally {
+            Reference.reachabilityFence(mem);
+            handle.release();
+        }
     }
 
     /** Whether a blocking write's result (-WOKEN, or a short count) says this end was closed under it. */

@@ -3,6 +3,7 @@ package io.github.jipc;
 import java.io.IOException;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.ScatteringByteChannel;
@@ -23,8 +24,8 @@ import io.github.jipc.internal.jni.PipeNative;
  */
 public final class PipeSource extends PipeEnd implements ReadableByteChannel, ScatteringByteChannel {
 
-    PipeSource(int fd, String kind, boolean blocking) throws IOException {
-        super(fd, kind, blocking);
+    PipeSource(int fd, String kind, boolean blocking, boolean own) throws IOException {
+        super(fd, kind, blocking, own);
     }
 
     /**
@@ -44,7 +45,7 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel, Sc
      */
     public static PipeSource inherited(int fd) throws IOException {
         checkInherited(fd, CommonNative.JIPC_FD_PIPE_READ(), "the read end of a pipe or FIFO");
-        return new PipeSource(fd, "inherited pipe read end", true);
+        return new PipeSource(fd, "inherited pipe read end", true, false);
     }
 
     @Override
@@ -82,7 +83,15 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel, Sc
             long base = directAddress(dst);
             ByteBuffer target = base != 0 ? dst : scratch().limit(Math.min(len, SCRATCH_SIZE));
             long at = (base != 0 ? base : scratchAddress()) + target.position();
-            boolean block = enter(isBlocking());
+            boolean blocking = isBlocking();
+            if (blocking && tryFirst()) {
+                long n = tryRead(target, at, target.remaining());
+                tried(n == -Errno.EAGAIN);
+                if (n != -Errno.EAGAIN) {
+                    return finish(dst, target, n);
+                }
+            }
+            boolean block = enter(blocking);
             long n = 0;
             try {
                 n = PipeNative.jipc_pipe_read(ioFd(block), handle.guard(), at, target.remaining(), mode(block));
@@ -93,6 +102,19 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel, Sc
             return finish(dst, target, n);
         } finally {
             ioLock.unlock();
+        }
+    }
+
+    /** A read that does not wait (see {@link #tryFirst()}): the shim's result. */
+    private long tryRead(ByteBuffer target, long at, int len) throws ClosedChannelException {
+        if (!handle.acquire()) {
+            throw new ClosedChannelException();
+        }
+        try {
+            return PipeNative.jipc_pipe_read(handle.fd(), handle.guard(), at, len, IO_TRY);
+        } finally {
+            Reference.reachabilityFence(target);
+            handle.release();
         }
     }
 
@@ -110,6 +132,9 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel, Sc
         }
         if (n == -Errno.EAGAIN) {
             return hungUpBehindTwin() ? -1 : 0;
+        }
+        if (n == -Errno.WOKEN) {
+            throw new AsynchronousCloseException();
         }
         throw failure(n, PipeCall.READ);
     }

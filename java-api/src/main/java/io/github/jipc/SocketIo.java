@@ -24,6 +24,7 @@ import io.github.jipc.internal.jni.SocketNative;
 
 /** The sends and receives of {@link IpcSocket}: one native call each, no allocation on the plain paths. */
 final class SocketIo {
+    private static final int[] NO_FDS = {};
     private static final int BLOCK = SockmsgNative.JIPC_MSG_BLOCK();
     private static final int NOWAIT = SockmsgNative.JIPC_MSG_NOWAIT();
     private static final int ALL = SockmsgNative.JIPC_MSG_ALL();
@@ -80,6 +81,8 @@ final class SocketIo {
         boolean stream = !s.type().messages();
         side.lock.lock();
         FdHandle[] held = new FdHandle[nfds];
+        int[] fresh = nfds == 0 ? NO_FDS : new int[nfds];
+        java.util.Arrays.fill(fresh, -1);
         try {
             s.ensureOpen();
             int size = src.remaining();
@@ -111,7 +114,11 @@ final class SocketIo {
                         throw new ClosedChannelException();
                     }
                     held[i] = h;
-                    m.put(i, h.fd());
+                    int fd = Handles.handOff(handles[i], h);
+                    if (fd != h.fd()) {
+                        fresh[i] = fd;
+                    }
+                    m.put(i, fd);
                 }
                 fds = side.metaAddress();
             }
@@ -151,6 +158,11 @@ final class SocketIo {
             }
             throw SocketCalls.failure(s, n, SocketCall.SEND, to, size);
         } finally {
+            for (int fd : fresh) {
+                if (fd >= 0) {
+                    CommonNative.jipc_close(fd);
+                }
+            }
             for (FdHandle h : held) {
                 if (h != null) {
                     h.release();
@@ -298,10 +310,10 @@ final class SocketIo {
     static Inheritable adopt(int fd) throws IOException {
         int kind = CommonNative.jipc_fd_kind(fd);
         if (kind == CommonNative.JIPC_FD_PIPE_READ()) {
-            return new PipeSource(fd, "received pipe read end", true);
+            return new PipeSource(fd, "received pipe read end", true, false);
         }
         if (kind == CommonNative.JIPC_FD_PIPE_WRITE()) {
-            return new PipeSink(fd, "received pipe write end", true);
+            return new PipeSink(fd, "received pipe write end", true, false);
         }
         int[] info = new int[3];
         if (SocketNative.jipc_socket_info(fd, info) == 0) {

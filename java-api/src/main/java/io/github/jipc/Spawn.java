@@ -148,7 +148,7 @@ final class Spawn {
         return fd;
     }
 
-    private int acquire(Inheritable end, String what) throws ClosedChannelException {
+    private int acquire(Inheritable end, String what) throws IOException {
         FdHandle h = Handles.of(end);
         if (!h.acquire()) {
             ClosedChannelException e = new ClosedChannelException();
@@ -156,6 +156,10 @@ final class Spawn {
             throw e;
         }
         acquired.add(h);
-        return h.fd();
+        int fd = Handles.handOff(end, h);
+        if (fd != h.fd()) {
+            opened.add(fd);
+        }
+        return fd;
     }
 }

@@ -241,9 +241,11 @@ public abstract sealed class SubprocessBuilder permits Subprocess.Builder {
      * Hands handle to the child as descriptor childFd. A pipe or FIFO end
      * is closed in this process once the child started (unless
      * {@link #keepOpen kept}); shared memory and memory files stay open.
-     * A pipe or FIFO end reaches the child as the same blocking open file
-     * description; one that another process set {@code O_NONBLOCK} as a
-     * new blocking description of the same pipe. A later call for the same
+     * A pipe or FIFO end reaches the child as a blocking open file
+     * description: the end's own, which this process then never sets
+     * {@code O_NONBLOCK} again; or, while a call of the end runs, or if
+     * another process set it {@code O_NONBLOCK}, a new blocking description
+     * of the same pipe. A later call for the same
      * childFd replaces this one.
      *
      * @param handle  a jipc pipe or FIFO end, shared memory object or memory file

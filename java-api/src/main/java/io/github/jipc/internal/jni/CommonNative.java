@@ -29,6 +29,7 @@ public final class CommonNative {
     @NoException public static native int jipc_fd_kind(int fd);
     @NoException public static native int jipc_open(@Cast("const char*") byte[] path, int flags, int mode);
     @NoException public static native int jipc_reopen_end(int fd, int nonblocking);
+    @NoException public static native int jipc_set_nonblocking(int fd, int on);
     @NoException public static native @Cast("intptr_t") long jipc_address_of(@Cast("void*") ByteBuffer buffer);
     @NoException public static native void jipc_iovec_layout(int[] out);
 
