@@ -18,6 +18,9 @@
  * or write(2), -EAGAIN instead of waiting. The guard is not entered (nothing
  * waits), only looked at when the call moved nothing: a close may have put
  * the dead end in place, and that is -JIPC_WOKEN rather than end of stream.
+ * JIPC_IO_WAIT: JIPC_IO_BLOCK, on the own O_NONBLOCK description right
+ * after a try found no data or no room: waits in poll(2) first, then reads or
+ * writes as JIPC_IO_BLOCK does (a description that says EAGAIN is polled).
  * JIPC_IO_BLOCK: a read waits for data, a write returns once everything was
  * written. A blocking write that stops early returns the count it moved if
  * that is above 0, else the cause: -JIPC_WOKEN when the guard fired, -errno
@@ -42,6 +45,7 @@ extern "C" {
 #define JIPC_IO_BLOCK 1
 #define JIPC_IO_NONBLOCK_FD 2
 #define JIPC_IO_TRY 3
+#define JIPC_IO_WAIT 4
 
 /* pipe2(2) with O_CLOEXEC; fds[0] is the read end. */
 JIPC_API int jipc_pipe_create(int fds[2]);

@@ -89,12 +89,29 @@ static long nonblocking_read(int fd, struct iovec *iov, int cnt, int mode)
     }
 }
 
-static long blocking_read(int fd, jipc_guard *g, struct iovec *iov, int cnt)
+/*
+ * For JIPC_IO_WAIT: waits in poll(2) for events before the first attempt.
+ * 0 to go on, or the call's result: -JIPC_WOKEN when the guard fired
+ * meanwhile (the dead end reports POLLHUP at once), -errno on failure.
+ */
+static long wait_first(int fd, jipc_guard *g, short events)
+{
+    int w = ready(fd, events, -1);
+    if (jipc_guard_closing(g))
+        return -JIPC_WOKEN;
+    return w >= 0 || w == -EINTR ? 0 : w;
+}
+
+static long blocking_read(int fd, jipc_guard *g, struct iovec *iov, int cnt, int mode)
 {
     jipc_blocker b;
     long r = jipc_guard_enter(g, &b);
     if (r < 0)
         return r;
+    if (mode == JIPC_IO_WAIT && (r = wait_first(fd, g, POLLIN)) < 0) {
+        jipc_guard_leave(g, &b);
+        return r;
+    }
     for (;;) {
         ssize_t n = read_iov(fd, iov, cnt);
         int err = errno;
@@ -172,7 +189,7 @@ static long nonblocking_write(int fd, struct iovec *iov, int cnt, int mode)
     }
 }
 
-static long blocking_write(int fd, jipc_guard *g, struct iovec *iov, int cnt)
+static long blocking_write(int fd, jipc_guard *g, struct iovec *iov, int cnt, int mode)
 {
     int first = advance_iov(iov, cnt, 0, 0);
     if (first == cnt)
@@ -181,6 +198,10 @@ static long blocking_write(int fd, jipc_guard *g, struct iovec *iov, int cnt)
     long r = jipc_guard_enter(g, &b);
     if (r < 0)
         return r;
+    if (mode == JIPC_IO_WAIT && (r = wait_first(fd, g, POLLOUT)) < 0) {
+        jipc_guard_leave(g, &b);
+        return r;
+    }
     long done = 0;
     while (first < cnt) {
         ssize_t n = write_iov(fd, iov + first, cnt - first);
@@ -231,7 +252,8 @@ static long read_in(int fd, jipc_guard *g, struct iovec *iov, int cnt, int mode)
 {
     switch (mode) {
     case JIPC_IO_BLOCK:
-        return blocking_read(fd, g, iov, cnt);
+    case JIPC_IO_WAIT:
+        return blocking_read(fd, g, iov, cnt, mode);
     case JIPC_IO_TRY:
         return try_read(fd, g, iov, cnt);
     default:
@@ -243,7 +265,8 @@ static long write_in(int fd, jipc_guard *g, struct iovec *iov, int cnt, int mode
 {
     switch (mode) {
     case JIPC_IO_BLOCK:
-        return blocking_write(fd, g, iov, cnt);
+    case JIPC_IO_WAIT:
+        return blocking_write(fd, g, iov, cnt, mode);
     case JIPC_IO_TRY:
         return try_write(fd, g, iov, cnt);
     default:

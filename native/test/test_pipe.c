@@ -126,6 +126,58 @@ static void tries_on_the_own_description(void)
     close_handle(&p);
 }
 
+struct waiter {
+    struct pipe_handle *p;
+    long result;
+};
+
+static void *wait_for_data(void *arg)
+{
+    struct waiter *w = arg;
+    char buf[8];
+    w->result = jipc_pipe_read(w->p->fd[0], w->p->g, buf, sizeof buf, JIPC_IO_WAIT);
+    return NULL;
+}
+
+/* JIPC_IO_WAIT: after a try found nothing, the wait starts in poll(2); data ends it, and so does a close. */
+static void waits_after_a_try(void)
+{
+    struct pipe_handle p;
+    CHECK_EQ(0, open_handle(&p));
+    CHECK_EQ(0, jipc_set_nonblocking(p.fd[0], 1));
+    struct waiter w = { &p, 0 };
+    pthread_t t;
+    CHECK_EQ(0, pthread_create(&t, NULL, wait_for_data, &w));
+    usleep(20000);
+    CHECK_EQ(2, jipc_pipe_write(p.fd[1], p.g, "ok", 2, JIPC_IO_BLOCK));
+    CHECK_EQ(0, pthread_join(t, NULL));
+    CHECK_EQ(2, w.result);
+    for (int i = 0; i < 200; i++) {
+        CHECK_EQ(0, pthread_create(&t, NULL, wait_for_data, &w));
+        if (i % 2)
+            usleep(100);
+        CHECK(jipc_guard_wake(p.g, p.fd[0]) >= 0);
+        CHECK_EQ(0, pthread_join(t, NULL));
+        CHECK_EQ(-JIPC_WOKEN, w.result);
+        /* A fresh guard and read end for the next round, as a new handle would have. */
+        jipc_guard_free(p.g);
+        close(p.fd[0]);
+        if (p.nb[0] != p.fd[0])
+            close(p.nb[0]);
+        int fds[2];
+        CHECK_EQ(0, jipc_pipe_create(fds));
+        close(p.fd[1]);
+        if (p.nb[1] != p.fd[1])
+            close(p.nb[1]);
+        p.fd[0] = p.nb[0] = fds[0];
+        p.fd[1] = p.nb[1] = fds[1];
+        p.g = jipc_guard_create(JIPC_GUARD_FD);
+        CHECK(p.g != NULL);
+        CHECK_EQ(0, jipc_set_nonblocking(p.fd[0], 1));
+    }
+    close_handle(&p);
+}
+
 static void broken_pipe(void)
 {
     struct pipe_handle p;
@@ -234,6 +286,7 @@ int main(void)
     RUN(nowait_is_probed);
     RUN(blocking_calls_on_a_nonblocking_description);
     RUN(tries_on_the_own_description);
+    RUN(waits_after_a_try);
     RUN(broken_pipe);
     RUN(capacity);
     RUN(nonblocking_write_stops_when_full);

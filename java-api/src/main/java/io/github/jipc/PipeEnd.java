@@ -52,10 +52,16 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
     private static final int IO_BLOCK = PipeNative.JIPC_IO_BLOCK();
     private static final int IO_NONBLOCK_FD = PipeNative.JIPC_IO_NONBLOCK_FD();
     static final int IO_TRY = PipeNative.JIPC_IO_TRY();
-    /** While tries mostly wait, at most this many blocking-mode calls wait at once before the next try. */
+    static final int IO_WAIT = PipeNative.JIPC_IO_WAIT();
+    /** While an end waits at once, at most this many calls pass between two tries. */
     private static final int MAX_BACKOFF = 1024;
-    private static final int RATE_ONE = 256;
-    private static final int RATE_TRY = RATE_ONE * 9 / 10;
+    /** Shares of tries that went through, in 1/65536: a running average, each try weighing 1/32. */
+    private static final int RATE_ONE = 1 << 16;
+    private static final int RATE_SHIFT = 5;
+    /** An end tries every call from this share of tries that went through (92 %)... */
+    private static final int RATE_ENTER = RATE_ONE * 92 / 100;
+    /** ...and waits at once again below this one (87.5 %). */
+    private static final int RATE_LEAVE = RATE_ONE * 7 / 8;
 
     /** Whether non-blocking calls can use RWF_NOWAIT on the one description (pipes), or need a twin (FIFOs). */
     private final boolean nowait;
@@ -69,9 +75,11 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
     private volatile boolean own;
     /** Whether the own description is O_NONBLOCK now; guarded by ioLock. */
     private boolean ownNonblocking;
-    /** Blocking-mode calls to make waiting at once, before the next try; guarded by ioLock. */
+    /** Whether every blocking-mode call tries first (the own description stays O_NONBLOCK); guarded by ioLock. */
+    private boolean trying = true;
+    /** While not trying: calls to make waiting at once before the next try; guarded by ioLock. */
     private int waitLeft;
-    /** What waitLeft becomes after a try while tries mostly wait; guarded by ioLock. */
+    /** What waitLeft becomes after a try while not trying; guarded by ioLock. */
     private int backoff = 1;
     /** The share of recent tries that went through, in 1/{@value #RATE_ONE}; guarded by ioLock. */
     private int hitRate = RATE_ONE;
@@ -239,8 +247,8 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
      */
     final int ioFd(boolean block) throws IOException {
         if (block) {
-            if (ownNonblocking) {
-                ownNonblocking(false);
+            if (ownNonblocking && !trying) {
+                ownNonblocking(false); // an end that waits at once waits in read(2)/write(2) themselves
             }
             return handle.fd();
         }
@@ -254,22 +262,22 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
      * Whether a blocking-mode call should first try without waiting, on the
      * own description set O_NONBLOCK: a call that finds room or data then
      * skips the interrupt hook and the guard, which only a call that waits
-     * needs. An end whose calls mostly wait (a round trip's read) soon tries
-     * only rarely, see {@link #tried}. A pending interrupt takes the waiting path, whose
+     * needs. A pending interrupt takes the waiting path, whose
      * {@code begin()} closes the end as documented; an interrupt during a try
      * is seen by the next blocking call, as if it came just after this one.
-     * The caller holds ioLock and no acquire.
+     * The caller holds ioLock and no acquire, and reports the try's outcome
+     * to {@link #tried}.
      */
     final boolean tryFirst() throws ClosedChannelException {
         if (!own || Thread.currentThread().isInterrupted()) {
             return false;
         }
-        if (waitLeft > 0) {
+        if (!trying && waitLeft > 0) {
             waitLeft--;
             return false;
         }
         if (ownNonblocking) {
-            return true;
+            return true; // the only way to true: a try never runs on a blocking description
         }
         if (!handle.acquire()) {
             throw new ClosedChannelException();
@@ -282,16 +290,30 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
     }
 
     /**
-     * Records a try's outcome, waited telling that it found no room or no
-     * data. A wasted try costs about ten times what a try that went through
-     * saves (a system call that moves nothing, and two fcntl(2) calls), so
-     * the end keeps trying while nine tries in ten go through (a running
-     * average), and otherwise tries again only after some calls that wait at
-     * once, twice as many after each wasted try. The caller holds ioLock.
+     * Records a try's outcome, waited telling that it found no data or no
+     * room; then the call waits (see {@link #waitMode}). A wasted try costs
+     * about ten times what a try that went through saves (a system call that
+     * moves nothing, and a poll(2) before the wait), so an end tries every
+     * call only while more than nine tries in ten go through (92 % to start,
+     * 87.5 % to stop: a running average). Otherwise its calls wait at once,
+     * on the description set blocking again: a round trip's read, say, pays
+     * no try and no poll. It tries again after a number of calls that
+     * doubles with each wasted try, up to {@value #MAX_BACKOFF}, and goes
+     * back to trying every call once its tries go through again. The caller
+     * holds ioLock.
      */
     final void tried(boolean waited) {
-        hitRate += ((waited ? 0 : RATE_ONE) - hitRate) >> 3;
-        if (hitRate >= RATE_TRY) {
+        hitRate += ((waited ? 0 : RATE_ONE) - hitRate) >> RATE_SHIFT;
+        if (trying) {
+            if (hitRate < RATE_LEAVE) {
+                trying = false;
+                backoff = 1;
+                waitLeft = backoff;
+            }
+            return;
+        }
+        if (hitRate >= RATE_ENTER) {
+            trying = true;
             backoff = 1;
             return;
         }
@@ -299,6 +321,16 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
             backoff = Math.min(2 * backoff, MAX_BACKOFF);
         }
         waitLeft = backoff;
+    }
+
+    /**
+     * The shim's mode for the waiting call after a try that found nothing:
+     * on a description still O_NONBLOCK (the end keeps trying), poll(2)
+     * first, as a read or write now would say EAGAIN again. Call after
+     * {@link #ioFd}(true).
+     */
+    final int waitMode() {
+        return ownNonblocking ? IO_WAIT : IO_BLOCK;
     }
 
     /**
@@ -331,6 +363,7 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
             try {
                 if (!ownNonblocking || ownNonblocking(false)) {
                     own = false;
+                    trying = false;
                     return handle.fd();
                 }
             } finally {

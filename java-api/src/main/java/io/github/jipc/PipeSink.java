@@ -119,36 +119,44 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel, Gath
      * One write(2) of len bytes at address, whose memory mem keeps reachable;
      * src's position moves by the count before any exception leaves. A
      * blocking write that stopped short was ended by a close of this end
-     * (thrown here) or by an error its caller meets on the next call.
+     * (thrown here) or by an error its caller meets on the next call. In
+     * blocking mode a try without waiting may come first (see
+     * {@link #tryFirst()}); what it left waits in the same call.
      */
     private long writeOnce(ByteBuffer src, ByteBuffer mem, long address, int len) throws IOException {
         boolean blocking = isBlocking();
-        if (blocking && tryFirst()) {
+        boolean triedFirst = blocking && tryFirst();
+        long done = 0;
+        if (triedFirst) {
             long n = tryWrite(mem, address, len);
             tried(n == -Errno.EAGAIN || (n >= 0 && n < len));
+            if (n == len) {
+                src.position(src.position() + (int) n);
+                return n;
+            }
             if (n > 0) {
                 src.position(src.position() + (int) n);
-                return n; // all of it; or part, and the caller's loop waits for room for the rest
-            }
-            if (n == -Errno.WOKEN) {
+                done = n;
+            } else if (n == -Errno.WOKEN) {
                 throw new AsynchronousCloseException();
-            }
-            if (n != -Errno.EAGAIN) {
+            } else if (n != -Errno.EAGAIN) {
                 throw failure(n, PipeCall.WRITE);
             }
         }
+        long rest = len - done;
         boolean block = enter(blocking);
         long n = 0;
         try {
-            n = PipeNative.jipc_pipe_write(ioFd(block), handle.guard(), address, len, mode(block));
+            int fd = ioFd(block);
+            n = PipeNative.jipc_pipe_write(fd, handle.guard(), address + done, rest, triedFirst ? waitMode() : mode(block));
         } finally {
             Reference.reachabilityFence(mem);
             if (n > 0) {
                 src.position(src.position() + (int) n);
             }
-            exit(block, stoppedByClose(block, n, len));
+            exit(block, stoppedByClose(block, n, rest));
         }
-        return written(n, PipeCall.WRITE);
+        return done + written(n, PipeCall.WRITE);
     }
 
     /** A write that does not wait (see {@link #tryFirst()}): the shim's result. */

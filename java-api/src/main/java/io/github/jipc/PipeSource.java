@@ -84,7 +84,8 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel, Sc
             ByteBuffer target = base != 0 ? dst : scratch().limit(Math.min(len, SCRATCH_SIZE));
             long at = (base != 0 ? base : scratchAddress()) + target.position();
             boolean blocking = isBlocking();
-            if (blocking && tryFirst()) {
+            boolean triedFirst = blocking && tryFirst();
+            if (triedFirst) {
                 long n = tryRead(target, at, target.remaining());
                 tried(n == -Errno.EAGAIN);
                 if (n != -Errno.EAGAIN) {
@@ -94,7 +95,8 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel, Sc
             boolean block = enter(blocking);
             long n = 0;
             try {
-                n = PipeNative.jipc_pipe_read(ioFd(block), handle.guard(), at, target.remaining(), mode(block));
+                int fd = ioFd(block);
+                n = PipeNative.jipc_pipe_read(fd, handle.guard(), at, target.remaining(), triedFirst ? waitMode() : mode(block));
             } finally {
                 Reference.reachabilityFence(target);
                 exit(block, n == -Errno.WOKEN);

@@ -177,6 +177,47 @@ class OwnDescriptionTest {
     }
 
     @Test
+    void closeWakesAReadWhetherTheEndTriesFirstOrWaitsAtOnce() throws Exception {
+        // With no read waiting before, a read tries first and then waits in poll(2); after reads that
+        // each had to wait, the end waits at once, in read(2) on the description set blocking again.
+        for (int waitedBefore : new int[] { 0, 40 }) {
+            try (Pipe pipe = Pipe.open()) {
+                ByteBuffer b = ByteBuffer.allocateDirect(1);
+                for (int i = 0; i < waitedBefore; i++) {
+                    CompletableFuture<Void> late = CompletableFuture.runAsync(() -> {
+                        try {
+                            Thread.sleep(1);
+                            pipe.sink().write(ByteBuffer.wrap(new byte[] { 1 }));
+                        } catch (IOException | InterruptedException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    });
+                    assertEquals(1, pipe.source().read(b.clear()));
+                    late.get(30, TimeUnit.SECONDS);
+                }
+                if (waitedBefore > 0) {
+                    assertEquals(0, flags(fd(pipe.source())) & O_NONBLOCK, "waits at once now, on a blocking description");
+                }
+                CompletableFuture<String> blocked = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return "read " + pipe.source().read(ByteBuffer.allocateDirect(1));
+                    } catch (AsynchronousCloseException e) {
+                        return "closed";
+                    } catch (IOException e) {
+                        return e.toString();
+                    }
+                });
+                while (!pipeBusy(pipe.source())) {
+                    Thread.sleep(1);
+                }
+                Thread.sleep(20);
+                pipe.source().close();
+                assertEquals("closed", blocked.get(30, TimeUnit.SECONDS), "after " + waitedBefore + " waits");
+            }
+        }
+    }
+
+    @Test
     void aCloseDuringReadsThatNeedNotWaitIsNeverEndOfStream() throws Exception {
         // The close puts a dead end (which reads 0) in place of the descriptor: a try that meets it
         // reports the close, not end of stream, since the writer is still open.

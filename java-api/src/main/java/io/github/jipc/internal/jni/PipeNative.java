@@ -33,4 +33,5 @@ public final class PipeNative {
     @MemberGetter public static native int JIPC_IO_BLOCK();
     @MemberGetter public static native int JIPC_IO_NONBLOCK_FD();
     @MemberGetter public static native int JIPC_IO_TRY();
+    @MemberGetter public static native int JIPC_IO_WAIT();
 }
