@@ -90,7 +90,8 @@ extern long xproc_lost;
 struct xproc_ops {
     /* Connects parent and child for a round-trip (rtt 1) or stream run: the child's pid in the parent, 0 in the child. */
     pid_t (*start)(const struct xproc_run *r, int rtt, void *ctx);
-    /* Sends one whole message: 0, or -1 with errno set (a stream's sender ends at EPIPE, ECONNRESET, ECONNREFUSED). */
+    /* Sends one whole message: 0, or -1 with errno set (a stream's sender ends at EPIPE, ECONNRESET, ECONNREFUSED: the
+     * reader left, or a mechanism's own sign that it has its count). */
     int (*send)(void *ctx, const unsigned char *msg, size_t size);
     /* Receives one whole message: 1; 0 when the parent ended the run (the child's cue); -1 with errno set. */
     int (*recv)(void *ctx, unsigned char *buf, size_t size);
@@ -98,6 +99,8 @@ struct xproc_ops {
     void (*finish)(void *ctx);
     /* 1 if a stream may drop messages (UDP): gaps are counted as lost (lost=) instead of failing the run. */
     int lossy;
+    /* Optional (NULL: nothing): a stream's receiver has checked the message it received last; frees its slot (shared memory). */
+    void (*release)(void *ctx);
 };
 
 /* One run of a mechanism through the shared loops; 0 on success (failures exit). */
