@@ -107,6 +107,31 @@ struct xproc_ops {
 int xproc_rtt(const struct xproc_run *r, const struct xproc_ops *ops, void *ctx);
 int xproc_tput(const struct xproc_run *r, const struct xproc_ops *ops, void *ctx);
 
+/*
+ * The region of the shared-memory mechanisms (xproc_shm.c, xproc_sync.c; the
+ * Java sides use the same): words a, b and stop (each on its own 64 bytes),
+ * then the data: a round trip's request and reply, or a stream's slots
+ * (max(2, 1 MiB / size)), each rounded up to 64 bytes.
+ */
+enum { XPROC_OFF_A = 0, XPROC_OFF_B = 64, XPROC_OFF_STOP = 128, XPROC_OFF_DATA = 256 };
+
+static inline size_t xproc_rounded(size_t size)
+{
+    return (size + 63) & ~(size_t)63;
+}
+
+static inline size_t xproc_slots(size_t size, int rtt)
+{
+    size_t n = rtt ? 2 : ((size_t)1 << 20) / xproc_rounded(size);
+    return n < 2 ? 2 : n;
+}
+
+/* Slot seq % slots; round trips: the request in slot 0, the reply in slot 1. */
+static inline unsigned char *xproc_slot(unsigned char *region, size_t size, size_t slots, uint64_t seq)
+{
+    return region + XPROC_OFF_DATA + (seq % slots) * xproc_rounded(size);
+}
+
 /* Exactly n bytes: 1 when done, 0 at end of stream before the first byte, -1 with errno set otherwise. */
 int xproc_read_full(int fd, unsigned char *buf, size_t n);
 /* All n bytes: 0 when done, -1 with errno set otherwise. */

@@ -25,11 +25,6 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#define OFF_A 0
-#define OFF_B 64
-#define OFF_STOP 128
-#define OFF_DATA 256
-#define STREAM_BYTES (1 << 20)
 #define STOP UINT64_MAX
 
 static char shm_name[256];
@@ -38,17 +33,6 @@ static void remove_shm(void)
 {
     if (shm_name[0] != '\0')
         shm_unlink(shm_name);
-}
-
-static size_t rounded(size_t size)
-{
-    return (size + 63) & ~(size_t)63;
-}
-
-static size_t slots_for(size_t size)
-{
-    size_t n = STREAM_BYTES / rounded(size);
-    return n < 2 ? 2 : n;
 }
 
 /* Maps a fresh object of len bytes; the name is gone again before fork. */
@@ -108,7 +92,7 @@ struct run {
 
 static unsigned char *slot(const struct run *run, uint64_t seq)
 {
-    return run->region + OFF_DATA + (seq % run->slots) * rounded(run->size);
+    return xproc_slot(run->region, run->size, run->slots, seq);
 }
 
 static pid_t start(const struct xproc_run *r, int rtt, void *ctx)
@@ -116,8 +100,8 @@ static pid_t start(const struct xproc_run *r, int rtt, void *ctx)
     struct run *run = ctx;
     run->size = r->size;
     run->rtt = rtt;
-    run->slots = rtt ? 2 : slots_for(r->size); /* round trips: request in slot 0, reply in slot 1 */
-    run->len = OFF_DATA + run->slots * rounded(r->size);
+    run->slots = xproc_slots(r->size, rtt);
+    run->len = XPROC_OFF_DATA + run->slots * xproc_rounded(r->size);
     run->region = map_region(run->len);
     pid_t pid = xproc_fork();
     run->child = pid == 0;
@@ -130,10 +114,10 @@ static int rtt_send(void *ctx, const unsigned char *msg, size_t size)
     struct run *run = ctx;
     memcpy(slot(run, run->child), msg, size);
     if (run->child) {
-        __atomic_store_n(word(run->region, OFF_B), run->n, __ATOMIC_RELEASE);
+        __atomic_store_n(word(run->region, XPROC_OFF_B), run->n, __ATOMIC_RELEASE);
     } else {
         run->n++;
-        __atomic_store_n(word(run->region, OFF_A), run->n, __ATOMIC_RELEASE);
+        __atomic_store_n(word(run->region, XPROC_OFF_A), run->n, __ATOMIC_RELEASE);
     }
     return 0;
 }
@@ -143,11 +127,11 @@ static int rtt_recv(void *ctx, unsigned char *buf, size_t size)
 {
     struct run *run = ctx;
     if (run->child) {
-        run->n = await_change(run->region, OFF_A, run->n);
+        run->n = await_change(run->region, XPROC_OFF_A, run->n);
         if (run->n == STOP)
             return 0;
     } else {
-        await_change(run->region, OFF_B, run->n - 1);
+        await_change(run->region, XPROC_OFF_B, run->n - 1);
     }
     memcpy(buf, slot(run, !run->child), size);
     return 1;
@@ -158,8 +142,8 @@ static int put(void *ctx, const unsigned char *msg, size_t size)
 {
     struct run *run = ctx;
     unsigned spins = 0;
-    while (run->n - __atomic_load_n(word(run->region, OFF_B), __ATOMIC_ACQUIRE) >= run->slots) {
-        if (__atomic_load_n(word(run->region, OFF_STOP), __ATOMIC_ACQUIRE)) {
+    while (run->n - __atomic_load_n(word(run->region, XPROC_OFF_B), __ATOMIC_ACQUIRE) >= run->slots) {
+        if (__atomic_load_n(word(run->region, XPROC_OFF_STOP), __ATOMIC_ACQUIRE)) {
             errno = EPIPE; /* the reader has its count and left */
             return -1;
         }
@@ -167,7 +151,7 @@ static int put(void *ctx, const unsigned char *msg, size_t size)
     }
     memcpy(slot(run, run->n), msg, size);
     run->n++;
-    __atomic_store_n(word(run->region, OFF_A), run->n, __ATOMIC_RELEASE);
+    __atomic_store_n(word(run->region, XPROC_OFF_A), run->n, __ATOMIC_RELEASE);
     return 0;
 }
 
@@ -176,7 +160,7 @@ static int take(void *ctx, unsigned char *buf, size_t size)
 {
     struct run *run = ctx;
     unsigned spins = 0;
-    while (__atomic_load_n(word(run->region, OFF_A), __ATOMIC_ACQUIRE) <= run->n)
+    while (__atomic_load_n(word(run->region, XPROC_OFF_A), __ATOMIC_ACQUIRE) <= run->n)
         relax(&spins);
     memcpy(buf, slot(run, run->n), size);
     return 1;
@@ -186,7 +170,7 @@ static void release(void *ctx)
 {
     struct run *run = ctx;
     run->n++;
-    __atomic_store_n(word(run->region, OFF_B), run->n, __ATOMIC_RELEASE);
+    __atomic_store_n(word(run->region, XPROC_OFF_B), run->n, __ATOMIC_RELEASE);
 }
 
 /* Round trips: STOP ends the child. Streams: the stop word; the producer sees it while it waits for a slot. */
@@ -194,9 +178,9 @@ static void finish(void *ctx)
 {
     struct run *run = ctx;
     if (run->rtt)
-        __atomic_store_n(word(run->region, OFF_A), STOP, __ATOMIC_RELEASE);
+        __atomic_store_n(word(run->region, XPROC_OFF_A), STOP, __ATOMIC_RELEASE);
     else
-        __atomic_store_n(word(run->region, OFF_STOP), 1, __ATOMIC_RELEASE);
+        __atomic_store_n(word(run->region, XPROC_OFF_STOP), 1, __ATOMIC_RELEASE);
     munmap(run->region, run->len);
 }
 
