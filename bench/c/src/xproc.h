@@ -126,10 +126,31 @@ static inline size_t xproc_slots(size_t size, int rtt)
     return n < 2 ? 2 : n;
 }
 
-/* Slot seq % slots; round trips: the request in slot 0, the reply in slot 1. */
-static inline unsigned char *xproc_slot(unsigned char *region, size_t size, size_t slots, uint64_t seq)
+/*
+ * A shared-memory run in one process: its region (mapped by the mechanism) and
+ * where it is; n: round trips, the last seq + 1 sent (parent) or seen (child);
+ * streams, the next seq to send or receive.
+ */
+struct xproc_region {
+    unsigned char *region;
+    size_t len, size, slots;
+    int rtt, child;
+    uint64_t n;
+};
+
+/* Sizes the region for round trips (rtt 1) or a stream of size-byte messages. */
+static inline void xproc_region_size(struct xproc_region *g, size_t size, int rtt)
 {
-    return region + XPROC_OFF_DATA + (seq % slots) * xproc_rounded(size);
+    g->size = size;
+    g->rtt = rtt;
+    g->slots = xproc_slots(size, rtt);
+    g->len = XPROC_OFF_DATA + g->slots * xproc_rounded(size);
+}
+
+/* Slot seq % slots; round trips: the request in slot 0, the reply in slot 1. */
+static inline unsigned char *xproc_slot(const struct xproc_region *g, uint64_t seq)
+{
+    return g->region + XPROC_OFF_DATA + (seq % g->slots) * xproc_rounded(g->size);
 }
 
 /* Exactly n bytes: 1 when done, 0 at end of stream before the first byte, -1 with errno set otherwise. */

@@ -82,26 +82,10 @@ static uint64_t await_change(unsigned char *region, size_t off, uint64_t old)
     return v;
 }
 
-/* This process's view of the region; n: round trips, the last seq + 1 sent (parent) or seen (child); streams, the seq. */
-struct run {
-    unsigned char *region;
-    size_t len, size, slots;
-    int rtt, child;
-    uint64_t n;
-};
-
-static unsigned char *slot(const struct run *run, uint64_t seq)
-{
-    return xproc_slot(run->region, run->size, run->slots, seq);
-}
-
 static pid_t start(const struct xproc_run *r, int rtt, void *ctx)
 {
-    struct run *run = ctx;
-    run->size = r->size;
-    run->rtt = rtt;
-    run->slots = xproc_slots(r->size, rtt);
-    run->len = XPROC_OFF_DATA + run->slots * xproc_rounded(r->size);
+    struct xproc_region *run = ctx;
+    xproc_region_size(run, r->size, rtt);
     run->region = map_region(run->len);
     pid_t pid = xproc_fork();
     run->child = pid == 0;
@@ -111,8 +95,8 @@ static pid_t start(const struct xproc_run *r, int rtt, void *ctx)
 /* Round trips: the parent's request, or the child's reply. */
 static int rtt_send(void *ctx, const unsigned char *msg, size_t size)
 {
-    struct run *run = ctx;
-    memcpy(slot(run, run->child), msg, size);
+    struct xproc_region *run = ctx;
+    memcpy(xproc_slot(run, run->child), msg, size);
     if (run->child) {
         __atomic_store_n(word(run->region, XPROC_OFF_B), run->n, __ATOMIC_RELEASE);
     } else {
@@ -125,7 +109,7 @@ static int rtt_send(void *ctx, const unsigned char *msg, size_t size)
 /* Round trips: the child's next request (0 at STOP; copied out, as a reader would take it), or the parent's reply. */
 static int rtt_recv(void *ctx, unsigned char *buf, size_t size)
 {
-    struct run *run = ctx;
+    struct xproc_region *run = ctx;
     if (run->child) {
         run->n = await_change(run->region, XPROC_OFF_A, run->n);
         if (run->n == STOP)
@@ -133,14 +117,14 @@ static int rtt_recv(void *ctx, unsigned char *buf, size_t size)
     } else {
         await_change(run->region, XPROC_OFF_B, run->n - 1);
     }
-    memcpy(buf, slot(run, !run->child), size);
+    memcpy(buf, xproc_slot(run, !run->child), size);
     return 1;
 }
 
 /* Streams, the producer: waits for a free slot (EPIPE once the consumer has its count), fills it, publishes it. */
 static int put(void *ctx, const unsigned char *msg, size_t size)
 {
-    struct run *run = ctx;
+    struct xproc_region *run = ctx;
     unsigned spins = 0;
     while (run->n - __atomic_load_n(word(run->region, XPROC_OFF_B), __ATOMIC_ACQUIRE) >= run->slots) {
         if (__atomic_load_n(word(run->region, XPROC_OFF_STOP), __ATOMIC_ACQUIRE)) {
@@ -149,7 +133,7 @@ static int put(void *ctx, const unsigned char *msg, size_t size)
         }
         relax(&spins);
     }
-    memcpy(slot(run, run->n), msg, size);
+    memcpy(xproc_slot(run, run->n), msg, size);
     run->n++;
     __atomic_store_n(word(run->region, XPROC_OFF_A), run->n, __ATOMIC_RELEASE);
     return 0;
@@ -158,17 +142,17 @@ static int put(void *ctx, const unsigned char *msg, size_t size)
 /* Streams, the consumer: waits for the next message and copies it out; release frees its slot once checked. */
 static int take(void *ctx, unsigned char *buf, size_t size)
 {
-    struct run *run = ctx;
+    struct xproc_region *run = ctx;
     unsigned spins = 0;
     while (__atomic_load_n(word(run->region, XPROC_OFF_A), __ATOMIC_ACQUIRE) <= run->n)
         relax(&spins);
-    memcpy(buf, slot(run, run->n), size);
+    memcpy(buf, xproc_slot(run, run->n), size);
     return 1;
 }
 
 static void release(void *ctx)
 {
-    struct run *run = ctx;
+    struct xproc_region *run = ctx;
     run->n++;
     __atomic_store_n(word(run->region, XPROC_OFF_B), run->n, __ATOMIC_RELEASE);
 }
@@ -176,7 +160,7 @@ static void release(void *ctx)
 /* Round trips: STOP ends the child. Streams: the stop word; the producer sees it while it waits for a slot. */
 static void finish(void *ctx)
 {
-    struct run *run = ctx;
+    struct xproc_region *run = ctx;
     if (run->rtt)
         __atomic_store_n(word(run->region, XPROC_OFF_A), STOP, __ATOMIC_RELEASE);
     else
@@ -189,12 +173,12 @@ static const struct xproc_ops tput_ops = { start, put, take, finish, 0, release 
 
 int xproc_shm_rtt(const struct xproc_run *r)
 {
-    struct run run = { .region = NULL };
+    struct xproc_region run = { .region = NULL };
     return xproc_rtt(r, &rtt_ops, &run);
 }
 
 int xproc_shm_tput(const struct xproc_run *r)
 {
-    struct run run = { .region = NULL };
+    struct xproc_region run = { .region = NULL };
     return xproc_tput(r, &tput_ops, &run);
 }

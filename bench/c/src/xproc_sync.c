@@ -183,38 +183,29 @@ static void futex_store(unsigned char *region, size_t off, uint32_t v)
         xproc_fail("futex wake");
 }
 
-/* This process's view of the region; n: round trips, the last seq + 1 sent (parent) or seen (child); streams, the seq. */
+/* This process's part of the run, and whether it waits on futexes (else counts). */
 struct run {
-    unsigned char *region;
-    size_t len, size, slots;
-    int futex, rtt, child;
-    uint64_t n;
+    struct xproc_region m;
+    int futex;
 };
-
-static unsigned char *slot(const struct run *run, uint64_t seq)
-{
-    return xproc_slot(run->region, run->size, run->slots, seq);
-}
 
 /* The region, its counts (a: 0; b: 0 for round trips, the free slots for streams), then the fork. */
 static pid_t start(const struct xproc_run *r, int rtt, void *ctx)
 {
     struct run *run = ctx;
-    run->size = r->size;
-    run->rtt = rtt;
-    run->slots = xproc_slots(r->size, rtt);
-    run->len = XPROC_OFF_DATA + run->slots * xproc_rounded(r->size);
-    run->region = map_region(run->len);
-    unsigned b = rtt ? 0 : (unsigned)run->slots;
+    xproc_region_size(&run->m, r->size, rtt);
+    run->m.region = map_region(run->m.len);
+    unsigned b = rtt ? 0 : (unsigned)run->m.slots;
     if (mutex_run) {
-        xproc_mutex_make(run->region, b);
-        mtx = run->region;
-    } else if (!run->futex && semid < 0 && efd[0] < 0 && (sem_init(sem(run->region, XPROC_OFF_A).posix, 1, 0) < 0
-                                                          || sem_init(sem(run->region, XPROC_OFF_B).posix, 1, b) < 0)) {
+        xproc_mutex_make(run->m.region, b);
+        mtx = run->m.region;
+    } else if (!run->futex && semid < 0 && efd[0] < 0
+               && (sem_init(sem(run->m.region, XPROC_OFF_A).posix, 1, 0) < 0
+                   || sem_init(sem(run->m.region, XPROC_OFF_B).posix, 1, b) < 0)) {
         xproc_fail("sem_init");
     }
     pid_t pid = xproc_fork();
-    run->child = pid == 0;
+    run->m.child = pid == 0;
     return pid;
 }
 
@@ -222,34 +213,34 @@ static pid_t start(const struct xproc_run *r, int rtt, void *ctx)
 static int rtt_send(void *ctx, const unsigned char *msg, size_t size)
 {
     struct run *run = ctx;
-    memcpy(slot(run, (uint64_t)run->child), msg, size);
+    memcpy(xproc_slot(&run->m, (uint64_t)run->m.child), msg, size);
     if (!run->futex)
-        give(sem(run->region, run->child ? XPROC_OFF_B : XPROC_OFF_A));
-    else if (run->child)
-        futex_store(run->region, XPROC_OFF_B, (uint32_t)run->n);
+        give(sem(run->m.region, run->m.child ? XPROC_OFF_B : XPROC_OFF_A));
+    else if (run->m.child)
+        futex_store(run->m.region, XPROC_OFF_B, (uint32_t)run->m.n);
     else
-        futex_store(run->region, XPROC_OFF_A, (uint32_t)++run->n);
+        futex_store(run->m.region, XPROC_OFF_A, (uint32_t)++run->m.n);
     return 0;
 }
 
-/* Round trips: the child's next request (0 when told to stop; copied out, as a reader would take it), or the parent's reply. */
+/* Round trips: the child's next request (0 when told to stop; copied out, as a reader would take it), or the reply. */
 static int rtt_recv(void *ctx, unsigned char *buf, size_t size)
 {
     struct run *run = ctx;
-    if (run->child && run->futex) {
-        run->n = futex_await(run->region, XPROC_OFF_A, (uint32_t)run->n);
-        if (run->n == STOP)
+    if (run->m.child && run->futex) {
+        run->m.n = futex_await(run->m.region, XPROC_OFF_A, (uint32_t)run->m.n);
+        if (run->m.n == STOP)
             return 0;
-    } else if (run->child) {
-        take(sem(run->region, XPROC_OFF_A));
-        if (load(run->region, XPROC_OFF_STOP))
+    } else if (run->m.child) {
+        take(sem(run->m.region, XPROC_OFF_A));
+        if (load(run->m.region, XPROC_OFF_STOP))
             return 0;
     } else if (run->futex) {
-        futex_await(run->region, XPROC_OFF_B, (uint32_t)(run->n - 1));
+        futex_await(run->m.region, XPROC_OFF_B, (uint32_t)(run->m.n - 1));
     } else {
-        take(sem(run->region, XPROC_OFF_B));
+        take(sem(run->m.region, XPROC_OFF_B));
     }
-    memcpy(buf, slot(run, (uint64_t)!run->child), size);
+    memcpy(buf, xproc_slot(&run->m, (uint64_t)!run->m.child), size);
     return 1;
 }
 
@@ -259,21 +250,22 @@ static int stream_put(void *ctx, const unsigned char *msg, size_t size)
     struct run *run = ctx;
     if (run->futex) {
         uint32_t tail;
-        while ((uint32_t)run->n - (tail = load(run->region, XPROC_OFF_B)) >= run->slots && !load(run->region, XPROC_OFF_STOP))
-            futex_await(run->region, XPROC_OFF_B, tail);
+        while ((uint32_t)run->m.n - (tail = load(run->m.region, XPROC_OFF_B)) >= run->m.slots
+               && !load(run->m.region, XPROC_OFF_STOP))
+            futex_await(run->m.region, XPROC_OFF_B, tail);
     } else {
-        take(sem(run->region, XPROC_OFF_B));
+        take(sem(run->m.region, XPROC_OFF_B));
     }
-    if (load(run->region, XPROC_OFF_STOP)) {
+    if (load(run->m.region, XPROC_OFF_STOP)) {
         errno = EPIPE; /* the reader has its count and left */
         return -1;
     }
-    memcpy(slot(run, run->n), msg, size);
-    run->n++;
+    memcpy(xproc_slot(&run->m, run->m.n), msg, size);
+    run->m.n++;
     if (run->futex)
-        futex_store(run->region, XPROC_OFF_A, (uint32_t)run->n);
+        futex_store(run->m.region, XPROC_OFF_A, (uint32_t)run->m.n);
     else
-        give(sem(run->region, XPROC_OFF_A));
+        give(sem(run->m.region, XPROC_OFF_A));
     return 0;
 }
 
@@ -282,22 +274,22 @@ static int stream_take(void *ctx, unsigned char *buf, size_t size)
 {
     struct run *run = ctx;
     if (run->futex)
-        while ((uint32_t)(load(run->region, XPROC_OFF_A) - (uint32_t)run->n) == 0)
-            futex_await(run->region, XPROC_OFF_A, (uint32_t)run->n);
+        while ((uint32_t)(load(run->m.region, XPROC_OFF_A) - (uint32_t)run->m.n) == 0)
+            futex_await(run->m.region, XPROC_OFF_A, (uint32_t)run->m.n);
     else
-        take(sem(run->region, XPROC_OFF_A));
-    memcpy(buf, slot(run, run->n), size);
+        take(sem(run->m.region, XPROC_OFF_A));
+    memcpy(buf, xproc_slot(&run->m, run->m.n), size);
     return 1;
 }
 
 static void stream_release(void *ctx)
 {
     struct run *run = ctx;
-    run->n++;
+    run->m.n++;
     if (run->futex)
-        futex_store(run->region, XPROC_OFF_B, (uint32_t)run->n);
+        futex_store(run->m.region, XPROC_OFF_B, (uint32_t)run->m.n);
     else
-        give(sem(run->region, XPROC_OFF_B));
+        give(sem(run->m.region, XPROC_OFF_B));
 }
 
 /*
@@ -307,16 +299,16 @@ static void stream_release(void *ctx)
 static void finish(void *ctx)
 {
     struct run *run = ctx;
-    if (run->rtt && run->futex) {
-        futex_store(run->region, XPROC_OFF_A, STOP);
+    if (run->m.rtt && run->futex) {
+        futex_store(run->m.region, XPROC_OFF_A, STOP);
     } else {
-        __atomic_store_n(word(run->region, XPROC_OFF_STOP), 1, __ATOMIC_RELEASE);
+        __atomic_store_n(word(run->m.region, XPROC_OFF_STOP), 1, __ATOMIC_RELEASE);
         if (run->futex)
-            futex_store(run->region, XPROC_OFF_B, (uint32_t)(run->n + 1));
+            futex_store(run->m.region, XPROC_OFF_B, (uint32_t)(run->m.n + 1));
         else
-            give(sem(run->region, run->rtt ? XPROC_OFF_A : XPROC_OFF_B));
+            give(sem(run->m.region, run->m.rtt ? XPROC_OFF_A : XPROC_OFF_B));
     }
-    munmap(run->region, run->len);
+    munmap(run->m.region, run->m.len);
     mtx = NULL;
 }
 
