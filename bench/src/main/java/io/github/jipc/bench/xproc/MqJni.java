@@ -141,23 +141,16 @@ final class MqJni {
         private final int data;
         private final int other;
         private final int size;
-        private final Wire wire;
         private final ByteBuffer buf;
         private final long address;
 
         QueueLink(ChildJvm child, int data, int other, boolean rtt, int size) {
-            super(child, rtt);
+            super(rtt ? new MqJniWire(data, other, size) : new MqJniWire(-1, data, size), child, rtt);
             this.data = data;
             this.other = other;
             this.size = size;
-            this.wire = rtt ? new MqJniWire(data, other, size) : new MqJniWire(-1, data, size);
             this.buf = ByteBuffer.allocateDirect(size);
             this.address = BenchNative.jipc_bench_address_of(buf);
-        }
-
-        @Override
-        public Wire wire() {
-            return wire;
         }
 
         @Override

@@ -158,13 +158,20 @@ final class MqTransport implements Transport {
      * with 0.
      */
     abstract static class QueueLink implements Link {
+        private final Wire wire;
         private final ChildJvm child;
         private final boolean rtt;
         private boolean closed;
 
-        QueueLink(ChildJvm child, boolean rtt) {
+        QueueLink(Wire wire, ChildJvm child, boolean rtt) {
+            this.wire = wire;
             this.child = child;
             this.rtt = rtt;
+        }
+
+        @Override
+        public final Wire wire() {
+            return wire;
         }
 
         /** Round trips: the empty message on data that ends the child. */
@@ -211,22 +218,15 @@ final class MqTransport implements Transport {
 
     /** jipc's queues. */
     private static final class JipcLink extends QueueLink {
-        private final MqWire wire;
         private final MessageQueue data;
         private final MessageQueue other;
         private final ByteBuffer drained;
 
         JipcLink(MqWire wire, ChildJvm child, MessageQueue data, MessageQueue other, boolean rtt) {
-            super(child, rtt);
-            this.wire = wire;
+            super(wire, child, rtt);
             this.data = data;
             this.other = other;
             this.drained = rtt ? null : ByteBuffer.allocateDirect(data.messageSize());
-        }
-
-        @Override
-        public Wire wire() {
-            return wire;
         }
 
         @Override
