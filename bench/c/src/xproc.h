@@ -90,7 +90,8 @@ extern long xproc_lost;
 struct xproc_ops {
     /* Connects parent and child for a round-trip (rtt 1) or stream run: the child's pid in the parent, 0 in the child. */
     pid_t (*start)(const struct xproc_run *r, int rtt, void *ctx);
-    /* Sends one whole message: 0, or -1 with errno set (a stream's sender ends at EPIPE, ECONNRESET, ECONNREFUSED). */
+    /* Sends one whole message: 0, or -1 with errno set (a stream's sender ends at EPIPE, ECONNRESET, ECONNREFUSED: the
+     * reader left, or a mechanism's own sign that it has its count). */
     int (*send)(void *ctx, const unsigned char *msg, size_t size);
     /* Receives one whole message: 1; 0 when the parent ended the run (the child's cue); -1 with errno set. */
     int (*recv)(void *ctx, unsigned char *buf, size_t size);
@@ -98,11 +99,59 @@ struct xproc_ops {
     void (*finish)(void *ctx);
     /* 1 if a stream may drop messages (UDP): gaps are counted as lost (lost=) instead of failing the run. */
     int lossy;
+    /* Optional (NULL: nothing): a stream's receiver has checked the message it received last; frees its slot (shared memory). */
+    void (*release)(void *ctx);
 };
 
 /* One run of a mechanism through the shared loops; 0 on success (failures exit). */
 int xproc_rtt(const struct xproc_run *r, const struct xproc_ops *ops, void *ctx);
 int xproc_tput(const struct xproc_run *r, const struct xproc_ops *ops, void *ctx);
+
+/*
+ * The region of the shared-memory mechanisms (xproc_shm.c, xproc_sync.c; the
+ * Java sides use the same): words a, b and stop (each on its own 64 bytes),
+ * then the data: a round trip's request and reply, or a stream's slots
+ * (max(2, 1 MiB / size)), each rounded up to 64 bytes.
+ */
+enum { XPROC_OFF_A = 0, XPROC_OFF_B = 64, XPROC_OFF_STOP = 128, XPROC_OFF_DATA = 256 };
+
+static inline size_t xproc_rounded(size_t size)
+{
+    return (size + 63) & ~(size_t)63;
+}
+
+static inline size_t xproc_slots(size_t size, int rtt)
+{
+    size_t n = rtt ? 2 : ((size_t)1 << 20) / xproc_rounded(size);
+    return n < 2 ? 2 : n;
+}
+
+/*
+ * A shared-memory run in one process: its region (mapped by the mechanism) and
+ * where it is; n: round trips, the last seq + 1 sent (parent) or seen (child);
+ * streams, the next seq to send or receive.
+ */
+struct xproc_region {
+    unsigned char *region;
+    size_t len, size, slots;
+    int rtt, child;
+    uint64_t n;
+};
+
+/* Sizes the region for round trips (rtt 1) or a stream of size-byte messages. */
+static inline void xproc_region_size(struct xproc_region *g, size_t size, int rtt)
+{
+    g->size = size;
+    g->rtt = rtt;
+    g->slots = xproc_slots(size, rtt);
+    g->len = XPROC_OFF_DATA + g->slots * xproc_rounded(size);
+}
+
+/* Slot seq % slots; round trips: the request in slot 0, the reply in slot 1. */
+static inline unsigned char *xproc_slot(const struct xproc_region *g, uint64_t seq)
+{
+    return g->region + XPROC_OFF_DATA + (seq % g->slots) * xproc_rounded(g->size);
+}
 
 /* Exactly n bytes: 1 when done, 0 at end of stream before the first byte, -1 with errno set otherwise. */
 int xproc_read_full(int fd, unsigned char *buf, size_t n);

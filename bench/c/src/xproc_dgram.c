@@ -107,8 +107,8 @@ static void finish(void *ctx)
     close(run->fd);
 }
 
-static const struct xproc_ops unix_ops = { start, transmit, receive, finish, 0 };
-static const struct xproc_ops udp_ops = { start, transmit, receive, finish, 1 };
+static const struct xproc_ops unix_ops = { start, transmit, receive, finish, 0, NULL };
+static const struct xproc_ops udp_ops = { start, transmit, receive, finish, 1, NULL };
 
 int xproc_dgram_rtt(const struct xproc_run *r)
 {

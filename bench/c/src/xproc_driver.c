@@ -151,6 +151,8 @@ static void receive_checked(const struct xproc_ops *ops, void *ctx, unsigned cha
         }
     }
     xproc_check(buf, size, (*next)++);
+    if (ops->release != NULL)
+        ops->release(ctx);
 }
 
 int xproc_tput(const struct xproc_run *r, const struct xproc_ops *ops, void *ctx)

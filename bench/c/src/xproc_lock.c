@@ -151,7 +151,7 @@ static void finish(void *ctx)
     unlock_range(run, run->round);
 }
 
-static const struct xproc_ops ops = { start, send_msg, recv_msg, finish, 0 };
+static const struct xproc_ops ops = { start, send_msg, recv_msg, finish, 0, NULL };
 
 int xproc_lock_rtt(const struct xproc_run *r)
 {

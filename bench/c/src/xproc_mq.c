@@ -9,7 +9,8 @@
  * message ends the child. Streams: the child sends numbered messages on
  * "stream" and looks at a second queue, "control", every 256 messages without
  * waiting; once the parent has its count it sends a message there and drains
- * "stream" until the child has ended (it may be blocked on a full queue).
+ * "stream" until the child has ended (it may be blocked on a full queue). The
+ * loops are those of xproc_driver.c.
  */
 #include "xproc.h"
 
@@ -71,7 +72,7 @@ static ssize_t receive(mqd_t q, unsigned char *buf, size_t size)
     return n;
 }
 
-static int send(mqd_t q, const unsigned char *buf, size_t size)
+static int transmit(mqd_t q, const unsigned char *buf, size_t size)
 {
     int r;
     do
@@ -80,74 +81,58 @@ static int send(mqd_t q, const unsigned char *buf, size_t size)
     return r;
 }
 
-static void receive_checked(mqd_t q, unsigned char *buf, size_t size, uint64_t seq)
+/* This process's queues: round trips "down" and "up", streams "stream" and "control". */
+struct run {
+    mqd_t in, out;     /* (mqd_t)-1 where unused */
+    mqd_t q[2];        /* both queues of the run, closed by finish */
+    int rtt;
+    size_t size;       /* a message's */
+    pid_t child;       /* in the parent */
+    uint64_t sent;     /* the stream's sender: messages sent */
+};
+
+static pid_t start(const struct xproc_run *r, int rtt, void *ctx)
 {
-    ssize_t n = receive(q, buf, size);
-    if (n < 0)
-        xproc_fail("mq_receive");
-    if ((size_t)n != size)
-        xproc_fail_msg("a message of the wrong size arrived");
-    xproc_check(buf, size, seq);
+    struct run *run = ctx;
+    run->rtt = rtt;
+    run->size = r->size;
+    run->q[0] = unnamed(max_messages(), r->size); /* down, or stream */
+    run->q[1] = rtt ? unnamed(max_messages(), r->size) : unnamed(1, 8); /* up, or control */
+    run->child = xproc_fork();
+    if (rtt) {
+        run->in = run->q[run->child == 0 ? 0 : 1];
+        run->out = run->q[run->child == 0 ? 1 : 0];
+    } else {
+        run->in = run->child == 0 ? (mqd_t)-1 : run->q[0];
+        run->out = run->child == 0 ? run->q[0] : (mqd_t)-1;
+    }
+    return run->child;
 }
 
-int xproc_mq_rtt(const struct xproc_run *r)
+/* The stream's sender looks at "control" every STOP_EVERY messages: a message there ends it (EPIPE). */
+static int send_msg(void *ctx, const unsigned char *msg, size_t size)
 {
-    size_t size = r->size;
-    int64_t *samples = calloc((size_t)r->count, sizeof *samples);
-    unsigned char *msg = xproc_buffer(size), *reply = xproc_buffer(size);
-    if (samples == NULL)
-        xproc_fail("calloc");
-    mqd_t down = unnamed(max_messages(), size);
-    mqd_t up = unnamed(max_messages(), size);
-    pid_t child = xproc_fork();
-    if (child == 0) {
-        struct xproc_meter m;
-        xproc_meter_start(&m, r, 1);
-        ssize_t n;
-        while ((n = receive(down, reply, size)) > 0) {
-            if (send(up, reply, (size_t)n) < 0)
-                xproc_fail("mq_send");
-            xproc_meter_tick(&m);
+    struct run *run = ctx;
+    if (!run->rtt && run->sent++ % STOP_EVERY == 0) {
+        struct timespec past = { 0, 0 };
+        unsigned char stop[8];
+        if (mq_timedreceive(run->q[1], (char *)stop, sizeof stop, NULL, &past) >= 0) {
+            errno = EPIPE; /* the reader has its count */
+            return -1;
         }
-        if (n < 0)
-            xproc_fail("mq_receive");
-        xproc_meter_report(&m);
-        _exit(0);
     }
-    struct xproc_cost cost;
-    int64_t timed_start = xproc_now_ns();
-    for (long i = -r->warmup; i < r->count; i++) {
-        uint64_t seq = (uint64_t)(i + r->warmup);
-        xproc_stamp(msg, size, seq);
-        if (i == 0)
-            xproc_cost_start(&cost);
-        int64_t t0 = xproc_now_ns();
-        if (send(down, msg, size) < 0)
-            xproc_fail("mq_send");
-        ssize_t n = receive(up, reply, size);
-        int64_t t1 = xproc_now_ns();
-        if (n < 0)
-            xproc_fail("mq_receive");
-        if ((size_t)n != size)
-            xproc_fail_msg("a message of the wrong size arrived");
-        xproc_check(reply, size, seq);
-        if (i >= 0)
-            samples[i] = t1 - t0;
-        if (i == 0)
-            timed_start = t0;
-    }
-    int64_t elapsed = xproc_now_ns() - timed_start;
-    xproc_cost_stop(&cost);
-    if (send(down, msg, 0) < 0) /* the empty message: the child ends */
-        xproc_fail("mq_send");
-    xproc_reap(child);
-    mq_close(down);
-    mq_close(up);
-    xproc_report_rtt(r, samples, elapsed, &cost);
-    free(samples);
-    free(msg);
-    free(reply);
-    return 0;
+    return transmit(run->out, msg, size);
+}
+
+/* One message: 1; 0 for the empty one that ends a round-trip child; another size than size fails the run. */
+static int recv_msg(void *ctx, unsigned char *buf, size_t size)
+{
+    ssize_t n = receive(((struct run *)ctx)->in, buf, size);
+    if (n < 0)
+        return -1;
+    if (n != 0 && (size_t)n != size)
+        xproc_fail_msg("a message of the wrong size arrived");
+    return n != 0;
 }
 
 /* Drains stream until the child has ended (without reaping it: xproc_reap does). */
@@ -174,51 +159,30 @@ static void drain_until_ended(mqd_t stream, unsigned char *buf, size_t size, pid
     }
 }
 
+/* Round trips: the empty message ends the child. Streams: a message on "control", then "stream" drained until the child ended. */
+static void finish(void *ctx)
+{
+    struct run *run = ctx;
+    unsigned char *buf = xproc_buffer(run->size);
+    if (transmit(run->rtt ? run->out : run->q[1], buf, run->rtt ? 0 : 8) < 0)
+        xproc_fail("mq_send");
+    if (!run->rtt)
+        drain_until_ended(run->in, buf, run->size, run->child);
+    free(buf);
+    mq_close(run->q[0]);
+    mq_close(run->q[1]);
+}
+
+static const struct xproc_ops ops = { start, send_msg, recv_msg, finish, 0, NULL };
+
+int xproc_mq_rtt(const struct xproc_run *r)
+{
+    struct run run = { .rtt = 1 };
+    return xproc_rtt(r, &ops, &run);
+}
+
 int xproc_mq_tput(const struct xproc_run *r)
 {
-    size_t size = r->size;
-    unsigned char *buf = xproc_buffer(size);
-    mqd_t stream = unnamed(max_messages(), size);
-    mqd_t control = unnamed(1, 8);
-    pid_t child = xproc_fork();
-    if (child == 0) {
-        struct xproc_meter m;
-        xproc_meter_start(&m, r, 0);
-        struct timespec past = { 0, 0 };
-        unsigned char stop[8];
-        for (uint64_t seq = 0;; seq++) {
-            if (seq % STOP_EVERY == 0 && mq_timedreceive(control, (char *)stop, sizeof stop, NULL, &past) >= 0)
-                break; /* the reader has its count */
-            xproc_stamp(buf, size, seq);
-            if (send(stream, buf, size) < 0)
-                xproc_fail("mq_send");
-            xproc_meter_tick(&m);
-        }
-        xproc_meter_report(&m);
-        _exit(0);
-    }
-    uint64_t seq = 0;
-    receive_checked(stream, buf, size, seq++);
-    int64_t first = xproc_now_ns();
-    while (xproc_now_ns() - first < r->warmup_ms * 1000000)
-        receive_checked(stream, buf, size, seq++);
-    struct xproc_cost cost;
-    xproc_cost_start(&cost);
-    int64_t start = xproc_now_ns(), now;
-    long messages = 0;
-    do {
-        receive_checked(stream, buf, size, seq++);
-        messages++;
-        now = xproc_now_ns();
-    } while (now - start < r->measure_ms * 1000000);
-    xproc_cost_stop(&cost);
-    if (send(control, buf, 8) < 0)
-        xproc_fail("mq_send");
-    drain_until_ended(stream, buf, size, child);
-    xproc_reap(child);
-    mq_close(stream);
-    mq_close(control);
-    xproc_report_tput(r, messages, now - start, &cost);
-    free(buf);
-    return 0;
+    struct run run = { .rtt = 0 };
+    return xproc_tput(r, &ops, &run);
 }

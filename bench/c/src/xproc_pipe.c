@@ -111,7 +111,7 @@ static pid_t start(const struct xproc_run *r, int rtt, void *ctx)
 }
 
 /* Closing the parent's ends: the child reads end of stream, or its next write fails with EPIPE. */
-static const struct xproc_ops ops = { start, xproc_fd_send, xproc_fd_recv, xproc_fd_finish, 0 };
+static const struct xproc_ops ops = { start, xproc_fd_send, xproc_fd_recv, xproc_fd_finish, 0, NULL };
 
 int xproc_pipe_rtt(const struct xproc_run *r)
 {

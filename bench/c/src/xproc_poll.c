@@ -109,7 +109,7 @@ static void finish(void *ctx)
         close(run->fds[i]);
 }
 
-static const struct xproc_ops ops = { start, send_msg, recv_msg, finish, 0 };
+static const struct xproc_ops ops = { start, send_msg, recv_msg, finish, 0, NULL };
 
 int xproc_poll_rtt(const struct xproc_run *r)
 {

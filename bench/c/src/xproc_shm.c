@@ -12,23 +12,19 @@
  *
  * Counters are 64-bit, written with release and read with acquire. A waiter
  * spins (a pause instruction per turn) and calls sched_yield(2) every 64
- * turns, so that two processes on one CPU hand it to each other.
+ * turns, so that two processes on one CPU hand it to each other. The loops
+ * are those of xproc_driver.c.
  */
 #include "xproc.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
-#define OFF_A 0
-#define OFF_B 64
-#define OFF_STOP 128
-#define OFF_DATA 256
-#define STREAM_BYTES (1 << 20)
 #define STOP UINT64_MAX
 
 static char shm_name[256];
@@ -37,17 +33,6 @@ static void remove_shm(void)
 {
     if (shm_name[0] != '\0')
         shm_unlink(shm_name);
-}
-
-static size_t rounded(size_t size)
-{
-    return (size + 63) & ~(size_t)63;
-}
-
-static size_t slots_for(size_t size)
-{
-    size_t n = STREAM_BYTES / rounded(size);
-    return n < 2 ? 2 : n;
 }
 
 /* Maps a fresh object of len bytes; the name is gone again before fork. */
@@ -97,116 +82,103 @@ static uint64_t await_change(unsigned char *region, size_t off, uint64_t old)
     return v;
 }
 
-int xproc_shm_rtt(const struct xproc_run *r)
+static pid_t start(const struct xproc_run *r, int rtt, void *ctx)
 {
-    size_t size = r->size, len = OFF_DATA + 2 * rounded(size);
-    unsigned char *region = map_region(len), *req = region + OFF_DATA, *rep = req + rounded(size);
-    int64_t *samples = calloc((size_t)r->count, sizeof *samples);
-    unsigned char *msg = xproc_buffer(size), *reply = xproc_buffer(size);
-    if (samples == NULL)
-        xproc_fail("calloc");
-    pid_t child = xproc_fork();
-    if (child == 0) {
-        struct xproc_meter m;
-        xproc_meter_start(&m, r, 1);
-        uint64_t seen = 0;
-        for (;;) {
-            seen = await_change(region, OFF_A, seen);
-            if (seen == STOP) {
-                xproc_meter_report(&m);
-                _exit(0);
-            }
-            memcpy(reply, req, size); /* take the message, as a reader would */
-            memcpy(rep, reply, size);
-            __atomic_store_n(word(region, OFF_B), seen, __ATOMIC_RELEASE);
-            xproc_meter_tick(&m);
-        }
+    struct xproc_region *run = ctx;
+    xproc_region_size(run, r->size, rtt);
+    run->region = map_region(run->len);
+    pid_t pid = xproc_fork();
+    run->child = pid == 0;
+    return pid;
+}
+
+/* Round trips: the parent's request, or the child's reply. */
+static int rtt_send(void *ctx, const unsigned char *msg, size_t size)
+{
+    struct xproc_region *run = ctx;
+    memcpy(xproc_slot(run, run->child), msg, size);
+    if (run->child) {
+        __atomic_store_n(word(run->region, XPROC_OFF_B), run->n, __ATOMIC_RELEASE);
+    } else {
+        run->n++;
+        __atomic_store_n(word(run->region, XPROC_OFF_A), run->n, __ATOMIC_RELEASE);
     }
-    struct xproc_cost cost;
-    int64_t timed_start = xproc_now_ns();
-    for (long i = -r->warmup; i < r->count; i++) {
-        uint64_t seq = (uint64_t)(i + r->warmup);
-        xproc_stamp(msg, size, seq);
-        if (i == 0)
-            xproc_cost_start(&cost);
-        int64_t t0 = xproc_now_ns();
-        memcpy(req, msg, size);
-        __atomic_store_n(word(region, OFF_A), seq + 1, __ATOMIC_RELEASE);
-        await_change(region, OFF_B, seq);
-        memcpy(reply, rep, size);
-        int64_t t1 = xproc_now_ns();
-        xproc_check(reply, size, seq);
-        if (i >= 0)
-            samples[i] = t1 - t0;
-        if (i == 0)
-            timed_start = t0;
-    }
-    int64_t elapsed = xproc_now_ns() - timed_start;
-    xproc_cost_stop(&cost);
-    __atomic_store_n(word(region, OFF_A), STOP, __ATOMIC_RELEASE);
-    xproc_reap(child);
-    munmap(region, len);
-    xproc_report_rtt(r, samples, elapsed, &cost);
-    free(samples);
-    free(msg);
-    free(reply);
     return 0;
 }
 
-/* The consumer's side of one message: wait for it, copy it out, check it, free its slot. */
-static void take(unsigned char *region, size_t size, size_t slots, unsigned char *buf, uint64_t seq)
+/* Round trips: the child's next request (0 at STOP; copied out, as a reader would take it), or the parent's reply. */
+static int rtt_recv(void *ctx, unsigned char *buf, size_t size)
 {
+    struct xproc_region *run = ctx;
+    if (run->child) {
+        run->n = await_change(run->region, XPROC_OFF_A, run->n);
+        if (run->n == STOP)
+            return 0;
+    } else {
+        await_change(run->region, XPROC_OFF_B, run->n - 1);
+    }
+    memcpy(buf, xproc_slot(run, !run->child), size);
+    return 1;
+}
+
+/* Streams, the producer: waits for a free slot (EPIPE once the consumer has its count), fills it, publishes it. */
+static int put(void *ctx, const unsigned char *msg, size_t size)
+{
+    struct xproc_region *run = ctx;
     unsigned spins = 0;
-    while (__atomic_load_n(word(region, OFF_A), __ATOMIC_ACQUIRE) <= seq)
+    while (run->n - __atomic_load_n(word(run->region, XPROC_OFF_B), __ATOMIC_ACQUIRE) >= run->slots) {
+        if (__atomic_load_n(word(run->region, XPROC_OFF_STOP), __ATOMIC_ACQUIRE)) {
+            errno = EPIPE; /* the reader has its count and left */
+            return -1;
+        }
         relax(&spins);
-    memcpy(buf, region + OFF_DATA + (seq % slots) * rounded(size), size);
-    xproc_check(buf, size, seq);
-    __atomic_store_n(word(region, OFF_B), seq + 1, __ATOMIC_RELEASE);
+    }
+    memcpy(xproc_slot(run, run->n), msg, size);
+    run->n++;
+    __atomic_store_n(word(run->region, XPROC_OFF_A), run->n, __ATOMIC_RELEASE);
+    return 0;
+}
+
+/* Streams, the consumer: waits for the next message and copies it out; release frees its slot once checked. */
+static int take(void *ctx, unsigned char *buf, size_t size)
+{
+    struct xproc_region *run = ctx;
+    unsigned spins = 0;
+    while (__atomic_load_n(word(run->region, XPROC_OFF_A), __ATOMIC_ACQUIRE) <= run->n)
+        relax(&spins);
+    memcpy(buf, xproc_slot(run, run->n), size);
+    return 1;
+}
+
+static void release(void *ctx)
+{
+    struct xproc_region *run = ctx;
+    run->n++;
+    __atomic_store_n(word(run->region, XPROC_OFF_B), run->n, __ATOMIC_RELEASE);
+}
+
+/* Round trips: STOP ends the child. Streams: the stop word; the producer sees it while it waits for a slot. */
+static void finish(void *ctx)
+{
+    struct xproc_region *run = ctx;
+    if (run->rtt)
+        __atomic_store_n(word(run->region, XPROC_OFF_A), STOP, __ATOMIC_RELEASE);
+    else
+        __atomic_store_n(word(run->region, XPROC_OFF_STOP), 1, __ATOMIC_RELEASE);
+    munmap(run->region, run->len);
+}
+
+static const struct xproc_ops rtt_ops = { start, rtt_send, rtt_recv, finish, 0, NULL };
+static const struct xproc_ops tput_ops = { start, put, take, finish, 0, release };
+
+int xproc_shm_rtt(const struct xproc_run *r)
+{
+    struct xproc_region run = { .region = NULL };
+    return xproc_rtt(r, &rtt_ops, &run);
 }
 
 int xproc_shm_tput(const struct xproc_run *r)
 {
-    size_t size = r->size, slots = slots_for(size), len = OFF_DATA + slots * rounded(size);
-    unsigned char *region = map_region(len);
-    unsigned char *buf = xproc_buffer(size);
-    pid_t child = xproc_fork();
-    if (child == 0) {
-        struct xproc_meter m;
-        xproc_meter_start(&m, r, 0);
-        for (uint64_t seq = 0;; seq++) {
-            unsigned spins = 0;
-            while (seq - __atomic_load_n(word(region, OFF_B), __ATOMIC_ACQUIRE) >= slots) {
-                if (__atomic_load_n(word(region, OFF_STOP), __ATOMIC_ACQUIRE)) {
-                    xproc_meter_report(&m);
-                    _exit(0); /* the reader has its count and left */
-                }
-                relax(&spins);
-            }
-            xproc_stamp(buf, size, seq);
-            memcpy(region + OFF_DATA + (seq % slots) * rounded(size), buf, size);
-            __atomic_store_n(word(region, OFF_A), seq + 1, __ATOMIC_RELEASE);
-            xproc_meter_tick(&m);
-        }
-    }
-    uint64_t seq = 0;
-    take(region, size, slots, buf, seq++);
-    int64_t first = xproc_now_ns();
-    while (xproc_now_ns() - first < r->warmup_ms * 1000000)
-        take(region, size, slots, buf, seq++);
-    struct xproc_cost cost;
-    xproc_cost_start(&cost);
-    int64_t start = xproc_now_ns(), now;
-    long messages = 0;
-    do {
-        take(region, size, slots, buf, seq++);
-        messages++;
-        now = xproc_now_ns();
-    } while (now - start < r->measure_ms * 1000000);
-    xproc_cost_stop(&cost);
-    __atomic_store_n(word(region, OFF_STOP), 1, __ATOMIC_RELEASE);
-    xproc_reap(child);
-    munmap(region, len);
-    xproc_report_tput(r, messages, now - start, &cost);
-    free(buf);
-    return 0;
+    struct xproc_region run = { .region = NULL };
+    return xproc_tput(r, &tput_ops, &run);
 }

@@ -89,7 +89,7 @@ static pid_t start(const struct xproc_run *r, int rtt, void *ctx)
 }
 
 /* Closing the parent's end: the child reads end of stream, or its next write fails (EPIPE or ECONNRESET). */
-static const struct xproc_ops ops = { start, xproc_fd_send, xproc_fd_recv, xproc_fd_finish, 0 };
+static const struct xproc_ops ops = { start, xproc_fd_send, xproc_fd_recv, xproc_fd_finish, 0, NULL };
 
 static int run_rtt(const struct xproc_run *r, enum kind k)
 {

@@ -24,7 +24,8 @@
  * the fork (read(2) takes 1, write(2) of 1 gives), the words unused. mutex:
  * the same counts as two counters under a robust process-shared mutex, each
  * with a condition variable (xproc_mutex.c, which gives their layout). No
- * spinning before a wait on either side.
+ * spinning before a wait on either side. The loops are those of
+ * xproc_driver.c.
  */
 #include "xproc.h"
 
@@ -41,23 +42,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define OFF_A 0
-#define OFF_B 64
-#define OFF_STOP 128
-#define OFF_DATA 256
-#define STREAM_BYTES (1 << 20)
 #define STOP UINT32_MAX
-
-static size_t rounded(size_t size)
-{
-    return (size + 63) & ~(size_t)63;
-}
-
-static size_t slots_for(size_t size)
-{
-    size_t n = STREAM_BYTES / rounded(size);
-    return n < 2 ? 2 : n;
-}
 
 static unsigned char *map_region(size_t len)
 {
@@ -91,7 +76,7 @@ struct sig {
 
 static inline struct sig sem(unsigned char *region, size_t off)
 {
-    return (struct sig){ (sem_t *)(void *)(region + off), off == OFF_A ? 0 : 1 };
+    return (struct sig){ (sem_t *)(void *)(region + off), off == XPROC_OFF_A ? 0 : 1 };
 }
 
 static void sysv_op(struct sig s, short delta)
@@ -198,173 +183,148 @@ static void futex_store(unsigned char *region, size_t off, uint32_t v)
         xproc_fail("futex wake");
 }
 
-static int rtt(const struct xproc_run *r, int futex)
+/* This process's part of the run, and whether it waits on futexes (else counts). */
+struct run {
+    struct xproc_region m;
+    int futex;
+};
+
+/* The region, its counts (a: 0; b: 0 for round trips, the free slots for streams), then the fork. */
+static pid_t start(const struct xproc_run *r, int rtt, void *ctx)
 {
-    size_t size = r->size, len = OFF_DATA + 2 * rounded(size);
-    unsigned char *region = map_region(len), *req = region + OFF_DATA, *rep = req + rounded(size);
-    int64_t *samples = calloc((size_t)r->count, sizeof *samples);
-    unsigned char *msg = xproc_buffer(size), *reply = xproc_buffer(size);
-    if (samples == NULL)
-        xproc_fail("calloc");
+    struct run *run = ctx;
+    xproc_region_size(&run->m, r->size, rtt);
+    run->m.region = map_region(run->m.len);
+    unsigned b = rtt ? 0 : (unsigned)run->m.slots;
     if (mutex_run) {
-        xproc_mutex_make(region, 0);
-        mtx = region;
-    } else if (!futex && semid < 0 && efd[0] < 0
-            && (sem_init(sem(region, OFF_A).posix, 1, 0) < 0 || sem_init(sem(region, OFF_B).posix, 1, 0) < 0))
+        xproc_mutex_make(run->m.region, b);
+        mtx = run->m.region;
+    } else if (!run->futex && semid < 0 && efd[0] < 0
+               && (sem_init(sem(run->m.region, XPROC_OFF_A).posix, 1, 0) < 0
+                   || sem_init(sem(run->m.region, XPROC_OFF_B).posix, 1, b) < 0)) {
         xproc_fail("sem_init");
-    pid_t child = xproc_fork();
-    if (child == 0) {
-        struct xproc_meter m;
-        xproc_meter_start(&m, r, 1);
-        uint32_t seen = 0;
-        for (;;) {
-            if (futex) {
-                seen = futex_await(region, OFF_A, seen);
-                if (seen == STOP)
-                    break;
-            } else {
-                take(sem(region, OFF_A));
-                if (load(region, OFF_STOP))
-                    break;
-            }
-            memcpy(reply, req, size); /* take the message, as a reader would */
-            memcpy(rep, reply, size);
-            if (futex)
-                futex_store(region, OFF_B, seen);
-            else
-                give(sem(region, OFF_B));
-            xproc_meter_tick(&m);
-        }
-        xproc_meter_report(&m);
-        _exit(0);
     }
-    struct xproc_cost cost;
-    int64_t timed_start = xproc_now_ns();
-    for (long i = -r->warmup; i < r->count; i++) {
-        uint64_t seq = (uint64_t)(i + r->warmup);
-        xproc_stamp(msg, size, seq);
-        if (i == 0)
-            xproc_cost_start(&cost);
-        int64_t t0 = xproc_now_ns();
-        memcpy(req, msg, size);
-        if (futex) {
-            futex_store(region, OFF_A, (uint32_t)(seq + 1));
-            futex_await(region, OFF_B, (uint32_t)seq);
-        } else {
-            give(sem(region, OFF_A));
-            take(sem(region, OFF_B));
-        }
-        memcpy(reply, rep, size);
-        int64_t t1 = xproc_now_ns();
-        xproc_check(reply, size, seq);
-        if (i >= 0)
-            samples[i] = t1 - t0;
-        if (i == 0)
-            timed_start = t0;
-    }
-    int64_t elapsed = xproc_now_ns() - timed_start;
-    xproc_cost_stop(&cost);
-    if (futex) {
-        futex_store(region, OFF_A, STOP);
-    } else {
-        __atomic_store_n(word(region, OFF_STOP), 1, __ATOMIC_RELEASE);
-        give(sem(region, OFF_A));
-    }
-    xproc_reap(child);
-    munmap(region, len);
-    mtx = NULL;
-    xproc_report_rtt(r, samples, elapsed, &cost);
-    free(samples);
-    free(msg);
-    free(reply);
+    pid_t pid = xproc_fork();
+    run->m.child = pid == 0;
+    return pid;
+}
+
+/* Round trips: the parent's request (a), or the child's reply (b). */
+static int rtt_send(void *ctx, const unsigned char *msg, size_t size)
+{
+    struct run *run = ctx;
+    memcpy(xproc_slot(&run->m, (uint64_t)run->m.child), msg, size);
+    if (!run->futex)
+        give(sem(run->m.region, run->m.child ? XPROC_OFF_B : XPROC_OFF_A));
+    else if (run->m.child)
+        futex_store(run->m.region, XPROC_OFF_B, (uint32_t)run->m.n);
+    else
+        futex_store(run->m.region, XPROC_OFF_A, (uint32_t)++run->m.n);
     return 0;
 }
 
-/* The consumer's side of one message: wait for it, copy it out, check it, free its slot. */
-static void consume(unsigned char *region, size_t size, size_t slots, unsigned char *buf, uint64_t seq, int futex)
+/* Round trips: the child's next request (0 when told to stop; copied out, as a reader would take it), or the reply. */
+static int rtt_recv(void *ctx, unsigned char *buf, size_t size)
 {
-    if (futex)
-        while ((uint32_t)(load(region, OFF_A) - (uint32_t)seq) == 0)
-            futex_await(region, OFF_A, (uint32_t)seq);
-    else
-        take(sem(region, OFF_A));
-    memcpy(buf, region + OFF_DATA + (seq % slots) * rounded(size), size);
-    xproc_check(buf, size, seq);
-    if (futex)
-        futex_store(region, OFF_B, (uint32_t)(seq + 1));
-    else
-        give(sem(region, OFF_B));
+    struct run *run = ctx;
+    if (run->m.child && run->futex) {
+        run->m.n = futex_await(run->m.region, XPROC_OFF_A, (uint32_t)run->m.n);
+        if (run->m.n == STOP)
+            return 0;
+    } else if (run->m.child) {
+        take(sem(run->m.region, XPROC_OFF_A));
+        if (load(run->m.region, XPROC_OFF_STOP))
+            return 0;
+    } else if (run->futex) {
+        futex_await(run->m.region, XPROC_OFF_B, (uint32_t)(run->m.n - 1));
+    } else {
+        take(sem(run->m.region, XPROC_OFF_B));
+    }
+    memcpy(buf, xproc_slot(&run->m, (uint64_t)!run->m.child), size);
+    return 1;
 }
 
-static void produce(unsigned char *region, size_t size, size_t slots, const struct xproc_run *r, int futex)
+/* Streams, the producer: waits for a free slot (EPIPE once the consumer has its count), fills it, publishes it. */
+static int stream_put(void *ctx, const unsigned char *msg, size_t size)
 {
-    struct xproc_meter m;
-    unsigned char *buf = xproc_buffer(size);
-    xproc_meter_start(&m, r, 0);
-    for (uint64_t seq = 0;; seq++) {
-        if (futex) {
-            uint32_t tail;
-            while ((uint32_t)seq - (tail = load(region, OFF_B)) >= slots && !load(region, OFF_STOP))
-                futex_await(region, OFF_B, tail);
-        } else {
-            take(sem(region, OFF_B));
-        }
-        if (load(region, OFF_STOP))
-            break; /* the reader has its count and left */
-        xproc_stamp(buf, size, seq);
-        memcpy(region + OFF_DATA + (seq % slots) * rounded(size), buf, size);
-        if (futex)
-            futex_store(region, OFF_A, (uint32_t)(seq + 1));
-        else
-            give(sem(region, OFF_A));
-        xproc_meter_tick(&m);
+    struct run *run = ctx;
+    if (run->futex) {
+        uint32_t tail;
+        while ((uint32_t)run->m.n - (tail = load(run->m.region, XPROC_OFF_B)) >= run->m.slots
+               && !load(run->m.region, XPROC_OFF_STOP))
+            futex_await(run->m.region, XPROC_OFF_B, tail);
+    } else {
+        take(sem(run->m.region, XPROC_OFF_B));
     }
-    xproc_meter_report(&m);
-    _exit(0);
+    if (load(run->m.region, XPROC_OFF_STOP)) {
+        errno = EPIPE; /* the reader has its count and left */
+        return -1;
+    }
+    memcpy(xproc_slot(&run->m, run->m.n), msg, size);
+    run->m.n++;
+    if (run->futex)
+        futex_store(run->m.region, XPROC_OFF_A, (uint32_t)run->m.n);
+    else
+        give(sem(run->m.region, XPROC_OFF_A));
+    return 0;
+}
+
+/* Streams, the consumer: waits for the next message and copies it out; stream_release frees its slot once checked. */
+static int stream_take(void *ctx, unsigned char *buf, size_t size)
+{
+    struct run *run = ctx;
+    if (run->futex)
+        while ((uint32_t)(load(run->m.region, XPROC_OFF_A) - (uint32_t)run->m.n) == 0)
+            futex_await(run->m.region, XPROC_OFF_A, (uint32_t)run->m.n);
+    else
+        take(sem(run->m.region, XPROC_OFF_A));
+    memcpy(buf, xproc_slot(&run->m, run->m.n), size);
+    return 1;
+}
+
+static void stream_release(void *ctx)
+{
+    struct run *run = ctx;
+    run->m.n++;
+    if (run->futex)
+        futex_store(run->m.region, XPROC_OFF_B, (uint32_t)run->m.n);
+    else
+        give(sem(run->m.region, XPROC_OFF_B));
+}
+
+/*
+ * Round trips: STOP (futex), or the stop word and a (counts), end the child. Streams: the stop word, then the tail
+ * moved (unused from now on) so that a producer about to wait sees a change.
+ */
+static void finish(void *ctx)
+{
+    struct run *run = ctx;
+    if (run->m.rtt && run->futex) {
+        futex_store(run->m.region, XPROC_OFF_A, STOP);
+    } else {
+        __atomic_store_n(word(run->m.region, XPROC_OFF_STOP), 1, __ATOMIC_RELEASE);
+        if (run->futex)
+            futex_store(run->m.region, XPROC_OFF_B, (uint32_t)(run->m.n + 1));
+        else
+            give(sem(run->m.region, run->m.rtt ? XPROC_OFF_A : XPROC_OFF_B));
+    }
+    munmap(run->m.region, run->m.len);
+    mtx = NULL;
+}
+
+static const struct xproc_ops rtt_ops = { start, rtt_send, rtt_recv, finish, 0, NULL };
+static const struct xproc_ops tput_ops = { start, stream_put, stream_take, finish, 0, stream_release };
+
+static int rtt(const struct xproc_run *r, int futex)
+{
+    struct run run = { .futex = futex };
+    return xproc_rtt(r, &rtt_ops, &run);
 }
 
 static int tput(const struct xproc_run *r, int futex)
 {
-    size_t size = r->size, slots = slots_for(size), len = OFF_DATA + slots * rounded(size);
-    unsigned char *region = map_region(len);
-    unsigned char *buf = xproc_buffer(size);
-    if (mutex_run) {
-        xproc_mutex_make(region, (unsigned)slots);
-        mtx = region;
-    } else if (!futex && semid < 0 && efd[0] < 0
-            && (sem_init(sem(region, OFF_A).posix, 1, 0) < 0
-                || sem_init(sem(region, OFF_B).posix, 1, (unsigned)slots) < 0))
-        xproc_fail("sem_init");
-    pid_t child = xproc_fork();
-    if (child == 0)
-        produce(region, size, slots, r, futex);
-    uint64_t seq = 0;
-    consume(region, size, slots, buf, seq++, futex);
-    int64_t first = xproc_now_ns();
-    while (xproc_now_ns() - first < r->warmup_ms * 1000000)
-        consume(region, size, slots, buf, seq++, futex);
-    struct xproc_cost cost;
-    xproc_cost_start(&cost);
-    int64_t start = xproc_now_ns(), now;
-    long messages = 0;
-    do {
-        consume(region, size, slots, buf, seq++, futex);
-        messages++;
-        now = xproc_now_ns();
-    } while (now - start < r->measure_ms * 1000000);
-    xproc_cost_stop(&cost);
-    /* Stop, then move the tail (unused from now on) so that a producer about to wait sees a change. */
-    __atomic_store_n(word(region, OFF_STOP), 1, __ATOMIC_RELEASE);
-    if (futex)
-        futex_store(region, OFF_B, (uint32_t)(seq + 1));
-    else
-        give(sem(region, OFF_B));
-    xproc_reap(child);
-    munmap(region, len);
-    mtx = NULL;
-    xproc_report_tput(r, messages, now - start, &cost);
-    free(buf);
-    return 0;
+    struct run run = { .futex = futex };
+    return xproc_tput(r, &tput_ops, &run);
 }
 
 int xproc_sem_rtt(const struct xproc_run *r)
@@ -397,7 +357,7 @@ int xproc_sysvsem_rtt(const struct xproc_run *r)
 
 int xproc_sysvsem_tput(const struct xproc_run *r)
 {
-    sysv_make((unsigned)slots_for(r->size));
+    sysv_make((unsigned)xproc_slots(r->size, 0));
     tput(r, 0);
     sysv_remove();
     return 0;
@@ -420,7 +380,7 @@ int xproc_eventfd_rtt(const struct xproc_run *r)
 
 int xproc_eventfd_tput(const struct xproc_run *r)
 {
-    eventfd_make((unsigned)slots_for(r->size));
+    eventfd_make((unsigned)xproc_slots(r->size, 0));
     return tput(r, 0);
 }
 

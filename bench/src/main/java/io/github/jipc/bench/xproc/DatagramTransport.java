@@ -231,28 +231,23 @@ final class DatagramTransport implements Transport {
     }
 
     /** The parent's side: one datagram per message, checked to be exactly a message long. */
-    static final class DatagramWire extends Wire {
+    static final class DatagramWire extends MessageWire {
         private final ByteChannel ch;
         private final int size;
         private final boolean lossy;
-        private final ByteBuffer msg;
         private final ByteBuffer in;
-        private final ByteBuffer reply;
 
         DatagramWire(ByteChannel ch, int size, boolean lossy) {
+            // One byte more than a message, so that a longer datagram shows (the JDK would cut it silently).
+            this(ch, size, lossy, ByteBuffer.allocateDirect(size + 1));
+        }
+
+        private DatagramWire(ByteChannel ch, int size, boolean lossy, ByteBuffer in) {
+            super(Messages.direct(size), in.slice(0, size).order(ByteOrder.nativeOrder()));
             this.ch = ch;
             this.size = size;
             this.lossy = lossy;
-            this.msg = Messages.direct(size);
-            // One byte more than a message, so that a longer datagram shows (the JDK would cut it silently).
-            this.in = ByteBuffer.allocateDirect(size + 1);
-            this.reply = in.slice(0, size).order(ByteOrder.nativeOrder());
-        }
-
-        @Override
-        void stamp(long seq) {
-            Messages.stamp(msg, seq);
-            msg.clear();
+            this.in = in;
         }
 
         @Override
@@ -270,11 +265,6 @@ final class DatagramTransport implements Transport {
                 throw new IOException("a datagram of " + n + " bytes, expected " + size);
             }
             return true;
-        }
-
-        @Override
-        void check(long seq) {
-            Messages.check(reply, seq);
         }
 
         @Override

@@ -2,7 +2,6 @@ package io.github.jipc.bench.xproc;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 
 import io.github.jipc.MessageQueue;
 import io.github.jipc.bench.jni.BenchNative;
@@ -23,25 +22,21 @@ final class MqJni {
 
     private MqJni() {}
 
-    /** The parent's side of a run, with queues of maxMessages messages of the run's size. */
-    static Transport.Link open(Transport t, Workload w, RunContext context, Watchdog watchdog, int inFd, int outFd,
-            long maxMessages) throws Exception {
+    /** The parent's side of a run, on queues made as MqTransport makes them. */
+    static Transport.Link open(Transport t, Workload w, RunContext context, Watchdog watchdog) throws Exception {
         boolean rtt = w.kind() == Workload.Kind.ROUND_TRIP;
         int data = -1;
         int other = -1;
         MessageQueue handData = null;
         MessageQueue handOther = null;
         try {
-            // Round trips: data goes down to the child, other comes back up. Streams: data comes up, other is control.
-            data = ok(BenchNative.jipc_bench_mq_unnamed(maxMessages, w.size()), "mq_open");
-            other = rtt ? ok(BenchNative.jipc_bench_mq_unnamed(maxMessages, w.size()), "mq_open")
-                    : ok(BenchNative.jipc_bench_mq_unnamed(1, Long.BYTES), "mq_open");
+            // The queues of MqTransport's protocol (data and other, see MqTransport.otherDepth).
+            data = ok(BenchNative.jipc_bench_mq_unnamed(MqTransport.maxMessages(), w.size()), "mq_open");
+            other = ok(BenchNative.jipc_bench_mq_unnamed(MqTransport.otherDepth(rtt), MqTransport.otherSize(rtt, w.size())),
+                    "mq_open");
             handData = MessageQueue.inherited(ok(BenchNative.jipc_bench_dup(data), "dup"));
             handOther = MessageQueue.inherited(ok(BenchNative.jipc_bench_dup(other), "dup"));
-            MessageQueue d = handData;
-            MessageQueue o = handOther;
-            ChildJvm child = SpawnedJvm.start(context, watchdog, b -> b.inherit(d, inFd).inherit(o, outFd),
-                    Peer.args(context, t, Side.JNI, w));
+            ChildJvm child = MqTransport.startChild(t, Side.JNI, w, context, watchdog, handData, handOther);
             int incoming = rtt ? other : data;
             // Nothing wakes a bare mq_receive but a message: at expiry one of the wrong number ends the parent's wait.
             watchdog.onExpiry(() -> {
@@ -113,28 +108,20 @@ final class MqJni {
     }
 
     /** One bare mq_send and one bare mq_receive per message. */
-    private static final class MqJniWire extends Wire {
+    private static final class MqJniWire extends MessageWire {
         private final int out;
         private final int in;
         private final int size;
-        private final ByteBuffer msg;
-        private final ByteBuffer reply;
         private final long msgAddress;
         private final long replyAddress;
 
         MqJniWire(int out, int in, int size) {
+            super(Messages.direct(size), Messages.direct(size));
             this.out = out;
             this.in = in;
             this.size = size;
-            this.msg = Messages.direct(size);
-            this.reply = Messages.direct(size);
             this.msgAddress = BenchNative.jipc_bench_address_of(msg);
             this.replyAddress = BenchNative.jipc_bench_address_of(reply);
-        }
-
-        @Override
-        void stamp(long seq) {
-            Messages.stamp(msg, seq);
         }
 
         @Override
@@ -144,78 +131,46 @@ final class MqJni {
 
         @Override
         boolean read() throws IOException {
-            long n = ok(BenchNative.jipc_bench_mq_receive(in, replyAddress, size), "mq_receive");
-            if (n != size) {
-                throw new IllegalStateException("a message of " + n + " bytes arrived, expected " + size);
-            }
+            expectSize(ok(BenchNative.jipc_bench_mq_receive(in, replyAddress, size), "mq_receive"), size);
             return true;
-        }
-
-        @Override
-        void check(long seq) {
-            Messages.check(reply, seq);
         }
     }
 
     /** Ends the child as MqTransport's link does, with bare calls, then closes the queues. */
-    private static final class QueueLink implements Transport.Link {
-        private final ChildJvm child;
+    private static final class QueueLink extends MqTransport.QueueLink {
         private final int data;
         private final int other;
-        private final boolean rtt;
         private final int size;
-        private final Wire wire;
-        private boolean closed;
+        private final ByteBuffer buf;
+        private final long address;
 
         QueueLink(ChildJvm child, int data, int other, boolean rtt, int size) {
-            this.child = child;
+            super(rtt ? new MqJniWire(data, other, size) : new MqJniWire(-1, data, size), child, rtt);
             this.data = data;
             this.other = other;
-            this.rtt = rtt;
             this.size = size;
-            this.wire = rtt ? new MqJniWire(data, other, size) : new MqJniWire(-1, data, size);
+            this.buf = ByteBuffer.allocateDirect(size);
+            this.address = BenchNative.jipc_bench_address_of(buf);
         }
 
         @Override
-        public Wire wire() {
-            return wire;
+        void sendEnd() throws IOException {
+            ok(BenchNative.jipc_bench_mq_send(data, address, 0), "mq_send");
         }
 
         @Override
-        public void finish() throws Exception {
-            closed = true;
-            try {
-                ByteBuffer buf = ByteBuffer.allocateDirect(size);
-                long address = BenchNative.jipc_bench_address_of(buf);
-                if (rtt) {
-                    ok(BenchNative.jipc_bench_mq_send(data, address, 0), "mq_send");
-                } else {
-                    ok(BenchNative.jipc_bench_mq_send(other, address, Long.BYTES), "mq_send");
-                    while (BenchNative.jipc_bench_mq_timedreceive(data, address, size, DRAIN_WAIT_MS) >= 0
-                            || !child.awaitEnd(Duration.ZERO)) {
-                        // Drained one, or the child is still on its way out.
-                    }
-                }
-            } finally {
-                close(data, other);
-            }
-            child.expectSuccess();
+        void sendStop() throws IOException {
+            ok(BenchNative.jipc_bench_mq_send(other, address, Long.BYTES), "mq_send");
         }
 
         @Override
-        public void close() throws IOException {
-            try {
-                if (!closed) {
-                    closed = true;
-                    close(data, other);
-                }
-            } finally {
-                child.close();
-            }
+        boolean drainOne() {
+            return BenchNative.jipc_bench_mq_timedreceive(data, address, size, DRAIN_WAIT_MS) >= 0;
         }
 
-        private static void close(int... fds) {
-            MqJni.close(fds);
+        @Override
+        void closeQueues() {
+            MqJni.close(data, other);
         }
     }
 }

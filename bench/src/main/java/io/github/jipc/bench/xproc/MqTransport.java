@@ -94,7 +94,7 @@ final class MqTransport implements Transport {
     @Override
     public Link open(Side side, Workload w, RunContext context, Watchdog watchdog) throws Exception {
         if (side == Side.JNI) {
-            return MqJni.open(this, w, context, watchdog, IN_FD, OUT_FD, maxMessages());
+            return MqJni.open(this, w, context, watchdog);
         }
         if (side != Side.JIPC) {
             throw new IllegalArgumentException("mq has no " + side + " side");
@@ -103,21 +103,37 @@ final class MqTransport implements Transport {
         MessageQueue data = null;
         MessageQueue other = null;
         try {
-            // Round trips: data goes down to the child, other comes back up. Streams: data comes up, other is control.
             data = MessageQueue.createUnnamed(maxMessages(), w.size());
-            other = rtt ? MessageQueue.createUnnamed(maxMessages(), w.size()) : MessageQueue.createUnnamed(1, Long.BYTES);
-            MessageQueue d = data;
-            MessageQueue o = other;
+            other = MessageQueue.createUnnamed(otherDepth(rtt), otherSize(rtt, w.size()));
             watchdog.onExpiry(data);
             watchdog.onExpiry(other);
-            SpawnedJvm child = SpawnedJvm.start(context, watchdog, b -> b.inherit(d, IN_FD).inherit(o, OUT_FD),
-                    Peer.args(context, this, side, w));
-            return rtt ? new QueueLink(new MqWire(data, other, w.size()), child, data, other, true)
-                    : new QueueLink(new MqWire(null, data, w.size()), child, data, other, false);
+            ChildJvm child = startChild(this, side, w, context, watchdog, data, other);
+            return rtt ? new JipcLink(new MqWire(data, other, w.size()), child, data, other, true)
+                    : new JipcLink(new MqWire(null, data, w.size()), child, data, other, false);
         } catch (Exception e) {
             PipeTransport.closeAll(e, data, other);
             throw e;
         }
+    }
+
+    /*
+     * The queues of a run: round trips, data goes down to the child and other
+     * comes back up; streams, data comes up and other is control. data holds
+     * maxMessages() messages of the run's size; other, as below.
+     */
+    static long otherDepth(boolean rtt) {
+        return rtt ? maxMessages() : 1;
+    }
+
+    static int otherSize(boolean rtt, int size) {
+        return rtt ? size : Long.BYTES;
+    }
+
+    /** The child JVM, inheriting data and other as its descriptors 3 and 4. */
+    static ChildJvm startChild(Transport t, Side side, Workload w, RunContext context, Watchdog watchdog,
+            MessageQueue data, MessageQueue other) throws Exception {
+        return SpawnedJvm.start(context, watchdog, b -> b.inherit(data, IN_FD).inherit(other, OUT_FD),
+                Peer.args(context, t, side, w));
     }
 
     @Override
@@ -136,64 +152,105 @@ final class MqTransport implements Transport {
     }
 
     /**
-     * The parent's queues: finish ends the child (an empty message, or a
-     * message on control and a drain of the stream until the child has
-     * ended), then closes them and expects the child to exit with 0.
+     * The parent's queues, jipc's or bare ones: finish ends the child (an
+     * empty message, or a message on control and a drain of the stream until
+     * the child has ended), then closes them and expects the child to exit
+     * with 0.
      */
-    private static final class QueueLink implements Link {
-        private final MqWire wire;
+    abstract static class QueueLink implements Link {
+        private final Wire wire;
         private final ChildJvm child;
-        private final MessageQueue data;
-        private final MessageQueue other;
         private final boolean rtt;
         private boolean closed;
 
-        QueueLink(MqWire wire, ChildJvm child, MessageQueue data, MessageQueue other, boolean rtt) {
+        QueueLink(Wire wire, ChildJvm child, boolean rtt) {
             this.wire = wire;
             this.child = child;
-            this.data = data;
-            this.other = other;
             this.rtt = rtt;
         }
 
         @Override
-        public Wire wire() {
+        public final Wire wire() {
             return wire;
         }
 
+        /** Round trips: the empty message on data that ends the child. */
+        abstract void sendEnd() throws IOException;
+
+        /** Streams: the message on control that ends the child. */
+        abstract void sendStop() throws IOException;
+
+        /** Streams: one message drained from data within DRAIN_WAIT; false when none came. */
+        abstract boolean drainOne() throws IOException;
+
+        abstract void closeQueues();
+
         @Override
-        public void finish() throws Exception {
+        public final void finish() throws Exception {
             closed = true;
             try {
                 if (rtt) {
-                    if (!data.trySend(ByteBuffer.allocateDirect(0), 0)) {
-                        throw new IllegalStateException("the child's queue is full after the last echo");
-                    }
+                    sendEnd();
                 } else {
-                    if (!other.trySend(ByteBuffer.allocateDirect(Long.BYTES), 0)) {
-                        throw new IllegalStateException("the control queue is full");
-                    }
-                    ByteBuffer buf = ByteBuffer.allocateDirect(data.messageSize());
-                    while (data.receive(buf.clear(), DRAIN_WAIT) >= 0 || !child.awaitEnd(Duration.ZERO)) {
+                    sendStop();
+                    while (drainOne() || !child.awaitEnd(Duration.ZERO)) {
                         // Drained one, or the child is still on its way out.
                     }
                 }
             } finally {
-                PipeTransport.closeAll(new Exception(), data, other);
+                closeQueues();
             }
             child.expectSuccess();
         }
 
         @Override
-        public void close() throws IOException {
+        public final void close() throws IOException {
             try {
                 if (!closed) {
                     closed = true;
-                    PipeTransport.closeAll(new Exception(), data, other);
+                    closeQueues();
                 }
             } finally {
                 child.close();
             }
+        }
+    }
+
+    /** jipc's queues. */
+    private static final class JipcLink extends QueueLink {
+        private final MessageQueue data;
+        private final MessageQueue other;
+        private final ByteBuffer drained;
+
+        JipcLink(MqWire wire, ChildJvm child, MessageQueue data, MessageQueue other, boolean rtt) {
+            super(wire, child, rtt);
+            this.data = data;
+            this.other = other;
+            this.drained = rtt ? null : ByteBuffer.allocateDirect(data.messageSize());
+        }
+
+        @Override
+        void sendEnd() throws IOException {
+            if (!data.trySend(ByteBuffer.allocateDirect(0), 0)) {
+                throw new IllegalStateException("the child's queue is full after the last echo");
+            }
+        }
+
+        @Override
+        void sendStop() throws IOException {
+            if (!other.trySend(ByteBuffer.allocateDirect(Long.BYTES), 0)) {
+                throw new IllegalStateException("the control queue is full");
+            }
+        }
+
+        @Override
+        boolean drainOne() throws IOException {
+            return data.receive(drained.clear(), DRAIN_WAIT) >= 0;
+        }
+
+        @Override
+        void closeQueues() {
+            PipeTransport.closeAll(new Exception(), data, other);
         }
     }
 }

@@ -11,26 +11,17 @@ import io.github.jipc.MessageQueue;
  * allocated per message. The parent's side is the {@link Wire}; {@link #echo}
  * and {@link #send} are the child's.
  */
-final class MqWire extends Wire {
+final class MqWire extends MessageWire {
     private final MessageQueue out;
     private final MessageQueue in;
     private final int size;
-    private final ByteBuffer msg;
-    private final ByteBuffer reply;
 
     /** out: null for the receiving end of a stream. */
     MqWire(MessageQueue out, MessageQueue in, int size) {
+        super(out == null ? null : Messages.direct(size), Messages.direct(size));
         this.out = out;
         this.in = in;
         this.size = size;
-        this.msg = out == null ? null : Messages.direct(size);
-        this.reply = Messages.direct(size);
-    }
-
-    @Override
-    void stamp(long seq) {
-        Messages.stamp(msg, seq);
-        msg.clear();
     }
 
     @Override
@@ -41,16 +32,8 @@ final class MqWire extends Wire {
     @Override
     boolean read() throws IOException {
         reply.clear();
-        int n = in.receive(reply);
-        if (n != size) {
-            throw new IllegalStateException("a message of " + n + " bytes arrived, expected " + size);
-        }
+        expectSize(in.receive(reply), size);
         return true;
-    }
-
-    @Override
-    void check(long seq) {
-        Messages.check(reply, seq);
     }
 
     /** The child's echo: every message back as it came, until an empty one. */
