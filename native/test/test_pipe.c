@@ -178,6 +178,41 @@ static void waits_after_a_try(void)
     close_handle(&p);
 }
 
+static void *wait_for_room(void *arg)
+{
+    struct waiter *w = arg;
+    w->result = jipc_pipe_write(w->p->fd[1], w->p->g, "room", 4, JIPC_IO_WAIT);
+    return NULL;
+}
+
+/* JIPC_IO_WAIT for writes: a full pipe's writer waits in poll(2); a reader's room ends it, and so does a close. */
+static void write_waits_after_a_try(void)
+{
+    struct pipe_handle p;
+    CHECK_EQ(0, open_handle(&p));
+    CHECK_EQ(0, jipc_set_nonblocking(p.fd[1], 1));
+    int cap = jipc_pipe_capacity(p.fd[1]);
+    static char big[1 << 20];
+    CHECK_EQ(cap, jipc_pipe_write(p.fd[1], p.g, big, sizeof big, JIPC_IO_TRY));
+    struct waiter w = { &p, 0 };
+    pthread_t t;
+    CHECK_EQ(0, pthread_create(&t, NULL, wait_for_room, &w));
+    usleep(20000);
+    long got = 0, n;
+    while (got < cap && (n = jipc_pipe_read(p.fd[0], p.g, big, sizeof big, JIPC_IO_BLOCK)) > 0)
+        got += n;
+    CHECK_EQ(0, pthread_join(t, NULL));
+    CHECK_EQ(4, w.result);
+    /* Full again, then closed under the waiting writer. */
+    CHECK(jipc_pipe_write(p.fd[1], p.g, big, sizeof big, JIPC_IO_TRY) > 0);
+    CHECK_EQ(0, pthread_create(&t, NULL, wait_for_room, &w));
+    usleep(20000);
+    CHECK(jipc_guard_wake(p.g, p.fd[1]) >= 0);
+    CHECK_EQ(0, pthread_join(t, NULL));
+    CHECK_EQ(-JIPC_WOKEN, w.result);
+    close_handle(&p);
+}
+
 static void broken_pipe(void)
 {
     struct pipe_handle p;
@@ -287,6 +322,7 @@ int main(void)
     RUN(blocking_calls_on_a_nonblocking_description);
     RUN(tries_on_the_own_description);
     RUN(waits_after_a_try);
+    RUN(write_waits_after_a_try);
     RUN(broken_pipe);
     RUN(capacity);
     RUN(nonblocking_write_stops_when_full);

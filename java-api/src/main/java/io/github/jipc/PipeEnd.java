@@ -32,8 +32,10 @@ import io.github.jipc.internal.jni.PipeNative;
  * {@link Pipe}'s, a FIFO end opened here) tries a blocking-mode call once
  * without waiting first, on that description set {@code O_NONBLOCK}: a call
  * that finds data or room costs one system call and no interrupt hook. Only
- * a call that would wait waits, on the description set blocking again. An
- * end handed to another process ({@link Subprocess.Builder#inherit},
+ * a call that would wait installs the hook and waits (in poll(2), then the
+ * read or write). An end whose calls mostly wait stops trying first, and its
+ * calls wait in read(2) or write(2) themselves, on the description set
+ * blocking again. An end handed to another process ({@link Subprocess.Builder#inherit},
  * {@link IpcSocket#send(ByteBuffer, Inheritable...)}) reaches it as a
  * blocking description, and an inherited or received end never changes the
  * flags of its description, which another process may share.
@@ -216,8 +218,16 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
 
     /** Enters an I/O call: the handle is acquired, and for blocking calls the interrupt hook installed. */
     final boolean enter(boolean block) throws ClosedChannelException {
+        return enter(block, false);
+    }
+
+    /**
+     * {@link #enter(boolean)}; started tells that the call already made a
+     * try, so that a close found now happened during the call.
+     */
+    final boolean enter(boolean block, boolean started) throws ClosedChannelException {
         if (!handle.acquire()) {
-            throw new ClosedChannelException();
+            throw started ? new AsynchronousCloseException() : new ClosedChannelException();
         }
         if (block) {
             begin();
@@ -268,7 +278,7 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
      * The caller holds ioLock and no acquire, and reports the try's outcome
      * to {@link #tried}.
      */
-    final boolean tryFirst() throws ClosedChannelException {
+    final boolean tryFirst() throws AsynchronousCloseException {
         if (!own || Thread.currentThread().isInterrupted()) {
             return false;
         }
@@ -280,7 +290,7 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
             return true; // the only way to true: a try never runs on a blocking description
         }
         if (!handle.acquire()) {
-            throw new ClosedChannelException();
+            throw new AsynchronousCloseException(); // the call checked the end open: closed since
         }
         try {
             return ownNonblocking(true);
@@ -298,9 +308,9 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
      * 87.5 % to stop: a running average). Otherwise its calls wait at once,
      * on the description set blocking again: a round trip's read, say, pays
      * no try and no poll. It tries again after a number of calls that
-     * doubles with each wasted try, up to {@value #MAX_BACKOFF}, and goes
-     * back to trying every call once its tries go through again. The caller
-     * holds ioLock.
+     * doubles with each wasted try, up to {@value #MAX_BACKOFF}, and halves
+     * with each try that went through, and goes back to trying every call
+     * once its tries go through again. The caller holds ioLock.
      */
     final void tried(boolean waited) {
         hitRate += ((waited ? 0 : RATE_ONE) - hitRate) >> RATE_SHIFT;
@@ -317,9 +327,7 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
             backoff = 1;
             return;
         }
-        if (waited) {
-            backoff = Math.min(2 * backoff, MAX_BACKOFF);
-        }
+        backoff = waited ? Math.min(2 * backoff, MAX_BACKOFF) : Math.max(1, backoff / 2);
         waitLeft = backoff;
     }
 
@@ -353,15 +361,17 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
      * which from then on is shared and stays blocking; or, when a call of this
      * end runs meanwhile and may have its description O_NONBLOCK, a fresh
      * blocking description of the same pipe, which the caller closes once it
-     * was handed over.
+     * was handed over. That one is opened through {@code /proc/self/fd}
+     * (proc(5)): without /proc mounted, handing over an end that another
+     * thread is using fails with that open's error.
      */
     final int handOff() throws IOException {
-        if (!own) {
+        if (!own && !ownNonblocking) {
             return handle.fd();
         }
         if (ioLock.tryLock()) {
             try {
-                if (!ownNonblocking || ownNonblocking(false)) {
+                if (own && (!ownNonblocking || ownNonblocking(false))) {
                     own = false;
                     trying = false;
                     return handle.fd();
@@ -384,7 +394,7 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
      * opened later, may not be; the end's own description is asked.
      */
     final boolean hungUpBehindTwin() throws ClosedChannelException {
-        if (nowait || ownNonblocking) {
+        if (nowait || (own && ownNonblocking)) {
             return false;
         }
         if (!handle.acquire()) {
@@ -399,7 +409,7 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
 
     /** The shim's mode for a call: blocking, RWF_NOWAIT, or on the O_NONBLOCK twin. */
     final int mode(boolean block) {
-        return block ? IO_BLOCK : ownNonblocking || !nowait ? IO_NONBLOCK_FD : IO_NOWAIT;
+        return block ? IO_BLOCK : (own && ownNonblocking) || !nowait ? IO_NONBLOCK_FD : IO_NOWAIT;
     }
 
     /**

@@ -144,7 +144,7 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel, Gath
             }
         }
         long rest = len - done;
-        boolean block = enter(blocking);
+        boolean block = enter(blocking, triedFirst);
         long n = 0;
         try {
             int fd = ioFd(block);
@@ -160,9 +160,9 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel, Gath
     }
 
     /** A write that does not wait (see {@link #tryFirst()}): the shim's result. */
-    private long tryWrite(ByteBuffer mem, long address, int len) throws ClosedChannelException {
+    private long tryWrite(ByteBuffer mem, long address, int len) throws AsynchronousCloseException {
         if (!handle.acquire()) {
-            throw new ClosedChannelException();
+            throw new AsynchronousCloseException(); // the call checked the end open: closed since
         }
         try {
             return PipeNative.jipc_pipe_write(handle.fd(), handle.guard(), address, len, IO_TRY);

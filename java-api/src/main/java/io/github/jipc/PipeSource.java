@@ -92,7 +92,7 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel, Sc
                     return finish(dst, target, n);
                 }
             }
-            boolean block = enter(blocking);
+            boolean block = enter(blocking, triedFirst);
             long n = 0;
             try {
                 int fd = ioFd(block);
@@ -108,9 +108,9 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel, Sc
     }
 
     /** A read that does not wait (see {@link #tryFirst()}): the shim's result. */
-    private long tryRead(ByteBuffer target, long at, int len) throws ClosedChannelException {
+    private long tryRead(ByteBuffer target, long at, int len) throws AsynchronousCloseException {
         if (!handle.acquire()) {
-            throw new ClosedChannelException();
+            throw new AsynchronousCloseException(); // the call checked the end open: closed since
         }
         try {
             return PipeNative.jipc_pipe_read(handle.fd(), handle.guard(), at, len, IO_TRY);

@@ -2,12 +2,14 @@ package io.github.jipc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -176,25 +178,164 @@ class OwnDescriptionTest {
         }
     }
 
+    /** Makes n reads of pipe's source that each have to wait for a byte written 1 ms later. */
+    private static void readsThatWait(Pipe pipe, int n) throws Exception {
+        ByteBuffer b = ByteBuffer.allocateDirect(1);
+        for (int i = 0; i < n; i++) {
+            CompletableFuture<Void> late = CompletableFuture.runAsync(() -> {
+                try {
+                    Thread.sleep(1);
+                    pipe.sink().write(ByteBuffer.wrap(new byte[] { 1 }));
+                } catch (IOException | InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertEquals(1, pipe.source().read(b.clear()));
+            late.get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aPendingInterruptClosesTheEndThoughDataWaits() throws Exception {
+        try (Pipe pipe = Pipe.open()) {
+            pipe.sink().write(ByteBuffer.wrap(new byte[] { 1, 2, 3 }));
+            ByteBuffer b = ByteBuffer.allocateDirect(8);
+            assertEquals(1, pipe.source().read(b.limit(1)), "a try that went through");
+            ByteBuffer second = ByteBuffer.allocateDirect(8);
+            Thread.currentThread().interrupt();
+            try {
+                assertThrows(ClosedByInterruptException.class, () -> pipe.source().read(second));
+                assertTrue(Thread.currentThread().isInterrupted(), "the interrupt status stays set");
+            } finally {
+                Thread.interrupted();
+            }
+            assertFalse(pipe.source().isOpen());
+            assertEquals(0, second.position(), "nothing more was read");
+        }
+    }
+
+    @Test
+    void interruptWakesAReadOfAnEndThatStoppedTrying() throws Exception {
+        try (Pipe pipe = Pipe.open()) {
+            readsThatWait(pipe, 40);
+            assertEquals(0, flags(fd(pipe.source())) & O_NONBLOCK, "waits at once, on a blocking description");
+            CompletableFuture<Thread> reader = new CompletableFuture<>();
+            CompletableFuture<String> blocked = CompletableFuture.supplyAsync(() -> {
+                reader.complete(Thread.currentThread());
+                try {
+                    return "read " + pipe.source().read(ByteBuffer.allocateDirect(1));
+                } catch (ClosedByInterruptException e) {
+                    return "interrupted";
+                } catch (IOException e) {
+                    return e.toString();
+                }
+            });
+            Thread t = reader.get(30, TimeUnit.SECONDS);
+            while (!pipeBusy(pipe.source())) {
+                Thread.sleep(1);
+            }
+            Thread.sleep(20);
+            t.interrupt();
+            assertEquals("interrupted", blocked.get(30, TimeUnit.SECONDS));
+            assertFalse(pipe.source().isOpen());
+        }
+    }
+
+    @Test
+    void aCloseDuringWritesThatNeedNotWaitIsNeverAnError() throws Exception {
+        // A try that meets the dead end a close put in place reports the close, not EBADF.
+        for (int round = 0; round < 100; round++) {
+            try (Pipe pipe = Pipe.open()) {
+                CompletableFuture<Void> drain = CompletableFuture.runAsync(() -> {
+                    ByteBuffer b = ByteBuffer.allocateDirect(4096);
+                    try {
+                        while (pipe.source().read(b.clear()) >= 0) {
+                            // keeps room in the pipe
+                        }
+                    } catch (IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                CompletableFuture<String> writer = CompletableFuture.supplyAsync(() -> {
+                    ByteBuffer one = ByteBuffer.allocateDirect(1);
+                    try {
+                        for (;;) {
+                            pipe.sink().write(one.clear());
+                        }
+                    } catch (AsynchronousCloseException e) {
+                        return "closed";
+                    } catch (ClosedChannelException e) {
+                        return "closed";
+                    } catch (IOException e) {
+                        return e.toString();
+                    }
+                });
+                Thread.sleep(round % 3);
+                pipe.sink().close();
+                assertEquals("closed", writer.get(30, TimeUnit.SECONDS), "round " + round);
+                drain.get(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Test
+    void aBusyEndPassedOverASocketArrivesAsAFreshBlockingDescription() throws Exception {
+        try (SocketPair pair = IpcSocket.pair(SocketType.DATAGRAM); Pipe pipe = Pipe.open()) {
+            // The writer waits for room, holding the end's lock: the peer gets a description of its own.
+            int capacity = pipe.sink().capacity();
+            CompletableFuture<Integer> write = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return pipe.sink().write(ByteBuffer.allocateDirect(capacity + 10));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            while (!pipeBusy(pipe.sink()) || pipe.source().available() < capacity) {
+                Thread.sleep(1);
+            }
+            pair.first().send(ByteBuffer.wrap(new byte[] { 1 }), pipe.sink());
+            ReceivedMessage m = pair.second().receiveMessage(ByteBuffer.allocateDirect(8));
+            try (PipeSink got = (PipeSink) m.handles().get(0)) {
+                assertEquals(0, flags(fd(got)) & O_NONBLOCK, "a received description blocks");
+                String mine = Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd(pipe.sink()))).toString();
+                assertEquals(mine, Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd(got))).toString());
+                ByteBuffer in = ByteBuffer.allocateDirect(capacity + 10);
+                while (in.hasRemaining()) {
+                    assertTrue(pipe.source().read(in) > 0);
+                }
+                assertEquals(capacity + 10, write.get(30, TimeUnit.SECONDS));
+            }
+        }
+    }
+
+    @Test
+    void switchingModesKeepsEveryCallRight() throws Exception {
+        try (Pipe pipe = Pipe.open()) {
+            pipe.source().configureBlocking(false);
+            ByteBuffer b = ByteBuffer.allocateDirect(4);
+            assertEquals(0, pipe.source().read(b), "non-blocking, empty");
+            assertEquals(O_NONBLOCK, flags(fd(pipe.source())) & O_NONBLOCK);
+            pipe.source().configureBlocking(true);
+            readsThatWait(pipe, 40);
+            assertEquals(0, flags(fd(pipe.source())) & O_NONBLOCK, "blocking mode, waiting at once");
+            pipe.source().configureBlocking(false);
+            assertEquals(0, pipe.source().read(b.clear()), "non-blocking again: never waits");
+            pipe.sink().write(ByteBuffer.wrap(new byte[] { 4 }));
+            assertEquals(1, pipe.source().read(b.clear()));
+            pipe.source().configureBlocking(true);
+            String seen = childSees(pipe.source());
+            assertEquals(0, parseFlags(seen) & O_NONBLOCK, seen);
+            readsThatWait(pipe, 3);
+        }
+    }
+
     @Test
     void closeWakesAReadWhetherTheEndTriesFirstOrWaitsAtOnce() throws Exception {
         // With no read waiting before, a read tries first and then waits in poll(2); after reads that
         // each had to wait, the end waits at once, in read(2) on the description set blocking again.
         for (int waitedBefore : new int[] { 0, 40 }) {
             try (Pipe pipe = Pipe.open()) {
-                ByteBuffer b = ByteBuffer.allocateDirect(1);
-                for (int i = 0; i < waitedBefore; i++) {
-                    CompletableFuture<Void> late = CompletableFuture.runAsync(() -> {
-                        try {
-                            Thread.sleep(1);
-                            pipe.sink().write(ByteBuffer.wrap(new byte[] { 1 }));
-                        } catch (IOException | InterruptedException e) {
-                            throw new IllegalStateException(e);
-                        }
-                    });
-                    assertEquals(1, pipe.source().read(b.clear()));
-                    late.get(30, TimeUnit.SECONDS);
-                }
+                readsThatWait(pipe, waitedBefore);
                 if (waitedBefore > 0) {
                     assertEquals(0, flags(fd(pipe.source())) & O_NONBLOCK, "waits at once now, on a blocking description");
                 }
