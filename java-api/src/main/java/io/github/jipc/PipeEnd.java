@@ -308,9 +308,11 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
      * 87.5 % to stop: a running average). Otherwise its calls wait at once,
      * on the description set blocking again: a round trip's read, say, pays
      * no try and no poll. It tries again after a number of calls that
-     * doubles with each wasted try, up to {@value #MAX_BACKOFF}, and halves
-     * with each try that went through, and goes back to trying every call
-     * once its tries go through again. The caller holds ioLock.
+     * doubles with each wasted try, up to {@value #MAX_BACKOFF}, and shrinks
+     * by a quarter with each try that went through (so that an end whose
+     * calls wait half the time tries rarely, and one whose calls stopped
+     * waiting soon tries often), and goes back to trying every call once its
+     * tries go through again. The caller holds ioLock.
      */
     final void tried(boolean waited) {
         hitRate += ((waited ? 0 : RATE_ONE) - hitRate) >> RATE_SHIFT;
@@ -327,7 +329,7 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
             backoff = 1;
             return;
         }
-        backoff = waited ? Math.min(2 * backoff, MAX_BACKOFF) : Math.max(1, backoff / 2);
+        backoff = waited ? Math.min(2 * backoff, MAX_BACKOFF) : Math.max(1, backoff - backoff / 4);
         waitLeft = backoff;
     }
 
