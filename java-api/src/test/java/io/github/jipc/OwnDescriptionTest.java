@@ -178,6 +178,26 @@ class OwnDescriptionTest {
         }
     }
 
+    /**
+     * Makes calls on another thread until one ends the loop: "closed" when
+     * the end was closed (before a call, or during one), "end of stream" for
+     * a negative count, else what was thrown.
+     */
+    private static CompletableFuture<String> untilClosed(java.util.concurrent.Callable<Integer> call) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                while (call.call() >= 0) {
+                    // until something ends it
+                }
+                return "end of stream";
+            } catch (ClosedChannelException e) {
+                return "closed";
+            } catch (Exception e) {
+                return e.toString();
+            }
+        });
+    }
+
     /** Makes n reads of pipe's source that each have to wait for a byte written 1 ms later. */
     private static void readsThatWait(Pipe pipe, int n) throws Exception {
         ByteBuffer b = ByteBuffer.allocateDirect(1);
@@ -256,20 +276,8 @@ class OwnDescriptionTest {
                         throw new IllegalStateException(e);
                     }
                 });
-                CompletableFuture<String> writer = CompletableFuture.supplyAsync(() -> {
-                    ByteBuffer one = ByteBuffer.allocateDirect(1);
-                    try {
-                        for (;;) {
-                            pipe.sink().write(one.clear());
-                        }
-                    } catch (AsynchronousCloseException e) {
-                        return "closed";
-                    } catch (ClosedChannelException e) {
-                        return "closed";
-                    } catch (IOException e) {
-                        return e.toString();
-                    }
-                });
+                ByteBuffer one = ByteBuffer.allocateDirect(1);
+                CompletableFuture<String> writer = untilClosed(() -> pipe.sink().write(one.clear()));
                 Thread.sleep(round % 3);
                 pipe.sink().close();
                 assertEquals("closed", writer.get(30, TimeUnit.SECONDS), "round " + round);
@@ -365,22 +373,8 @@ class OwnDescriptionTest {
         for (int round = 0; round < 200; round++) {
             try (Pipe pipe = Pipe.open()) {
                 pipe.sink().write(ByteBuffer.allocate(60_000));
-                CompletableFuture<String> reader = CompletableFuture.supplyAsync(() -> {
-                    ByteBuffer b = ByteBuffer.allocateDirect(1);
-                    try {
-                        for (;;) {
-                            if (pipe.source().read(b.clear()) < 0) {
-                                return "end of stream";
-                            }
-                        }
-                    } catch (AsynchronousCloseException e) {
-                        return "closed";
-                    } catch (ClosedChannelException e) {
-                        return "closed";
-                    } catch (IOException e) {
-                        return e.toString();
-                    }
-                });
+                ByteBuffer b = ByteBuffer.allocateDirect(1);
+                CompletableFuture<String> reader = untilClosed(() -> pipe.source().read(b.clear()));
                 Thread.sleep(round % 3);
                 pipe.source().close();
                 assertEquals("closed", reader.get(30, TimeUnit.SECONDS), "round " + round);
