@@ -55,7 +55,13 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
     private static final int IO_NONBLOCK_FD = PipeNative.JIPC_IO_NONBLOCK_FD();
     static final int IO_TRY = PipeNative.JIPC_IO_TRY();
     static final int IO_WAIT = PipeNative.JIPC_IO_WAIT();
-    /** While an end waits at once, at most this many calls pass between two tries. */
+    /**
+     * While an end waits at once, at least and at most this many calls pass
+     * between two tries: each of those costs two fcntl(2) calls (the
+     * description set O_NONBLOCK for it, blocking again after), so tries
+     * that go through in bursts must not bring them close together.
+     */
+    private static final int MIN_BACKOFF = 64;
     private static final int MAX_BACKOFF = 1024;
     /** Shares of tries that went through, in 1/65536: a running average, each try weighing 1/32. */
     private static final int RATE_ONE = 1 << 16;
@@ -82,7 +88,7 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
     /** While not trying: calls to make waiting at once before the next try; guarded by ioLock. */
     private int waitLeft;
     /** What waitLeft becomes after a try while not trying; guarded by ioLock. */
-    private int backoff = 1;
+    private int backoff = MIN_BACKOFF;
     /** The share of recent tries that went through, in 1/{@value #RATE_ONE}; guarded by ioLock. */
     private int hitRate = RATE_ONE;
     private ByteBuffer scratch;
@@ -309,27 +315,27 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
      * on the description set blocking again: a round trip's read, say, pays
      * no try and no poll. It tries again after a number of calls that
      * doubles with each wasted try, up to {@value #MAX_BACKOFF}, and shrinks
-     * by a quarter with each try that went through (so that an end whose
-     * calls wait half the time tries rarely, and one whose calls stopped
-     * waiting soon tries often), and goes back to trying every call once its
-     * tries go through again. The caller holds ioLock.
+     * by a quarter with each try that went through, down to
+     * {@value #MIN_BACKOFF} (so that an end whose calls wait half the time
+     * tries rarely, and one whose calls stopped waiting soon tries more
+     * often), and goes back to trying every call once its tries go through
+     * again. The caller holds ioLock.
      */
     final void tried(boolean waited) {
         hitRate += ((waited ? 0 : RATE_ONE) - hitRate) >> RATE_SHIFT;
         if (trying) {
             if (hitRate < RATE_LEAVE) {
                 trying = false;
-                backoff = 1;
+                backoff = MIN_BACKOFF;
                 waitLeft = backoff;
             }
             return;
         }
         if (hitRate >= RATE_ENTER) {
             trying = true;
-            backoff = 1;
             return;
         }
-        backoff = waited ? Math.min(2 * backoff, MAX_BACKOFF) : Math.max(1, backoff - backoff / 4);
+        backoff = waited ? Math.min(2 * backoff, MAX_BACKOFF) : Math.max(MIN_BACKOFF, backoff - backoff / 4);
         waitLeft = backoff;
     }
 
