@@ -118,6 +118,48 @@ static void a_read_waiting_for_a_writer_is_woken(void)
     CHECK_EQ(0, jipc_fifo_remove(path));
 }
 
+static void *wait_one(void *arg)
+{
+    struct first_read *f = arg;
+    f->result = jipc_pipe_read(f->fd, f->g, &f->byte, 1, JIPC_IO_WAIT);
+    return NULL;
+}
+
+/* An own FIFO read end set O_NONBLOCK: a try before any writer says EAGAIN (not
+ * end of stream); the wait after it lasts until a writer writes; once every
+ * writer left and the data is drained, a try says end of stream (0). */
+static void tries_and_waits_on_a_fifo(void)
+{
+    CHECK_EQ(0, jipc_fifo_create(path, 0600));
+    struct first_read f = { jipc_fifo_open(path, 0), jipc_guard_create(JIPC_GUARD_FD), 99, 0 };
+    CHECK(f.fd >= 0);
+    CHECK_EQ(0, jipc_set_nonblocking(f.fd, 1));
+    CHECK_EQ(-EAGAIN, jipc_pipe_read(f.fd, f.g, &f.byte, 1, JIPC_IO_TRY));
+    pthread_t t;
+    CHECK(pthread_create(&t, NULL, wait_one, &f) == 0);
+    usleep(30000);
+    CHECK_EQ(99, f.result);
+    int w = jipc_fifo_open(path, 1);
+    CHECK(w >= 0);
+    /* A writer came, no data yet: still EAGAIN, and the waiter still waits. */
+    char probe;
+    CHECK_EQ(-EAGAIN, jipc_pipe_read(f.fd, f.g, &probe, 1, JIPC_IO_TRY));
+    usleep(10000);
+    CHECK_EQ(99, f.result);
+    CHECK_EQ(1, jipc_pipe_write(w, NULL, "?", 1, JIPC_IO_BLOCK));
+    CHECK(pthread_join(t, NULL) == 0);
+    CHECK_EQ(1, f.result);
+    CHECK_EQ('?', f.byte);
+    CHECK_EQ(1, jipc_pipe_write(w, NULL, "!", 1, JIPC_IO_BLOCK));
+    close(w);
+    CHECK_EQ(1, jipc_pipe_read(f.fd, f.g, &f.byte, 1, JIPC_IO_TRY));
+    CHECK_EQ('!', f.byte);
+    CHECK_EQ(0, jipc_pipe_read(f.fd, f.g, &f.byte, 1, JIPC_IO_TRY));
+    close(f.fd);
+    jipc_guard_free(f.g);
+    CHECK_EQ(0, jipc_fifo_remove(path));
+}
+
 /* has_writer tells "no writer yet" from "a writer, no data" and "data", consuming nothing. */
 static void has_writer_probes_without_consuming(void)
 {
@@ -149,6 +191,7 @@ int main(void)
     RUN(blocking_read_waits_for_the_first_writer);
     RUN(a_read_waiting_for_a_writer_is_woken);
     RUN(has_writer_probes_without_consuming);
+    RUN(tries_and_waits_on_a_fifo);
     unlink(path);
     TEST_EXIT();
 }
