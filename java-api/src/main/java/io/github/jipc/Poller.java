@@ -45,7 +45,9 @@ import io.github.jipc.internal.jni.PollNative;
  * over a separate type. A {@code SelectableChannel} must also be switched to
  * non-blocking mode before registering, which sets {@code O_NONBLOCK} on the
  * open file description, shared with every process holding the pipe or
- * socket; jipc chooses blocking per call instead and never changes it.
+ * socket; jipc chooses blocking per call instead, and sets flags only on a
+ * pipe or FIFO end's own description, which no other process holds (see
+ * {@link PipeEnd}).
  * Poller offers the same shape: register with the events wanted, wait with a
  * timeout, look at the keys found ready, {@link #wakeup()} from another thread.
  *
