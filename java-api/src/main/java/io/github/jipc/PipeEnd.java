@@ -257,9 +257,11 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
     }
 
     /**
-     * The description to use: the one blocking description, unless a
-     * non-blocking call needs the O_NONBLOCK twin (an end that refuses
-     * RWF_NOWAIT). The caller holds an acquire.
+     * The descriptor for a call: the end's own, set blocking first for a
+     * blocking call of an end that waits at once, or O_NONBLOCK for a
+     * non-blocking call of an own end; for a non-blocking call of an end that
+     * is not its own and refuses RWF_NOWAIT (a FIFO end), its O_NONBLOCK twin.
+     * The caller holds ioLock and an acquire.
      */
     final int ioFd(boolean block) throws IOException {
         if (block) {
@@ -415,7 +417,11 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
         }
     }
 
-    /** The shim's mode for a call: blocking, RWF_NOWAIT, or on the O_NONBLOCK twin. */
+    /**
+     * The shim's mode for a call without a try first: blocking, or a
+     * non-blocking call on an O_NONBLOCK description (the own one, or the
+     * twin), or RWF_NOWAIT. Call after {@link #ioFd}.
+     */
     final int mode(boolean block) {
         return block ? IO_BLOCK : (own && ownNonblocking) || !nowait ? IO_NONBLOCK_FD : IO_NOWAIT;
     }
