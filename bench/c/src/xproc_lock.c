@@ -14,7 +14,7 @@
  * the reply) and blocks on (r+1)%3, which the parent holds. Three ranges,
  * not two: a side never relocks the range it just released before the other
  * side has it (a released lock goes to whoever asks first, not to the waiter).
- * At the start the parent holds 0 and 1, the child 2. The parent ends a run
+ * At the start the parent holds 0 and 1 (taken before the fork), the child 2. The parent ends a run
  * with the stop word and one more unlock.
  */
 #include "xproc.h"
@@ -84,12 +84,13 @@ static pid_t start(const struct xproc_run *r, int rtt, void *ctx)
     if (run->region == MAP_FAILED)
         xproc_fail("mmap");
     run->fd = reopen(memfd);
-    if ((run->pid = xproc_fork()) != 0) {
-        lock_range(run, 0);
-        lock_range(run, 1);
-    }
-    if (run->pid == 0) {
-        close(run->fd); /* the parent's description: ours must be our own */
+    /* The parent's ranges are taken before the fork: a child that runs ahead of
+     * its parent must find them held, or it takes range 0 and echoes a request
+     * the parent never wrote. */
+    lock_range(run, 0);
+    lock_range(run, 1);
+    if ((run->pid = xproc_fork()) == 0) {
+        close(run->fd); /* the parent's description (its locks stay with it): ours must be our own */
         run->fd = reopen(memfd);
         lock_range(run, 2);
     } else {
