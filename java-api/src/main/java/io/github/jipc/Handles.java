@@ -31,11 +31,11 @@ final class Handles {
     /**
      * The descriptor to give another process for handle, whose {@link #of}
      * the caller holds acquired. A result other than that handle's fd is a
-     * fresh descriptor (see {@link PipeEnd#handOff()}), the caller's to close
+     * fresh descriptor (see {@link OwnDescription#handOff()}), the caller's to close
      * once it was handed over.
      */
     static int handOff(Inheritable handle, FdHandle acquired) throws java.io.IOException {
-        return handle instanceof PipeEnd end ? end.handOff() : acquired.fd();
+        return handle instanceof PipeEnd end ? end.ownDescription.handOff() : acquired.fd();
     }
 
     /** The descriptor a {@link Poller} waits on for each kind of {@link Pollable}. */

@@ -51,46 +51,16 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
     final ReentrantLock ioLock = new ReentrantLock();
     final AddressCache addresses = new AddressCache();
     private static final int IO_NOWAIT = PipeNative.JIPC_IO_NOWAIT();
-    private static final int IO_BLOCK = PipeNative.JIPC_IO_BLOCK();
+    static final int IO_BLOCK = PipeNative.JIPC_IO_BLOCK();
     private static final int IO_NONBLOCK_FD = PipeNative.JIPC_IO_NONBLOCK_FD();
     static final int IO_TRY = PipeNative.JIPC_IO_TRY();
     static final int IO_WAIT = PipeNative.JIPC_IO_WAIT();
-    /**
-     * While an end waits at once, at least and at most this many calls pass
-     * between two tries: each of those costs two fcntl(2) calls (the
-     * description set O_NONBLOCK for it, blocking again after), so tries
-     * that go through in bursts must not bring them close together.
-     */
-    private static final int MIN_BACKOFF = 64;
-    private static final int MAX_BACKOFF = 1024;
-    /** Shares of tries that went through, in 1/65536: a running average, each try weighing 1/32. */
-    private static final int RATE_ONE = 1 << 16;
-    private static final int RATE_SHIFT = 5;
-    /** An end tries every call from this share of tries that went through (92 %)... */
-    private static final int RATE_ENTER = RATE_ONE * 92 / 100;
-    /** ...and waits at once again below this one (87.5 %). */
-    private static final int RATE_LEAVE = RATE_ONE * 7 / 8;
 
     /** Whether non-blocking calls can use RWF_NOWAIT on the one description (pipes), or need a twin (FIFOs). */
     private final boolean nowait;
     private volatile boolean blocking;
-    /**
-     * Whether this process alone holds the end's open file description (made
-     * here by pipe2(2) or opened here by path, and not handed to another
-     * process as it is), so that its O_NONBLOCK flag is this end's to set.
-     * Written under ioLock; once false, never true again.
-     */
-    private volatile boolean own;
-    /** Whether the own description is O_NONBLOCK now; guarded by ioLock. */
-    private boolean ownNonblocking;
-    /** Whether every blocking-mode call tries first (the own description stays O_NONBLOCK); guarded by ioLock. */
-    private boolean trying = true;
-    /** While not trying: calls to make waiting at once before the next try; guarded by ioLock. */
-    private int waitLeft;
-    /** What waitLeft becomes after a try while not trying; guarded by ioLock. */
-    private int backoff = MIN_BACKOFF;
-    /** The share of recent tries that went through, in 1/{@value #RATE_ONE}; guarded by ioLock. */
-    private int hitRate = RATE_ONE;
+    /** The end's own description, when only this process holds it, and whether calls try first on it. */
+    final OwnDescription ownDescription;
     private ByteBuffer scratch;
     private long scratchAddress;
     private ByteBuffer iov;
@@ -98,14 +68,14 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
 
     /**
      * @param own whether fd's open file description is this process's alone
-     *            (see {@link #own}): made or opened here, never inherited or received
+     *            (see {@link OwnDescription}): made or opened here, never inherited or received
      */
     PipeEnd(int fd, String kind, boolean blocking, boolean own) throws IOException {
         this.description = kind + " (fd " + fd + ")";
         this.handle = FdHandle.adoptGuarded(this, fd, FdHandle.Wake.FD, description);
         this.nowait = PipeNative.jipc_pipe_nowait(fd) > 0;
         this.blocking = blocking;
-        this.own = own;
+        this.ownDescription = new OwnDescription(handle, ioLock, own, description);
     }
 
     /** Adopts an inherited descriptor after checking that it is the expected end. */
@@ -265,136 +235,13 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
      */
     final int ioFd(boolean block) throws IOException {
         if (block) {
-            if (ownNonblocking && !trying) {
-                ownNonblocking(false); // an end that waits at once waits in read(2)/write(2) themselves
-            }
+            ownDescription.beforeWait();
             return handle.fd();
         }
-        if (own && (ownNonblocking || ownNonblocking(true))) {
+        if (ownDescription.forNonblockingCall()) {
             return handle.fd();
         }
         return nowait ? handle.fd() : handle.nonblockingTwin();
-    }
-
-    /**
-     * Whether a blocking-mode call should first try without waiting, on the
-     * own description set O_NONBLOCK: a call that finds room or data then
-     * skips the interrupt hook and the guard, which only a call that waits
-     * needs. A pending interrupt takes the waiting path, whose
-     * {@code begin()} closes the end as documented; an interrupt during a try
-     * is seen by the next blocking call, as if it came just after this one.
-     * The caller holds ioLock and no acquire, and reports the try's outcome
-     * to {@link #tried}.
-     */
-    final boolean tryFirst() throws AsynchronousCloseException {
-        if (!own || Thread.currentThread().isInterrupted()) {
-            return false;
-        }
-        if (!trying && waitLeft > 0) {
-            waitLeft--;
-            return false;
-        }
-        if (ownNonblocking) {
-            return true; // the only way to true: a try never runs on a blocking description
-        }
-        if (!handle.acquire()) {
-            throw new AsynchronousCloseException(); // the call checked the end open: closed since
-        }
-        try {
-            return ownNonblocking(true);
-        } finally {
-            handle.release();
-        }
-    }
-
-    /**
-     * Records a try's outcome, waited telling that it found no data or no
-     * room; then the call waits (see {@link #waitMode}). A wasted try costs
-     * about ten times what a try that went through saves (a system call that
-     * moves nothing, and a poll(2) before the wait), so an end tries every
-     * call only while more than nine tries in ten go through (92 % to start,
-     * 87.5 % to stop: a running average). Otherwise its calls wait at once,
-     * on the description set blocking again: a round trip's read, say, pays
-     * no try and no poll. It tries again after a number of calls that
-     * doubles with each wasted try, up to {@value #MAX_BACKOFF}, and shrinks
-     * by a quarter with each try that went through, down to
-     * {@value #MIN_BACKOFF} (so that an end whose calls wait half the time
-     * tries rarely, and one whose calls stopped waiting soon tries more
-     * often), and goes back to trying every call once its tries go through
-     * again. The caller holds ioLock.
-     */
-    final void tried(boolean waited) {
-        hitRate += ((waited ? 0 : RATE_ONE) - hitRate) >> RATE_SHIFT;
-        if (trying) {
-            if (hitRate < RATE_LEAVE) {
-                trying = false;
-                backoff = MIN_BACKOFF;
-                waitLeft = backoff;
-            }
-            return;
-        }
-        if (hitRate >= RATE_ENTER) {
-            trying = true;
-            return;
-        }
-        backoff = waited ? Math.min(2 * backoff, MAX_BACKOFF) : Math.max(MIN_BACKOFF, backoff - backoff / 4);
-        waitLeft = backoff;
-    }
-
-    /**
-     * The shim's mode for the waiting call after a try that found nothing:
-     * on a description still O_NONBLOCK (the end keeps trying), poll(2)
-     * first, as a read or write now would say EAGAIN again. Call after
-     * {@link #ioFd}(true).
-     */
-    final int waitMode() {
-        return ownNonblocking ? IO_WAIT : IO_BLOCK;
-    }
-
-    /**
-     * Sets or clears O_NONBLOCK on the own description; false if that failed,
-     * and the end then never sets it again (a blocking call on an O_NONBLOCK
-     * description still waits, by poll(2)). The caller holds ioLock and an acquire.
-     */
-    private boolean ownNonblocking(boolean on) {
-        if (CommonNative.jipc_set_nonblocking(handle.fd(), on ? 1 : 0) < 0) {
-            own = false;
-            return false;
-        }
-        ownNonblocking = on;
-        return true;
-    }
-
-    /**
-     * The descriptor to hand to another process (a child, or a Unix socket's
-     * peer); the caller holds an acquire. That is the end's own descriptor,
-     * which from then on is shared and stays blocking; or, when a call of this
-     * end runs meanwhile and may have its description O_NONBLOCK, a fresh
-     * blocking description of the same pipe, which the caller closes once it
-     * was handed over. That one is opened through {@code /proc/self/fd}
-     * (proc(5)): without /proc mounted, handing over an end that another
-     * thread is using fails with that open's error.
-     */
-    final int handOff() throws IOException {
-        if (!own && !ownNonblocking) {
-            return handle.fd();
-        }
-        if (ioLock.tryLock()) {
-            try {
-                if (own && (!ownNonblocking || ownNonblocking(false))) {
-                    own = false;
-                    trying = false;
-                    return handle.fd();
-                }
-            } finally {
-                ioLock.unlock();
-            }
-        }
-        int fresh = CommonNative.jipc_reopen_end(handle.fd(), 0);
-        if (fresh < 0) {
-            throw Errors.exception(fresh, PipeCall.REOPEN, description);
-        }
-        return fresh;
     }
 
     /**
@@ -404,7 +251,7 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
      * opened later, may not be; the end's own description is asked.
      */
     final boolean hungUpBehindTwin() throws ClosedChannelException {
-        if (nowait || (own && ownNonblocking)) {
+        if (nowait || ownDescription.isNonblocking()) {
             return false;
         }
         if (!handle.acquire()) {
@@ -423,7 +270,7 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
      * twin), or RWF_NOWAIT. Call after {@link #ioFd}.
      */
     final int mode(boolean block) {
-        return block ? IO_BLOCK : (own && ownNonblocking) || !nowait ? IO_NONBLOCK_FD : IO_NOWAIT;
+        return block ? IO_BLOCK : ownDescription.isNonblocking() || !nowait ? IO_NONBLOCK_FD : IO_NOWAIT;
     }
 
     /**

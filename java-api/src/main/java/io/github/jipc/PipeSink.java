@@ -121,15 +121,15 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel, Gath
      * blocking write that stopped short was ended by a close of this end
      * (thrown here) or by an error its caller meets on the next call. In
      * blocking mode a try without waiting may come first (see
-     * {@link #tryFirst()}); what it left waits in the same call.
+     * {@link OwnDescription#tryFirst()}); what it left waits in the same call.
      */
     private long writeOnce(ByteBuffer src, ByteBuffer mem, long address, int len) throws IOException {
         boolean blocking = isBlocking();
-        boolean triedFirst = blocking && tryFirst();
+        boolean triedFirst = blocking && ownDescription.tryFirst();
         long done = 0;
         if (triedFirst) {
             long n = tryWrite(mem, address, len);
-            tried(n == -Errno.EAGAIN || (n >= 0 && n < len));
+            ownDescription.tried(n == -Errno.EAGAIN || (n >= 0 && n < len));
             if (n == len) {
                 src.position(src.position() + (int) n);
                 return n;
@@ -148,7 +148,8 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel, Gath
         long n = 0;
         try {
             int fd = ioFd(block);
-            n = PipeNative.jipc_pipe_write(fd, handle.guard(), address + done, rest, triedFirst ? waitMode() : mode(block));
+            int how = triedFirst ? ownDescription.waitMode() : mode(block);
+            n = PipeNative.jipc_pipe_write(fd, handle.guard(), address + done, rest, how);
         } finally {
             Reference.reachabilityFence(mem);
             if (n > 0) {
@@ -159,7 +160,7 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel, Gath
         return done + written(n, PipeCall.WRITE);
     }
 
-    /** A write that does not wait (see {@link #tryFirst()}): the shim's result. */
+    /** A write that does not wait (see {@link OwnDescription#tryFirst()}): the shim's result. */
     private long tryWrite(ByteBuffer mem, long address, int len) throws AsynchronousCloseException {
         if (!handle.acquire()) {
             throw new AsynchronousCloseException(); // the call checked the end open: closed since

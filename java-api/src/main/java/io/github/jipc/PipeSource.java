@@ -84,10 +84,10 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel, Sc
             ByteBuffer target = base != 0 ? dst : scratch().limit(Math.min(len, SCRATCH_SIZE));
             long at = (base != 0 ? base : scratchAddress()) + target.position();
             boolean blocking = isBlocking();
-            boolean triedFirst = blocking && tryFirst();
+            boolean triedFirst = blocking && ownDescription.tryFirst();
             if (triedFirst) {
                 long n = tryRead(target, at, target.remaining());
-                tried(n == -Errno.EAGAIN);
+                ownDescription.tried(n == -Errno.EAGAIN);
                 if (n != -Errno.EAGAIN) {
                     return finish(dst, target, n);
                 }
@@ -96,7 +96,8 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel, Sc
             long n = 0;
             try {
                 int fd = ioFd(block);
-                n = PipeNative.jipc_pipe_read(fd, handle.guard(), at, target.remaining(), triedFirst ? waitMode() : mode(block));
+                int how = triedFirst ? ownDescription.waitMode() : mode(block);
+                n = PipeNative.jipc_pipe_read(fd, handle.guard(), at, target.remaining(), how);
             } finally {
                 Reference.reachabilityFence(target);
                 exit(block, n == -Errno.WOKEN);
@@ -107,7 +108,7 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel, Sc
         }
     }
 
-    /** A read that does not wait (see {@link #tryFirst()}): the shim's result. */
+    /** A read that does not wait (see {@link OwnDescription#tryFirst()}): the shim's result. */
     private long tryRead(ByteBuffer target, long at, int len) throws AsynchronousCloseException {
         if (!handle.acquire()) {
             throw new AsynchronousCloseException(); // the call checked the end open: closed since

@@ -1,0 +1,214 @@
+package io.github.jipc;
+
+import java.io.IOException;
+import java.nio.channels.AsynchronousCloseException;
+import java.util.concurrent.locks.ReentrantLock;
+
+import io.github.jipc.internal.Errors;
+import io.github.jipc.internal.FdHandle;
+import io.github.jipc.internal.jni.CommonNative;
+
+/**
+ * A pipe or FIFO end's open file description, when only this process holds
+ * it (made here by pipe2(2) or opened here by path, and not handed to another
+ * process as it is): its {@code O_NONBLOCK} flag is then the end's to set, so
+ * that a blocking-mode call can try once without waiting and skip the
+ * interrupt hook and the guard (see {@link PipeEnd}). Keeps whether the
+ * description is O_NONBLOCK now, whether calls try first, and hands the
+ * description, or a fresh blocking one, to other processes. Its state is
+ * guarded by the end's ioLock.
+ */
+final class OwnDescription {
+    /**
+     * While an end waits at once, at least and at most this many calls pass
+     * between two tries: each of those costs two fcntl(2) calls (the
+     * description set O_NONBLOCK for it, blocking again after), so tries
+     * that go through in bursts must not bring them close together.
+     */
+    private static final int MIN_BACKOFF = 64;
+    private static final int MAX_BACKOFF = 1024;
+    /** Shares of tries that went through, in 1/65536: a running average, each try weighing 1/32. */
+    private static final int RATE_ONE = 1 << 16;
+    private static final int RATE_SHIFT = 5;
+    /** An end tries every call from this share of tries that went through (92 %)... */
+    private static final int RATE_ENTER = RATE_ONE * 92 / 100;
+    /** ...and waits at once again below this one (87.5 %). */
+    private static final int RATE_LEAVE = RATE_ONE * 7 / 8;
+
+    private final FdHandle handle;
+    private final ReentrantLock ioLock;
+    private final String what;
+    /**
+     * Whether this process alone holds the end's open file description (made
+     * here by pipe2(2) or opened here by path, and not handed to another
+     * process as it is), so that its O_NONBLOCK flag is this end's to set.
+     * Written under ioLock; once false, never true again.
+     */
+    private volatile boolean own;
+    /** Whether the own description is O_NONBLOCK now; guarded by ioLock. */
+    private boolean nonblocking;
+    /** Whether every blocking-mode call tries first (the own description stays O_NONBLOCK); guarded by ioLock. */
+    private boolean trying = true;
+    /** While not trying: calls to make waiting at once before the next try; guarded by ioLock. */
+    private int waitLeft;
+    /** What waitLeft becomes after a try while not trying; guarded by ioLock. */
+    private int backoff = MIN_BACKOFF;
+    /** The share of recent tries that went through, in 1/{@value #RATE_ONE}; guarded by ioLock. */
+    private int hitRate = RATE_ONE;
+
+    /**
+     * @param own whether only this process holds handle's description
+     * @param what describes the end in error messages
+     */
+    OwnDescription(FdHandle handle, ReentrantLock ioLock, boolean own, String what) {
+        this.handle = handle;
+        this.ioLock = ioLock;
+        this.own = own;
+        this.what = what;
+    }
+
+    /** Whether the description is this end's own and O_NONBLOCK now; the caller holds ioLock. */
+    boolean isNonblocking() {
+        return own && nonblocking;
+    }
+
+    /**
+     * Before a blocking call waits: an end that waits at once (not trying)
+     * waits in read(2)/write(2) themselves, on the description set blocking
+     * again. The caller holds ioLock and an acquire.
+     */
+    void beforeWait() {
+        if (nonblocking && !trying) {
+            setNonblocking(false);
+        }
+    }
+
+    /**
+     * Whether a non-blocking call can use the end's own description, set
+     * O_NONBLOCK for it now if need be. The caller holds ioLock and an acquire.
+     */
+    boolean forNonblockingCall() {
+        return own && (nonblocking || setNonblocking(true));
+    }
+
+    /**
+     * Whether a blocking-mode call should first try without waiting, on the
+     * own description set O_NONBLOCK: a call that finds room or data then
+     * skips the interrupt hook and the guard, which only a call that waits
+     * needs. A pending interrupt takes the waiting path, whose
+     * {@code begin()} closes the end as documented; an interrupt during a try
+     * is seen by the next blocking call, as if it came just after this one.
+     * The caller holds ioLock and no acquire, and reports the try's outcome
+     * to {@link #tried}.
+     */
+    boolean tryFirst() throws AsynchronousCloseException {
+        if (!own || Thread.currentThread().isInterrupted()) {
+            return false;
+        }
+        if (!trying && waitLeft > 0) {
+            waitLeft--;
+            return false;
+        }
+        if (nonblocking) {
+            return true; // the only way to true: a try never runs on a blocking description
+        }
+        if (!handle.acquire()) {
+            throw new AsynchronousCloseException(); // the call checked the end open: closed since
+        }
+        try {
+            return setNonblocking(true);
+        } finally {
+            handle.release();
+        }
+    }
+
+    /**
+     * Records a try's outcome, waited telling that it found no data or no
+     * room; then the call waits (see {@link #waitMode}). A wasted try costs
+     * about ten times what a try that went through saves (a system call that
+     * moves nothing, and a poll(2) before the wait), so an end tries every
+     * call only while more than nine tries in ten go through (92 % to start,
+     * 87.5 % to stop: a running average). Otherwise its calls wait at once,
+     * on the description set blocking again: a round trip's read, say, pays
+     * no try and no poll. It tries again after a number of calls that
+     * doubles with each wasted try, up to {@value #MAX_BACKOFF}, and shrinks
+     * by a quarter with each try that went through, down to
+     * {@value #MIN_BACKOFF} (so that an end whose calls wait half the time
+     * tries rarely, and one whose calls stopped waiting soon tries more
+     * often), and goes back to trying every call once its tries go through
+     * again. The caller holds ioLock.
+     */
+    void tried(boolean waited) {
+        hitRate += ((waited ? 0 : RATE_ONE) - hitRate) >> RATE_SHIFT;
+        if (trying) {
+            if (hitRate < RATE_LEAVE) {
+                trying = false;
+                backoff = MIN_BACKOFF;
+                waitLeft = backoff;
+            }
+            return;
+        }
+        if (hitRate >= RATE_ENTER) {
+            trying = true;
+            return;
+        }
+        backoff = waited ? Math.min(2 * backoff, MAX_BACKOFF) : Math.max(MIN_BACKOFF, backoff - backoff / 4);
+        waitLeft = backoff;
+    }
+
+    /**
+     * The shim's mode for the waiting call after a try that found nothing:
+     * on a description still O_NONBLOCK (the end keeps trying), poll(2)
+     * first, as a read or write now would say EAGAIN again. Call after
+     * {@link #beforeWait()}.
+     */
+    int waitMode() {
+        return nonblocking ? PipeEnd.IO_WAIT : PipeEnd.IO_BLOCK;
+    }
+
+    /**
+     * Sets or clears O_NONBLOCK on the own description; false if that failed,
+     * and the end then never sets it again (a blocking call on an O_NONBLOCK
+     * description still waits, by poll(2)). The caller holds ioLock and an acquire.
+     */
+    private boolean setNonblocking(boolean on) {
+        if (CommonNative.jipc_set_nonblocking(handle.fd(), on ? 1 : 0) < 0) {
+            own = false;
+            return false;
+        }
+        nonblocking = on;
+        return true;
+    }
+
+    /**
+     * The descriptor to hand to another process (a child, or a Unix socket's
+     * peer); the caller holds an acquire. That is the end's own descriptor,
+     * which from then on is shared and stays blocking; or, when a call of this
+     * end runs meanwhile and may have its description O_NONBLOCK, a fresh
+     * blocking description of the same pipe, which the caller closes once it
+     * was handed over. That one is opened through {@code /proc/self/fd}
+     * (proc(5)): without /proc mounted, handing over an end that another
+     * thread is using fails with that open's error.
+     */
+    int handOff() throws IOException {
+        if (!own && !nonblocking) {
+            return handle.fd();
+        }
+        if (ioLock.tryLock()) {
+            try {
+                if (own && (!nonblocking || setNonblocking(false))) {
+                    own = false;
+                    trying = false;
+                    return handle.fd();
+                }
+            } finally {
+                ioLock.unlock();
+            }
+        }
+        int fresh = CommonNative.jipc_reopen_end(handle.fd(), 0);
+        if (fresh < 0) {
+            throw Errors.exception(fresh, PipeCall.REOPEN, what);
+        }
+        return fresh;
+    }
+}
