@@ -2,7 +2,6 @@ package io.github.jipc;
 
 import java.io.IOException;
 import java.nio.channels.AsynchronousCloseException;
-import java.util.concurrent.locks.ReentrantLock;
 
 import io.github.jipc.internal.Errors;
 import io.github.jipc.internal.FdHandle;
@@ -16,7 +15,7 @@ import io.github.jipc.internal.jni.CommonNative;
  * interrupt hook and the guard (see {@link PipeEnd}). Keeps whether the
  * description is O_NONBLOCK now, whether calls try first, and hands the
  * description, or a fresh blocking one, to other processes. Its state is
- * guarded by the end's ioLock.
+ * guarded by the end's lane.
  */
 final class OwnDescription {
     /**
@@ -36,38 +35,36 @@ final class OwnDescription {
     private static final int RATE_LEAVE = RATE_ONE * 7 / 8;
 
     private final FdHandle handle;
-    private final ReentrantLock ioLock;
     private final String what;
     /**
      * Whether this process alone holds the end's open file description (made
      * here by pipe2(2) or opened here by path, and not handed to another
      * process as it is), so that its O_NONBLOCK flag is this end's to set.
-     * Written under ioLock; once false, never true again.
+     * Written under the lane; once false, never true again.
      */
     private volatile boolean own;
-    /** Whether the own description is O_NONBLOCK now; guarded by ioLock. */
+    /** Whether the own description is O_NONBLOCK now; guarded by the lane. */
     private boolean nonblocking;
-    /** Whether every blocking-mode call tries first (the own description stays O_NONBLOCK); guarded by ioLock. */
+    /** Whether every blocking-mode call tries first (the own description stays O_NONBLOCK); guarded by the lane. */
     private boolean trying = true;
-    /** While not trying: calls to make waiting at once before the next try; guarded by ioLock. */
+    /** While not trying: calls to make waiting at once before the next try; guarded by the lane. */
     private int waitLeft;
-    /** What waitLeft becomes after a try while not trying; guarded by ioLock. */
+    /** What waitLeft becomes after a try while not trying; guarded by the lane. */
     private int backoff = MIN_BACKOFF;
-    /** The share of recent tries that went through, in 1/{@value #RATE_ONE}; guarded by ioLock. */
+    /** The share of recent tries that went through, in 1/{@value #RATE_ONE}; guarded by the lane. */
     private int hitRate = RATE_ONE;
 
     /**
      * @param own whether only this process holds handle's description
      * @param what describes the end in error messages
      */
-    OwnDescription(FdHandle handle, ReentrantLock ioLock, boolean own, String what) {
+    OwnDescription(FdHandle handle, boolean own, String what) {
         this.handle = handle;
-        this.ioLock = ioLock;
         this.own = own;
         this.what = what;
     }
 
-    /** Whether the description is this end's own and O_NONBLOCK now; the caller holds ioLock. */
+    /** Whether the description is this end's own and O_NONBLOCK now; the caller holds the lane. */
     boolean isNonblocking() {
         return own && nonblocking;
     }
@@ -75,7 +72,7 @@ final class OwnDescription {
     /**
      * Before a blocking call waits: an end that waits at once (not trying)
      * waits in read(2)/write(2) themselves, on the description set blocking
-     * again. The caller holds ioLock and an acquire.
+     * again. The caller holds the lane.
      */
     void beforeWait() {
         if (nonblocking && !trying) {
@@ -85,7 +82,7 @@ final class OwnDescription {
 
     /**
      * Whether a non-blocking call can use the end's own description, set
-     * O_NONBLOCK for it now if need be. The caller holds ioLock and an acquire.
+     * O_NONBLOCK for it now if need be. The caller holds the lane.
      */
     boolean forNonblockingCall() {
         return own && (nonblocking || setNonblocking(true));
@@ -98,7 +95,7 @@ final class OwnDescription {
      * needs. A pending interrupt takes the waiting path, whose
      * {@code begin()} closes the end as documented; an interrupt during a try
      * is seen by the next blocking call, as if it came just after this one.
-     * The caller holds ioLock and no acquire, and reports the try's outcome
+     * The caller holds the lane, and reports the try's outcome
      * to {@link #tried}.
      */
     boolean tryFirst() throws AsynchronousCloseException {
@@ -112,14 +109,10 @@ final class OwnDescription {
         if (nonblocking) {
             return true; // the only way to true: a try never runs on a blocking description
         }
-        if (!handle.acquire()) {
+        if (handle.isClosed()) {
             throw new AsynchronousCloseException(); // the call checked the end open: closed since
         }
-        try {
-            return setNonblocking(true);
-        } finally {
-            handle.release();
-        }
+        return setNonblocking(true);
     }
 
     /**
@@ -136,7 +129,7 @@ final class OwnDescription {
      * {@value #MIN_BACKOFF} (so that an end whose calls wait half the time
      * tries rarely, and one whose calls stopped waiting soon tries more
      * often), and goes back to trying every call once its tries go through
-     * again. The caller holds ioLock.
+     * again. The caller holds the lane.
      */
     void tried(boolean waited) {
         hitRate += ((waited ? 0 : RATE_ONE) - hitRate) >> RATE_SHIFT;
@@ -169,7 +162,7 @@ final class OwnDescription {
     /**
      * Sets or clears O_NONBLOCK on the own description; false if that failed,
      * and the end then never sets it again (a blocking call on an O_NONBLOCK
-     * description still waits, by poll(2)). The caller holds ioLock and an acquire.
+     * description still waits, by poll(2)). The caller holds the lane.
      */
     private boolean setNonblocking(boolean on) {
         if (CommonNative.jipc_set_nonblocking(handle.fd(), on ? 1 : 0) < 0) {
@@ -194,7 +187,7 @@ final class OwnDescription {
         if (!own && !nonblocking) {
             return handle.fd();
         }
-        if (ioLock.tryLock()) {
+        if (handle.tryEnterLane()) {
             try {
                 if (own && (!nonblocking || setNonblocking(false))) {
                     own = false;
@@ -202,7 +195,7 @@ final class OwnDescription {
                     return handle.fd();
                 }
             } finally {
-                ioLock.unlock();
+                handle.leaveLane();
             }
         }
         int fresh = CommonNative.jipc_reopen_end(handle.fd(), 0);

@@ -6,7 +6,6 @@ import java.nio.ByteOrder;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.spi.AbstractInterruptibleChannel;
-import java.util.concurrent.locks.ReentrantLock;
 
 import io.github.jipc.internal.AddressCache;
 import io.github.jipc.internal.Errno;
@@ -48,7 +47,6 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
 
     final FdHandle handle;
     final String description;
-    final ReentrantLock ioLock = new ReentrantLock();
     final AddressCache addresses = new AddressCache();
     private static final int IO_NOWAIT = PipeNative.JIPC_IO_NOWAIT();
     static final int IO_BLOCK = PipeNative.JIPC_IO_BLOCK();
@@ -75,7 +73,7 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
         this.handle = FdHandle.adoptGuarded(this, fd, FdHandle.Wake.FD, description);
         this.nowait = PipeNative.jipc_pipe_nowait(fd) > 0;
         this.blocking = blocking;
-        this.ownDescription = new OwnDescription(handle, ioLock, own, description);
+        this.ownDescription = new OwnDescription(handle, own, description);
     }
 
     /** Adopts an inherited descriptor after checking that it is the expected end. */
@@ -192,7 +190,29 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
         }
     }
 
-    /** Enters an I/O call: the handle is acquired, and for blocking calls the interrupt hook installed. */
+    /**
+     * Takes the end's lane (see {@link FdHandle#enterLane()}): its reads, or
+     * its writes, take turns, and the one holding the lane is a call in
+     * flight, so the descriptor stays this end's until {@link #leaveLane()}.
+     *
+     * @throws ClosedChannelException if the end is closed
+     */
+    final void takeLane() throws ClosedChannelException {
+        if (!handle.enterLane()) {
+            throw new ClosedChannelException();
+        }
+    }
+
+    final void leaveLane() {
+        handle.leaveLane();
+    }
+
+    /**
+     * Enters a native call under the lane: for a blocking call the interrupt
+     * hook is installed.
+     *
+     * @throws ClosedChannelException if the end was closed since the lane was taken
+     */
     final boolean enter(boolean block) throws ClosedChannelException {
         return enter(block, false);
     }
@@ -202,7 +222,7 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
      * try, so that a close found now happened during the call.
      */
     final boolean enter(boolean block, boolean started) throws ClosedChannelException {
-        if (!handle.acquire()) {
+        if (handle.isClosed()) {
             throw started ? new AsynchronousCloseException() : new ClosedChannelException();
         }
         if (block) {
@@ -217,7 +237,6 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
      * @throws AsynchronousCloseException (or ClosedByInterruptException) if the end was closed meanwhile
      */
     final void exit(boolean block, boolean woken) throws AsynchronousCloseException {
-        handle.release();
         if (block) {
             end(!woken);
         }
@@ -231,7 +250,7 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
      * blocking call of an end that waits at once, or O_NONBLOCK for a
      * non-blocking call of an own end; for a non-blocking call of an end that
      * is not its own and refuses RWF_NOWAIT (a FIFO end), its O_NONBLOCK twin.
-     * The caller holds ioLock and an acquire.
+     * The caller holds the lane.
      */
     final int ioFd(boolean block) throws IOException {
         if (block) {
@@ -250,18 +269,11 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
      * only to descriptions opened before the writers came, which the twin,
      * opened later, may not be; the end's own description is asked.
      */
-    final boolean hungUpBehindTwin() throws ClosedChannelException {
+    final boolean hungUpBehindTwin() {
         if (nowait || ownDescription.isNonblocking()) {
             return false;
         }
-        if (!handle.acquire()) {
-            throw new ClosedChannelException();
-        }
-        try {
-            return PipeNative.jipc_pipe_hung_up(handle.fd()) == 1;
-        } finally {
-            handle.release();
-        }
+        return PipeNative.jipc_pipe_hung_up(handle.fd()) == 1; // the caller holds the lane
     }
 
     /**
@@ -284,12 +296,12 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
         return b.isDirect() ? addresses.addressOf(b) : 0;
     }
 
-    /** The address of {@link #scratch()}, once that was called; guarded by ioLock. */
+    /** The address of {@link #scratch()}, once that was called; guarded by the lane. */
     final long scratchAddress() {
         return scratchAddress;
     }
 
-    /** The direct buffer heap buffers pass through; guarded by ioLock. */
+    /** The direct buffer heap buffers pass through; guarded by the lane. */
     final ByteBuffer scratch() {
         if (scratch == null) {
             scratch = ByteBuffer.allocateDirect(SCRATCH_SIZE);
@@ -298,7 +310,7 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
         return scratch.clear();
     }
 
-    /** An iovec array of MAX_IOV entries in native order; guarded by ioLock. */
+    /** An iovec array of MAX_IOV entries in native order; guarded by the lane. */
     final ByteBuffer iovecs() {
         if (iov == null) {
             iov = ByteBuffer.allocateDirect(MAX_IOV * IovecLayout.SIZE).order(ByteOrder.nativeOrder());

@@ -88,7 +88,7 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel, Gath
     @Override
     public int write(ByteBuffer src) throws IOException {
         Objects.requireNonNull(src, "src");
-        ioLock.lock();
+        takeLane();
         try {
             ensureOpen();
             int start = src.position();
@@ -111,7 +111,7 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel, Gath
             }
             return src.position() - start;
         } finally {
-            ioLock.unlock();
+            leaveLane();
         }
     }
 
@@ -160,16 +160,16 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel, Gath
         return done + written(n, PipeCall.WRITE);
     }
 
-    /** A write that does not wait (see {@link OwnDescription#tryFirst()}): the shim's result. */
-    private long tryWrite(ByteBuffer mem, long address, int len) throws AsynchronousCloseException {
-        if (!handle.acquire()) {
-            throw new AsynchronousCloseException(); // the call checked the end open: closed since
-        }
+    /**
+     * A write that does not wait (see {@link OwnDescription#tryFirst()}): the
+     * shim's result. The lane keeps the descriptor; a close since meets the
+     * dead end it was pointed at, and the shim says -WOKEN.
+     */
+    private long tryWrite(ByteBuffer mem, long address, int len) {
         try {
             return PipeNative.jipc_pipe_write(handle.fd(), handle.guard(), address, len, IO_TRY);
         } finally {
             Reference.reachabilityFence(mem);
-            handle.release();
         }
     }
 
@@ -203,7 +203,7 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel, Gath
             }
             return total;
         }
-        ioLock.lock();
+        takeLane();
         try {
             ensureOpen();
             long total = 0;
@@ -227,7 +227,7 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel, Gath
             }
             return total;
         } finally {
-            ioLock.unlock();
+            leaveLane();
         }
     }
 

@@ -73,7 +73,7 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel, Sc
         if (dst.isReadOnly()) {
             throw new IllegalArgumentException("read-only buffer");
         }
-        ioLock.lock();
+        takeLane();
         try {
             ensureOpen();
             int len = dst.remaining();
@@ -104,20 +104,20 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel, Sc
             }
             return finish(dst, target, n);
         } finally {
-            ioLock.unlock();
+            leaveLane();
         }
     }
 
-    /** A read that does not wait (see {@link OwnDescription#tryFirst()}): the shim's result. */
-    private long tryRead(ByteBuffer target, long at, int len) throws AsynchronousCloseException {
-        if (!handle.acquire()) {
-            throw new AsynchronousCloseException(); // the call checked the end open: closed since
-        }
+    /**
+     * A read that does not wait (see {@link OwnDescription#tryFirst()}): the
+     * shim's result. The lane keeps the descriptor; a close since meets the
+     * dead end it was pointed at, and the shim says -WOKEN.
+     */
+    private long tryRead(ByteBuffer target, long at, int len) {
         try {
             return PipeNative.jipc_pipe_read(handle.fd(), handle.guard(), at, len, IO_TRY);
         } finally {
             Reference.reachabilityFence(target);
-            handle.release();
         }
     }
 
@@ -171,7 +171,7 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel, Sc
         if (!allPassDirectly(dsts, first, offset + length - first)) {
             return read(dsts[first]);
         }
-        ioLock.lock();
+        takeLane();
         try {
             ensureOpen();
             int cnt = fillIovecs(dsts, first, offset + length - first);
@@ -189,7 +189,7 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel, Sc
             }
             return n == 0 ? -1 : n == -Errno.EAGAIN ? (hungUpBehindTwin() ? -1 : 0) : thrown(n);
         } finally {
-            ioLock.unlock();
+            leaveLane();
         }
     }
 

@@ -127,9 +127,9 @@ class OwnDescriptionTest {
         }
     }
 
-    /** Whether a thread holds end's lock (is inside a call on it). */
+    /** Whether a thread holds end's lane (is inside a read or write on it). */
     private static boolean pipeBusy(PipeEnd end) {
-        return end.ioLock.isLocked();
+        return end.handle.laneTaken();
     }
 
     @Test

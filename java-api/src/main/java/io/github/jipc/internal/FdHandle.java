@@ -6,6 +6,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.Cleaner;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 import io.github.jipc.internal.jni.CommonNative;
 import io.github.jipc.internal.jni.GuardNative;
@@ -19,11 +21,24 @@ import io.github.jipc.internal.jni.GuardNative;
  * the descriptor is released only when the last of them has left, so a
  * number is never closed, and reused by another open, under a running call.
  * A {@link Cleaner} closes the descriptor of a handle that was never closed.
+ *
+ * <p>A handle also has one exclusive lane, the I/O lock of a channel whose
+ * calls take turns (a pipe end's reads, or its writes): {@link #enterLane()}
+ * takes the lane and enters a call in one atomic step, and
+ * {@link #leaveLane()} leaves both in one, where a separate lock and
+ * acquire/release would cost four atomic operations per call. A thread that
+ * finds the lane taken waits its turn, as at an uncontended
+ * {@link java.util.concurrent.locks.ReentrantLock}, without reacting to
+ * interrupts.
  */
 public final class FdHandle {
     private static final Cleaner CLEANER = Cleaner.create();
     private static final int CLOSED = 1;
-    private static final int ONE_CALL = 2;
+    /** A thread holds the lane; that counts as one call in flight too. */
+    private static final int LANE = 2;
+    /** The thread in {@link #waitForLane()} parks until the lane is left. */
+    private static final int QUEUED = 4;
+    private static final int ONE_CALL = 8;
 
     /** How calls blocked on a handle are woken when it closes: jipc_guard.h's strategies. */
     public enum Wake {
@@ -55,11 +70,15 @@ public final class FdHandle {
         }
     }
 
-    /** (calls in flight << 1) | CLOSED; a field rather than an AtomicInteger: one object less to touch per call. */
+    /** (calls in flight << 3) | QUEUED | LANE | CLOSED; a field rather than an AtomicInteger: one object less to touch per call. */
     @SuppressWarnings("unused") // through STATE
     private volatile int state;
     private final Cleaner.Cleanable closer;
     private final String what;
+    /** Lets one thread at a time wait for the lane (see {@link #waitForLane()}); made on first contention. */
+    private volatile ReentrantLock laneQueue;
+    /** The thread that set QUEUED and parks; written before QUEUED is set. */
+    private volatile Thread laneWaiter;
     /** Run once when the handle closes (a readiness set that holds it); guarded by this. */
     private java.util.List<Runnable> closeHooks;
 
@@ -172,9 +191,97 @@ public final class FdHandle {
 
     /** Leaves a call; the last call out of a closed handle releases the descriptor. */
     public void release() {
-        if ((int) STATE.getAndAdd(this, -ONE_CALL) - ONE_CALL == CLOSED) {
+        releaseIfLast((int) STATE.getAndAdd(this, -ONE_CALL) - ONE_CALL);
+    }
+
+    /** Releases the descriptor if state, just left by a call, is closed with no call in flight. */
+    private void releaseIfLast(int state) {
+        if ((state & ~QUEUED) == CLOSED) {
             closer.clean();
         }
+    }
+
+    /**
+     * Takes the lane and enters a call, waiting while another thread holds
+     * the lane; false, holding nothing, if the handle is (or got) closed. A
+     * true return must be paired with {@link #leaveLane()}; the lane is not
+     * reentrant.
+     */
+    public boolean enterLane() {
+        int s = state;
+        if ((s & (CLOSED | LANE)) == 0 && STATE.compareAndSet(this, s, s + LANE + ONE_CALL)) {
+            return true;
+        }
+        return waitForLane();
+    }
+
+    /** Takes the lane and enters a call if both are free now; false, holding nothing, otherwise. */
+    public boolean tryEnterLane() {
+        int s = state;
+        return (s & (CLOSED | LANE)) == 0 && STATE.compareAndSet(this, s, s + LANE + ONE_CALL);
+    }
+
+    /** Leaves the lane and the call {@link #enterLane()} entered, waking the next thread waiting for it. */
+    public void leaveLane() {
+        int s = (int) STATE.getAndAdd(this, -(LANE + ONE_CALL));
+        if ((s & QUEUED) != 0) {
+            LockSupport.unpark(laneWaiter);
+        }
+        releaseIfLast(s - LANE - ONE_CALL);
+    }
+
+    /** Whether some thread holds the lane now. */
+    public boolean laneTaken() {
+        return (state & LANE) != 0;
+    }
+
+    /**
+     * The contended path of {@link #enterLane()}: waiting threads line up on
+     * laneQueue, and the first in line sets QUEUED and parks until the
+     * holder's {@link #leaveLane()} unparks it.
+     */
+    private boolean waitForLane() {
+        ReentrantLock queue = laneQueue();
+        queue.lock();
+        boolean interrupted = false;
+        try {
+            for (;;) {
+                int s = state;
+                if ((s & CLOSED) != 0) {
+                    return false;
+                }
+                if ((s & LANE) == 0) {
+                    if (STATE.compareAndSet(this, s, (s & ~QUEUED) + LANE + ONE_CALL)) {
+                        return true;
+                    }
+                } else if ((s & QUEUED) == 0) {
+                    laneWaiter = Thread.currentThread();
+                    STATE.compareAndSet(this, s, s | QUEUED); // failed: the state moved, look again
+                } else {
+                    LockSupport.park(this);
+                    interrupted |= Thread.interrupted();
+                }
+            }
+        } finally {
+            queue.unlock();
+            if (interrupted) {
+                Thread.currentThread().interrupt(); // the wait does not react to interrupts; the caller may
+            }
+        }
+    }
+
+    private ReentrantLock laneQueue() {
+        ReentrantLock q = laneQueue;
+        if (q == null) {
+            synchronized (this) {
+                q = laneQueue;
+                if (q == null) {
+                    q = new ReentrantLock();
+                    laneQueue = q;
+                }
+            }
+        }
+        return q;
     }
 
     public boolean isClosed() {
@@ -227,7 +334,7 @@ public final class FdHandle {
             }
             // Closing counts as a call of its own, so nothing is freed while it wakes the others.
         } while (!STATE.compareAndSet(this, s, (s | CLOSED) + ONE_CALL));
-        if (s != 0 && guard != 0) {
+        if (s >= ONE_CALL && guard != 0) {
             int r = GuardNative.jipc_guard_wake(guard, fd);
             if (r < 0) {
                 System.getLogger("io.github.jipc").log(Level.WARNING, WakeSignal.wakeFailure(r, what));

@@ -95,6 +95,97 @@ class FdHandleTest {
     }
 
     @Test
+    void theLaneIsOneCallAndOneHolder() throws Exception {
+        int fd = pipeReadEnd();
+        FdHandle h = FdHandle.adoptGuarded(new Object(), fd, FdHandle.Wake.FD, "test fd");
+        assertTrue(h.enterLane());
+        assertTrue(h.laneTaken());
+        assertFalse(h.tryEnterLane(), "the lane has one holder");
+        assertTrue(h.acquire(), "other calls enter beside the lane");
+        h.release();
+        h.close();
+        assertTrue(isOpen(fd), "the lane's holder is a call in flight");
+        assertFalse(h.tryEnterLane());
+        h.leaveLane();
+        assertFalse(h.laneTaken());
+        assertFalse(isOpen(fd), "released when the holder left");
+        assertFalse(h.enterLane(), "no lane on a closed handle");
+    }
+
+    @Test
+    void threadsWaitTheirTurnForTheLane() throws Exception {
+        int fd = pipeReadEnd();
+        FdHandle h = FdHandle.adoptGuarded(new Object(), fd, FdHandle.Wake.FD, "test fd");
+        int threads = 4;
+        int rounds = 20_000;
+        int[] inside = new int[1];
+        long[] total = new long[1];
+        java.util.concurrent.atomic.AtomicBoolean overlap = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.List<Thread> all = new java.util.ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Thread th = new Thread(() -> {
+                for (int i = 0; i < rounds; i++) {
+                    if (!h.enterLane()) {
+                        overlap.set(true); // nothing closes the handle here
+                        return;
+                    }
+                    if (++inside[0] != 1) {
+                        overlap.set(true);
+                    }
+                    total[0]++;
+                    inside[0]--;
+                    h.leaveLane();
+                }
+            });
+            all.add(th);
+            th.start();
+        }
+        for (Thread th : all) {
+            th.join(60_000);
+            assertFalse(th.isAlive(), "a thread still waits for the lane");
+        }
+        assertFalse(overlap.get(), "two holders at once, or a lane refused on an open handle");
+        assertTrue(total[0] == (long) threads * rounds, "every turn counted once: " + total[0]);
+        assertTrue(h.tryEnterLane(), "the lane is free again");
+        h.leaveLane();
+        h.close();
+        assertFalse(isOpen(fd));
+    }
+
+    @Test
+    void aThreadWaitingForTheLaneOfAClosedHandleGivesUp() throws Exception {
+        for (int i = 0; i < 200; i++) {
+            int fd = pipeReadEnd();
+            FdHandle h = FdHandle.adoptGuarded(new Object(), fd, FdHandle.Wake.FD, "test fd");
+            assertTrue(h.enterLane());
+            boolean[] got = {true};
+            boolean[] keptInterrupt = {false};
+            Thread th = new Thread(() -> {
+                Thread.currentThread().interrupt(); // the wait ignores it, and keeps it
+                got[0] = h.enterLane();
+                if (got[0]) {
+                    h.leaveLane();
+                }
+                keptInterrupt[0] = Thread.currentThread().isInterrupted();
+            });
+            th.start();
+            if (i % 2 == 0) { // half the time the close finds it parked, else anywhere on its way
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                while (th.getState() != Thread.State.WAITING && th.isAlive() && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                }
+            }
+            h.close();
+            h.leaveLane();
+            th.join(30_000);
+            assertFalse(th.isAlive(), "the waiter was not woken");
+            assertFalse(got[0], "a closed handle's lane was entered");
+            assertTrue(keptInterrupt[0], "the interrupt was lost");
+            assertFalse(isOpen(fd));
+        }
+    }
+
+    @Test
     void theAddressOfADirectBufferIgnoresItsPosition() {
         java.nio.ByteBuffer b = java.nio.ByteBuffer.allocateDirect(16);
         long base = AddressCache.lookup(b);
