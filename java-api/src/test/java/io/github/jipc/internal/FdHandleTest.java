@@ -12,6 +12,9 @@ import io.github.jipc.internal.jni.CommonNative;
 import io.github.jipc.internal.jni.PipeNative;
 
 class FdHandleTest {
+    /** The handles' owner, reachable for the whole test: a collected owner's cleaner would free a guard in use. */
+    private final Object owner = new Object();
+
     private static boolean isOpen(int fd) {
         return Files.exists(Path.of("/proc/self/fd/" + fd));
     }
@@ -36,7 +39,7 @@ class FdHandleTest {
     @Test
     void theDescriptorOutlivesCloseUntilTheLastCallLeaves() throws Exception {
         int fd = pipeReadEnd();
-        FdHandle h = FdHandle.adoptGuarded(new Object(), fd, FdHandle.Wake.FD, "test fd");
+        FdHandle h = FdHandle.adoptGuarded(owner, fd, FdHandle.Wake.FD, "test fd");
         assertTrue(h.guard() != 0);
         assertTrue(h.acquire());
         String pipe = target(fd);
@@ -53,7 +56,7 @@ class FdHandleTest {
     @Test
     void closeWithoutCallsReleasesAtOnce() throws Exception {
         int fd = pipeReadEnd();
-        FdHandle h = FdHandle.adopt(new Object(), fd);
+        FdHandle h = FdHandle.adopt(owner, fd);
         assertTrue(h.guard() == 0);
         h.close();
         assertFalse(isOpen(fd));
@@ -62,7 +65,7 @@ class FdHandleTest {
     @Test
     void theNonBlockingTwinIsOpenedOnceAndClosedWithTheHandle() throws Exception {
         int fd = pipeReadEnd();
-        FdHandle h = FdHandle.adoptGuarded(new Object(), fd, FdHandle.Wake.FD, "test fd");
+        FdHandle h = FdHandle.adoptGuarded(owner, fd, FdHandle.Wake.FD, "test fd");
         assertTrue(h.acquire());
         int twin = h.nonblockingTwin();
         assertTrue(twin >= 0 && twin != fd);
@@ -78,7 +81,7 @@ class FdHandleTest {
     void closeRacingCallsNeverLeaksNorFreesEarly() throws Exception {
         for (int i = 0; i < 2000; i++) {
             int fd = pipeReadEnd();
-            FdHandle h = FdHandle.adoptGuarded(new Object(), fd, FdHandle.Wake.FD, "test fd");
+            FdHandle h = FdHandle.adoptGuarded(owner, fd, FdHandle.Wake.FD, "test fd");
             String pipe = target(fd);
             Thread caller = new Thread(() -> {
                 while (h.acquire()) {
@@ -97,7 +100,7 @@ class FdHandleTest {
     @Test
     void theLaneIsOneCallAndOneHolder() throws Exception {
         int fd = pipeReadEnd();
-        FdHandle h = FdHandle.adoptGuarded(new Object(), fd, FdHandle.Wake.FD, "test fd");
+        FdHandle h = FdHandle.adoptGuarded(owner, fd, FdHandle.Wake.FD, "test fd");
         assertTrue(h.enterLane());
         assertTrue(h.laneTaken());
         assertFalse(h.tryEnterLane(), "the lane has one holder");
@@ -115,7 +118,7 @@ class FdHandleTest {
     @Test
     void threadsWaitTheirTurnForTheLane() throws Exception {
         int fd = pipeReadEnd();
-        FdHandle h = FdHandle.adoptGuarded(new Object(), fd, FdHandle.Wake.FD, "test fd");
+        FdHandle h = FdHandle.adoptGuarded(owner, fd, FdHandle.Wake.FD, "test fd");
         int threads = 4;
         int rounds = 20_000;
         int[] inside = new int[1];
@@ -156,7 +159,7 @@ class FdHandleTest {
     void aThreadWaitingForTheLaneOfAClosedHandleGivesUp() throws Exception {
         for (int i = 0; i < 200; i++) {
             int fd = pipeReadEnd();
-            FdHandle h = FdHandle.adoptGuarded(new Object(), fd, FdHandle.Wake.FD, "test fd");
+            FdHandle h = FdHandle.adoptGuarded(owner, fd, FdHandle.Wake.FD, "test fd");
             assertTrue(h.enterLane());
             boolean[] got = {true};
             boolean[] keptInterrupt = {false};
@@ -200,7 +203,7 @@ class FdHandleTest {
     @Test
     void closeHooksRunOnceBeforeTheDescriptorGoes() throws Exception {
         int fd = pipeReadEnd();
-        FdHandle h = FdHandle.adoptGuarded(new Object(), fd, FdHandle.Wake.FD, "test fd");
+        FdHandle h = FdHandle.adoptGuarded(owner, fd, FdHandle.Wake.FD, "test fd");
         int[] runs = new int[2];
         boolean[] openDuringHook = new boolean[1];
         Runnable kept = () -> {
