@@ -34,7 +34,7 @@ import io.github.jipc.internal.jni.FutexNative;
  * (this handle is closed, as in {@code java.nio}; the word is untouched). The
  * region's memory stays mapped until every wait on it has left.
  */
-public final class Futex extends GuardedChannel {
+public final class Futex extends RegionWaitChannel {
     private static final int ETIMEDOUT = FutexNative.ETIMEDOUT();
     private static final int ALL = FutexNative.INT32_MAX();
 

@@ -9,11 +9,10 @@ import io.github.jipc.internal.Errno;
 import io.github.jipc.internal.FdHandle;
 
 /**
- * A handle whose blocking calls wait in native code under its guard, in
- * shared memory: the one shape of {@link Futex}, {@link PosixSemaphore},
- * {@link SharedCondition} and a ring's ends. A close wakes the wait through the
- * guard, or keeps it from starting through the region's native section.
- * {@link RobustMutex} has the same parts in another order: its lock installs
+ * A handle whose blocking calls wait in native code under its guard
+ * ({@link #guarded}): {@link RecordLocks}, {@link SystemVSemaphores}, and the
+ * handles that wait in shared memory ({@link RegionWaitChannel}). A close wakes
+ * the wait through the guard. {@link RobustMutex} has the same parts in another order: its lock installs
  * the interrupt hook only after a first try found the mutex held, between two
  * native calls in one section.
  */
@@ -21,40 +20,22 @@ abstract class GuardedChannel extends AbstractInterruptibleChannel {
     GuardedChannel() {
     }
 
-    /**
-     * The blocking call, made by {@link #guardedWait} with the handle acquired
-     * and the regions entered: a result {@code >= 0}, {@code -errno}, or
-     * {@code -Errno.WOKEN} when the guard fired.
-     *
-     * @param guard        the handle's {@code jipc_guard *}
-     * @param arg          what the call waits on or for, as the class defines it
-     * @param timeoutNanos the call's timeout
-     */
-    abstract int waitNative(long guard, long arg, long timeoutNanos);
-
-    /** What a wait on a closed handle throws. */
-    ClosedChannelException closed() {
-        return new ClosedChannelException();
-    }
-
-    /** {@link #guardedWait(FdHandle, SharedRegion, SharedRegion, boolean, long, long)} in one region. */
-    final int guardedWait(FdHandle handle, SharedRegion region, boolean block, long arg, long timeoutNanos)
-            throws IOException {
-        return guardedWait(handle, region, null, block, arg, timeoutNanos);
+    /** A native call that may wait under a guard: a result {@code >= 0}, {@code -errno}, or {@code -Errno.WOKEN}. */
+    @FunctionalInterface
+    interface GuardedCall {
+        int call(long guard);
     }
 
     /**
-     * Runs {@link #waitNative} with handle acquired, inside region's native
-     * section and then other's (either may be null: none), and for a blocking
-     * call (block) with the interrupt hook installed.
+     * Runs call with handle acquired and, for a blocking call (block), the
+     * interrupt hook installed.
      *
      * @return the call's result, never {@code -Errno.WOKEN}
      * @throws ClosedChannelException      ({@link #closed()}) if handle is closed
-     * @throws AsynchronousCloseException  if the guard fired or a region was closing
+     * @throws AsynchronousCloseException  if the guard fired
      * @throws java.nio.channels.ClosedByInterruptException if a blocking call was interrupted (the handle is closed)
      */
-    final int guardedWait(FdHandle handle, SharedRegion region, SharedRegion other, boolean block, long arg,
-            long timeoutNanos) throws IOException {
+    final int guarded(FdHandle handle, boolean block, GuardedCall call) throws IOException {
         if (!handle.acquire()) {
             throw closed();
         }
@@ -63,26 +44,20 @@ abstract class GuardedChannel extends AbstractInterruptibleChannel {
             if (block) {
                 begin();
             }
-            if (!enter(region)) {
-                r = -Errno.WOKEN;
-            } else {
-                try {
-                    if (!enter(other)) {
-                        r = -Errno.WOKEN;
-                    } else {
-                        try {
-                            r = waitNative(handle.guard(), arg, timeoutNanos);
-                        } finally {
-                            leave(other);
-                        }
-                    }
-                } finally {
-                    leave(region);
-                }
-            }
+            r = call.call(handle.guard());
         } finally {
             handle.release();
         }
+        return afterWait(block, r);
+    }
+
+    /** What a wait on a closed handle throws. */
+    ClosedChannelException closed() {
+        return new ClosedChannelException();
+    }
+
+    /** Removes the interrupt hook of a blocking call, and says a fired guard (r is -WOKEN) as the exception. */
+    final int afterWait(boolean block, int r) throws AsynchronousCloseException {
         boolean woken = r == -Errno.WOKEN;
         if (block) {
             end(!woken);
@@ -91,15 +66,5 @@ abstract class GuardedChannel extends AbstractInterruptibleChannel {
             throw new AsynchronousCloseException();
         }
         return r;
-    }
-
-    private static boolean enter(SharedRegion region) {
-        return region == null || region.enterNative();
-    }
-
-    private static void leave(SharedRegion region) {
-        if (region != null) {
-            region.leaveNative();
-        }
     }
 }

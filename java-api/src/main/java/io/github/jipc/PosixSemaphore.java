@@ -48,7 +48,7 @@ import io.github.jipc.internal.jni.SemNative;
  * closed is given back. Acquire and release are one native call each and
  * allocate nothing.
  */
-public final class PosixSemaphore extends GuardedChannel {
+public final class PosixSemaphore extends RegionWaitChannel {
     private static final int[] LAYOUT = layout();
     static final int EOVERFLOW = SemNative.EOVERFLOW();
     /** SEM_VALUE_MAX of the C library. */

@@ -3,7 +3,6 @@ package io.github.jipc;
 import java.io.IOException;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.spi.AbstractInterruptibleChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -56,7 +55,7 @@ import io.github.jipc.internal.jni.MmapNative;
  * {@code F_SETLK} (first 1 ms apart, then every 10 ms): the kernel has no timed
  * lock call, and no timer signal of the JVM's is used.
  */
-public final class RecordLocks extends AbstractInterruptibleChannel {
+public final class RecordLocks extends GuardedChannel {
     /** A length that runs to the end of the file however far it grows. */
     public static final long TO_END = 0;
 
@@ -253,27 +252,8 @@ public final class RecordLocks extends AbstractInterruptibleChannel {
 
     private RecordLock acquire(long position, long length, boolean shared, long timeoutNanos) throws IOException {
         checkRange(position, length);
-        if (!handle.acquire()) {
-            throw new ClosedChannelException();
-        }
-        boolean block = timeoutNanos != 0;
-        int r;
-        try {
-            if (block) {
-                begin();
-            }
-            r = LockNative.jipc_lock_acquire(handle.fd(), handle.guard(), kind, shared ? 0 : 1, position, length,
-                    timeoutNanos);
-        } finally {
-            handle.release();
-        }
-        boolean woken = r == -Errno.WOKEN;
-        if (block) {
-            end(!woken);
-        }
-        if (woken) {
-            throw new AsynchronousCloseException();
-        }
+        int r = guarded(handle, timeoutNanos != 0, guard -> LockNative.jipc_lock_acquire(handle.fd(), guard, kind,
+                shared ? 0 : 1, position, length, timeoutNanos));
         if (r == -Errno.EAGAIN && timeoutNanos >= 0) {
             return null;
         }

@@ -17,7 +17,7 @@ import io.github.jipc.internal.jni.FutexNative;
  * What a producer and a consumer of a {@link MessageRing} share: the region's
  * buffer, the ring's indices in it, and sleeping on and waking its futex words.
  */
-abstract sealed class RingEnd extends GuardedChannel permits RingProducer, RingConsumer {
+abstract sealed class RingEnd extends RegionWaitChannel permits RingProducer, RingConsumer {
     static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
     static final VarHandle INTS = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
     static final int PID = (int) ProcessHandle.current().pid();

@@ -26,7 +26,7 @@ import io.github.jipc.internal.jni.MutexNative;
  * slice. When the mutex's owner died, the wait's relocking throws
  * {@link OwnerDiedException} (the mutex is held).
  */
-public final class SharedCondition extends GuardedChannel {
+public final class SharedCondition extends RegionWaitChannel {
     private static final int ETIMEDOUT = MutexNative.ETIMEDOUT();
 
     private final SharedRegion region;

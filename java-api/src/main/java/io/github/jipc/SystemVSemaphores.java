@@ -3,7 +3,6 @@ package io.github.jipc;
 import java.io.IOException;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.spi.AbstractInterruptibleChannel;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,7 +45,7 @@ import io.github.jipc.internal.jni.SysvSemNative;
  * the handle is closed). Removing the set wakes every waiter of every process
  * with EIDRM.
  */
-public final class SystemVSemaphores extends AbstractInterruptibleChannel {
+public final class SystemVSemaphores extends GuardedChannel {
     private static final int UNDO = SysvSemNative.JIPC_SEM_UNDO();
     private static final int NOWAIT = SysvSemNative.JIPC_SEM_NOWAIT();
     private static final int ETIMEDOUT = FutexNative.ETIMEDOUT();
@@ -285,27 +284,8 @@ public final class SystemVSemaphores extends AbstractInterruptibleChannel {
             packed[3 * i + 1] = o.delta;
             packed[3 * i + 2] = (short) ((o.undo ? UNDO : 0) | (o.noWait ? NOWAIT : 0));
         }
-        if (!handle.acquire()) {
-            throw new ClosedChannelException();
-        }
-        boolean block = timeoutNanos != 0;
-        int r;
-        try {
-            if (block) {
-                begin();
-            }
-            r = SysvSemNative.jipc_sysv_sem_op(handle.guard(), id, packed, ops.length, timeoutNanos);
-        } finally {
-            handle.release();
-        }
-        boolean woken = r == -Errno.WOKEN;
-        if (block) {
-            end(!woken);
-        }
-        if (woken) {
-            throw new AsynchronousCloseException();
-        }
-        return r;
+        return guarded(handle, timeoutNanos != 0,
+                guard -> SysvSemNative.jipc_sysv_sem_op(guard, id, packed, ops.length, timeoutNanos));
     }
 
     /**
