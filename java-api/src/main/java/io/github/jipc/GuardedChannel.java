@@ -36,19 +36,35 @@ abstract class GuardedChannel extends AbstractInterruptibleChannel {
      * @throws java.nio.channels.ClosedByInterruptException if a blocking call was interrupted (the handle is closed)
      */
     final int guarded(FdHandle handle, boolean block, GuardedCall call) throws IOException {
-        if (!handle.acquire()) {
-            throw closed();
-        }
+        startCall(handle, block);
         int r;
         try {
-            if (block) {
-                begin();
-            }
             r = call.call(handle.guard());
         } finally {
             handle.release();
         }
         return afterWait(block, r);
+    }
+
+    /**
+     * The start of every guarded call: acquires handle and, for a blocking
+     * call, installs the interrupt hook. The caller releases handle, then
+     * calls {@link #afterWait}.
+     *
+     * @throws ClosedChannelException ({@link #closed()}) if handle is closed
+     */
+    final void startCall(FdHandle handle, boolean block) throws ClosedChannelException {
+        if (!handle.acquire()) {
+            throw closed();
+        }
+        if (block) {
+            try {
+                begin();
+            } catch (RuntimeException | Error e) {
+                handle.release();
+                throw e;
+            }
+        }
     }
 
     /** What a wait on a closed handle throws. */

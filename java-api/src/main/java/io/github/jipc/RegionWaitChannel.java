@@ -46,14 +46,9 @@ abstract class RegionWaitChannel extends GuardedChannel {
      */
     final int guardedWait(FdHandle handle, SharedRegion region, SharedRegion other, boolean block, long arg,
             long timeoutNanos) throws IOException {
-        if (!handle.acquire()) {
-            throw closed();
-        }
+        startCall(handle, block);
         int r;
         try {
-            if (block) {
-                begin();
-            }
             if (!enter(region)) {
                 r = -Errno.WOKEN;
             } else {
