@@ -12,9 +12,9 @@ import io.github.jipc.internal.FdHandle;
  * A handle whose blocking calls wait in native code under its guard
  * ({@link #guarded}): {@link RecordLocks}, {@link SystemVSemaphores}, and the
  * handles that wait in shared memory ({@link RegionWaitChannel}). A close wakes
- * the wait through the guard. {@link RobustMutex} has the same parts in another order: its lock installs
- * the interrupt hook only after a first try found the mutex held, between two
- * native calls in one section.
+ * the wait through the guard. {@link RobustMutex} uses the same parts in
+ * another order: its lock installs the interrupt hook only after a first try
+ * found the mutex held, between two native calls in one section.
  */
 abstract class GuardedChannel extends AbstractInterruptibleChannel {
     GuardedChannel() {

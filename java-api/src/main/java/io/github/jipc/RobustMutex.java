@@ -3,7 +3,6 @@ package io.github.jipc;
 import java.io.IOException;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.spi.AbstractInterruptibleChannel;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -48,7 +47,7 @@ import io.github.jipc.internal.jni.MutexNative;
  * {@link #at(SharedRegion, long)}; threads that may be interrupted while
  * waiting can each use a handle of their own.
  */
-public final class RobustMutex extends AbstractInterruptibleChannel {
+public final class RobustMutex extends GuardedChannel {
     private static final int[] LAYOUT = layout();
     private static final int OWNER_DIED = MutexNative.JIPC_MUTEX_OWNER_DIED();
     private static final int EDEADLK = MutexNative.EDEADLK();
@@ -184,9 +183,7 @@ public final class RobustMutex extends AbstractInterruptibleChannel {
     }
 
     private boolean acquire(long timeoutNanos) throws IOException {
-        if (!handle.acquire()) {
-            throw new ClosedChannelException();
-        }
+        startCall(handle, false); // the hook comes only once the mutex was found held
         boolean blocked = false;
         int r;
         try {
@@ -210,14 +207,7 @@ public final class RobustMutex extends AbstractInterruptibleChannel {
         } finally {
             handle.release();
         }
-        boolean woken = r == -Errno.WOKEN;
-        if (blocked) {
-            end(!woken);
-        }
-        if (woken) {
-            throw new AsynchronousCloseException();
-        }
-        return result(r, this, true);
+        return result(afterWait(blocked, r), this, true);
     }
 
     /**

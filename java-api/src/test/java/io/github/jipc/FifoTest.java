@@ -160,22 +160,10 @@ class FifoTest {
     void waitingForAReaderIsInterruptible() throws Exception {
         Fifo fifo = Fifo.create(dir.resolve("v"), RW_OWNER);
         try {
-            Throwable[] thrown = new Throwable[1];
-            boolean[] flag = new boolean[1];
-            Thread t = new Thread(() -> {
-                try {
-                    fifo.openSink();
-                } catch (Throwable e) {
-                    thrown[0] = e;
-                    flag[0] = Thread.currentThread().isInterrupted();
-                }
-            });
-            t.start();
-            Thread.sleep(50);
-            t.interrupt();
-            t.join(10_000);
-            assertTrue(thrown[0] instanceof InterruptedIOException, "got " + thrown[0]);
-            assertTrue(flag[0], "the interrupt flag is kept");
+            Interrupts.Outcome outcome = Interrupts.during(() -> fifo.openSink(), 50);
+            Throwable thrown = outcome.thrown();
+            assertTrue(thrown instanceof InterruptedIOException, "got " + thrown);
+            assertTrue(outcome.stillInterrupted(), "the interrupt flag is kept");
         } finally {
             fifo.remove();
         }

@@ -120,20 +120,8 @@ class FutexTest {
     @Test
     void interruptWakesAWaiterAndClosesTheHandle() throws Exception {
         try (MemoryFile m = MemoryFile.create(LABEL, 4096); SharedRegion r = m.map(); Futex f = Futex.at(r, 0)) {
-            Throwable[] thrown = new Throwable[1];
-            Thread t = new Thread(() -> {
-                try {
-                    f.await(0);
-                } catch (Throwable e) {
-                    thrown[0] = e;
-                }
-            });
-            t.start();
-            Thread.sleep(50);
-            t.interrupt();
-            t.join(10_000);
-            assertFalse(t.isAlive());
-            assertInstanceOf(ClosedByInterruptException.class, thrown[0]);
+            Throwable thrown = Interrupts.during(() -> f.await(0), 50).thrown();
+            assertInstanceOf(ClosedByInterruptException.class, thrown);
             assertFalse(f.isOpen());
             assertTrue(r.isOpen());
         }

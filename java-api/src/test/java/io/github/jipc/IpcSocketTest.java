@@ -407,19 +407,8 @@ class IpcSocketTest {
     @Test
     void interruptClosesTheSocket() throws Exception {
         try (SocketPair pair = IpcSocket.pair(SocketType.STREAM)) {
-            Throwable[] thrown = new Throwable[1];
-            Thread t = new Thread(() -> {
-                try {
-                    pair.first().read(ByteBuffer.allocateDirect(8));
-                } catch (Throwable e) {
-                    thrown[0] = e;
-                }
-            });
-            t.start();
-            Thread.sleep(50);
-            t.interrupt();
-            t.join(10_000);
-            assertInstanceOf(ClosedByInterruptException.class, thrown[0]);
+            Throwable thrown = Interrupts.during(() -> pair.first().read(ByteBuffer.allocateDirect(8)), 50).thrown();
+            assertInstanceOf(ClosedByInterruptException.class, thrown);
             assertFalse(pair.first().isOpen());
         }
     }

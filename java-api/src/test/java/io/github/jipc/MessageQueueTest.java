@@ -341,20 +341,8 @@ class MessageQueueTest {
     @Test
     void interruptWakesABlockedReceiveAndClosesTheQueue() throws Exception {
         try (MessageQueue q = MessageQueue.createUnnamed(1, 8)) {
-            Throwable[] thrown = new Throwable[1];
-            Thread t = new Thread(() -> {
-                try {
-                    q.receive(ByteBuffer.allocateDirect(8));
-                } catch (Throwable e) {
-                    thrown[0] = e;
-                }
-            });
-            t.start();
-            Thread.sleep(100);
-            t.interrupt();
-            t.join(10_000);
-            assertFalse(t.isAlive());
-            assertInstanceOf(ClosedByInterruptException.class, thrown[0]);
+            Throwable thrown = Interrupts.during(() -> q.receive(ByteBuffer.allocateDirect(8)), 100).thrown();
+            assertInstanceOf(ClosedByInterruptException.class, thrown);
             assertFalse(q.isOpen());
         }
     }

@@ -137,20 +137,8 @@ class PipeSourceTest {
     @Test
     void interruptWakesABlockedReadAndClosesTheEnd() throws Exception {
         try (Pipe pipe = Pipe.open()) {
-            Throwable[] thrown = new Throwable[1];
-            Thread t = new Thread(() -> {
-                try {
-                    pipe.source().read(ByteBuffer.allocateDirect(8));
-                } catch (Throwable e) {
-                    thrown[0] = e;
-                }
-            });
-            t.start();
-            Thread.sleep(50);
-            t.interrupt();
-            t.join(10_000);
-            assertFalse(t.isAlive());
-            assertInstanceOf(ClosedByInterruptException.class, thrown[0]);
+            Throwable thrown = Interrupts.during(() -> pipe.source().read(ByteBuffer.allocateDirect(8)), 50).thrown();
+            assertInstanceOf(ClosedByInterruptException.class, thrown);
             assertFalse(pipe.source().isOpen());
         }
     }

@@ -173,20 +173,8 @@ class PosixSemaphoreTest {
     void interruptWakesAWaiterAndClosesTheHandle() throws Exception {
         try (MemoryFile m = MemoryFile.create(ShmLeaks.PREFIX + "sem", 4096); SharedRegion r = m.map();
                 PosixSemaphore s = PosixSemaphore.init(r, 0, 0)) {
-            Throwable[] thrown = new Throwable[1];
-            Thread t = new Thread(() -> {
-                try {
-                    s.acquire();
-                } catch (Throwable e) {
-                    thrown[0] = e;
-                }
-            });
-            t.start();
-            Thread.sleep(50);
-            t.interrupt();
-            t.join(10_000);
-            assertFalse(t.isAlive());
-            assertInstanceOf(ClosedByInterruptException.class, thrown[0]);
+            Throwable thrown = Interrupts.during(() -> s.acquire(), 50).thrown();
+            assertInstanceOf(ClosedByInterruptException.class, thrown);
             assertFalse(s.isOpen());
         }
     }

@@ -213,20 +213,8 @@ class RecordLocksTest {
         Path f = file();
         try (RecordLocks a = RecordLocks.open(f); RecordLocks b = RecordLocks.open(f)) {
             a.lock();
-            Throwable[] thrown = new Throwable[1];
-            Thread t = new Thread(() -> {
-                try {
-                    b.lock();
-                } catch (Throwable e) {
-                    thrown[0] = e;
-                }
-            });
-            t.start();
-            Thread.sleep(50);
-            t.interrupt();
-            t.join(10_000);
-            assertFalse(t.isAlive());
-            assertInstanceOf(ClosedByInterruptException.class, thrown[0]);
+            Throwable thrown = Interrupts.during(() -> b.lock(), 50).thrown();
+            assertInstanceOf(ClosedByInterruptException.class, thrown);
             assertFalse(b.isOpen());
         }
     }

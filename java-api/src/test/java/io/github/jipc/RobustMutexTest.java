@@ -201,19 +201,8 @@ class RobustMutexTest {
                         "got " + cause);
             }
             RobustMutex m = RobustMutex.at(r, 0);
-            Throwable[] thrown = new Throwable[1];
-            Thread t = new Thread(() -> {
-                try {
-                    m.lock();
-                } catch (Throwable e) {
-                    thrown[0] = e;
-                }
-            });
-            t.start();
-            Thread.sleep(50);
-            t.interrupt();
-            t.join(10_000);
-            assertInstanceOf(ClosedByInterruptException.class, thrown[0]);
+            Throwable thrown = Interrupts.during(() -> m.lock(), 50).thrown();
+            assertInstanceOf(ClosedByInterruptException.class, thrown);
             assertFalse(m.isOpen());
             SharedRegion second = mf.map();
             {

@@ -185,19 +185,8 @@ class SystemVSemaphoresTest {
                                     "got " + cause);
                         }
                         SystemVSemaphores h = SystemVSemaphores.open(key);
-                        Throwable[] thrown = new Throwable[1];
-                        Thread t = new Thread(() -> {
-                            try {
-                                h.op(SemOp.take(0));
-                            } catch (Throwable e) {
-                                thrown[0] = e;
-                            }
-                        });
-                        t.start();
-                        Thread.sleep(50);
-                        t.interrupt();
-                        t.join(10_000);
-                        assertInstanceOf(ClosedByInterruptException.class, thrown[0]);
+                        Throwable thrown = Interrupts.during(() -> h.op(SemOp.take(0)), 50).thrown();
+                        assertInstanceOf(ClosedByInterruptException.class, thrown);
                         assertFalse(h.isOpen());
                         assertEquals(0, named.get(0));
                     } finally {
