@@ -14,19 +14,24 @@ import io.github.jipc.internal.jni.MqNative;
 /**
  * The send and receive paths of {@link MessageQueue}: direct buffers go to the
  * kernel as they are (one native call, nothing allocated); heap buffers, and
- * direct buffers of a closeable arena (Java 22+), through a byte array.
+ * direct buffers of a closeable arena (Java 22+), through a byte array. A
+ * blocking call may first try with an expired deadline (see
+ * {@link MessageQueue#tryFirst}); what it found full or empty then waits.
  */
 final class MqIo {
     private static final long LOW_32 = 0xffffffffL;
+    private static final int PRIORITY_MAX = MqNative.JIPC_MQ_PRIO_MAX() - 1;
+    /** A native result no call returns: no try was made, or it found the queue full or empty. */
+    private static final int WAIT = Integer.MIN_VALUE;
 
     private MqIo() {}
 
     /** 0 when sent, 1 when the queue was full (no wait, or the time ran out). */
     static int send(MessageQueue q, ByteBuffer src, int priority, long timeoutNs) throws IOException {
         Objects.requireNonNull(src, "src");
-        int max = MqNative.JIPC_MQ_PRIO_MAX() - 1;
-        if (priority < 0 || priority > max) {
-            throw new IllegalArgumentException("a priority is 0 to " + max + " (MQ_PRIO_MAX - 1), got " + priority);
+        if (priority < 0 || priority > PRIORITY_MAX) {
+            throw new IllegalArgumentException(
+                    "a priority is 0 to " + PRIORITY_MAX + " (MQ_PRIO_MAX - 1), got " + priority);
         }
         if (!q.isWritable()) {
             throw new NonWritableChannelException();
@@ -36,7 +41,7 @@ final class MqIo {
             throw new IllegalArgumentException("a message of " + len + " bytes is larger than the message size of "
                     + q.description() + ", " + q.messageSize() + " bytes (mq_msgsize)");
         }
-        long address = src.isDirect() ? q.addresses().addressOf(src) : 0;
+        long address = src.isDirect() ? q.perThread().addresses.addressOf(src) : 0;
         byte[] array = null;
         if (address == 0) {
             if (src.hasArray() && src.arrayOffset() + src.position() == 0) {
@@ -46,17 +51,14 @@ final class MqIo {
                 src.duplicate().get(array);
             }
         }
-        boolean block = timeoutNs != 0;
-        q.enter(block);
-        int r = 0;
-        try {
-            int fd = q.handle.fd();
-            long g = q.handle.guard();
-            r = array == null ? MqNative.jipc_mq_send(fd, g, address + src.position(), len, priority, timeoutNs)
-                    : MqNative.jipc_mq_send(fd, g, array, len, priority, timeoutNs);
-        } finally {
-            java.lang.ref.Reference.reachabilityFence(src);
-            q.exit(block, r == -Errno.WOKEN);
+        int r = WAIT;
+        if (timeoutNs != 0 && MessageQueue.tryFirst(q.sendTries)) {
+            r = sendOnce(q, src, array, address, len, priority, 0);
+            q.sendTries.tried(r == -Errno.EAGAIN);
+            r = r == -Errno.EAGAIN ? WAIT : r;
+        }
+        if (r == WAIT) {
+            r = sendOnce(q, src, array, address, len, priority, timeoutNs);
         }
         if (r == 0) {
             src.position(src.position() + len);
@@ -69,6 +71,24 @@ final class MqIo {
     }
 
     /** The size of the message received, -1 when none was there (no wait, or the time ran out). */
+    /** One mq_send, waiting up to timeoutNs (0: not at all, < 0: no limit): the shim's result. */
+    private static int sendOnce(MessageQueue q, ByteBuffer src, byte[] array, long address, int len, int priority,
+            long timeoutNs) throws IOException {
+        boolean block = timeoutNs != 0;
+        q.enter(block);
+        int r = 0;
+        try {
+            int fd = q.handle.fd();
+            long g = q.handle.guard();
+            r = array == null ? MqNative.jipc_mq_send(fd, g, address + src.position(), len, priority, timeoutNs)
+                    : MqNative.jipc_mq_send(fd, g, array, len, priority, timeoutNs);
+        } finally {
+            java.lang.ref.Reference.reachabilityFence(src);
+            q.exit(block, r == -Errno.WOKEN);
+        }
+        return r;
+    }
+
     static int receive(MessageQueue q, ByteBuffer dst, long timeoutNs) throws IOException {
         Objects.requireNonNull(dst, "dst");
         if (dst.isReadOnly()) {
@@ -83,24 +103,23 @@ final class MqIo {
                     + " message size of " + q.description() + ", " + q.messageSize() + " bytes (mq_msgsize):"
                     + " mq_receive(3) needs room for the largest message");
         }
-        long address = dst.isDirect() ? q.addresses().addressOf(dst) : 0;
+        MessageQueue.PerThread mine = q.perThread();
+        long address = dst.isDirect() ? mine.addresses.addressOf(dst) : 0;
         boolean inPlace = address == 0 && dst.hasArray() && dst.arrayOffset() + dst.position() == 0;
         byte[] array = inPlace ? dst.array() : address == 0 ? new byte[q.messageSize()] : null;
-        boolean block = timeoutNs != 0;
-        q.enter(block);
-        long r = 0;
-        try {
-            int fd = q.handle.fd();
-            long g = q.handle.guard();
-            r = array == null ? MqNative.jipc_mq_receive(fd, g, address + dst.position(), room, timeoutNs)
-                    : MqNative.jipc_mq_receive(fd, g, array, inPlace ? room : array.length, timeoutNs);
-        } finally {
-            java.lang.ref.Reference.reachabilityFence(dst);
-            q.exit(block, r == -Errno.WOKEN);
+        int len = inPlace || array == null ? room : array.length;
+        long r = WAIT;
+        if (timeoutNs != 0 && MessageQueue.tryFirst(q.receiveTries)) {
+            r = receiveOnce(q, dst, array, address, len, 0);
+            q.receiveTries.tried(r == -Errno.EAGAIN);
+            r = r == -Errno.EAGAIN ? WAIT : r;
+        }
+        if (r == WAIT) {
+            r = receiveOnce(q, dst, array, address, len, timeoutNs);
         }
         if (r >= 0) {
             int size = (int) (r & LOW_32);
-            q.priority((int) (r >>> 32));
+            mine.priority = (int) (r >>> 32);
             if (array != null && !inPlace) {
                 dst.put(array, 0, size);
             } else {
@@ -115,6 +134,28 @@ final class MqIo {
     }
 
     /** A timeout as the shims take it: 0 for none at all, else nanoseconds (at most Long.MAX_VALUE). */
+    /**
+     * One mq_receive into array, or else at address plus dst's position, of
+     * len bytes, waiting up to timeoutNs (0: not at all, < 0: no limit): the
+     * shim's result.
+     */
+    private static long receiveOnce(MessageQueue q, ByteBuffer dst, byte[] array, long address, int len,
+            long timeoutNs) throws IOException {
+        boolean block = timeoutNs != 0;
+        q.enter(block);
+        long r = 0;
+        try {
+            int fd = q.handle.fd();
+            long g = q.handle.guard();
+            r = array == null ? MqNative.jipc_mq_receive(fd, g, address + dst.position(), len, timeoutNs)
+                    : MqNative.jipc_mq_receive(fd, g, array, len, timeoutNs);
+        } finally {
+            java.lang.ref.Reference.reachabilityFence(dst);
+            q.exit(block, r == -Errno.WOKEN);
+        }
+        return r;
+    }
+
     static long nanos(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
         if (timeout.isNegative() || timeout.isZero()) {

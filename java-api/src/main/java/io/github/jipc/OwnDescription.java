@@ -18,22 +18,6 @@ import io.github.jipc.internal.jni.CommonNative;
  * guarded by the end's lane.
  */
 final class OwnDescription {
-    /**
-     * While an end waits at once, at least and at most this many calls pass
-     * between two tries: each of those costs two fcntl(2) calls (the
-     * description set O_NONBLOCK for it, blocking again after), so tries
-     * that go through in bursts must not bring them close together.
-     */
-    private static final int MIN_BACKOFF = 64;
-    private static final int MAX_BACKOFF = 1024;
-    /** Shares of tries that went through, in 1/65536: a running average, each try weighing 1/32. */
-    private static final int RATE_ONE = 1 << 16;
-    private static final int RATE_SHIFT = 5;
-    /** An end tries every call from this share of tries that went through (92 %)... */
-    private static final int RATE_ENTER = RATE_ONE * 92 / 100;
-    /** ...and waits at once again below this one (87.5 %). */
-    private static final int RATE_LEAVE = RATE_ONE * 7 / 8;
-
     private final FdHandle handle;
     private final String what;
     /**
@@ -45,14 +29,8 @@ final class OwnDescription {
     private volatile boolean own;
     /** Whether the own description is O_NONBLOCK now; guarded by the lane. */
     private boolean nonblocking;
-    /** Whether every blocking-mode call tries first (the own description stays O_NONBLOCK); guarded by the lane. */
-    private boolean trying = true;
-    /** While not trying: calls to make waiting at once before the next try; guarded by the lane. */
-    private int waitLeft;
-    /** What waitLeft becomes after a try while not trying; guarded by the lane. */
-    private int backoff = MIN_BACKOFF;
-    /** The share of recent tries that went through, in 1/{@value #RATE_ONE}; guarded by the lane. */
-    private int hitRate = RATE_ONE;
+    /** When blocking-mode calls try first (the own description then stays O_NONBLOCK); guarded by the lane. */
+    private final TryPolicy tries = new TryPolicy();
 
     /**
      * @param own whether only this process holds handle's description
@@ -75,7 +53,7 @@ final class OwnDescription {
      * again. The caller holds the lane.
      */
     void beforeWait() {
-        if (nonblocking && !trying) {
+        if (nonblocking && !tries.isTrying()) {
             setNonblocking(false);
         }
     }
@@ -102,8 +80,7 @@ final class OwnDescription {
         if (!own || Thread.currentThread().isInterrupted()) {
             return false;
         }
-        if (!trying && waitLeft > 0) {
-            waitLeft--;
+        if (!tries.shouldTry()) {
             return false;
         }
         if (nonblocking) {
@@ -117,36 +94,13 @@ final class OwnDescription {
 
     /**
      * Records a try's outcome, waited telling that it found no data or no
-     * room; then the call waits (see {@link #waitMode}). A wasted try costs
-     * about ten times what a try that went through saves (a system call that
-     * moves nothing, and a poll(2) before the wait), so an end tries every
-     * call only while more than nine tries in ten go through (92 % to start,
-     * 87.5 % to stop: a running average). Otherwise its calls wait at once,
-     * on the description set blocking again: a round trip's read, say, pays
-     * no try and no poll. It tries again after a number of calls that
-     * doubles with each wasted try, up to {@value #MAX_BACKOFF}, and shrinks
-     * by a quarter with each try that went through, down to
-     * {@value #MIN_BACKOFF} (so that an end whose calls wait half the time
-     * tries rarely, and one whose calls stopped waiting soon tries more
-     * often), and goes back to trying every call once its tries go through
-     * again. The caller holds the lane.
+     * room; then the call waits (see {@link #waitMode}). While the policy
+     * does not try every call, calls wait on the description set blocking
+     * again (see {@link #beforeWait()}): a round trip's read, say, pays no
+     * try and no poll. The caller holds the lane.
      */
     void tried(boolean waited) {
-        hitRate += ((waited ? 0 : RATE_ONE) - hitRate) >> RATE_SHIFT;
-        if (trying) {
-            if (hitRate < RATE_LEAVE) {
-                trying = false;
-                backoff = MIN_BACKOFF;
-                waitLeft = backoff;
-            }
-            return;
-        }
-        if (hitRate >= RATE_ENTER) {
-            trying = true;
-            return;
-        }
-        backoff = waited ? Math.min(2 * backoff, MAX_BACKOFF) : Math.max(MIN_BACKOFF, backoff - backoff / 4);
-        waitLeft = backoff;
+        tries.tried(waited);
     }
 
     /**
@@ -191,7 +145,6 @@ final class OwnDescription {
             try {
                 if (own && (!nonblocking || setNonblocking(false))) {
                     own = false;
-                    trying = false;
                     return handle.fd();
                 }
             } finally {

@@ -339,6 +339,64 @@ class MessageQueueTest {
     }
 
     @Test
+    void aPendingInterruptClosesTheQueueThoughAMessageWaits() throws Exception {
+        try (MessageQueue q = MessageQueue.createUnnamed(4, 8)) {
+            q.send(text("one"), 0);
+            q.send(text("two"), 0);
+            assertEquals(3, q.receive(ByteBuffer.allocateDirect(8)), "a try that went through");
+            ByteBuffer second = ByteBuffer.allocateDirect(8);
+            Thread.currentThread().interrupt();
+            try {
+                assertThrows(ClosedByInterruptException.class, () -> q.receive(second));
+                assertTrue(Thread.currentThread().isInterrupted(), "the interrupt status stays set");
+            } finally {
+                Thread.interrupted();
+            }
+            assertFalse(q.isOpen());
+            assertEquals(0, second.position(), "nothing more was received");
+        }
+    }
+
+    @Test
+    void blockingCallsThatWaitOftenStillDeliverEveryMessageInOrder() throws Exception {
+        try (MessageQueue ping = MessageQueue.createUnnamed(1, 8); MessageQueue pong = MessageQueue.createUnnamed(1, 8)) {
+            int rounds = 3000;
+            CompletableFuture<Void> echo = CompletableFuture.runAsync(() -> {
+                ByteBuffer b = ByteBuffer.allocateDirect(8);
+                try {
+                    for (int i = 0; i < rounds; i++) {
+                        assertEquals(8, ping.receive(b.clear()));
+                        pong.send(b.flip(), 0);
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            ByteBuffer out = ByteBuffer.allocateDirect(8);
+            ByteBuffer in = ByteBuffer.allocateDirect(8);
+            for (int i = 0; i < rounds; i++) {
+                ping.send(out.clear().putLong(0, i), 0); // the receive on the other side waited, or not
+                assertEquals(8, pong.receive(in.clear()));
+                assertEquals(i, in.getLong(0));
+            }
+            echo.get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void receivesThatFindTheQueueEmptyStopTryingFirst() throws Exception {
+        try (MessageQueue q = MessageQueue.createUnnamed(1, 8)) {
+            ByteBuffer b = ByteBuffer.allocateDirect(8);
+            for (int i = 0; i < 40 && q.receiveTries.isTrying(); i++) {
+                assertEquals(-1, q.receive(b, Duration.ofMillis(1)), "the time ran out");
+            }
+            assertFalse(q.receiveTries.isTrying(), "every try was wasted");
+            q.send(text("late"), 0);
+            assertEquals(4, q.receive(b.clear()), "a receive that waits at once still delivers");
+        }
+    }
+
+    @Test
     void interruptWakesABlockedReceiveAndClosesTheQueue() throws Exception {
         try (MessageQueue q = MessageQueue.createUnnamed(1, 8)) {
             Throwable thrown = Interrupts.during(() -> q.receive(ByteBuffer.allocateDirect(8)), 100).thrown();
