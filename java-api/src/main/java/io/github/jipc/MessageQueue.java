@@ -66,10 +66,6 @@ public final class MessageQueue extends AbstractInterruptibleChannel implements 
     private volatile boolean blocking;
     /** Per thread: the last priority received, and the addresses of its buffers (hot path without allocation). */
     private final ThreadLocal<PerThread> perThread = ThreadLocal.withInitial(PerThread::new);
-    /** When blocking sends try first with an expired deadline (see {@link TryPolicy}); shared by all threads. */
-    final TryPolicy sendTries = new TryPolicy();
-    /** The same for blocking receives. */
-    final TryPolicy receiveTries = new TryPolicy();
 
     static final class PerThread {
         final AddressCache addresses = new AddressCache();
@@ -484,16 +480,6 @@ public final class MessageQueue extends AbstractInterruptibleChannel implements 
     /** This thread's state for this queue: its buffers' addresses, the last priority it received. */
     PerThread perThread() {
         return perThread.get();
-    }
-
-    /**
-     * Whether a blocking call should first try with an expired deadline: it
-     * then skips the interrupt hook and the guard, which only a call that
-     * waits needs. A pending interrupt takes the waiting path, whose
-     * {@code begin()} closes the handle as documented.
-     */
-    static boolean tryFirst(TryPolicy tries) {
-        return !Thread.currentThread().isInterrupted() && tries.shouldTry();
     }
 
     /** Enters a call: the handle acquired, and for blocking calls the interrupt hook installed. */

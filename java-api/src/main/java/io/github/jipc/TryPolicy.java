@@ -4,11 +4,10 @@ package io.github.jipc;
  * When a blocking-mode call should first try once without waiting: a call
  * that goes through then skips the interrupt hook and the guard, which only
  * a call that waits needs (a pipe end on its own description, see
- * {@link OwnDescription}; a message queue with an expired deadline).
+ * {@link OwnDescription}).
  *
  * <p>A wasted try costs about ten times what a try that went through saves
- * (a system call that moves nothing, and a poll(2) or a second call before
- * the wait), so calls try every time only while more than nine tries in ten
+ * (a system call that moves nothing, and a poll(2) before the wait), so calls try every time only while more than nine tries in ten
  * go through: 92 % to start, 87.5 % to stop, a running average in which each
  * try weighs 1/32. Otherwise calls wait at once, and try again after a
  * number of calls that doubles with each wasted try, up to
@@ -18,10 +17,7 @@ package io.github.jipc;
  * waiting soon tries more often, and tries every call again once its tries
  * go through.
  *
- * <p>Not thread-safe. A pipe end's lane guards its policy; a message queue,
- * whose calls do not take turns, lets its threads update the policy without
- * a lock: the fields are ints, never torn, and a lost update only moves the
- * next try by a call.
+ * <p>Not thread-safe: a pipe end's lane guards its policy.
  */
 final class TryPolicy {
     /**
