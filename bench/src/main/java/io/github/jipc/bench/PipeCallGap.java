@@ -1,0 +1,71 @@
+package io.github.jipc.bench;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+import io.github.jipc.Pipe;
+import io.github.jipc.bench.jni.BenchNative;
+
+/**
+ * What jipc adds to a 64 B pipe write + read over the same two system calls
+ * made as bare JNI calls, measured in one JVM, the two alternately in chunks
+ * of 100,000 pairs: the machine's drift between forks (which on these VMs is
+ * larger than the gap) then cancels out of each chunk's difference. Prints the
+ * medians of jipc, bare JNI and their per-chunk difference (ns per pair), and
+ * the difference's quartiles. Usage: {@code PipeCallGap [chunks]} (40).
+ */
+public final class PipeCallGap {
+    private static final int SIZE = 64;
+    private static final int PAIRS = 100_000;
+
+    private PipeCallGap() {}
+
+    public static void main(String[] args) throws IOException {
+        int chunks = args.length > 0 ? Integer.parseInt(args[0]) : 40;
+        try (Pipe pipe = Pipe.open(); RawPipe raw = new RawPipe(SIZE)) {
+            ByteBuffer out = ByteBuffer.allocateDirect(SIZE);
+            ByteBuffer in = ByteBuffer.allocateDirect(SIZE);
+            for (int i = 0; i < 5; i++) {
+                jipc(pipe, out, in);
+                bare(raw);
+            }
+            double[] jipc = new double[chunks];
+            double[] bare = new double[chunks];
+            double[] gap = new double[chunks];
+            for (int c = 0; c < chunks; c++) {
+                long t0 = System.nanoTime();
+                jipc(pipe, out, in);
+                long t1 = System.nanoTime();
+                bare(raw);
+                long t2 = System.nanoTime();
+                jipc[c] = (t1 - t0) / (double) PAIRS;
+                bare[c] = (t2 - t1) / (double) PAIRS;
+                gap[c] = jipc[c] - bare[c];
+            }
+            Arrays.sort(jipc);
+            Arrays.sort(bare);
+            Arrays.sort(gap);
+            System.out.printf("jipc %.1f jni %.1f diff %.1f [%.1f..%.1f]%n", jipc[chunks / 2], bare[chunks / 2],
+                    gap[chunks / 2], gap[chunks / 4], gap[3 * chunks / 4]);
+        }
+    }
+
+    private static void jipc(Pipe pipe, ByteBuffer out, ByteBuffer in) throws IOException {
+        for (int i = 0; i < PAIRS; i++) {
+            pipe.sink().write(out.clear());
+            if (pipe.source().read(in.clear()) != SIZE) {
+                throw new IllegalStateException("short read");
+            }
+        }
+    }
+
+    private static void bare(RawPipe raw) {
+        for (int i = 0; i < PAIRS; i++) {
+            BenchNative.jipc_bench_write(raw.writeFd, raw.address, SIZE);
+            if (BenchNative.jipc_bench_read(raw.readFd, raw.address, SIZE) != SIZE) {
+                throw new IllegalStateException("short read");
+            }
+        }
+    }
+}
