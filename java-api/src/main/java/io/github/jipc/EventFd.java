@@ -5,8 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.spi.AbstractInterruptibleChannel;
-import java.util.concurrent.locks.ReentrantLock;
 
 import io.github.jipc.internal.AddressCache;
 import io.github.jipc.internal.Errno;
@@ -30,7 +28,7 @@ import io.github.jipc.internal.jni.EventfdNative;
  * inherits it through {@link Subprocess.Builder#inherit}, and another process
  * receives it through {@link IpcSocket#send(ByteBuffer, Inheritable...)}.
  */
-public final class EventFd extends AbstractInterruptibleChannel implements Inheritable, Pollable {
+public final class EventFd extends GuardedChannel implements Inheritable, Pollable {
     /** The largest value the counter holds: 2^64 - 2, as an unsigned long. */
     public static final long MAX_VALUE = -2L;
     private static final int BLOCK = EventfdNative.JIPC_EVENTFD_BLOCK();
@@ -38,7 +36,6 @@ public final class EventFd extends AbstractInterruptibleChannel implements Inher
 
     final FdHandle handle;
     private final String description;
-    private final ReentrantLock readLock = new ReentrantLock();
     private final ByteBuffer value = ByteBuffer.allocateDirect(Long.BYTES).order(ByteOrder.nativeOrder());
     private final long valueAddress = AddressCache.lookup(value);
     private volatile boolean blocking = true;
@@ -139,14 +136,20 @@ public final class EventFd extends AbstractInterruptibleChannel implements Inher
      * @throws IOException if read(2) fails
      */
     public long take() throws IOException {
-        readLock.lock();
+        // Takes go one at a time (value is one buffer): the lane, whose holder is also the call in flight.
+        if (!handle.enterLane()) {
+            throw new ClosedChannelException();
+        }
         try {
-            boolean block = enter(blocking);
+            boolean block = blocking;
+            if (block) {
+                begin();
+            }
             int r = 0;
             try {
                 r = EventfdNative.jipc_eventfd_read(handle.fd(), handle.guard(), valueAddress, block ? BLOCK : NOWAIT);
             } finally {
-                exit(block, r == -Errno.WOKEN);
+                endCall(block, r == -Errno.WOKEN);
             }
             if (r == -Errno.EAGAIN) {
                 return 0;
@@ -156,7 +159,7 @@ public final class EventFd extends AbstractInterruptibleChannel implements Inher
             }
             return value.getLong(0);
         } finally {
-            readLock.unlock();
+            handle.leaveLane();
         }
     }
 
@@ -179,12 +182,12 @@ public final class EventFd extends AbstractInterruptibleChannel implements Inher
         if (n == -1L) {
             throw new IllegalArgumentException("the counter holds at most 2^64 - 2");
         }
-        boolean block = enter(blocking);
+        boolean block = enter(handle, blocking);
         int r = 0;
         try {
             r = EventfdNative.jipc_eventfd_write(handle.fd(), handle.guard(), n, block ? BLOCK : NOWAIT);
         } finally {
-            exit(block, r == -Errno.WOKEN);
+            exit(handle, block, r == -Errno.WOKEN);
         }
         if (r == -Errno.EAGAIN) {
             return false;
@@ -193,26 +196,6 @@ public final class EventFd extends AbstractInterruptibleChannel implements Inher
             throw Errors.exception(r, EventFdCall.WRITE, description);
         }
         return true;
-    }
-
-    private boolean enter(boolean block) throws ClosedChannelException {
-        if (!handle.acquire()) {
-            throw new ClosedChannelException();
-        }
-        if (block) {
-            begin();
-        }
-        return block;
-    }
-
-    private void exit(boolean block, boolean woken) throws AsynchronousCloseException {
-        handle.release();
-        if (block) {
-            end(!woken);
-        }
-        if (woken) {
-            throw new AsynchronousCloseException();
-        }
     }
 
     @Override

@@ -9,12 +9,19 @@ import io.github.jipc.internal.Errno;
 import io.github.jipc.internal.FdHandle;
 
 /**
- * A handle whose blocking calls wait in native code under its guard
- * ({@link #guarded}): {@link RecordLocks}, {@link SystemVSemaphores}, and the
- * handles that wait in shared memory ({@link RegionWaitChannel}). A close wakes
- * the wait through the guard. {@link RobustMutex} uses the same parts in
- * another order: its lock installs the interrupt hook only after a first try
- * found the mutex held, between two native calls in one section.
+ * A handle whose blocking calls wait in native code under its guard: one
+ * shape for every family but pipe ends (whose calls take turns through the
+ * handle's lane, see {@link PipeEnd}). A call acquires the handle and, if it
+ * may block, installs the interrupt hook ({@link #startCall}); the native
+ * call waits under the guard; then the handle is released and the hook
+ * removed, and a fired guard becomes {@link AsynchronousCloseException}
+ * ({@link #endCall}). {@link #guarded} does all of it around one native call
+ * ({@link RecordLocks}, {@link SystemVSemaphores}); {@link #enter} and
+ * {@link #exit} bracket calls made elsewhere ({@link MessageQueue},
+ * {@link EventFd}'s adds, {@link IpcSocket}); {@link RegionWaitChannel} waits
+ * inside a shared region's native section too; {@link RobustMutex} installs
+ * the hook only after a first try found the mutex held, between two native
+ * calls in one section.
  */
 abstract class GuardedChannel extends AbstractInterruptibleChannel {
     GuardedChannel() {
@@ -43,13 +50,29 @@ abstract class GuardedChannel extends AbstractInterruptibleChannel {
         } finally {
             handle.release();
         }
-        return afterWait(block, r);
+        endCall(block, r == -Errno.WOKEN);
+        return r;
+    }
+
+    /**
+     * Enters a native call on handle ({@link #startCall}) and returns block,
+     * for calls whose wait the shim does under the guard itself.
+     */
+    final boolean enter(FdHandle handle, boolean block) throws ClosedChannelException {
+        startCall(handle, block);
+        return block;
+    }
+
+    /** Leaves a call {@link #enter} entered: releases handle, then {@link #endCall}. */
+    final void exit(FdHandle handle, boolean block, boolean woken) throws AsynchronousCloseException {
+        handle.release();
+        endCall(block, woken);
     }
 
     /**
      * The start of every guarded call: acquires handle and, for a blocking
      * call, installs the interrupt hook. The caller releases handle, then
-     * calls {@link #afterWait}.
+     * calls {@link #endCall}.
      *
      * @throws ClosedChannelException ({@link #closed()}) if handle is closed
      */
@@ -72,15 +95,19 @@ abstract class GuardedChannel extends AbstractInterruptibleChannel {
         return new ClosedChannelException();
     }
 
-    /** Removes the interrupt hook of a blocking call, and says a fired guard (r is -WOKEN) as the exception. */
-    final int afterWait(boolean block, int r) throws AsynchronousCloseException {
-        boolean woken = r == -Errno.WOKEN;
+    /**
+     * The end of every guarded call, after the handle's release: removes the
+     * interrupt hook of a blocking call (block), and says a fired guard
+     * (woken) as the exception.
+     *
+     * @throws AsynchronousCloseException if woken (ClosedByInterruptException if by an interrupt)
+     */
+    final void endCall(boolean block, boolean woken) throws AsynchronousCloseException {
         if (block) {
             end(!woken);
         }
         if (woken) {
             throw new AsynchronousCloseException();
         }
-        return r;
     }
 }

@@ -11,7 +11,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.spi.AbstractInterruptibleChannel;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -44,7 +43,7 @@ import io.github.jipc.internal.jni.SocketNative;
  * and are the better choice; this type is for what they lack, or for a
  * socket handed to and from other processes.
  */
-public final class IpcSocket extends AbstractInterruptibleChannel implements ByteChannel, Inheritable, Pollable {
+public final class IpcSocket extends GuardedChannel implements ByteChannel, Inheritable, Pollable {
     /** {@code IPPROTO_ICMP}, for {@link #open(SocketDomain, SocketType, int)}: ICMP over IPv4 (icmp(7)). */
     public static final int PROTOCOL_ICMP = SocketNative.IPPROTO_ICMP();
     /** {@code IPPROTO_ICMPV6}, for {@link #open(SocketDomain, SocketType, int)}: ICMP over IPv6. */
@@ -485,24 +484,12 @@ public final class IpcSocket extends AbstractInterruptibleChannel implements Byt
 
     /** Enters a call: the handle acquired, and for blocking calls the interrupt hook installed. */
     boolean enter(boolean block) throws ClosedChannelException {
-        if (!handle.acquire()) {
-            throw new ClosedChannelException();
-        }
-        if (block) {
-            begin();
-        }
-        return block;
+        return enter(handle, block);
     }
 
     /** Leaves a call; woken tells that the guard fired. */
     void exit(boolean block, boolean woken) throws AsynchronousCloseException {
-        handle.release();
-        if (block) {
-            end(!woken);
-        }
-        if (woken) {
-            throw new AsynchronousCloseException();
-        }
+        exit(handle, block, woken);
     }
 
     @Override

@@ -6,7 +6,6 @@ import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NonReadableChannelException;
 import java.nio.channels.NonWritableChannelException;
-import java.nio.channels.spi.AbstractInterruptibleChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
@@ -53,7 +52,7 @@ import io.github.jipc.internal.jni.MqNative;
  * {@code fs.mqueue.msgsize_max}, {@code fs.mqueue.queues_max} and
  * {@code RLIMIT_MSGQUEUE}, with their values and how to raise them.
  */
-public final class MessageQueue extends AbstractInterruptibleChannel implements Inheritable, Pollable {
+public final class MessageQueue extends GuardedChannel implements Inheritable, Pollable {
     private static final long FOREVER = -1;
 
     final FdHandle handle;
@@ -484,26 +483,14 @@ public final class MessageQueue extends AbstractInterruptibleChannel implements 
 
     /** Enters a call: the handle acquired, and for blocking calls the interrupt hook installed. */
     void enter(boolean block) throws ClosedChannelException {
-        if (!handle.acquire()) {
-            throw new ClosedChannelException();
-        }
-        if (block) {
-            begin();
-        }
+        enter(handle, block);
     }
 
     /** Leaves a call; woken tells that the guard fired. */
     void exit(boolean block, boolean woken) throws AsynchronousCloseException {
-        handle.release();
-        if (block) {
-            end(!woken);
-        }
-        if (woken) {
-            throw new AsynchronousCloseException();
-        }
+        exit(handle, block, woken);
     }
 
-    /** Closes the descriptor, waking blocked calls; the queue and its name stay. Idempotent. */
     @Override
     protected void implCloseChannel() {
         handle.close();

@@ -69,7 +69,8 @@ abstract class RegionWaitChannel extends GuardedChannel {
         } finally {
             handle.release();
         }
-        return afterWait(block, r);
+        endCall(block, r == -Errno.WOKEN);
+        return r;
     }
 
     private static boolean enter(SharedRegion region) {

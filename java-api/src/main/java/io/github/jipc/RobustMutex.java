@@ -207,7 +207,8 @@ public final class RobustMutex extends GuardedChannel {
         } finally {
             handle.release();
         }
-        return result(afterWait(blocked, r), this, true);
+        endCall(blocked, r == -Errno.WOKEN);
+        return result(r, this, true);
     }
 
     /**

@@ -41,6 +41,41 @@ class EventFdTest {
     }
 
     @Test
+    void takersTakeTurnsAndEachOneIsCountedOnce() throws Exception {
+        try (EventFd e = EventFd.create(0, EventFdOption.SEMAPHORE)) {
+            int takers = 3;
+            int each = 2000;
+            long[] taken = new long[takers];
+            Thread[] threads = new Thread[takers];
+            for (int t = 0; t < takers; t++) {
+                int id = t;
+                threads[t] = new Thread(() -> {
+                    try {
+                        for (int i = 0; i < each; i++) {
+                            taken[id] += e.take(); // blocks while 0: the adds below come one by one
+                        }
+                    } catch (java.io.IOException x) {
+                        taken[id] = -1;
+                    }
+                });
+                threads[t].start();
+            }
+            for (int i = 0; i < takers * each; i++) {
+                e.add(1);
+            }
+            for (Thread t : threads) {
+                t.join(30_000);
+                assertFalse(t.isAlive(), "a taker still waits");
+            }
+            for (long n : taken) {
+                assertEquals(each, n);
+            }
+            e.configureBlocking(false);
+            assertEquals(0, e.take(), "nothing left over");
+        }
+    }
+
+    @Test
     void aFullCounterRefusesNonBlockingAdds() throws Exception {
         try (EventFd e = EventFd.create(0, EventFdOption.NON_BLOCKING)) {
             assertTrue(e.add(EventFd.MAX_VALUE));
