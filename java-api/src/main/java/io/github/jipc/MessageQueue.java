@@ -491,6 +491,7 @@ public final class MessageQueue extends GuardedChannel implements Inheritable, P
         exit(handle, block, woken);
     }
 
+    /** Closes the descriptor, waking blocked calls; the queue and its name stay. Idempotent. */
     @Override
     protected void implCloseChannel() {
         handle.close();

@@ -53,21 +53,6 @@ final class MqIo {
                 src.duplicate().get(array);
             }
         }
-        int r = sendOnce(q, src, array, address, len, priority, timeoutNs);
-        if (r == 0) {
-            src.position(src.position() + len);
-            return 0;
-        }
-        if (r == -Errno.EAGAIN || r == -MqCall.E.ETIMEDOUT) {
-            return 1;
-        }
-        throw Errors.exception(r, MqCall.MQ_SEND, q.description(), len);
-    }
-
-    /** The size of the message received, -1 when none was there (no wait, or the time ran out). */
-    /** One mq_send, waiting up to timeoutNs (0: not at all, < 0: no limit): the shim's result. */
-    private static int sendOnce(MessageQueue q, ByteBuffer src, byte[] array, long address, int len, int priority,
-            long timeoutNs) throws IOException {
         boolean block = timeoutNs != 0;
         q.enter(block);
         int r = 0;
@@ -80,9 +65,17 @@ final class MqIo {
             java.lang.ref.Reference.reachabilityFence(src);
             q.exit(block, r == -Errno.WOKEN);
         }
-        return r;
+        if (r == 0) {
+            src.position(src.position() + len);
+            return 0;
+        }
+        if (r == -Errno.EAGAIN || r == -MqCall.E.ETIMEDOUT) {
+            return 1;
+        }
+        throw Errors.exception(r, MqCall.MQ_SEND, q.description(), len);
     }
 
+    /** The size of the message received, -1 when none was there (no wait, or the time ran out). */
     static int receive(MessageQueue q, ByteBuffer dst, long timeoutNs) throws IOException {
         Objects.requireNonNull(dst, "dst");
         if (dst.isReadOnly()) {
@@ -101,8 +94,18 @@ final class MqIo {
         long address = dst.isDirect() ? mine.addresses.addressOf(dst) : 0;
         boolean inPlace = address == 0 && dst.hasArray() && dst.arrayOffset() + dst.position() == 0;
         byte[] array = inPlace ? dst.array() : address == 0 ? new byte[q.messageSize()] : null;
-        int len = inPlace || array == null ? room : array.length;
-        long r = receiveOnce(q, dst, array, address, len, timeoutNs);
+        boolean block = timeoutNs != 0;
+        q.enter(block);
+        long r = 0;
+        try {
+            int fd = q.handle.fd();
+            long g = q.handle.guard();
+            r = array == null ? MqNative.jipc_mq_receive(fd, g, address + dst.position(), room, timeoutNs)
+                    : MqNative.jipc_mq_receive(fd, g, array, inPlace ? room : array.length, timeoutNs);
+        } finally {
+            java.lang.ref.Reference.reachabilityFence(dst);
+            q.exit(block, r == -Errno.WOKEN);
+        }
         if (r >= 0) {
             int size = (int) (r & LOW_32);
             mine.priority = (int) (r >>> 32);
@@ -120,28 +123,6 @@ final class MqIo {
     }
 
     /** A timeout as the shims take it: 0 for none at all, else nanoseconds (at most Long.MAX_VALUE). */
-    /**
-     * One mq_receive into array, or else at address plus dst's position, of
-     * len bytes, waiting up to timeoutNs (0: not at all, < 0: no limit): the
-     * shim's result.
-     */
-    private static long receiveOnce(MessageQueue q, ByteBuffer dst, byte[] array, long address, int len,
-            long timeoutNs) throws IOException {
-        boolean block = timeoutNs != 0;
-        q.enter(block);
-        long r = 0;
-        try {
-            int fd = q.handle.fd();
-            long g = q.handle.guard();
-            r = array == null ? MqNative.jipc_mq_receive(fd, g, address + dst.position(), len, timeoutNs)
-                    : MqNative.jipc_mq_receive(fd, g, array, len, timeoutNs);
-        } finally {
-            java.lang.ref.Reference.reachabilityFence(dst);
-            q.exit(block, r == -Errno.WOKEN);
-        }
-        return r;
-    }
-
     static long nanos(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
         if (timeout.isNegative() || timeout.isZero()) {

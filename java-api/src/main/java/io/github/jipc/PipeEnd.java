@@ -195,10 +195,14 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
      * its writes, take turns, and the one holding the lane is a call in
      * flight, so the descriptor stays this end's until {@link #leaveLane()}.
      *
-     * @throws ClosedChannelException if the end is closed
+     * @throws ClosedChannelException if the end is closed (then the lane is not held)
      */
     final void takeLane() throws ClosedChannelException {
         if (!handle.enterLane()) {
+            throw new ClosedChannelException();
+        }
+        if (!isOpen()) { // close() marks the channel closed before it closes the handle
+            handle.leaveLane();
             throw new ClosedChannelException();
         }
     }

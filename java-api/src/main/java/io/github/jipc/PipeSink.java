@@ -90,7 +90,6 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel, Gath
         Objects.requireNonNull(src, "src");
         takeLane();
         try {
-            ensureOpen();
             int start = src.position();
             long base = directAddress(src);
             while (src.hasRemaining()) {
@@ -205,7 +204,6 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel, Gath
         }
         takeLane();
         try {
-            ensureOpen();
             long total = 0;
             int first = offset;
             int end = offset + length;

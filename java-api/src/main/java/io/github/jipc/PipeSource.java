@@ -75,7 +75,6 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel, Sc
         }
         takeLane();
         try {
-            ensureOpen();
             int len = dst.remaining();
             if (len == 0) {
                 return 0;
@@ -173,7 +172,6 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel, Sc
         }
         takeLane();
         try {
-            ensureOpen();
             int cnt = fillIovecs(dsts, first, offset + length - first);
             boolean block = enter(isBlocking());
             long n = 0;
