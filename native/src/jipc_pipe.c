@@ -114,11 +114,11 @@ static long blocking_read(int fd, jipc_guard *g, struct iovec *iov, int cnt, int
     }
     for (;;) {
         ssize_t n = read_iov(fd, iov, cnt);
-        int err = errno;
         if (n > 0) {
             r = n; /* only the real pipe has data: the dead end has none */
             break;
         }
+        int err = errno;
         if (jipc_guard_closing(g)) {
             r = -JIPC_WOKEN;
             break;
@@ -205,12 +205,12 @@ static long blocking_write(int fd, jipc_guard *g, struct iovec *iov, int cnt, in
     long done = 0;
     while (first < cnt) {
         ssize_t n = write_iov(fd, iov + first, cnt - first);
-        int err = errno;
         if (n > 0) {
             done += n;
             first = advance_iov(iov, cnt, first, (size_t)n);
             continue;
         }
+        int err = errno;
         if (jipc_guard_closing(g)) {
             r = -JIPC_WOKEN;
             break;

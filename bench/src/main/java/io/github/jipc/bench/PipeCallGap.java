@@ -4,7 +4,13 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 
+import io.github.jipc.IpcSocket;
 import io.github.jipc.Pipe;
+import io.github.jipc.PipeEnd;
+import io.github.jipc.PipeSink;
+import io.github.jipc.PipeSource;
+import io.github.jipc.SocketPair;
+import io.github.jipc.SocketType;
 import io.github.jipc.bench.jni.BenchNative;
 
 /**
@@ -13,7 +19,11 @@ import io.github.jipc.bench.jni.BenchNative;
  * of 100,000 pairs: the machine's drift between forks (which on these VMs is
  * larger than the gap) then cancels out of each chunk's difference. Prints the
  * medians of jipc, bare JNI and their per-chunk difference (ns per pair), and
- * the difference's quartiles. Usage: {@code PipeCallGap [chunks]} (40).
+ * the difference's quartiles. Usage: {@code PipeCallGap [chunks] [received]}
+ * (40): with {@code received}, jipc's two ends are first passed over a Unix
+ * socket, as another process would receive them, so that their descriptions
+ * are not their own and every call takes the path of a call that may wait
+ * (the interrupt hook and the guard) rather than a try.
  */
 public final class PipeCallGap {
     private static final int SIZE = 64;
@@ -23,7 +33,10 @@ public final class PipeCallGap {
 
     public static void main(String[] args) throws IOException {
         int chunks = args.length > 0 ? Integer.parseInt(args[0]) : 40;
-        try (Pipe pipe = Pipe.open(); RawPipe raw = new RawPipe(SIZE)) {
+        boolean received = args.length > 1 && args[1].equals("received");
+        try (Pipe own = Pipe.open(); RawPipe raw = new RawPipe(SIZE);
+             SocketPair pair = IpcSocket.pair(SocketType.DATAGRAM);
+             Ends pipe = received ? new Ends(pass(pair, own.source()), pass(pair, own.sink())) : new Ends(own.source(), own.sink())) {
             ByteBuffer out = ByteBuffer.allocateDirect(SIZE);
             ByteBuffer in = ByteBuffer.allocateDirect(SIZE);
             for (int i = 0; i < 5; i++) {
@@ -51,7 +64,23 @@ public final class PipeCallGap {
         }
     }
 
-    private static void jipc(Pipe pipe, ByteBuffer out, ByteBuffer in) throws IOException {
+    /** The two ends jipc's side uses; closing closes them (a no-op for the Pipe's own, closed with it). */
+    private record Ends(PipeSource source, PipeSink sink) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            source.close();
+            sink.close();
+        }
+    }
+
+    /** end as another process would receive it: over a Unix socket. */
+    @SuppressWarnings("unchecked")
+    private static <T extends PipeEnd> T pass(SocketPair pair, T end) throws IOException {
+        pair.first().send(ByteBuffer.wrap(new byte[] { 1 }), end);
+        return (T) pair.second().receiveMessage(ByteBuffer.allocateDirect(8)).handles().get(0);
+    }
+
+    private static void jipc(Ends pipe, ByteBuffer out, ByteBuffer in) throws IOException {
         for (int i = 0; i < PAIRS; i++) {
             pipe.sink().write(out.clear());
             if (pipe.source().read(in.clear()) != SIZE) {
