@@ -64,7 +64,7 @@ static int write_nowait(int fd, jipc_guard *g, uint64_t *value)
         return r;
     for (;;) {
         ssize_t n = write(fd, value, sizeof *value);
-        int err = errno;
+        int err = n < 0 ? errno : 0;
         if (jipc_guard_closing(g)) {
             r = -JIPC_WOKEN;
             break;
@@ -107,7 +107,7 @@ static int transfer(int fd, jipc_guard *g, uint64_t *value, int write_it, int mo
         return r;
     for (;;) {
         ssize_t n = write_it ? write(fd, value, sizeof *value) : read(fd, value, sizeof *value);
-        int err = errno;
+        int err = n < 0 ? errno : 0;
         if (jipc_guard_closing(g)) {
             r = -JIPC_WOKEN;
             break;

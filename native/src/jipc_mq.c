@@ -139,7 +139,7 @@ int jipc_mq_send(int fd, jipc_guard *g, const void *buf, long len, int prio, lon
         /* glibc declares mq_timedsend's deadline non-null: no deadline is mq_send. */
         int n = t != NULL ? mq_timedsend(fd, buf, (size_t)len, (unsigned)prio, t)
                           : mq_send(fd, buf, (size_t)len, (unsigned)prio);
-        int err = errno;
+        int err = n < 0 ? errno : 0;
         if (n == 0) {
             /* Only a real queue takes a message: mq_timedsend fails on the dead pipe end. */
             r = 0;
@@ -166,7 +166,7 @@ long jipc_mq_receive(int fd, jipc_guard *g, void *buf, long len, long timeout_ns
         unsigned prio = 0;
         ssize_t n = t != NULL ? mq_timedreceive(fd, buf, (size_t)len, &prio, t)
                               : mq_receive(fd, buf, (size_t)len, &prio);
-        int err = errno;
+        int err = n < 0 ? errno : 0;
         if (n >= 0) {
             /* Only a real queue delivers a message: the dead pipe end has none. */
             r = (long)n | ((long)prio << 32);

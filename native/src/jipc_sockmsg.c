@@ -106,7 +106,7 @@ long jipc_sockmsg_send(int fd, jipc_guard *g, const void *buf, long len, const v
     long done = 0;
     for (;;) {
         ssize_t n = send_one(fd, &m, kflags);
-        int err = errno;
+        int err = n < 0 ? errno : 0;
         if (n >= 0 && !jipc_guard_closing(g)) {
             done += n;
             if (!(flags & JIPC_MSG_ALL) || done == len) {
@@ -222,7 +222,7 @@ long jipc_sockmsg_recv(int fd, jipc_guard *g, void *buf, long len, void *addr, i
         return r;
     for (;;) {
         ssize_t n = recv_one(fd, &m, kflags);
-        int err = errno;
+        int err = n < 0 ? errno : 0;
         if (n > 0 || (n == 0 && !jipc_guard_closing(g))) {
             r = n;
             break;
