@@ -28,6 +28,7 @@ extern "C" {
 /* flags of a receive */
 #define JIPC_MSG_WHOLE 4   /* a message socket: return the full length of a message (MSG_TRUNC) */
 #define JIPC_MSG_CONTROL 8 /* take descriptors and credentials into meta */
+#define JIPC_MSG_PEEK 16   /* look at the next message, leaving it queued (MSG_PEEK); never with JIPC_MSG_CONTROL */
 
 /* The int array meta of a receive: */
 #define JIPC_META_ADDRLEN 0 /* in: addr's capacity; out: the sender's address size */

@@ -192,8 +192,8 @@ static void take_control(struct msghdr *m, int *meta, int room)
 
 long jipc_sockmsg_recv(int fd, jipc_guard *g, void *buf, long len, void *addr, int *meta, int flags, int mode)
 {
-    if (len < 0)
-        return -EINVAL;
+    if (len < 0 || ((flags & JIPC_MSG_PEEK) && (flags & JIPC_MSG_CONTROL)))
+        return -EINVAL; /* a peek that took descriptors would install copies of them */
     union control c;
     struct iovec v = { .iov_base = buf, .iov_len = (size_t)len };
     struct msghdr m = { .msg_iov = &v, .msg_iovlen = 1 };
@@ -214,7 +214,7 @@ long jipc_sockmsg_recv(int fd, jipc_guard *g, void *buf, long len, void *addr, i
         meta[JIPC_META_FLAGS] = 0;
         meta[JIPC_META_PID] = -1;
     }
-    int kflags = MSG_CMSG_CLOEXEC | (flags & JIPC_MSG_WHOLE ? MSG_TRUNC : 0)
+    int kflags = MSG_CMSG_CLOEXEC | (flags & JIPC_MSG_WHOLE ? MSG_TRUNC : 0) | (flags & JIPC_MSG_PEEK ? MSG_PEEK : 0)
                | (mode == JIPC_MSG_NOWAIT ? MSG_DONTWAIT : 0);
     jipc_blocker b;
     long r = mode == JIPC_MSG_BLOCK ? jipc_guard_enter(g, &b) : 0;

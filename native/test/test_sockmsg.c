@@ -31,6 +31,26 @@ static void messages_are_whole_and_truncation_is_reported(void)
     close(fds[1]);
 }
 
+/* JIPC_MSG_PEEK: a message's full length, the message left queued; never with descriptors taken. */
+static void a_peek_sizes_the_next_message_and_leaves_it(void)
+{
+    int fds[2];
+    CHECK_EQ(0, jipc_socket_pair(SOCK_DGRAM, fds));
+    CHECK_EQ(10, jipc_sockmsg_send(fds[0], NULL, "0123456789", 10, NULL, 0, NULL, 0, 0, JIPC_MSG_BLOCK));
+    CHECK_EQ(10, jipc_sockmsg_recv(fds[1], NULL, NULL, 0, NULL, NULL, JIPC_MSG_WHOLE | JIPC_MSG_PEEK, JIPC_MSG_NOWAIT));
+    CHECK_EQ(10, jipc_sockmsg_recv(fds[1], NULL, NULL, 0, NULL, NULL, JIPC_MSG_WHOLE | JIPC_MSG_PEEK, JIPC_MSG_BLOCK));
+    int meta[JIPC_META_FDS + 1] = { 0 };
+    meta[JIPC_META_NFDS] = 1;
+    CHECK_EQ(-EINVAL, jipc_sockmsg_recv(fds[1], NULL, NULL, 0, NULL, meta,
+                                        JIPC_MSG_WHOLE | JIPC_MSG_PEEK | JIPC_MSG_CONTROL, JIPC_MSG_NOWAIT));
+    char buf[10];
+    CHECK_EQ(10, jipc_sockmsg_recv(fds[1], NULL, buf, sizeof buf, NULL, NULL, JIPC_MSG_WHOLE, JIPC_MSG_NOWAIT));
+    CHECK(memcmp(buf, "0123456789", 10) == 0);
+    CHECK_EQ(-EAGAIN, jipc_sockmsg_recv(fds[1], NULL, NULL, 0, NULL, NULL, JIPC_MSG_WHOLE | JIPC_MSG_PEEK, JIPC_MSG_NOWAIT));
+    close(fds[0]);
+    close(fds[1]);
+}
+
 /* A zero-length message is 0, the end is -JIPC_RECV_END (the kernel says 0 for both). */
 static void empty_messages_are_not_the_end(void)
 {
@@ -193,6 +213,7 @@ static void control_messages_are_parsed_within_bounds(void)
 int main(void)
 {
     RUN(messages_are_whole_and_truncation_is_reported);
+    RUN(a_peek_sizes_the_next_message_and_leaves_it);
     RUN(empty_messages_are_not_the_end);
     RUN(descriptors_and_credentials_pass);
     RUN(descriptors_that_do_not_fit_are_closed);

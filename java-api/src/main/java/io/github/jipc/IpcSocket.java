@@ -13,6 +13,7 @@ import java.nio.channels.ByteChannel;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.OptionalInt;
 
 import io.github.jipc.internal.FdHandle;
 import io.github.jipc.internal.jni.SocketNative;
@@ -303,8 +304,8 @@ public final class IpcSocket extends GuardedChannel implements ByteChannel, Inhe
      *         -1 at the end: of a stream, of a seqpacket connection whose peer closed, or after
      *         {@link #shutdownInput()} (a zero-length message that was the last before the peer's
      *         close reads as the end)
-     * @throws IpcException EMSGSIZE if a message was longer than dst's remaining space (it is lost);
-     *         ECONNRESET, ENOTCONN
+     * @throws IpcException EMSGSIZE if a message was longer than dst's remaining space (it is lost;
+     *         {@link #nextMessageSize()} tells the size beforehand); ECONNRESET, ENOTCONN
      * @throws SocketTimeoutException if {@link SocketOptions#RECEIVE_TIMEOUT} expired
      * @throws AsynchronousCloseException if another thread closed the socket meanwhile
      * @throws ClosedChannelException if closed
@@ -409,6 +410,34 @@ public final class IpcSocket extends GuardedChannel implements ByteChannel, Inhe
             throw new IllegalArgumentException("maxHandles must be 0 to " + SocketSide.MAX_FDS + ", got " + maxHandles);
         }
         return SocketIo.receive(this, in, dst, true, maxHandles + 1);
+    }
+
+    /**
+     * The size of the next message waiting on this datagram, seqpacket or raw
+     * socket, leaving it queued for the next receive (recv(2) with
+     * {@code MSG_PEEK | MSG_TRUNC}): a receive into a buffer with less room
+     * than the message cuts it, and the rest is lost (the receive then throws
+     * {@code EMSGSIZE}), so a caller that does not know the largest message
+     * sizes its buffer by this first. In blocking mode it waits for a message
+     * as a receive does (woken by {@link #close()} and
+     * {@link Thread#interrupt()} the same way); in non-blocking mode it never
+     * waits. Handles sent along stay with the message.
+     *
+     * <p>Another thread receiving meanwhile may take that message first: the
+     * size is of the message at the head of the queue when this looked.
+     *
+     * @return the next message's size in bytes (0 for an empty message); empty when no
+     *         message waits in non-blocking mode, or at the end (a seqpacket peer that
+     *         closed, or input shut down), which the next receive reports
+     * @throws UnsupportedOperationException for a {@link SocketType#STREAM} socket, a byte stream
+     * @throws ClosedChannelException if this socket is closed
+     * @throws java.nio.channels.AsynchronousCloseException if another thread closes it meanwhile
+     * @throws java.nio.channels.ClosedByInterruptException if the thread is interrupted meanwhile
+     * @throws SocketTimeoutException if {@link SocketOptions#RECEIVE_TIMEOUT} expired
+     * @throws IpcException           if recv(2) fails: ECONNRESET, ENOTCONN
+     */
+    public OptionalInt nextMessageSize() throws IOException {
+        return SocketIo.nextMessageSize(this, in);
     }
 
     /**

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalInt;
 
 import io.github.jipc.internal.Errno;
 import io.github.jipc.internal.Errors;
@@ -31,6 +32,7 @@ final class SocketIo {
     private static final int CREDENTIALS = SockmsgNative.JIPC_MSG_CREDENTIALS();
     private static final int WHOLE = SockmsgNative.JIPC_MSG_WHOLE();
     private static final int CONTROL = SockmsgNative.JIPC_MSG_CONTROL();
+    private static final int PEEK = SockmsgNative.JIPC_MSG_PEEK();
     private static final int ADDRLEN = SockmsgNative.JIPC_META_ADDRLEN();
     private static final int NFDS = SockmsgNative.JIPC_META_NFDS();
     private static final int FLAGS = SockmsgNative.JIPC_META_FLAGS();
@@ -188,6 +190,39 @@ final class SocketIo {
     }
 
     /**
+     * {@link IpcSocket#nextMessageSize()}: a receive of no bytes that leaves
+     * the message queued (MSG_PEEK) and returns its full length (MSG_TRUNC);
+     * it waits in blocking mode, as a receive does.
+     */
+    static OptionalInt nextMessageSize(IpcSocket s, SocketSide side) throws IOException {
+        if (!s.type().messages()) {
+            throw new UnsupportedOperationException("a " + s.type() + " socket carries a byte stream, not messages:"
+                    + " there is no next message to size; read what is there");
+        }
+        side.lock.lock();
+        try {
+            s.ensureOpen();
+            boolean block = s.enter(s.isBlocking());
+            long n = 0;
+            try {
+                n = SockmsgNative.jipc_sockmsg_recv(s.handle.fd(), s.handle.guard(), 0, 0, 0, 0, WHOLE | PEEK,
+                        block ? BLOCK : NOWAIT);
+            } finally {
+                s.exit(block, n == -Errno.WOKEN);
+            }
+            if (n == -Errno.EAGAIN || n == -RECV_END) {
+                return OptionalInt.empty();
+            }
+            if (n < 0) {
+                throw SocketCalls.failure(s, n, SocketCall.RECEIVE, null, 0);
+            }
+            return OptionalInt.of((int) n);
+        } finally {
+            side.lock.unlock();
+        }
+    }
+
+    /**
      * One receive. from: whether the sender's address is wanted (null: a plain
      * read). room: 0 for no control data, else 1 + the most descriptors taken.
      */
@@ -252,7 +287,8 @@ final class SocketIo {
                 closeAll(handles);
                 throw Errors.exception(-SocketCall.EMSGSIZE, SocketCall.RECEIVE, s.description(),
                         "a message of " + n + " bytes did not fit in the " + len + " bytes left in the buffer: it was cut"
-                                + " (MSG_TRUNC) and the rest is lost; receive into a buffer as large as the largest message");
+                                + " (MSG_TRUNC) and the rest is lost; receive into a buffer as large as the largest message,"
+                                + " or size it by nextMessageSize() first");
             }
             if (m != null && (m.get(FLAGS) & CTRUNC) != 0) {
                 closeAll(handles);

@@ -29,6 +29,7 @@ public final class SockmsgNative {
     @MemberGetter public static native int JIPC_MSG_CREDENTIALS();
     @MemberGetter public static native int JIPC_MSG_WHOLE();
     @MemberGetter public static native int JIPC_MSG_CONTROL();
+    @MemberGetter public static native int JIPC_MSG_PEEK();
     @MemberGetter public static native int JIPC_META_ADDRLEN();
     @MemberGetter public static native int JIPC_META_NFDS();
     @MemberGetter public static native int JIPC_META_FLAGS();
