@@ -162,14 +162,43 @@ public final class SystemVSharedMemory {
      * Closing the region detaches it.
      *
      * @param options {@link MapOption#READ_ONLY} and {@link MapOption#LOCK} (mlock(2))
-     * @return the attached segment; at most 2 GiB - 1 bytes of it are reachable
+     * @return the attached segment, as one region
      * @throws java.nio.file.AccessDeniedException if the segment's mode denies the access (EACCES),
      *         or LOCK exceeds RLIMIT_MEMLOCK (EPERM)
      * @throws IpcException EINVAL if the segment was removed (no id any more); ENOMEM;
      *         for LOCK, ENOMEM or EAGAIN past RLIMIT_MEMLOCK, named in the message
-     * @throws IllegalArgumentException for other options, or a segment of 2 GiB or more
+     * @throws IllegalArgumentException for other options, or a segment of 2 GiB or more, which a
+     *         region cannot hold: attach windows of it by {@link #attach(long, long, MapOption...)}
      */
     public SharedRegion attach(MapOption... options) throws IOException {
+        return attachWindow(-1, -1, options);
+    }
+
+    /**
+     * Attaches the segment as {@link #attach(MapOption...)} does and gives the
+     * window of length bytes from offset as the region: how a segment of
+     * 2 GiB or more is reached, a window at a time (each window attaches the
+     * whole segment, in address space only; {@link MapOption#LOCK} locks the
+     * window's pages). Closing the region detaches it.
+     *
+     * @param offset  where the window starts in the segment, any offset
+     * @param length  its size, 1 to 2 GiB - 1 bytes, within the segment
+     * @param options as for {@link #attach(MapOption...)}
+     * @return the window, as a region
+     * @throws java.nio.file.AccessDeniedException as for {@link #attach(MapOption...)}
+     * @throws IpcException as for {@link #attach(MapOption...)}
+     * @throws IllegalArgumentException if the window is not within the segment, or for other options
+     */
+    public SharedRegion attach(long offset, long length, MapOption... options) throws IOException {
+        if (offset < 0 || length < 1 || length > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("a window starts at an offset >= 0 and holds 1 to " + Integer.MAX_VALUE
+                    + " bytes; got offset " + offset + ", length " + length);
+        }
+        return attachWindow(offset, length, options);
+    }
+
+    /** Attaches the segment; offset -1 for all of it. */
+    private SharedRegion attachWindow(long offset, long length, MapOption... options) throws IOException {
         Set<MapOption> opts = MapOptions.of(options, EnumSet.of(MapOption.READ_ONLY, MapOption.LOCK), "attach");
         boolean readOnly = opts.contains(MapOption.READ_ONLY);
         long[] out = new long[3];
@@ -178,15 +207,36 @@ public final class SystemVSharedMemory {
             throw Errors.exception(r, ShmCall.SHMAT, toString(), 0L, Access.sysv("shm", id, false));
         }
         long base = out[0];
+        long segmentSize = out[1];
         long mapLength = out[2];
-        if (out[1] > Integer.MAX_VALUE) {
+        String refused = null;
+        if (offset < 0 && segmentSize > Integer.MAX_VALUE) {
+            refused = this + " has " + segmentSize + " bytes: a region holds at most " + Integer.MAX_VALUE
+                    + " bytes; attach windows of it by attach(offset, length, options)";
+        } else if (offset > segmentSize - length) {
+            refused = "[" + offset + ", " + offset + " + " + length + ") is not within the " + segmentSize
+                    + " bytes of " + this;
+        }
+        if (refused != null) {
             MmapNative.jipc_unmap_safe(base, mapLength);
             MmapNative.jipc_munmap(base, mapLength);
-            throw new IllegalArgumentException(this + " has " + out[1] + " bytes: a region holds at most "
-                    + Integer.MAX_VALUE + " bytes");
+            throw new IllegalArgumentException(refused);
         }
-        MapOptions.lock(opts, base, mapLength, toString());
-        return new SharedRegion(base, mapLength, 0, (int) out[1], readOnly, false, toString() + " attached");
+        long at = Math.max(offset, 0);
+        long size = offset < 0 ? segmentSize : length;
+        if (opts.contains(MapOption.LOCK)) {
+            long page = SharedRegion.pageSize();
+            long first = (base + at) / page * page;
+            long end = (base + at + size + page - 1) / page * page;
+            int locked = MmapNative.jipc_mlock(first, end - first);
+            if (locked < 0) {
+                MmapNative.jipc_unmap_safe(base, mapLength);
+                MmapNative.jipc_munmap(base, mapLength);
+                throw Errors.exception(locked, ShmCall.MLOCK, toString(), end - first);
+            }
+        }
+        String what = offset < 0 ? toString() + " attached" : toString() + " attached, [" + offset + ", +" + length + ")";
+        return new SharedRegion(base, mapLength, at, (int) size, readOnly, false, what);
     }
 
     /**

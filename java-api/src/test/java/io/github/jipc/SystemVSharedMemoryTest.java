@@ -146,6 +146,39 @@ class SystemVSharedMemoryTest {
     }
 
     @Test
+    void aSegmentOf2GiBOrMoreIsReachedByWindows() throws Exception {
+        long twoGiB = 1L << 31;
+        long page = SharedRegion.pageSize();
+        // Untouched pages cost nothing: only the few written here are ever allocated.
+        SystemVSharedMemory s = SystemVSharedMemory.create(SysVKey.PRIVATE, twoGiB + 4 * page, RW_OWNER);
+        try {
+            IllegalArgumentException whole = assertThrows(IllegalArgumentException.class, () -> s.attach());
+            assertTrue(whole.getMessage().contains("attach(offset, length, options)"), whole.getMessage());
+            assertEquals(0, s.status().attachCount(), "a refused attach is detached again");
+            try (SharedRegion across = s.attach(twoGiB - page, 2 * page);
+                 SharedRegion beyond = s.attach(twoGiB + 100, 3 * page - 100)) {
+                assertEquals(2 * page, across.size());
+                across.putLong((int) page + 100, 0x1122334455667788L); // at 2 GiB + 100
+                assertEquals(0x1122334455667788L, beyond.getLong(0), "one memory, seen through both windows");
+                beyond.putInt(8, 42);
+                assertEquals(42, across.getInt((int) page + 108));
+                assertEquals(2, s.status().attachCount());
+            }
+            assertEquals(0, s.status().attachCount(), "closing the windows detached them");
+            assertThrows(IllegalArgumentException.class, () -> s.attach(twoGiB + 4 * page - 10, 11), "past the end");
+            assertThrows(IllegalArgumentException.class, () -> s.attach(0, twoGiB), "more than a region holds");
+            assertThrows(IllegalArgumentException.class, () -> s.attach(-1, 10));
+            assertEquals(0, s.status().attachCount());
+            try (SharedRegion last = s.attach(twoGiB + 4 * page - 10, 10, MapOption.READ_ONLY)) {
+                assertEquals(0, last.asByteBuffer().get(9));
+                assertTrue(last.isReadOnly());
+            }
+        } finally {
+            s.remove();
+        }
+    }
+
+    @Test
     void removedWhileAttachedItLivesUntilTheLastDetach() throws Exception {
         SysVKey key = uniqueKey();
         SystemVSharedMemory s = SystemVSharedMemory.create(key, 4096, RW_OWNER);
