@@ -124,39 +124,53 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel, Gath
      */
     private long writeOnce(ByteBuffer src, ByteBuffer mem, long address, int len) throws IOException {
         boolean blocking = isBlocking();
-        boolean triedFirst = blocking && ownDescription.tryFirst();
-        long done = 0;
-        if (triedFirst) {
+        if (blocking && ownDescription.tryFirst()) {
             long n = tryWrite(mem, address, len);
             ownDescription.tried(n == -Errno.EAGAIN || (n >= 0 && n < len));
             if (n == len) {
                 src.position(src.position() + (int) n);
                 return n;
             }
-            if (n > 0) {
-                src.position(src.position() + (int) n);
-                done = n;
-            } else if (n == -Errno.WOKEN) {
-                throw new AsynchronousCloseException();
-            } else if (n != -Errno.EAGAIN) {
-                throw failure(n, PipeCall.WRITE);
-            }
+            return afterShortTry(src, mem, address, len, n);
         }
-        long rest = len - done;
+        return writeWaiting(src, mem, address, len, blocking, false);
+    }
+
+    /** The rest of {@link #writeOnce} after a try that did not write everything: its result was n. */
+    private long afterShortTry(ByteBuffer src, ByteBuffer mem, long address, int len, long n) throws IOException {
+        long done = 0;
+        if (n > 0) {
+            src.position(src.position() + (int) n);
+            done = n;
+        } else if (n == -Errno.WOKEN) {
+            throw new AsynchronousCloseException();
+        } else if (n != -Errno.EAGAIN) {
+            throw failure(n, PipeCall.WRITE);
+        }
+        return done + writeWaiting(src, mem, address + done, len - done, true, true);
+    }
+
+    /**
+     * The write of a call that did not try first, or of what its try left: in
+     * blocking mode the one that may wait, under the interrupt hook. Kept out
+     * of {@link #writeOnce} so that the compiler inlines the try path whole.
+     */
+    private long writeWaiting(ByteBuffer src, ByteBuffer mem, long address, long len, boolean blocking,
+            boolean triedFirst) throws IOException {
         boolean block = enter(blocking, triedFirst);
         long n = 0;
         try {
             int fd = ioFd(block);
             int how = triedFirst ? ownDescription.waitMode() : mode(block);
-            n = PipeNative.jipc_pipe_write(fd, handle.guard(), address + done, rest, how);
+            n = PipeNative.jipc_pipe_write(fd, handle.guard(), address, len, how);
         } finally {
             Reference.reachabilityFence(mem);
             if (n > 0) {
                 src.position(src.position() + (int) n);
             }
-            exit(block, stoppedByClose(block, n, rest));
+            exit(block, stoppedByClose(block, n, len));
         }
-        return done + written(n, PipeCall.WRITE);
+        return written(n, PipeCall.WRITE);
     }
 
     /**

@@ -91,20 +91,30 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel, Sc
                     return finish(dst, target, n);
                 }
             }
-            boolean block = enter(blocking, triedFirst);
-            long n = 0;
-            try {
-                int fd = ioFd(block);
-                int how = triedFirst ? ownDescription.waitMode() : mode(block);
-                n = PipeNative.jipc_pipe_read(fd, handle.guard(), at, target.remaining(), how);
-            } finally {
-                Reference.reachabilityFence(target);
-                exit(block, n == -Errno.WOKEN);
-            }
-            return finish(dst, target, n);
+            return finish(dst, target, readWaiting(target, at, blocking, triedFirst));
         } finally {
             leaveLane();
         }
+    }
+
+    /**
+     * The read of a call that did not try first, or whose try found nothing:
+     * in blocking mode the one that may wait, under the interrupt hook. Kept
+     * out of {@link #read(ByteBuffer)} so that the compiler inlines the try
+     * path whole.
+     */
+    private long readWaiting(ByteBuffer target, long at, boolean blocking, boolean triedFirst) throws IOException {
+        boolean block = enter(blocking, triedFirst);
+        long n = 0;
+        try {
+            int fd = ioFd(block);
+            int how = triedFirst ? ownDescription.waitMode() : mode(block);
+            n = PipeNative.jipc_pipe_read(fd, handle.guard(), at, target.remaining(), how);
+        } finally {
+            Reference.reachabilityFence(target);
+            exit(block, n == -Errno.WOKEN);
+        }
+        return n;
     }
 
     /**

@@ -113,29 +113,28 @@ class NextMessageSizeTest {
         }
     }
 
+    /** nextMessageSize() of s on another thread. */
+    private static CompletableFuture<OptionalInt> sizeLater(IpcSocket s) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return s.nextMessageSize();
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+    }
+
     @Test
     void blockingModeWaitsForAMessageAndIsWokenByClose() throws Exception {
         try (SocketPair pair = IpcSocket.pair(SocketType.SEQPACKET)) {
-            CompletableFuture<OptionalInt> waiting = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return pair.second().nextMessageSize();
-                } catch (Exception e) {
-                    throw new java.util.concurrent.CompletionException(e);
-                }
-            });
+            CompletableFuture<OptionalInt> waiting = sizeLater(pair.second());
             Thread.sleep(50);
             assertFalse(waiting.isDone(), "no message yet: it waits");
             pair.first().write(filled(33, 0));
             assertEquals(OptionalInt.of(33), waiting.get(30, TimeUnit.SECONDS));
 
             pair.second().read(ByteBuffer.allocateDirect(33));
-            CompletableFuture<OptionalInt> closed = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return pair.second().nextMessageSize();
-                } catch (Exception e) {
-                    throw new java.util.concurrent.CompletionException(e);
-                }
-            });
+            CompletableFuture<OptionalInt> closed = sizeLater(pair.second());
             Thread.sleep(50);
             pair.second().close();
             java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,

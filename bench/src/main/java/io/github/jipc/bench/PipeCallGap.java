@@ -19,7 +19,9 @@ import io.github.jipc.bench.jni.BenchNative;
  * of 100,000 pairs: the machine's drift between forks (which on these VMs is
  * larger than the gap) then cancels out of each chunk's difference. Prints the
  * medians of jipc, bare JNI and their per-chunk difference (ns per pair), and
- * the difference's quartiles. Usage: {@code PipeCallGap [chunks] [received]}
+ * the difference's quartiles; and beside them JMH's raw C reference (write(2)
+ * + read(2) in one C function, one JNI call per pair) and jipc's difference
+ * to it. Usage: {@code PipeCallGap [chunks] [received]}
  * (40): with {@code received}, jipc's two ends are first passed over a Unix
  * socket, as another process would receive them, so that their descriptions
  * are not their own and every call takes the path of a call that may wait
@@ -42,25 +44,35 @@ public final class PipeCallGap {
             for (int i = 0; i < 5; i++) {
                 jipc(pipe, out, in);
                 bare(raw);
+                rawC(raw);
             }
             double[] jipc = new double[chunks];
             double[] bare = new double[chunks];
+            double[] c1 = new double[chunks];
             double[] gap = new double[chunks];
+            double[] gapC = new double[chunks];
             for (int c = 0; c < chunks; c++) {
                 long t0 = System.nanoTime();
                 jipc(pipe, out, in);
                 long t1 = System.nanoTime();
                 bare(raw);
                 long t2 = System.nanoTime();
+                rawC(raw);
+                long t3 = System.nanoTime();
                 jipc[c] = (t1 - t0) / (double) PAIRS;
                 bare[c] = (t2 - t1) / (double) PAIRS;
+                c1[c] = (t3 - t2) / (double) PAIRS;
                 gap[c] = jipc[c] - bare[c];
+                gapC[c] = jipc[c] - c1[c];
             }
             Arrays.sort(jipc);
             Arrays.sort(bare);
+            Arrays.sort(c1);
             Arrays.sort(gap);
-            System.out.printf("jipc %.1f jni %.1f diff %.1f [%.1f..%.1f]%n", jipc[chunks / 2], bare[chunks / 2],
-                    gap[chunks / 2], gap[chunks / 4], gap[3 * chunks / 4]);
+            Arrays.sort(gapC);
+            System.out.printf("jipc %.1f jni %.1f diff %.1f [%.1f..%.1f] | raw C %.1f, jipc - raw C %.1f [%.1f..%.1f]%n",
+                    jipc[chunks / 2], bare[chunks / 2], gap[chunks / 2], gap[chunks / 4], gap[3 * chunks / 4],
+                    c1[chunks / 2], gapC[chunks / 2], gapC[chunks / 4], gapC[3 * chunks / 4]);
         }
     }
 
@@ -84,6 +96,15 @@ public final class PipeCallGap {
         for (int i = 0; i < PAIRS; i++) {
             pipe.sink().write(out.clear());
             if (pipe.source().read(in.clear()) != SIZE) {
+                throw new IllegalStateException("short read");
+            }
+        }
+    }
+
+    /** JMH's raw C reference: write(2) + read(2) in one C function, one JNI call per pair. */
+    private static void rawC(RawPipe raw) {
+        for (int i = 0; i < PAIRS; i++) {
+            if (BenchNative.jipc_bench_write_read(raw.writeFd, raw.readFd, raw.address, SIZE) != SIZE) {
                 throw new IllegalStateException("short read");
             }
         }
