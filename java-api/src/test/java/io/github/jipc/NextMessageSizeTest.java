@@ -113,32 +113,51 @@ class NextMessageSizeTest {
         }
     }
 
-    /** nextMessageSize() of s on another thread. */
-    private static CompletableFuture<OptionalInt> sizeLater(IpcSocket s) {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return s.nextMessageSize();
-            } catch (Exception e) {
-                throw new java.util.concurrent.CompletionException(e);
+    /** A nextMessageSize() of s on a thread of its own; thread() names it once it started. */
+    private static final class Sizing {
+        final CompletableFuture<Thread> thread = new CompletableFuture<>();
+        final CompletableFuture<OptionalInt> result = new CompletableFuture<>();
+
+        Sizing(IpcSocket s) {
+            Thread t = new Thread(() -> {
+                thread.complete(Thread.currentThread());
+                try {
+                    result.complete(s.nextMessageSize());
+                } catch (Throwable e) {
+                    result.completeExceptionally(e);
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+        }
+
+        /** Waits until the call is in recv(2), so that what comes next finds it waiting. */
+        Sizing waiting() throws Exception {
+            Thread t = thread.get(30, TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (java.util.Arrays.stream(t.getStackTrace()).noneMatch(f -> f.getMethodName().equals("jipc_sockmsg_recv"))) {
+                assertTrue(System.nanoTime() < deadline, "the call never reached recv(2)");
+                assertFalse(result.isDone(), "the call ended without waiting: " + result);
+                Thread.sleep(1);
             }
-        });
+            Thread.sleep(20);
+            return this;
+        }
     }
 
     @Test
     void blockingModeWaitsForAMessageAndIsWokenByClose() throws Exception {
         try (SocketPair pair = IpcSocket.pair(SocketType.SEQPACKET)) {
-            CompletableFuture<OptionalInt> waiting = sizeLater(pair.second());
-            Thread.sleep(50);
-            assertFalse(waiting.isDone(), "no message yet: it waits");
+            Sizing waiting = new Sizing(pair.second()).waiting();
+            assertFalse(waiting.result.isDone(), "no message yet: it waits");
             pair.first().write(filled(33, 0));
-            assertEquals(OptionalInt.of(33), waiting.get(30, TimeUnit.SECONDS));
+            assertEquals(OptionalInt.of(33), waiting.result.get(30, TimeUnit.SECONDS));
 
             pair.second().read(ByteBuffer.allocateDirect(33));
-            CompletableFuture<OptionalInt> closed = sizeLater(pair.second());
-            Thread.sleep(50);
+            Sizing closed = new Sizing(pair.second()).waiting();
             pair.second().close();
             java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
-                    () -> closed.get(30, TimeUnit.SECONDS));
+                    () -> closed.result.get(30, TimeUnit.SECONDS));
             assertInstanceOf(AsynchronousCloseException.class, e.getCause());
         }
     }

@@ -149,8 +149,14 @@ class SystemVSharedMemoryTest {
     void aSegmentOf2GiBOrMoreIsReachedByWindows() throws Exception {
         long twoGiB = 1L << 31;
         long page = SharedRegion.pageSize();
+        long size = twoGiB + 4 * page;
+        long shmmax = Long.parseUnsignedLong(Files.readString(Path.of("/proc/sys/kernel/shmmax")).trim());
+        long shmall = Long.parseUnsignedLong(Files.readString(Path.of("/proc/sys/kernel/shmall")).trim());
+        org.junit.jupiter.api.Assumptions.assumeTrue(Long.compareUnsigned(shmmax, size) >= 0
+                && Long.compareUnsigned(shmall, size / page) >= 0,
+                "kernel.shmmax (" + shmmax + ") or kernel.shmall (" + shmall + " pages) refuses a segment of " + size + " bytes");
         // Untouched pages cost nothing: only the few written here are ever allocated.
-        SystemVSharedMemory s = SystemVSharedMemory.create(SysVKey.PRIVATE, twoGiB + 4 * page, RW_OWNER);
+        SystemVSharedMemory s = SystemVSharedMemory.create(SysVKey.PRIVATE, size, RW_OWNER);
         try {
             IllegalArgumentException whole = assertThrows(IllegalArgumentException.class, () -> s.attach());
             assertTrue(whole.getMessage().contains("attach(offset, length, options)"), whole.getMessage());
@@ -173,6 +179,14 @@ class SystemVSharedMemoryTest {
                 assertEquals(0, last.asByteBuffer().get(9));
                 assertTrue(last.isReadOnly());
             }
+            // LOCK locks the window's pages (two here: it straddles 2 GiB), not the segment's.
+            try (SharedRegion locked = s.attach(twoGiB - 8, 16, MapOption.LOCK)) {
+                locked.putLong(8, 9);
+                assertEquals(9, locked.getLong(8));
+            } catch (java.nio.file.AccessDeniedException | IpcException e) {
+                assertTrue(e.getMessage().contains("RLIMIT_MEMLOCK"), e.getMessage());
+            }
+            assertEquals(0, s.status().attachCount());
         } finally {
             s.remove();
         }
