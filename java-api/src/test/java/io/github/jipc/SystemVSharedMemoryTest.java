@@ -150,11 +150,13 @@ class SystemVSharedMemoryTest {
         long twoGiB = 1L << 31;
         long page = SharedRegion.pageSize();
         long size = twoGiB + 4 * page;
-        long shmmax = Long.parseUnsignedLong(Files.readString(Path.of("/proc/sys/kernel/shmmax")).trim());
-        long shmall = Long.parseUnsignedLong(Files.readString(Path.of("/proc/sys/kernel/shmall")).trim());
+        // One read from offset 0: a sysctl file read in pieces (Files.readString) ends after the first byte.
+        long shmmax = Long.parseUnsignedLong(io.github.jipc.internal.Limits.sysctl("/proc/sys/kernel/shmmax"));
+        long shmall = Long.parseUnsignedLong(io.github.jipc.internal.Limits.sysctl("/proc/sys/kernel/shmall"));
         org.junit.jupiter.api.Assumptions.assumeTrue(Long.compareUnsigned(shmmax, size) >= 0
                 && Long.compareUnsigned(shmall, size / page) >= 0,
-                "kernel.shmmax (" + shmmax + ") or kernel.shmall (" + shmall + " pages) refuses a segment of " + size + " bytes");
+                "kernel.shmmax (" + Long.toUnsignedString(shmmax) + ") or kernel.shmall (" + Long.toUnsignedString(shmall)
+                        + " pages) refuses a segment of " + size + " bytes");
         // Untouched pages cost nothing: only the few written here are ever allocated.
         SystemVSharedMemory s = SystemVSharedMemory.create(SysVKey.PRIVATE, size, RW_OWNER);
         try {
