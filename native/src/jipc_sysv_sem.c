@@ -13,11 +13,29 @@ union semun {
 #define MAX_SEMS 32000 /* SEMMSL's ceiling: kernel.sem's first field is at most this */
 #define MAX_OPS 1000
 
+/*
+ * GETALL and SETALL move as many values as the set has now, which is not
+ * always n: a set removed by another process frees its id, which a new,
+ * larger set may take. So the arrays always hold MAX_SEMS values, and a set
+ * whose size is no longer n is reported as removed (EIDRM).
+ */
+static int size_is(int id, int n)
+{
+    struct semid_ds ds;
+    union semun u = { .buf = &ds };
+    if (semctl(id, 0, IPC_STAT, u) < 0)
+        return -errno;
+    return (int)ds.sem_nsems == n ? 0 : -EIDRM;
+}
+
 static int set_all(int id, const int *values, int n)
 {
     if (n < 1 || n > MAX_SEMS)
         return -EINVAL;
-    unsigned short *a = calloc((size_t)n, sizeof *a);
+    int size = size_is(id, n);
+    if (size < 0)
+        return size;
+    unsigned short *a = calloc(MAX_SEMS, sizeof *a);
     if (a == NULL)
         return -ENOMEM;
     for (int i = 0; i < n; i++) {
@@ -172,7 +190,10 @@ int jipc_sysv_sem_get_all(int id, int *values, int n)
 {
     if (n < 1 || n > MAX_SEMS)
         return -EINVAL;
-    unsigned short *a = calloc((size_t)n, sizeof *a);
+    int size = size_is(id, n);
+    if (size < 0)
+        return size;
+    unsigned short *a = calloc(MAX_SEMS, sizeof *a);
     if (a == NULL)
         return -ENOMEM;
     union semun u = { .array = a };

@@ -43,9 +43,10 @@ final class MapOptions {
      * Maps [offset, offset + length) of the handle's descriptor.
      *
      * @param file true for a file (msync applies to a shared mapping of it)
+     * @param fixedSize true when no process can shrink the object any more (a memfd sealed F_SEAL_SHRINK)
      */
     static SharedRegion map(FdHandle handle, long offset, long length, Set<MapOption> opts, boolean file,
-            String description) throws IOException {
+            boolean fixedSize, String description) throws IOException {
         if (offset < 0) {
             throw new IllegalArgumentException("offset must be >= 0, got " + offset);
         }
@@ -73,6 +74,6 @@ final class MapOptions {
         }
         lock(opts, out[0], out[2], description);
         String what = description + (offset == 0 ? "" : " from offset " + offset) + (shared ? "" : " (private copy)");
-        return new SharedRegion(out[0], out[2], out[1], (int) length, readOnly, file && shared, what);
+        return new SharedRegion(out[0], out[2], out[1], (int) length, readOnly, file && shared, fixedSize, what);
     }
 }

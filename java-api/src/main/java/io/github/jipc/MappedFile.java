@@ -105,7 +105,7 @@ public final class MappedFile {
                     throw Errors.exception(r, ShmCall.FALLOCATE, file.toString(), length);
                 }
             }
-            SharedRegion region = MapOptions.map(handle, offset, length, opts, true, "file " + file);
+            SharedRegion region = MapOptions.map(handle, offset, length, opts, true, false, "file " + file);
             mapped = true;
             return region;
         } finally {

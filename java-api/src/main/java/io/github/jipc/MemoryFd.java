@@ -85,7 +85,20 @@ final class MemoryFd {
             throw new IllegalArgumentException("[" + offset + ", " + offset + " + " + length + ") is not within the "
                     + size + " bytes of " + description);
         }
-        return MapOptions.map(handle, offset, length, opts, false, description);
+        return MapOptions.map(handle, offset, length, opts, false, cannotShrink(), description);
+    }
+
+    /** Whether no process can shrink the object any more: a memfd sealed F_SEAL_SHRINK (a seal stays). */
+    private boolean cannotShrink() {
+        if (!handle.acquire()) {
+            return false;
+        }
+        try {
+            int seals = ShmNative.jipc_shm_seals(handle.fd()); // -EINVAL for a POSIX shared memory object
+            return seals > 0 && (seals & Seal.SHRINK.bit()) != 0;
+        } finally {
+            handle.release();
+        }
     }
 
     enum Op { SIZE, RESERVE, RESERVE_HUGE, ADD_SEALS, SEALS }

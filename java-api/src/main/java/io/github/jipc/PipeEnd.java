@@ -1,6 +1,7 @@
 package io.github.jipc;
 
 import java.io.IOException;
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.AsynchronousCloseException;
@@ -63,6 +64,8 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
     private long scratchAddress;
     private ByteBuffer iov;
     private long iovAddress;
+    /** The buffers of the readv/writev call in flight; guarded by the lane. */
+    private final ByteBuffer[] held = new ByteBuffer[MAX_IOV];
 
     /**
      * @param own whether fd's open file description is this process's alone
@@ -329,15 +332,55 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
         return iovAddress;
     }
 
-    /** Fills iovecs with the remaining parts of direct buffers; returns how many. */
-    final int fillIovecs(ByteBuffer[] bufs, int offset, int length) {
+    /**
+     * Fills iovecs with the remaining parts of bufs[offset ..], at most
+     * MAX_IOV of them, and holds those buffers (see {@link #releaseHeld}):
+     * each element is read once, and its position and limit once, so that
+     * another thread changing the array or the buffers meanwhile (a misuse)
+     * cannot point the kernel outside a buffer that stays reachable. Returns
+     * how many, and {@link #heldBytes} their bytes in all.
+     *
+     * @throws IllegalStateException if an element is no longer a direct buffer, or (forRead) is read-only
+     */
+    final int fillIovecs(ByteBuffer[] bufs, int offset, int length, boolean forRead) {
         ByteBuffer v = iovecs();
         int n = Math.min(length, MAX_IOV);
+        long bytes = 0;
         for (int i = 0; i < n; i++) {
             ByteBuffer b = bufs[offset + i];
-            IovecLayout.put(v, i, addresses.addressOf(b) + b.position(), b.remaining());
+            long address = b == null ? 0 : directAddress(b);
+            if (address == 0 || (forRead && b.isReadOnly())) {
+                releaseHeld(i);
+                throw new IllegalStateException("buffer " + (offset + i) + " changed during the call: "
+                        + (b == null ? "null" : b.isDirect() ? "read-only" : "not direct"));
+            }
+            int pos = b.position();
+            int lim = b.limit();
+            int len = pos <= lim ? lim - pos : 0;
+            held[i] = b;
+            IovecLayout.put(v, i, address + pos, len);
+            bytes += len;
         }
+        heldBytes = bytes;
         return n;
+    }
+
+    /** The bytes the last {@link #fillIovecs} put in its iovecs; guarded by the lane. */
+    long heldBytes;
+
+    /** Lets go of the first n buffers {@link #fillIovecs} held, once the native call that used them returned. */
+    final void releaseHeld(int n) {
+        Reference.reachabilityFence(held);
+        java.util.Arrays.fill(held, 0, n, null); // the end must not keep them (or their memory) alive
+    }
+
+    /** Moves the positions of the first cnt held buffers forward by n bytes in total. */
+    final void advanceHeld(int cnt, long n) {
+        for (int i = 0; i < cnt && n > 0; i++) {
+            int step = (int) Math.min(n, held[i].remaining());
+            held[i].position(held[i].position() + step);
+            n -= step;
+        }
     }
 
     static void checkRange(ByteBuffer[] bufs, int offset, int length) {
@@ -355,15 +398,6 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
             }
         }
         return true;
-    }
-
-    /** Moves the positions of bufs[offset..] forward by n bytes in total. */
-    static void advance(ByteBuffer[] bufs, int offset, int length, long n) {
-        for (int i = offset; i < offset + length && n > 0; i++) {
-            int step = (int) Math.min(n, bufs[i].remaining());
-            bufs[i].position(bufs[i].position() + step);
-            n -= step;
-        }
     }
 
     @Override

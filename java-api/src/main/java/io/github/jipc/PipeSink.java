@@ -96,8 +96,9 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel, Gath
                 int want;
                 long n;
                 if (base != 0) {
-                    want = src.remaining();
-                    n = writeOnce(src, src, base + src.position(), want);
+                    int pos = src.position(); // and the limit: read once each (see PipeSource.read)
+                    want = Math.max(0, src.limit() - pos);
+                    n = writeOnce(src, src, base + pos, want);
                 } else {
                     ByteBuffer s = scratch();
                     want = Math.min(src.remaining(), s.capacity());
@@ -226,12 +227,9 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel, Gath
                     first++;
                     continue;
                 }
-                int cnt = fillIovecs(srcs, first, end - first);
-                long want = 0;
-                for (int i = first; i < first + cnt; i++) {
-                    want += srcs[i].remaining();
-                }
-                long n = writev(srcs, first, cnt, want);
+                int cnt = fillIovecs(srcs, first, end - first, false);
+                long want = heldBytes;
+                long n = writev(cnt, want);
                 total += n;
                 if (n < want && !isBlocking()) {
                     break;
@@ -243,19 +241,21 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel, Gath
         }
     }
 
-    private long writev(ByteBuffer[] srcs, int first, int cnt, long want) throws IOException {
-        boolean block = enter(isBlocking());
+    /** One writev(2) of the cnt buffers {@link #fillIovecs} holds, want bytes in all. */
+    private long writev(int cnt, long want) throws IOException {
         long n = 0;
         try {
-            n = PipeNative.jipc_pipe_writev(ioFd(block), handle.guard(), iovecsAddress(), cnt, mode(block));
+            boolean block = enter(isBlocking());
+            try {
+                n = PipeNative.jipc_pipe_writev(ioFd(block), handle.guard(), iovecsAddress(), cnt, mode(block));
+            } finally {
+                if (n > 0) {
+                    advanceHeld(cnt, n);
+                }
+                exit(block, stoppedByClose(block, n, want));
+            }
         } finally {
-            for (int i = first; i < first + cnt; i++) {
-                Reference.reachabilityFence(srcs[i]);
-            }
-            if (n > 0) {
-                advance(srcs, first, cnt, n);
-            }
-            exit(block, stoppedByClose(block, n, want));
+            releaseHeld(cnt);
         }
         return written(n, PipeCall.WRITEV);
     }

@@ -75,23 +75,27 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel, Sc
         }
         takeLane();
         try {
-            int len = dst.remaining();
-            if (len == 0) {
+            // Position and limit read once: another thread moving them meanwhile (a misuse) must not
+            // make the kernel write past the buffer.
+            int pos = dst.position();
+            int lim = dst.limit();
+            if (pos >= lim) {
                 return 0;
             }
             long base = directAddress(dst);
-            ByteBuffer target = base != 0 ? dst : scratch().limit(Math.min(len, SCRATCH_SIZE));
-            long at = (base != 0 ? base : scratchAddress()) + target.position();
+            ByteBuffer target = base != 0 ? dst : scratch();
+            int len = base != 0 ? lim - pos : Math.min(lim - pos, SCRATCH_SIZE);
+            long at = base != 0 ? base + pos : scratchAddress();
             boolean blocking = isBlocking();
             boolean triedFirst = blocking && ownDescription.tryFirst();
             if (triedFirst) {
-                long n = tryRead(target, at, target.remaining());
+                long n = tryRead(target, at, len);
                 ownDescription.tried(n == -Errno.EAGAIN);
                 if (n != -Errno.EAGAIN) {
-                    return finish(dst, target, n);
+                    return finish(dst, target, pos, n);
                 }
             }
-            return finish(dst, target, readWaiting(target, at, blocking, triedFirst));
+            return finish(dst, target, pos, readWaiting(target, at, len, blocking, triedFirst));
         } finally {
             leaveLane();
         }
@@ -103,13 +107,14 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel, Sc
      * out of {@link #read(ByteBuffer)} so that the compiler inlines the try
      * path whole.
      */
-    private long readWaiting(ByteBuffer target, long at, boolean blocking, boolean triedFirst) throws IOException {
+    private long readWaiting(ByteBuffer target, long at, int len, boolean blocking, boolean triedFirst)
+            throws IOException {
         boolean block = enter(blocking, triedFirst);
         long n = 0;
         try {
             int fd = ioFd(block);
             int how = triedFirst ? ownDescription.waitMode() : mode(block);
-            n = PipeNative.jipc_pipe_read(fd, handle.guard(), at, target.remaining(), how);
+            n = PipeNative.jipc_pipe_read(fd, handle.guard(), at, len, how);
         } finally {
             Reference.reachabilityFence(target);
             exit(block, n == -Errno.WOKEN);
@@ -130,10 +135,11 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel, Sc
         }
     }
 
-    private int finish(ByteBuffer dst, ByteBuffer target, long n) throws IOException {
+    /** The read's outcome: dst's position moved from pos past the n bytes read into target, or why none were. */
+    private int finish(ByteBuffer dst, ByteBuffer target, int pos, long n) throws IOException {
         if (n > 0) {
             if (target == dst) {
-                dst.position(dst.position() + (int) n);
+                dst.position(pos + (int) n);
             } else {
                 dst.put(target.limit((int) n));
             }
@@ -182,17 +188,22 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel, Sc
         }
         takeLane();
         try {
-            int cnt = fillIovecs(dsts, first, offset + length - first);
-            boolean block = enter(isBlocking());
+            int cnt = fillIovecs(dsts, first, offset + length - first, true);
             long n = 0;
             try {
-                n = PipeNative.jipc_pipe_readv(ioFd(block), handle.guard(), iovecsAddress(), cnt, mode(block));
+                boolean block = enter(isBlocking());
+                try {
+                    n = PipeNative.jipc_pipe_readv(ioFd(block), handle.guard(), iovecsAddress(), cnt, mode(block));
+                } finally {
+                    exit(block, n == -Errno.WOKEN);
+                }
+                if (n > 0) {
+                    advanceHeld(cnt, n);
+                }
             } finally {
-                Reference.reachabilityFence(dsts);
-                exit(block, n == -Errno.WOKEN);
+                releaseHeld(cnt);
             }
             if (n > 0) {
-                advance(dsts, first, cnt, n);
                 return n;
             }
             return n == 0 ? -1 : n == -Errno.EAGAIN ? (hungUpBehindTwin() ? -1 : 0) : thrown(n);

@@ -210,10 +210,6 @@ public final class PosixSemaphore extends RegionWaitChannel {
     public static PosixSemaphore init(SharedRegion region, long offset, int value) throws IOException {
         checkValue(value);
         PosixSemaphore s = at(region, offset);
-        if (region.isReadOnly()) {
-            s.close();
-            throw new java.nio.ReadOnlyBufferException();
-        }
         int r = s.call(Op.INIT, value);
         if (r < 0) {
             s.close();
@@ -232,11 +228,16 @@ public final class PosixSemaphore extends RegionWaitChannel {
      * @throws IndexOutOfBoundsException if it does not fit in the region
      * @throws IllegalArgumentException  if the offset is misaligned
      * @throws IllegalStateException     if the region is closed
+     * @throws java.nio.ReadOnlyBufferException if the region is read-only: acquire and release
+     *         write the semaphore (glibc's would fault on a read-only page)
      * @throws IOException               if the wake machinery cannot be set up
      */
     public static PosixSemaphore at(SharedRegion region, long offset) throws IOException {
         NativeLibrary.ensureAvailable();
         Objects.requireNonNull(region, "region");
+        if (region.isReadOnly()) {
+            throw new java.nio.ReadOnlyBufferException();
+        }
         long address = region.addressOf(offset, size(), alignment(), "a sem_t");
         return new PosixSemaphore(address, region, null,
                 "POSIX semaphore at offset " + offset + " of " + region.description());

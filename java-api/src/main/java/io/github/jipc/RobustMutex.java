@@ -107,10 +107,6 @@ public final class RobustMutex extends GuardedChannel {
      */
     public static RobustMutex init(SharedRegion region, long offset) throws IOException {
         RobustMutex m = at(region, offset);
-        if (region.isReadOnly()) {
-            m.close();
-            throw new java.nio.ReadOnlyBufferException();
-        }
         int r = m.call(Op.INIT);
         if (r < 0) {
             m.close();
@@ -128,11 +124,16 @@ public final class RobustMutex extends GuardedChannel {
      * @throws IndexOutOfBoundsException if it does not fit in the region
      * @throws IllegalArgumentException  if the offset is misaligned
      * @throws IllegalStateException     if the region is closed
+     * @throws java.nio.ReadOnlyBufferException if the region is read-only: every lock and unlock
+     *         writes the mutex (glibc's would fault on a read-only page)
      * @throws IOException               if the wake machinery cannot be set up
      */
     public static RobustMutex at(SharedRegion region, long offset) throws IOException {
         NativeLibrary.ensureAvailable();
         Objects.requireNonNull(region, "region");
+        if (region.isReadOnly()) {
+            throw new java.nio.ReadOnlyBufferException();
+        }
         return new RobustMutex(region, offset, region.addressOf(offset, size(), alignment(), "a pthread_mutex_t"));
     }
 

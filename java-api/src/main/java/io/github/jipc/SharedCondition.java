@@ -66,10 +66,6 @@ public final class SharedCondition extends RegionWaitChannel {
      */
     public static SharedCondition init(SharedRegion region, long offset) throws IOException {
         SharedCondition c = at(region, offset);
-        if (region.isReadOnly()) {
-            c.close();
-            throw new java.nio.ReadOnlyBufferException();
-        }
         int r = c.call(0);
         if (r < 0) {
             c.close();
@@ -87,11 +83,16 @@ public final class SharedCondition extends RegionWaitChannel {
      * @throws IndexOutOfBoundsException if it does not fit in the region
      * @throws IllegalArgumentException  if the offset is misaligned
      * @throws IllegalStateException     if the region is closed
+     * @throws java.nio.ReadOnlyBufferException if the region is read-only: waits and signals write
+     *         the condition variable (glibc's would fault on a read-only page)
      * @throws IOException               if the wake machinery cannot be set up
      */
     public static SharedCondition at(SharedRegion region, long offset) throws IOException {
         NativeLibrary.ensureAvailable();
         Objects.requireNonNull(region, "region");
+        if (region.isReadOnly()) {
+            throw new java.nio.ReadOnlyBufferException();
+        }
         return new SharedCondition(region, offset, region.addressOf(offset, size(), alignment(), "a pthread_cond_t"));
     }
 

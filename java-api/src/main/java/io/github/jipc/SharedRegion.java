@@ -68,9 +68,19 @@ public final class SharedRegion implements AutoCloseable {
     /**
      * From this many bytes on, array copies are the C library's memcpy (one
      * JNI call, the array pinned) rather than the JVM's copy loop, which moves
-     * large blocks more slowly (measured: 64 KiB in 0.8 µs against 0.6 µs).
+     * large blocks more slowly (measured: 64 KiB in 0.8 µs against 0.6 µs);
+     * only in memory that cannot shrink under the mapping (see {@link #nativeCopies}).
      */
     static final int NATIVE_COPY_MIN = 16 * 1024;
+    /**
+     * Whether large copies may use memcpy: only when no process can shrink the
+     * memory under the mapping (a System V segment, a memfd sealed
+     * {@code F_SEAL_SHRINK}). A file, POSIX shared memory object or unsealed
+     * memfd that another process truncates makes the pages past its new end
+     * raise SIGBUS, which the JVM's own copy turns into an {@link InternalError}
+     * and a memcpy in native code would turn into the end of the JVM.
+     */
+    private final boolean nativeCopies;
     private final int size;
     private final boolean readOnly;
     private final String description;
@@ -82,7 +92,9 @@ public final class SharedRegion implements AutoCloseable {
      * Takes over a mapping: [base, base + mapLength) is this region's, the
      * window starts at base + delta and is size bytes long.
      */
-    SharedRegion(long base, long mapLength, long delta, int size, boolean readOnly, boolean syncable, String description) {
+    SharedRegion(long base, long mapLength, long delta, int size, boolean readOnly, boolean syncable, boolean fixedSize,
+            String description) {
+        this.nativeCopies = fixedSize;
         this.address = base + delta;
         this.size = size;
         this.readOnly = readOnly;
@@ -165,7 +177,7 @@ public final class SharedRegion implements AutoCloseable {
     public void get(long offset, byte[] dst, int at, int length) {
         Objects.checkFromIndexSize(at, length, dst.length);
         int i = index(offset, length);
-        if (length >= NATIVE_COPY_MIN) {
+        if (length >= NATIVE_COPY_MIN && nativeCopies) {
             MmapNative.jipc_copy_out(address + i, dst, at, length);
             Reference.reachabilityFence(buffer); // its cleaner unmaps
         } else {
@@ -187,7 +199,7 @@ public final class SharedRegion implements AutoCloseable {
     public void put(long offset, byte[] src, int at, int length) {
         Objects.checkFromIndexSize(at, length, src.length);
         int i = writable(offset, length);
-        if (length >= NATIVE_COPY_MIN) {
+        if (length >= NATIVE_COPY_MIN && nativeCopies) {
             MmapNative.jipc_copy_in(address + i, src, at, length);
             Reference.reachabilityFence(buffer);
         } else {

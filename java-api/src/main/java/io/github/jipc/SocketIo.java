@@ -87,13 +87,14 @@ final class SocketIo {
         java.util.Arrays.fill(fresh, -1);
         try {
             s.ensureOpen();
-            int size = src.remaining();
+            int pos = src.position(); // and the limit: read once each (see receive)
+            int size = Math.max(0, src.limit() - pos);
             int len = size;
             long base = side.direct(src);
             ByteBuffer data = src;
             long at;
             if (base != 0) {
-                at = base + src.position();
+                at = base + pos;
             } else {
                 int n = stream ? Math.min(len, SocketSide.STAGING) : len;
                 data = side.staging(n);
@@ -236,7 +237,10 @@ final class SocketIo {
         side.lock.lock();
         try {
             s.ensureOpen();
-            int len = dst.remaining();
+            // Position and limit read once: another thread moving them meanwhile (a misuse) must not
+            // make the kernel write past the buffer.
+            int pos = dst.position();
+            int len = Math.max(0, dst.limit() - pos);
             if (len == 0 && !messages && room == 0) {
                 return NOTHING;
             }
@@ -244,7 +248,7 @@ final class SocketIo {
             ByteBuffer target = dst;
             long at;
             if (base != 0) {
-                at = base + dst.position();
+                at = base + pos;
             } else {
                 len = messages ? len : Math.min(len, SocketSide.STAGING);
                 target = side.staging(len);
@@ -299,7 +303,7 @@ final class SocketIo {
             if (target != dst && n > 0) {
                 dst.put(target.limit((int) n));
             } else if (n > 0) {
-                dst.position(dst.position() + (int) n);
+                dst.position(pos + (int) n);
             }
             if (!wantMeta) {
                 return n == 0 ? (end ? END : NOTHING) : ReceivedMessage.of((int) n, List.of(), null, null);

@@ -236,7 +236,7 @@ public final class SystemVSharedMemory {
             }
         }
         String what = offset < 0 ? toString() + " attached" : toString() + " attached, [" + offset + ", +" + length + ")";
-        return new SharedRegion(base, mapLength, at, (int) size, readOnly, false, what);
+        return new SharedRegion(base, mapLength, at, (int) size, readOnly, false, true, what); // a segment never shrinks
     }
 
     /**

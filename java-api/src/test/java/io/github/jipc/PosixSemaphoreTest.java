@@ -92,6 +92,9 @@ class PosixSemaphoreTest {
             assertThrows(IllegalArgumentException.class, () -> PosixSemaphore.init(r, 0, -1));
             try (SharedRegion ro = m.map(MapOption.READ_ONLY)) {
                 assertThrows(ReadOnlyBufferException.class, () -> PosixSemaphore.init(ro, 0, 0));
+                PosixSemaphore.init(r, 0, 1).close();
+                assertThrows(ReadOnlyBufferException.class, () -> PosixSemaphore.at(ro, 0),
+                        "acquire and release write the semaphore: a read-only mapping would fault in glibc");
             }
         }
     }

@@ -272,6 +272,11 @@ class RobustMutexTest {
             try (SharedRegion ro = mf.map(MapOption.READ_ONLY)) {
                 assertThrows(ReadOnlyBufferException.class, () -> RobustMutex.init(ro, 0));
                 assertThrows(ReadOnlyBufferException.class, () -> SharedCondition.init(ro, 0));
+                // Every operation writes them: taken from a read-only mapping, a lock would fault in glibc.
+                RobustMutex.init(r, 0).close();
+                SharedCondition.init(r, 64).close();
+                assertThrows(ReadOnlyBufferException.class, () -> RobustMutex.at(ro, 0));
+                assertThrows(ReadOnlyBufferException.class, () -> SharedCondition.at(ro, 64));
             }
             RobustMutex m = RobustMutex.init(r, 0);
             m.close();

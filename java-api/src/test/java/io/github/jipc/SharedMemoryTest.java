@@ -1,6 +1,7 @@
 package io.github.jipc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -91,6 +92,43 @@ class SharedMemoryTest {
             assertEquals(1, shared.getInt(0));
             SharedMemory.unlink(name);
         }
+    }
+
+    @Test
+    void anObjectTruncatedUnderTheRegionIsAnErrorNotACrash() throws Exception {
+        // Another process may shrink a POSIX object under a mapping: the pages past its new end
+        // raise SIGBUS. Copies of any size go through the JVM's guarded copy, which reports it.
+        try (SharedMemory shm = SharedMemory.create(name, 64 * 1024, RW_OWNER); SharedRegion r = shm.map()) {
+            try (java.nio.channels.FileChannel other = java.nio.channels.FileChannel.open(
+                    java.nio.file.Path.of("/dev/shm" + name), java.nio.file.StandardOpenOption.WRITE)) {
+                other.truncate(4096);
+            }
+            assertEquals(0, r.getInt(0), "the first page is still there");
+            byte[] big = new byte[32 * 1024]; // above SharedRegion.NATIVE_COPY_MIN
+            assertInstanceOf(InternalError.class, faultOf(() -> r.get(8192, big, 0, big.length)));
+            assertInstanceOf(InternalError.class, faultOf(() -> r.put(8192, big, 0, big.length)));
+            assertInstanceOf(InternalError.class, faultOf(() -> r.getLong(8192)));
+        } finally {
+            SharedMemory.unlink(name);
+        }
+    }
+
+    /**
+     * What access throws. HotSpot reports a fault in an unsafe memory access
+     * in compiled code as an InternalError that it delivers asynchronously,
+     * at one of the thread's later checks, which may come after the access
+     * returned: a sleep is one.
+     */
+    private static Throwable faultOf(Runnable access) throws InterruptedException {
+        try {
+            access.run();
+            for (int i = 0; i < 200; i++) {
+                Thread.sleep(1);
+            }
+        } catch (InternalError e) {
+            return e;
+        }
+        return null;
     }
 
     @Test
