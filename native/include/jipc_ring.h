@@ -204,7 +204,8 @@ JIPC_API int jipc_ring_attach(jipc_ring *r, void *mem, size_t length);
 /*
  * Producer. Claims room for a payload of length bytes: *at points at it.
  * 0, -EAGAIN if the ring is full, -EMSGSIZE above max_message, -EALREADY
- * if this handle has an uncommitted claim.
+ * if this handle has an uncommitted claim, -EBADMSG if the shared tail is not
+ * on a record boundary (no ring code wrote it: it is never indexed).
  */
 JIPC_API int jipc_ring_claim(jipc_ring *r, uint32_t length, void **at);
 /*
@@ -222,7 +223,11 @@ JIPC_API int jipc_ring_commit(jipc_ring *r);
  */
 JIPC_API int jipc_ring_claim_wait(jipc_ring *r, uint32_t length, void **at, long long spin_ns, long long timeout_ns);
 
-/* Consumer: takes the ring's consumer role. 0, or -EBUSY if a live process has it. */
+/*
+ * Consumer: takes the ring's consumer role. 0, -EBUSY if a live process has
+ * it, -EBADMSG (the role left as it was) if the shared head is not on a
+ * record boundary.
+ */
 JIPC_API int jipc_ring_consumer_attach(jipc_ring *r);
 /* Gives the role up: producers waiting on a full ring get -EPIPE. */
 JIPC_API void jipc_ring_consumer_detach(jipc_ring *r);

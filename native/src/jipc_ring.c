@@ -180,6 +180,8 @@ int jipc_ring_claim(jipc_ring *r, uint32_t length, void **at)
     }
     for (;;) {
         uint64_t t = __atomic_load_n(tail, __ATOMIC_RELAXED);
+        if (t % JIPC_RING_RECORD_ALIGNMENT != 0)
+            return -EBADMSG; /* written by no ring code: a record header there would pass the data's end */
         uint32_t to_end = r->capacity - (uint32_t)(t & (r->capacity - 1));
         uint32_t need = rec > to_end ? to_end : rec; /* padding first when the record does not fit */
         if ((int64_t)(t + need - r->head_cache) > (int64_t)r->capacity) {
@@ -306,7 +308,13 @@ int jipc_ring_consumer_attach(jipc_ring *r)
         if (__atomic_compare_exchange_n(w, &v, mine, 0, __ATOMIC_SEQ_CST, __ATOMIC_ACQUIRE))
             break;
     }
-    r->head = __atomic_load_n(u64(r, JIPC_RING_OFF_HEAD), __ATOMIC_ACQUIRE);
+    uint64_t head = __atomic_load_n(u64(r, JIPC_RING_OFF_HEAD), __ATOMIC_ACQUIRE);
+    if (head % JIPC_RING_RECORD_ALIGNMENT != 0) {
+        /* Not a head this code wrote (a record header there would pass the data's end): the role goes back. */
+        __atomic_compare_exchange_n(w, &mine, v, 0, __ATOMIC_SEQ_CST, __ATOMIC_RELAXED);
+        return -EBADMSG;
+    }
+    r->head = head;
     r->reading = NONE;
     return 0;
 }

@@ -134,6 +134,29 @@ static void corrupt_header(void)
     munmap(m, jipc_ring_size(CAP));
 }
 
+/* A tail or head that no ring code wrote (not on a record boundary) is refused, never indexed. */
+static void misaligned_positions_are_refused(void)
+{
+    uint8_t *m = shared(jipc_ring_size(CAP));
+    CHECK_EQ(0, jipc_ring_init(m, jipc_ring_size(CAP), CAP, 100, JIPC_RING_SPSC));
+    jipc_ring p, c;
+    jipc_ring_attach(&p, m, jipc_ring_size(CAP));
+    jipc_ring_attach(&c, m, jipc_ring_size(CAP));
+    void *out;
+    __atomic_store_n((uint64_t *)(m + JIPC_RING_OFF_TAIL), (uint64_t)CAP - 8, __ATOMIC_RELEASE);
+    CHECK_EQ(-EBADMSG, jipc_ring_claim(&p, 10, &out));
+    __atomic_store_n((uint64_t *)(m + JIPC_RING_OFF_TAIL), 0, __ATOMIC_RELEASE);
+    __atomic_store_n((uint64_t *)(m + JIPC_RING_OFF_HEAD), 8, __ATOMIC_RELEASE);
+    CHECK_EQ(-EBADMSG, jipc_ring_consumer_attach(&c));
+    __atomic_store_n((uint64_t *)(m + JIPC_RING_OFF_HEAD), 0, __ATOMIC_RELEASE);
+    CHECK_EQ(0, jipc_ring_consumer_attach(&c)); /* the refused attach gave the role back */
+    CHECK_EQ(0, jipc_ring_claim(&p, 10, &out));
+    CHECK_EQ(0, jipc_ring_commit(&p));
+    const void *in;
+    CHECK_EQ(10, jipc_ring_read(&c, &in));
+    munmap(m, jipc_ring_size(CAP));
+}
+
 struct producer_arg {
     uint8_t *mem;
     uint32_t id;
@@ -455,6 +478,7 @@ int main(void)
     RUN(init_and_attach);
     RUN(order_wrap_padding_and_misuse);
     RUN(corrupt_header);
+    RUN(misaligned_positions_are_refused);
     RUN(mpsc_threads_keep_per_producer_order);
     RUN(dead_claimer_is_skipped);
     RUN(killed_after_swap_is_skipped);
