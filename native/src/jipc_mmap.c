@@ -1,7 +1,9 @@
 #include "jipc_mmap.h"
 
 #include <limits.h>
+#include <linux/magic.h>
 #include <string.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 long jipc_page_size(void)
@@ -21,14 +23,31 @@ int jipc_map_span(long offset, long length, long page, long out[2])
     return 0;
 }
 
+/* The page size of fd's mappings: a huge page for a file on hugetlbfs (an MFD_HUGETLB memfd too). */
+static long page_of(int fd)
+{
+    struct statfs fs;
+    if (fstatfs(fd, &fs) == 0 && fs.f_type == HUGETLBFS_MAGIC && fs.f_bsize > 0)
+        return (long)fs.f_bsize;
+    return jipc_page_size();
+}
+
 int jipc_mmap(int fd, long offset, long length, int kind, int options, long out[3])
 {
     if (kind != JIPC_MAP_SHARED && kind != JIPC_MAP_PRIVATE)
         return -EINVAL;
+    long page = page_of(fd);
     long span[2];
-    int bad = jipc_map_span(offset, length, jipc_page_size(), span);
+    int bad = jipc_map_span(offset, length, page, span);
     if (bad < 0)
         return bad;
+    if (page != jipc_page_size()) {
+        /* Huge pages: the kernel maps whole ones, and unmapping (or replacing, at close) less
+         * than the whole mapping fails, so the mapping's recorded length is rounded up too. */
+        if (span[1] > LONG_MAX - (page - 1))
+            return -EOVERFLOW;
+        span[1] = (span[1] + page - 1) & ~(page - 1);
+    }
     long delta = span[0];
     int prot = (options & JIPC_MAP_READ_ONLY) ? PROT_READ : PROT_READ | PROT_WRITE;
     int flags = kind == JIPC_MAP_SHARED ? MAP_SHARED : MAP_PRIVATE;

@@ -63,6 +63,21 @@ class HugePagesTest {
     }
 
     @Test
+    void aWindowOfHugePagesIsUnmappedWhole() throws Exception {
+        assumeTrue(reserve("2") && HugePages.free() >= 1,
+                "cannot reserve huge pages here (vm.nr_hugepages needs root and free memory): " + Limits.sysctl(NR));
+        long size = MemoryFile.hugePageSize();
+        long freeBefore = HugePages.free();
+        try (MemoryFile f = MemoryFile.createHugePages("jipc-huge-test", size)) {
+            try (SharedRegion w = f.map(100, 5000)) { // a window that is no multiple of either page size
+                w.putLong(0, 9);
+                assertEquals(9, w.getLong(0));
+            }
+        }
+        assertEquals(freeBefore, HugePages.free(), "the window's close unmapped its huge page, and the file's close freed it");
+    }
+
+    @Test
     void withoutFreeHugePagesTheErrorNamesTheSetting() throws Exception {
         assumeTrue(reserve("0"), "cannot set vm.nr_hugepages here (needs root)");
         assumeTrue(HugePages.free() == 0, "huge pages are still free (held elsewhere)");
