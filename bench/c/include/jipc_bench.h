@@ -43,6 +43,10 @@ JIPC_BENCH_API long jipc_bench_mq_receive(int fd, void *buf, long len);
 /* mq_timedreceive(3) waiting at most timeout_ms (0: only a look); the length or -errno (-ETIMEDOUT). */
 JIPC_BENCH_API long jipc_bench_mq_timedreceive(int fd, void *buf, long len, long timeout_ms);
 
+/* open(2) of path, a FIFO, for writing (write != 0) or reading, blocking,
+ * close-on-exec: waits for the other side as open(2) does; the fd or -errno. */
+JIPC_BENCH_API int jipc_bench_open(const char *path, int write);
+
 /* dup(2) with close-on-exec (F_DUPFD_CLOEXEC). */
 JIPC_BENCH_API int jipc_bench_dup(int fd);
 

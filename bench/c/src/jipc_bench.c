@@ -146,6 +146,15 @@ long jipc_bench_mq_timedreceive(int fd, void *buf, long len, long timeout_ms)
     return (long)n;
 }
 
+int jipc_bench_open(const char *path, int write)
+{
+    int r;
+    do {
+        r = open(path, (write ? O_WRONLY : O_RDONLY) | O_CLOEXEC);
+    } while (r < 0 && errno == EINTR);
+    return r >= 0 ? r : -errno;
+}
+
 int jipc_bench_dup(int fd)
 {
     int r = fcntl(fd, F_DUPFD_CLOEXEC, 0);

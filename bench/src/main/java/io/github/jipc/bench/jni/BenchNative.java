@@ -29,6 +29,7 @@ public final class BenchNative {
     @NoException public static native int jipc_bench_mq_send(int fd, @Cast("const void*") long buf, long len);
     @NoException public static native long jipc_bench_mq_receive(int fd, @Cast("void*") long buf, long len);
     @NoException public static native long jipc_bench_mq_timedreceive(int fd, @Cast("void*") long buf, long len, long timeoutMs);
+    @NoException public static native int jipc_bench_open(String path, int write);
     @NoException public static native int jipc_bench_dup(int fd);
     @NoException public static native int jipc_bench_etimedout();
     @NoException public static native int jipc_bench_epipe();

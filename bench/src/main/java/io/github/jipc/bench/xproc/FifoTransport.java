@@ -17,6 +17,8 @@ import io.github.jipc.PipeSource;
  * order (the child's read end first), so that neither open waits forever:
  * <ul>
  * <li>jipc: {@link Fifo#create}, {@link Fifo#openSink}/{@link Fifo#openSource} in both JVMs;</li>
+ * <li>jni, the control: the same FIFOs opened by bare open(2) in both JVMs, every read(2)/write(2) one bare JNI
+ * call ({@link JniWire});</li>
  * <li>JDK: {@link FileChannel#open} on the path in both JVMs, direct buffers (the JDK cannot make a FIFO; it is
  * made as mkfifo(1) would).</li>
  * </ul>
@@ -34,7 +36,7 @@ final class FifoTransport implements Transport {
     public String label(Side side) {
         return switch (side) {
             case C -> "mkfifo + open in both processes, blocking read/write";
-            case JNI -> null;
+            case JNI -> "bare JNI open/read/write on the FIFO path in both JVMs, blocking descriptors, nothing else";
             case JIPC -> "Fifo.create, both JVMs open by path";
             case JDK -> "FileChannel.open on the FIFO path in both JVMs";
         };
@@ -60,6 +62,13 @@ final class FifoTransport implements Transport {
                     FileChannel in = guarded(watchdog, FileChannel.open(fromChild.path(), StandardOpenOption.READ));
                     return rtt ? Transport.link(new ChannelWire(out, in, w.size()), child, out, in, fifos)
                             : Transport.link(new ChannelWire(in, w.size()), child, in, fifos);
+                }
+                if (side == Side.JNI) {
+                    // Killing the child ends a blocked read or write here; an open the child never matches is
+                    // satisfied as for the JDK.
+                    watchdog.satisfyFifoOpensOnExpiry(rtt ? new Path[] {toChild.path(), fromChild.path()}
+                            : new Path[] {fromChild.path()});
+                    return JniWire.openFifos(w, child, rtt ? toChild.path() : null, fromChild.path(), fifos);
                 }
                 PipeSink out = rtt ? guarded(watchdog, toChild.openSink(context.settings.timeout())) : null;
                 PipeSource in = guarded(watchdog, fromChild.openSource());
@@ -99,6 +108,12 @@ final class FifoTransport implements Transport {
                     throw e;
                 }
             }
+            return;
+        }
+        if (side == Side.JNI) {
+            int in = rtt ? JniWire.openFifo(first, false) : -1;
+            int out = JniWire.openFifo(Path.of(args.get(rtt ? 1 : 0)), true);
+            JniWire.child(in, out, w.size()); // the descriptors close as the child exits
             return;
         }
         if (rtt) {

@@ -3,6 +3,7 @@ package io.github.jipc.bench.xproc;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 
 import io.github.jipc.PipeSink;
 import io.github.jipc.PipeSource;
@@ -103,6 +104,34 @@ final class JniWire extends Wire {
         int mine = sv[0];
         boolean rtt = w.kind() == Workload.Kind.ROUND_TRIP;
         return Transport.link(new JniWire(rtt ? mine : -1, mine, w.size()), child, () -> closeIfOpen(mine));
+    }
+
+    /**
+     * The parent's side of a FIFO run whose child is started: opens toChild
+     * (round trips; null for a stream) for writing and fromChild for reading
+     * with bare open(2), in the child's order, and the link that closes them
+     * and the rest.
+     */
+    static Transport.Link openFifos(Workload w, ChildJvm child, Path toChild, Path fromChild, AutoCloseable rest)
+            throws IOException {
+        int out = toChild == null ? -1 : openFifo(toChild, true);
+        int in;
+        try {
+            in = openFifo(fromChild, false);
+        } catch (IOException e) {
+            closeIfOpen(out);
+            throw e;
+        }
+        return Transport.link(new JniWire(out, in, w.size()), child, () -> closeIfOpen(out), () -> closeIfOpen(in), rest);
+    }
+
+    /** open(2) of a FIFO, blocking until the other side opens it too. */
+    static int openFifo(Path fifo, boolean write) throws IOException {
+        int fd = BenchNative.jipc_bench_open(fifo.toString(), write ? 1 : 0);
+        if (fd < 0) {
+            throw new IOException("open " + fifo + " failed: errno " + -fd);
+        }
+        return fd;
     }
 
     /** The child: echo (inFd >= 0) or send, on the descriptors it inherited. */
