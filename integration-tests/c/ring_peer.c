@@ -1,9 +1,9 @@
 /*
  * ring_peer - the C side of jipc's message ring: a plain C program that maps
  * the POSIX shared memory object the test made and produces into, or
- * consumes from, the ring in it with jipc_ring.c (compiled in; the layout is
- * jipc_ring.h). Messages are those of the Java role: a 64-bit tag
- * (producer id << 40 | sequence), then bytes derived from it.
+ * consumes from, the ring in it with jipc's ring code (native/src/jipc_ring*.c,
+ * compiled in; the layout is jipc_ring.h). Messages are those of the Java
+ * role: a 64-bit tag (producer id << 40 | sequence), then bytes derived from it.
  *
  * Lines: READY, RESULT ..., ERROR <call> <ERRNO>.
  */

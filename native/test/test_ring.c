@@ -49,6 +49,35 @@ static int check(const uint8_t *p, uint64_t seq, uint32_t n)
     return 1;
 }
 
+/*
+ * The ring most tests start from: a fresh one of CAP bytes in shared memory
+ * (max_message, kind) with handles p and c attached (either may be NULL),
+ * neither in the consumer role. *m stays NULL if a step fails (reported).
+ */
+static void make_ring(uint8_t **m, uint32_t max_message, int kind, jipc_ring *p, jipc_ring *c)
+{
+    uint8_t *mem = shared(jipc_ring_size(CAP));
+    CHECK(mem != NULL);
+    CHECK_EQ(0, jipc_ring_init(mem, jipc_ring_size(CAP), CAP, max_message, kind));
+    if (p != NULL)
+        CHECK_EQ(0, jipc_ring_attach(p, mem, jipc_ring_size(CAP)));
+    if (c != NULL)
+        CHECK_EQ(0, jipc_ring_attach(c, mem, jipc_ring_size(CAP)));
+    *m = mem;
+}
+
+static uint8_t *setup_ring(uint32_t max_message, int kind, jipc_ring *p, jipc_ring *c)
+{
+    uint8_t *m = NULL;
+    make_ring(&m, max_message, kind, p, c); /* its CHECKs return from it, not from the test */
+    return m;
+}
+
+static void unmap_ring(uint8_t *m)
+{
+    munmap(m, jipc_ring_size(CAP));
+}
+
 static void init_and_attach(void)
 {
     uint8_t *m = shared(jipc_ring_size(CAP));
@@ -65,16 +94,14 @@ static void init_and_attach(void)
     CHECK_EQ(0, jipc_ring_attach(&r, m, jipc_ring_size(CAP)));
     CHECK_EQ(CAP, r.capacity);
     CHECK_EQ(CAP - 16, r.max_message);
-    munmap(m, jipc_ring_size(CAP));
+    unmap_ring(m);
 }
 
 static void order_wrap_padding_and_misuse(void)
 {
-    uint8_t *m = shared(jipc_ring_size(CAP));
-    CHECK_EQ(0, jipc_ring_init(m, jipc_ring_size(CAP), CAP, 1000, JIPC_RING_SPSC));
     jipc_ring p, c;
-    CHECK_EQ(0, jipc_ring_attach(&p, m, jipc_ring_size(CAP)));
-    CHECK_EQ(0, jipc_ring_attach(&c, m, jipc_ring_size(CAP)));
+    uint8_t *m = setup_ring(1000, JIPC_RING_SPSC, &p, &c);
+    CHECK(m != NULL);
     CHECK_EQ(0, jipc_ring_consumer_attach(&c));
     const void *in;
     void *out;
@@ -115,33 +142,29 @@ static void order_wrap_padding_and_misuse(void)
     CHECK_EQ(-EBUSY, jipc_ring_consumer_attach(&c2));
     jipc_ring_consumer_detach(&c);
     CHECK_EQ(0, jipc_ring_consumer_attach(&c2));
-    munmap(m, jipc_ring_size(CAP));
+    unmap_ring(m);
 }
 
 static void corrupt_header(void)
 {
-    uint8_t *m = shared(jipc_ring_size(CAP));
-    CHECK_EQ(0, jipc_ring_init(m, jipc_ring_size(CAP), CAP, 100, JIPC_RING_SPSC));
     jipc_ring p, c;
-    jipc_ring_attach(&p, m, jipc_ring_size(CAP));
-    jipc_ring_attach(&c, m, jipc_ring_size(CAP));
+    uint8_t *m = setup_ring(100, JIPC_RING_SPSC, &p, &c);
+    CHECK(m != NULL);
     void *out;
     const void *in;
     CHECK_EQ(0, jipc_ring_claim(&p, 10, &out));
     CHECK_EQ(0, jipc_ring_commit(&p));
     *(uint32_t *)(m + JIPC_RING_HEADER_LENGTH) = 5000; /* length above max_message */
     CHECK_EQ(-EBADMSG, jipc_ring_read(&c, &in));
-    munmap(m, jipc_ring_size(CAP));
+    unmap_ring(m);
 }
 
 /* A tail or head that no ring code wrote (not on a record boundary) is refused, never indexed. */
 static void misaligned_positions_are_refused(void)
 {
-    uint8_t *m = shared(jipc_ring_size(CAP));
-    CHECK_EQ(0, jipc_ring_init(m, jipc_ring_size(CAP), CAP, 100, JIPC_RING_SPSC));
     jipc_ring p, c;
-    jipc_ring_attach(&p, m, jipc_ring_size(CAP));
-    jipc_ring_attach(&c, m, jipc_ring_size(CAP));
+    uint8_t *m = setup_ring(100, JIPC_RING_SPSC, &p, &c);
+    CHECK(m != NULL);
     void *out;
     __atomic_store_n((uint64_t *)(m + JIPC_RING_OFF_TAIL), (uint64_t)CAP - 8, __ATOMIC_RELEASE);
     CHECK_EQ(-EBADMSG, jipc_ring_claim(&p, 10, &out));
@@ -154,7 +177,7 @@ static void misaligned_positions_are_refused(void)
     CHECK_EQ(0, jipc_ring_commit(&p));
     const void *in;
     CHECK_EQ(10, jipc_ring_read(&c, &in));
-    munmap(m, jipc_ring_size(CAP));
+    unmap_ring(m);
 }
 
 struct producer_arg {
@@ -182,10 +205,9 @@ static void *mpsc_producer(void *arg)
 
 static void mpsc_threads_keep_per_producer_order(void)
 {
-    uint8_t *m = shared(jipc_ring_size(CAP));
-    CHECK_EQ(0, jipc_ring_init(m, jipc_ring_size(CAP), CAP, 200, JIPC_RING_MPSC));
     jipc_ring c;
-    jipc_ring_attach(&c, m, jipc_ring_size(CAP));
+    uint8_t *m = setup_ring(200, JIPC_RING_MPSC, NULL, &c);
+    CHECK(m != NULL);
     CHECK_EQ(0, jipc_ring_consumer_attach(&c));
     enum { PRODUCERS = 3, EACH = 100000 };
     struct producer_arg a[PRODUCERS];
@@ -214,16 +236,14 @@ static void mpsc_threads_keep_per_producer_order(void)
         pthread_join(t[i], &r);
         CHECK(r == NULL);
     }
-    munmap(m, jipc_ring_size(CAP));
+    unmap_ring(m);
 }
 
 static void dead_claimer_is_skipped(void)
 {
-    uint8_t *m = shared(jipc_ring_size(CAP));
-    CHECK_EQ(0, jipc_ring_init(m, jipc_ring_size(CAP), CAP, 200, JIPC_RING_MPSC));
-    jipc_ring c, p;
-    jipc_ring_attach(&c, m, jipc_ring_size(CAP));
-    jipc_ring_attach(&p, m, jipc_ring_size(CAP));
+    jipc_ring p, c;
+    uint8_t *m = setup_ring(200, JIPC_RING_MPSC, &p, &c);
+    CHECK(m != NULL);
     CHECK_EQ(0, jipc_ring_consumer_attach(&c));
     uint32_t *claimed = shared(4096);
     pid_t child = fork();
@@ -250,9 +270,8 @@ static void dead_claimer_is_skipped(void)
     CHECK(check(in, 42, 16));
     jipc_ring_release(&c);
     munmap(claimed, 4096);
-    munmap(m, jipc_ring_size(CAP));
+    unmap_ring(m);
 }
-
 
 extern void (*jipc_ring_test_after_cas)(void);
 static uint32_t *after_cas_flag;
@@ -306,12 +325,10 @@ static void expect(jipc_ring *c, uint64_t seq, uint32_t n)
 /* A producer killed between its tail swap and its header stores: skipped by its intent. */
 static void killed_after_swap_is_skipped(void)
 {
-    uint8_t *m = shared(jipc_ring_size(CAP));
+    jipc_ring p, c;
+    uint8_t *m = setup_ring(200, JIPC_RING_MPSC, &p, &c);
+    CHECK(m != NULL);
     after_cas_flag = shared(4096);
-    CHECK_EQ(0, jipc_ring_init(m, jipc_ring_size(CAP), CAP, 200, JIPC_RING_MPSC));
-    jipc_ring c, p;
-    jipc_ring_attach(&c, m, jipc_ring_size(CAP));
-    jipc_ring_attach(&p, m, jipc_ring_size(CAP));
     CHECK_EQ(0, jipc_ring_consumer_attach(&c));
     /* At position 0, with a live producer's slot taken: fresh slots hold no intent at 0. */
     jipc_ring idle;
@@ -355,16 +372,15 @@ static void killed_after_swap_is_skipped(void)
     produce(&p, 50, 40);
     expect(&c, 50, 40);
     munmap(after_cas_flag, 4096);
-    munmap(m, jipc_ring_size(CAP));
+    unmap_ring(m);
 }
 
 /* Each multi-producer handle holds a slot while it lives: the 33rd live one is -EUSERS. */
 static void producer_slots(void)
 {
-    uint8_t *m = shared(jipc_ring_size(CAP));
-    CHECK_EQ(0, jipc_ring_init(m, jipc_ring_size(CAP), CAP, 200, JIPC_RING_MPSC));
     jipc_ring c, p[JIPC_RING_PRODUCER_SLOTS + 1];
-    jipc_ring_attach(&c, m, jipc_ring_size(CAP));
+    uint8_t *m = setup_ring(200, JIPC_RING_MPSC, NULL, &c);
+    CHECK(m != NULL);
     CHECK_EQ(0, jipc_ring_consumer_attach(&c));
     for (int i = 0; i <= JIPC_RING_PRODUCER_SLOTS; i++)
         jipc_ring_attach(&p[i], m, jipc_ring_size(CAP));
@@ -377,15 +393,14 @@ static void producer_slots(void)
     jipc_ring_producer_detach(&p[5]);
     produce(&p[JIPC_RING_PRODUCER_SLOTS], 99, 8);
     expect(&c, 99, 8);
-    munmap(m, jipc_ring_size(CAP));
+    unmap_ring(m);
 }
 
 static void dead_consumer_is_seen(void)
 {
-    uint8_t *m = shared(jipc_ring_size(CAP));
-    CHECK_EQ(0, jipc_ring_init(m, jipc_ring_size(CAP), CAP, 1000, JIPC_RING_SPSC));
     jipc_ring p;
-    jipc_ring_attach(&p, m, jipc_ring_size(CAP));
+    uint8_t *m = setup_ring(1000, JIPC_RING_SPSC, &p, NULL);
+    CHECK(m != NULL);
     void *out;
     while (jipc_ring_claim(&p, 1000, &out) == 0)
         jipc_ring_commit(&p);
@@ -413,7 +428,7 @@ static void dead_consumer_is_seen(void)
     CHECK_EQ(1000, jipc_ring_read(&c, &in));
     jipc_ring_release(&c);
     CHECK_EQ(0, jipc_ring_claim_wait(&p, 1000, &out, 1000, 5000000000LL));
-    munmap(m, jipc_ring_size(CAP));
+    unmap_ring(m);
 }
 
 struct sleeper {
@@ -431,11 +446,9 @@ static void *read_long(void *arg)
 
 static void sleeping_consumer_is_woken(void)
 {
-    uint8_t *m = shared(jipc_ring_size(CAP));
-    CHECK_EQ(0, jipc_ring_init(m, jipc_ring_size(CAP), CAP, 100, JIPC_RING_SPSC));
-    jipc_ring c, p;
-    jipc_ring_attach(&c, m, jipc_ring_size(CAP));
-    jipc_ring_attach(&p, m, jipc_ring_size(CAP));
+    jipc_ring p, c;
+    uint8_t *m = setup_ring(100, JIPC_RING_SPSC, &p, &c);
+    CHECK(m != NULL);
     struct sleeper s = { &c, -1 };
     pthread_t t;
     pthread_create(&t, NULL, read_long, &s);
@@ -453,7 +466,7 @@ static void sleeping_consumer_is_woken(void)
     CHECK_EQ(5, s.result);
     CHECK((t1.tv_sec - t0.tv_sec) < 2);
     CHECK_EQ(0, *(uint32_t *)(m + JIPC_RING_OFF_CONSUMER_SLEEPING));
-    munmap(m, jipc_ring_size(CAP));
+    unmap_ring(m);
 }
 
 static void process_liveness(void)

@@ -1,5 +1,5 @@
 /*
- * jipc's message ring in C (native/src/jipc_ring.c compiled in): two rings
+ * jipc's message ring in C (native/src/jipc_ring*.c compiled in): two rings
  * in MAP_SHARED anonymous memory that the forked child shares, requests at
  * 0 and replies at jipc_ring_size(capacity), then a 64-bit stop word. The
  * Java sides (RingTransport.java) lay out the same rings in a POSIX shared

@@ -32,7 +32,7 @@ import io.github.jipc.it.roles.MessageRingRole;
 
 /**
  * A {@link MessageRing} in POSIX shared memory between this JVM and another
- * JVM or the C peer {@code ring_peer} (jipc_ring.c): a million messages of
+ * JVM or the C peer {@code ring_peer} (jipc_ring*.c): a million messages of
  * random sizes each way, every one checked (tag order per producer, length,
  * every byte); three producer processes into one ring; a producer killed
  * mid-claim; a consumer killed while a producer waits for room.
