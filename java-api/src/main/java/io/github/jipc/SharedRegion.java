@@ -3,7 +3,6 @@ package io.github.jipc;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.ReadOnlyBufferException;
@@ -64,23 +63,8 @@ public final class SharedRegion implements AutoCloseable {
     /** Over the window, in native order; read-only for a read-only region. */
     private final ByteBuffer buffer;
     private final long address;
-
-    /**
-     * From this many bytes on, array copies are the C library's memcpy (one
-     * JNI call, the array pinned) rather than the JVM's copy loop, which moves
-     * large blocks more slowly (measured: 64 KiB in 0.8 µs against 0.6 µs);
-     * only in memory that cannot shrink under the mapping (see {@link #nativeCopies}).
-     */
-    static final int NATIVE_COPY_MIN = 16 * 1024;
-    /**
-     * Whether large copies may use memcpy: only when no process can shrink the
-     * memory under the mapping (a System V segment, a memfd sealed
-     * {@code F_SEAL_SHRINK}). A file, POSIX shared memory object or unsealed
-     * memfd that another process truncates makes the pages past its new end
-     * raise SIGBUS, which the JVM's own copy turns into an {@link InternalError}
-     * and a memcpy in native code would turn into the end of the JVM.
-     */
-    private final boolean nativeCopies;
+    /** Array copies: large ones by memcpy where the memory cannot shrink (fixedSize). */
+    private final RegionCopies copies;
     private final int size;
     private final boolean readOnly;
     private final String description;
@@ -94,7 +78,6 @@ public final class SharedRegion implements AutoCloseable {
      */
     SharedRegion(long base, long mapLength, long delta, int size, boolean readOnly, boolean syncable, boolean fixedSize,
             String description) {
-        this.nativeCopies = fixedSize;
         this.address = base + delta;
         this.size = size;
         this.readOnly = readOnly;
@@ -104,6 +87,7 @@ public final class SharedRegion implements AutoCloseable {
         this.mapping = new RegionMapping(base, mapLength, syncable, description, root);
         ByteBuffer b = readOnly ? root.asReadOnlyBuffer() : root;
         this.buffer = b.order(ByteOrder.nativeOrder());
+        this.copies = new RegionCopies(buffer, address, fixedSize);
     }
 
     /** {@return the system's page size in bytes, see sysconf(3) {@code _SC_PAGESIZE}} */
@@ -176,13 +160,7 @@ public final class SharedRegion implements AutoCloseable {
      */
     public void get(long offset, byte[] dst, int at, int length) {
         Objects.checkFromIndexSize(at, length, dst.length);
-        int i = index(offset, length);
-        if (length >= NATIVE_COPY_MIN && nativeCopies) {
-            MmapNative.jipc_copy_out(address + i, dst, at, length);
-            Reference.reachabilityFence(buffer); // its cleaner unmaps
-        } else {
-            buffer.get(i, dst, at, length);
-        }
+        copies.get(index(offset, length), dst, at, length);
     }
 
     /**
@@ -198,13 +176,7 @@ public final class SharedRegion implements AutoCloseable {
      */
     public void put(long offset, byte[] src, int at, int length) {
         Objects.checkFromIndexSize(at, length, src.length);
-        int i = writable(offset, length);
-        if (length >= NATIVE_COPY_MIN && nativeCopies) {
-            MmapNative.jipc_copy_in(address + i, src, at, length);
-            Reference.reachabilityFence(buffer);
-        } else {
-            buffer.put(i, src, at, length);
-        }
+        copies.put(writable(offset, length), src, at, length);
     }
 
     /**

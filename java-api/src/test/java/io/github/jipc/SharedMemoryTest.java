@@ -103,7 +103,7 @@ class SharedMemoryTest {
                 other.truncate(4096);
             }
             assertEquals(0, r.getInt(0), "the first page is still there");
-            byte[] big = new byte[32 * 1024]; // above SharedRegion.NATIVE_COPY_MIN
+            byte[] big = new byte[32 * 1024]; // above RegionCopies.NATIVE_COPY_MIN
             int faults = faults(() -> r.get(8192, big, 0, big.length), () -> r.put(8192, big, 0, big.length),
                     () -> r.getLong(8192));
             assertTrue(faults >= 1, "no InternalError came from accesses past the end");
