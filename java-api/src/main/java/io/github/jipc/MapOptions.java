@@ -26,17 +26,31 @@ final class MapOptions {
         return set;
     }
 
-    /** mlock(2)s the mapping for {@link MapOption#LOCK}; on failure the mapping is undone and the error thrown. */
-    static void lock(Set<MapOption> opts, long base, long mapLength, String description) throws IOException {
+    /**
+     * mlock(2)s [start, start + length) for {@link MapOption#LOCK}: a whole
+     * mapping, or the pages of a window of one (a System V attach). On failure
+     * the mapping [base, base + mapLength) is undone ({@link #unmap}) and the
+     * error thrown, naming length.
+     */
+    static void lock(Set<MapOption> opts, long start, long length, long base, long mapLength, String description)
+            throws IOException {
         if (!opts.contains(MapOption.LOCK)) {
             return;
         }
-        int r = MmapNative.jipc_mlock(base, mapLength);
+        int r = MmapNative.jipc_mlock(start, length);
         if (r < 0) {
-            MmapNative.jipc_unmap_safe(base, mapLength);
-            MmapNative.jipc_munmap(base, mapLength);
-            throw Errors.exception(r, ShmCall.MLOCK, description, mapLength);
+            unmap(base, mapLength);
+            throw Errors.exception(r, ShmCall.MLOCK, description, length);
         }
+    }
+
+    /**
+     * Undoes a mapping no region has taken over: replaced by the placeholder
+     * (which also ends a System V attach), then the placeholder unmapped.
+     */
+    static void unmap(long base, long mapLength) {
+        MmapNative.jipc_unmap_safe(base, mapLength);
+        MmapNative.jipc_munmap(base, mapLength);
     }
 
     /**
@@ -72,7 +86,7 @@ final class MapOptions {
         if (r < 0) {
             throw Errors.exception(r, ShmCall.MMAP, description, length);
         }
-        lock(opts, out[0], out[2], description);
+        lock(opts, out[0], out[2], out[0], out[2], description);
         String what = description + (offset == 0 ? "" : " from offset " + offset) + (shared ? "" : " (private copy)");
         return new SharedRegion(out[0], out[2], out[1], (int) length, readOnly, file && shared, fixedSize, what);
     }

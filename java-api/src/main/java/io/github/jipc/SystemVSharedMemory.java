@@ -10,7 +10,6 @@ import io.github.jipc.internal.Access;
 import io.github.jipc.internal.Errors;
 import io.github.jipc.internal.Modes;
 import io.github.jipc.internal.NativeLibrary;
-import io.github.jipc.internal.jni.MmapNative;
 import io.github.jipc.internal.jni.SysvShmNative;
 
 /**
@@ -218,23 +217,15 @@ public final class SystemVSharedMemory {
                     + " bytes of " + this;
         }
         if (refused != null) {
-            MmapNative.jipc_unmap_safe(base, mapLength);
-            MmapNative.jipc_munmap(base, mapLength);
+            MapOptions.unmap(base, mapLength);
             throw new IllegalArgumentException(refused);
         }
         long at = Math.max(offset, 0);
         long size = offset < 0 ? segmentSize : length;
-        if (opts.contains(MapOption.LOCK)) {
-            long page = SharedRegion.pageSize();
-            long first = (base + at) / page * page;
-            long end = (base + at + size + page - 1) / page * page;
-            int locked = MmapNative.jipc_mlock(first, end - first);
-            if (locked < 0) {
-                MmapNative.jipc_unmap_safe(base, mapLength);
-                MmapNative.jipc_munmap(base, mapLength);
-                throw Errors.exception(locked, ShmCall.MLOCK, toString(), end - first);
-            }
-        }
+        long page = SharedRegion.pageSize(); // LOCK locks the window's pages, not the whole attach
+        long first = (base + at) / page * page;
+        long end = (base + at + size + page - 1) / page * page;
+        MapOptions.lock(opts, first, end - first, base, mapLength, toString());
         String what = offset < 0 ? toString() + " attached" : toString() + " attached, [" + offset + ", +" + length + ")";
         return new SharedRegion(base, mapLength, at, (int) size, readOnly, false, true, what); // a segment never shrinks
     }
