@@ -83,7 +83,7 @@ final class RingTransport implements Transport {
     @Override
     public String label(Side side) {
         return switch (side) {
-            case C -> "MAP_SHARED anonymous memory, fork; jipc_ring.c claim/commit, read/release in place, " + waits;
+            case C -> "MAP_SHARED anonymous memory, fork; jipc_ring claim/commit (native/src/jipc_ring*.c), read/release in place, " + waits;
             case JIPC -> "MessageRing in SharedMemory mapped in both JVMs; claim/commit, read/release in place, " + waits;
             case JDK -> spin ? "Agrona 2.6.0 OneToOneRingBuffer over FileChannel.map of a /dev/shm file; write, "
                     + "read(handler) in place, spin" : null;
