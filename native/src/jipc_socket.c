@@ -83,6 +83,13 @@ static int is_nonblocking(int fd)
     return fl >= 0 && (fl & O_NONBLOCK);
 }
 
+static int is_listening(int fd)
+{
+    int on = 0;
+    socklen_t len = sizeof on;
+    return getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &on, &len) < 0 || on;
+}
+
 int jipc_socket_accept(int fd, jipc_guard *g, void *addr, int *len, int timeout_ms)
 {
     jipc_blocker b;
@@ -91,7 +98,9 @@ int jipc_socket_accept(int fd, jipc_guard *g, void *addr, int *len, int timeout_
         return r;
     int64_t deadline = timeout_ms >= 0 ? now_ms() + timeout_ms : -1;
     for (;;) {
-        if (timeout_ms >= 0 || is_nonblocking(fd)) {
+        /* On a socket that does not listen, poll(2) would wait for data rather than a connection, and
+         * time out: accept4 says at once what is wrong (EINVAL, EOPNOTSUPP). */
+        if ((timeout_ms >= 0 || is_nonblocking(fd)) && is_listening(fd)) {
             /* No per-call flag exists for accept: wait for a connection first. */
             struct pollfd p = { .fd = fd, .events = POLLIN };
             int n = poll(&p, 1, left_ms(deadline));

@@ -194,9 +194,27 @@ static void addresses_are_checked(void)
     close(fd);
 }
 
+/* A timed or non-blocking accept on a socket that does not listen fails at once, as a blocking one does,
+ * rather than polling for data until it times out. */
+static void accept_refuses_what_does_not_listen(void)
+{
+    int sv[2];
+    CHECK_EQ(0, socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv));
+    CHECK_EQ(-EINVAL, jipc_socket_accept(sv[0], NULL, NULL, NULL, 5000));
+    CHECK_EQ(-EINVAL, jipc_socket_accept(sv[0], NULL, NULL, NULL, 0));
+    CHECK_EQ(-EINVAL, jipc_socket_accept(sv[0], NULL, NULL, NULL, -1));
+    close(sv[0]);
+    close(sv[1]);
+    int d = jipc_socket_open(AF_UNIX, SOCK_DGRAM, 0);
+    CHECK(d >= 0);
+    CHECK_EQ(-EOPNOTSUPP, jipc_socket_accept(d, NULL, NULL, NULL, 5000));
+    close(d);
+}
+
 int main(void)
 {
     RUN(stream_over_a_path);
+    RUN(accept_refuses_what_does_not_listen);
     RUN(connect_to_nothing_and_timeouts);
     RUN(tcp_loopback);
     RUN(close_wakes_accept_and_recv);

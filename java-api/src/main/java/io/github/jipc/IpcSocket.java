@@ -145,6 +145,7 @@ public final class IpcSocket extends GuardedChannel implements ByteChannel, Inhe
      *
      * @param type {@link SocketType#STREAM}, {@link SocketType#DATAGRAM} or {@link SocketType#SEQPACKET}
      * @return the pair
+     * @throws IllegalArgumentException for {@link SocketType#RAW}: raw sockets have no pairs
      * @throws IpcException EMFILE, ENFILE
      */
     public static SocketPair pair(SocketType type) throws IOException {
@@ -305,7 +306,8 @@ public final class IpcSocket extends GuardedChannel implements ByteChannel, Inhe
      *         {@link #shutdownInput()} (a zero-length message that was the last before the peer's
      *         close reads as the end)
      * @throws IpcException EMSGSIZE if a message was longer than dst's remaining space (it is lost;
-     *         {@link #nextMessageSize()} tells the size beforehand); ECONNRESET, ENOTCONN
+     *         {@link #nextMessageSize()} tells the size beforehand); ECONNRESET; ENOTCONN, or
+     *         EINVAL for a Unix stream or seqpacket socket, if not connected
      * @throws SocketTimeoutException if {@link SocketOptions#RECEIVE_TIMEOUT} expired
      * @throws AsynchronousCloseException if another thread closed the socket meanwhile
      * @throws ClosedChannelException if closed

@@ -36,13 +36,31 @@ enum SocketCall implements Call {
             return null;
         }
     },
-    LISTEN("listen", "listen(2)"),
-    ACCEPT("accept4", "accept(2)"),
+    LISTEN("listen", "listen(2)") {
+        @Override
+        public String hint(int err, long arg) {
+            return err == EOPNOTSUPP ? "only stream and seqpacket sockets listen; a datagram socket receives without" : null;
+        }
+    },
+    ACCEPT("accept4", "accept(2)") {
+        @Override
+        public String hint(int err, long arg) {
+            if (err == Errno.EINVAL) {
+                return "the socket is not listening: bind and listen() first (a connected socket, or one of a pair,"
+                        + " cannot accept)";
+            }
+            return err == EOPNOTSUPP ? "only stream and seqpacket sockets accept connections" : null;
+        }
+    },
     CONNECT("connect", "connect(2)") {
         @Override
         public String hint(int err, long arg) {
             if (err == ECONNREFUSED) {
-                return "nothing listens at this address";
+                return "nothing listens at this address, or what listens there is of another socket type";
+            }
+            if (err == EPROTOTYPE) {
+                return "the socket at this address is of another type (stream, seqpacket or datagram): connect one"
+                        + " of its type";
             }
             if (err == Errno.ENOENT) {
                 return "no socket file at this path";
@@ -70,7 +88,12 @@ enum SocketCall implements Call {
     RECEIVE("recvmsg", "recvmsg(2)") {
         @Override
         public String hint(int err, long arg) {
-            return err == ENOTCONN ? "the socket is not connected" : null;
+            if (err == ENOTCONN) {
+                return "the socket is not connected";
+            }
+            // A Unix stream or seqpacket socket that is not connected says EINVAL.
+            return err == Errno.EINVAL ? "the socket is not connected: connect it, or accept a connection and read"
+                    + " from the socket accept returns (a listening socket only accepts)" : null;
         }
     },
     NAME("getsockname", "getsockname(2)"),
@@ -103,6 +126,7 @@ enum SocketCall implements Call {
     static final int ENOTCONN = SocketNative.ENOTCONN();
     static final int EOPNOTSUPP = SocketNative.EOPNOTSUPP();
     static final int EPROTONOSUPPORT = SocketNative.EPROTONOSUPPORT();
+    static final int EPROTOTYPE = SocketNative.EPROTOTYPE();
 
     private final String name;
     private final String manPage;

@@ -137,7 +137,7 @@ final class SocketCalls {
         int opt = option(option);
         Objects.requireNonNull(value, "value");
         long v = value instanceof Boolean b ? (b ? 1 : 0)
-                : value instanceof Duration d ? millis(d) : ((Integer) value).longValue();
+                : value instanceof Duration d ? optionMillis(d) : ((Integer) value).longValue();
         if (v < 0) {
             throw new IllegalArgumentException(option + " must not be negative: " + value);
         }
@@ -194,10 +194,20 @@ final class SocketCalls {
         return Errors.exception(r, call, target == null ? d : d + " -> " + target, size, owner);
     }
 
+    /** A timeout option's value in ms: from {@link Integer#MAX_VALUE} ms on, 0, which waits for ever. */
+    private static int optionMillis(Duration d) {
+        int ms = millis(d);
+        return ms == Integer.MAX_VALUE ? 0 : ms;
+    }
+
+    /** A timeout in ms, rounded up; {@link Integer#MAX_VALUE} (about 24.8 days) for any longer one. */
     static int millis(Duration d) {
         Objects.requireNonNull(d, "timeout");
         if (d.isNegative()) {
             throw new IllegalArgumentException("negative timeout " + d);
+        }
+        if (d.getSeconds() >= Integer.MAX_VALUE / 1000) {
+            return Integer.MAX_VALUE; // toMillis() of ChronoUnit.FOREVER's duration would overflow
         }
         return (int) Math.min(Integer.MAX_VALUE, d.toMillis() + (d.toNanosPart() % 1_000_000 == 0 ? 0 : 1));
     }

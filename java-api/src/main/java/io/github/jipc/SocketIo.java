@@ -114,7 +114,7 @@ final class SocketIo {
                 for (int i = 0; i < nfds; i++) {
                     FdHandle h = Handles.of(Objects.requireNonNull(handles[i], "handle " + i));
                     if (!h.acquire()) {
-                        throw new ClosedChannelException();
+                        throw new ClosedHandleException(i, handles[i]);
                     }
                     held[i] = h;
                     int fd = Handles.handOff(handles[i], h);

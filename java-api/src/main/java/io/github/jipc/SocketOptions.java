@@ -14,7 +14,9 @@ public final class SocketOptions {
     /**
      * {@code SO_RCVTIMEO} (socket(7)): a blocking receive or accept that waits
      * longer throws {@link java.net.SocketTimeoutException}. {@link Duration#ZERO}
-     * waits for ever; the kernel rounds to its clock tick.
+     * waits for ever, and so does any timeout of 2<sup>31</sup> - 1 ms (about
+     * 24.8 days) or more, {@code ChronoUnit.FOREVER.getDuration()} among them;
+     * the kernel rounds to its clock tick. A negative one is refused.
      */
     public static final SocketOption<Duration> RECEIVE_TIMEOUT = new Option<>("SO_RCVTIMEO", Duration.class);
     /** {@code SO_SNDTIMEO} (socket(7)): the same for blocking sends. */

@@ -45,6 +45,10 @@ final class SocketSetup {
     static SocketPair pair(SocketType type) throws IOException {
         NativeLibrary.ensureAvailable();
         Objects.requireNonNull(type, "type");
+        if (type == SocketType.RAW) {
+            // The kernel would make a datagram pair and call it raw.
+            throw new IllegalArgumentException("raw sockets have no pairs: pair(STREAM), pair(DATAGRAM) or pair(SEQPACKET)");
+        }
         int[] fds = new int[2];
         int r = SocketNative.jipc_socket_pair(type.kernel, fds);
         if (r < 0) {

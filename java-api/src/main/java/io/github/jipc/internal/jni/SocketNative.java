@@ -55,6 +55,7 @@ public final class SocketNative {
     @MemberGetter public static native int ECONNRESET();
     @MemberGetter public static native int EISCONN();
     @MemberGetter public static native int EPROTONOSUPPORT();
+    @MemberGetter public static native int EPROTOTYPE();
     @MemberGetter public static native int JIPC_SO_RCVBUF();
     @MemberGetter public static native int JIPC_SO_SNDBUF();
     @MemberGetter public static native int JIPC_SO_REUSEADDR();
