@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.github.jipc.Fifo;
 import io.github.jipc.IpcException;
@@ -64,11 +65,14 @@ final class FifoTransport implements Transport {
                             : Transport.link(new ChannelWire(in, w.size()), child, in, fifos);
                 }
                 if (side == Side.JNI) {
-                    // Killing the child ends a blocked read or write here; an open the child never matches is
-                    // satisfied as for the JDK.
-                    watchdog.satisfyFifoOpensOnExpiry(rtt ? new Path[] {toChild.path(), fromChild.path()}
+                    // An open the child never matches is satisfied as for the JDK; once both are open, killing
+                    // the child ends a blocked read or write here.
+                    AtomicBoolean opening = new AtomicBoolean(true);
+                    watchdog.satisfyFifoOpensOnExpiry(opening::get, rtt ? new Path[] {toChild.path(), fromChild.path()}
                             : new Path[] {fromChild.path()});
-                    return JniWire.openFifos(w, child, rtt ? toChild.path() : null, fromChild.path(), fifos);
+                    Link link = JniWire.openFifos(w, child, rtt ? toChild.path() : null, fromChild.path(), fifos);
+                    opening.set(false);
+                    return link;
                 }
                 PipeSink out = rtt ? guarded(watchdog, toChild.openSink(context.settings.timeout())) : null;
                 PipeSource in = guarded(watchdog, fromChild.openSource());

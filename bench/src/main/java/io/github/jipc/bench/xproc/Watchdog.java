@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * Bounds one run in time: past the timeout it runs the actions registered
@@ -53,8 +54,21 @@ final class Watchdog implements AutoCloseable {
      * until the watchdog is closed.
      */
     void satisfyFifoOpensOnExpiry(Path... fifos) {
+        satisfyFifoOpensOnExpiry(() -> true, fifos);
+    }
+
+    /**
+     * {@link #satisfyFifoOpensOnExpiry(Path...)} while stillOpening says the
+     * opens are not done: a bare read of a FIFO whose writer was killed ends
+     * only once no writer is left, which one kept here would prevent.
+     */
+    void satisfyFifoOpensOnExpiry(BooleanSupplier stillOpening, Path... fifos) {
         for (Path fifo : fifos) {
-            onExpiry(() -> onClose(FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE)));
+            onExpiry(() -> {
+                if (stillOpening.getAsBoolean()) {
+                    onClose(FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE));
+                }
+            });
         }
     }
 
