@@ -81,7 +81,7 @@ class CrossProcessHarnessTest {
         // Two workloads per side of each mechanism (poll: round trips only); dgram, udp, eventfd, poll
         // on the second line; ring (C, jipc), ring-spin (C, jipc, Agrona) and ring-sleep (C, jipc) on the third; mutex (C, jipc) on the fourth;
         // lock (C, jipc, JDK; round trips only) on the fifth.
-        assertEquals(1 + 2 * (4 + 3 + 3 + 3 + 2 + 2 + 2 + 4 + 2 + 3)
+        assertEquals(1 + 2 * (4 + 4 + 3 + 3 + 2 + 2 + 2 + 4 + 2 + 3)
                 + 2 * (2 + 3 + 2) + 3
                 + 2 * (2 + 3 + 2)
                 + 2 * 2
