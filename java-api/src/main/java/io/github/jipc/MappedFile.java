@@ -28,8 +28,11 @@ import io.github.jipc.internal.jni.ShmNative;
  * windows. A read-write shared window that reaches past the end of the file
  * extends the file, and the window's space is reserved (posix_fallocate(3)),
  * so a full disk is an error here, not a SIGBUS later. A read-only or private
- * window must lie within the file. A process that truncates the file under
- * a mapping makes accesses past the new end fatal, as in C.
+ * window must lie within the file. When a process truncates the file under
+ * a mapping, the region's accesses past the new end end in an
+ * {@link InternalError} (see the README, "No SIGBUS from jipc's side"), but
+ * its atomic read-modify-writes made before HotSpot compiled the code that
+ * makes them end the process, as any access would in C.
  */
 public final class MappedFile {
     private static final Set<MapOption> OPTIONS =

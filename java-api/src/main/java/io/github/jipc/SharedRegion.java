@@ -51,6 +51,15 @@ import io.github.jipc.internal.jni.MmapNative;
  * mutex's bytes through this region's put methods corrupts that list, as it
  * would in C.
  *
+ * <p><b>Memory that shrinks.</b> When another process truncates the object
+ * under a region (a file, a POSIX object, an unsealed memfd), accesses past
+ * the new end end in an {@link InternalError}, which HotSpot may deliver a
+ * little after the access. The atomic read-modify-writes
+ * ({@code compareAndSet*}, {@code getAndAdd*}) are the exception while HotSpot
+ * still interprets the code making them: there the fault ends the process, as
+ * in C. Memory that must not shrink is a System V segment or a memfd sealed
+ * {@link Seal#SHRINK}.
+ *
  * <p>The region is safe to use from several threads; ordering between them,
  * and between processes, is what the access modes say (see {@link VarHandle}).
  * Unless {@link #isReadOnly()}, every write method is allowed.
