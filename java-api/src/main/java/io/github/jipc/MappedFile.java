@@ -30,9 +30,8 @@ import io.github.jipc.internal.jni.ShmNative;
  * so a full disk is an error here, not a SIGBUS later. A read-only or private
  * window must lie within the file. When a process truncates the file under
  * a mapping, the region's accesses past the new end end in an
- * {@link InternalError} (see the README, "No SIGBUS from jipc's side"), but
- * its atomic read-modify-writes made before HotSpot compiled the code that
- * makes them end the process, as any access would in C.
+ * {@link InternalError} (see {@link SharedRegion}, "Memory that shrinks", for
+ * the narrow gap left for atomics on Java 17).
  */
 public final class MappedFile {
     private static final Set<MapOption> OPTIONS =

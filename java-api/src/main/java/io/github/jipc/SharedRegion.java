@@ -55,9 +55,10 @@ import io.github.jipc.internal.jni.MmapNative;
  * under a region (a file, a POSIX object, an unsealed memfd), accesses past
  * the new end end in an {@link InternalError}, which HotSpot may deliver a
  * little after the access. The atomic read-modify-writes
- * ({@code compareAndSet*}, {@code getAndAdd*}) are the exception while HotSpot
- * still interprets the code making them: there the fault ends the process, as
- * in C. Memory that must not shrink is a System V segment or a memfd sealed
+ * ({@code compareAndSet*}, {@code getAndAdd*}) are guarded by a read of the
+ * word first, as Java 17's interpreter runs them unguarded: only a truncation
+ * landing between that read and the atomic still ends the process, as in C.
+ * Memory that must not shrink is a System V segment or a memfd sealed
  * {@link Seal#SHRINK}.
  *
  * <p>The region is safe to use from several threads; ordering between them,
@@ -74,6 +75,8 @@ public final class SharedRegion implements AutoCloseable {
     private final long address;
     /** Array copies: large ones by memcpy where the memory cannot shrink (fixedSize). */
     private final RegionCopies copies;
+    /** Whether another process can shrink the memory (a file, a POSIX object, an unsealed memfd). */
+    private final boolean mayShrink;
     private final int size;
     private final boolean readOnly;
     private final String description;
@@ -97,6 +100,7 @@ public final class SharedRegion implements AutoCloseable {
         ByteBuffer b = readOnly ? root.asReadOnlyBuffer() : root;
         this.buffer = b.order(ByteOrder.nativeOrder());
         this.copies = new RegionCopies(buffer, address, fixedSize);
+        this.mayShrink = !fixedSize;
     }
 
     /** {@return the system's page size in bytes, see sysconf(3) {@code _SC_PAGESIZE}} */
@@ -308,7 +312,7 @@ public final class SharedRegion implements AutoCloseable {
      * @throws IllegalStateException     if the region is closed
      */
     public boolean compareAndSetInt(long offset, int expected, int update) {
-        return INTS.compareAndSet(buffer, writableAligned(offset, Integer.BYTES), expected, update);
+        return INTS.compareAndSet(buffer, atomicAt(offset, Integer.BYTES), expected, update);
     }
 
     /**
@@ -323,7 +327,7 @@ public final class SharedRegion implements AutoCloseable {
      * @throws IllegalStateException     if the region is closed
      */
     public int getAndAddInt(long offset, int delta) {
-        return (int) INTS.getAndAdd(buffer, writableAligned(offset, Integer.BYTES), delta);
+        return (int) INTS.getAndAdd(buffer, atomicAt(offset, Integer.BYTES), delta);
     }
 
     /**
@@ -393,7 +397,7 @@ public final class SharedRegion implements AutoCloseable {
      * @throws IllegalStateException     if the region is closed
      */
     public boolean compareAndSetLong(long offset, long expected, long update) {
-        return LONGS.compareAndSet(buffer, writableAligned(offset, Long.BYTES), expected, update);
+        return LONGS.compareAndSet(buffer, atomicAt(offset, Long.BYTES), expected, update);
     }
 
     /**
@@ -408,7 +412,7 @@ public final class SharedRegion implements AutoCloseable {
      * @throws IllegalStateException     if the region is closed
      */
     public long getAndAddLong(long offset, long delta) {
-        return (long) LONGS.getAndAdd(buffer, writableAligned(offset, Long.BYTES), delta);
+        return (long) LONGS.getAndAdd(buffer, atomicAt(offset, Long.BYTES), delta);
     }
 
     /**
@@ -570,6 +574,23 @@ public final class SharedRegion implements AutoCloseable {
                     + width + " bytes (the region starts " + alignment() + "-byte aligned)");
         }
         return i;
+    }
+
+    /**
+     * {@link #writableAligned} for an atomic read-modify-write. In memory that
+     * may shrink, the word is read first: HotSpot 17's interpreter runs the
+     * atomics unguarded, so that a fault in one ends the process, while this
+     * read is guarded and throws the {@link InternalError} instead. Only a
+     * truncation landing between the two can still fault; compiled code
+     * guards the atomics themselves (and may drop the read), and so does the
+     * interpreter of later JDKs.
+     */
+    private int atomicAt(long offset, int width) {
+        int at = writableAligned(offset, width);
+        if (mayShrink) {
+            long unused = width == Long.BYTES ? (long) LONGS.get(buffer, at) : (int) INTS.get(buffer, at);
+        }
+        return at;
     }
 
     private int writableAligned(long offset, int width) {

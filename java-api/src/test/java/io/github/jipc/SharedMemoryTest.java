@@ -113,6 +113,35 @@ class SharedMemoryTest {
         }
     }
 
+    @Test
+    @Timeout(180)
+    void atomicsOnATruncatedObjectAreAnErrorNotACrashEvenInterpreted() throws Exception {
+        // Java 17's interpreter runs the atomics unguarded; a child JVM with -Xint runs nothing else.
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xint", "-XX:-CreateCoredumpOnCrash"));
+        String cache = System.getProperty("org.bytedeco.javacpp.cachedir");
+        if (cache != null) {
+            cmd.add("-Dorg.bytedeco.javacpp.cachedir=" + cache);
+        }
+        cmd.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), TruncatedAtomics.class.getName(), name));
+        Path out = Files.createTempFile("jipc-atomics", ".txt");
+        Path crash = Files.createTempFile("jipc-atomics-hs_err", ".log");
+        cmd.add(3, "-XX:ErrorFile=" + crash); // a crash report, if any, away from the working folder
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            if (!p.waitFor(150, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor();
+            }
+            String output = Files.readString(out);
+            assertEquals(0, p.exitValue(), "the child JVM died: " + output);
+            assertTrue(output.contains("faults 4 of 4"), output);
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(crash);
+            Files.deleteIfExists(Path.of("/dev/shm", name.substring(1)));
+        }
+    }
+
     /**
      * Runs the accesses on a thread of their own and counts the InternalErrors
      * they raise. HotSpot reports a fault in an unsafe memory access in
