@@ -37,6 +37,15 @@ import io.github.jipc.internal.jni.MmapNative;
  * other as with locks of other processes. Locks are advisory: they exclude
  * only processes that take them too.
  *
+ * <p><b>Threads.</b> Locks exclude owners, not threads: every thread using
+ * one handle is the same owner, so two threads taking the same exclusive
+ * range through one handle both get it (as two locks of one C process do),
+ * where {@code FileChannel.lock} would throw
+ * {@code OverlappingFileLockException}. To exclude threads from each other
+ * too, give each thread a handle of its own ({@link #open} or {@link #of}
+ * again): default (open-file-description) locks of two handles conflict even
+ * in one process.
+ *
  * <p><b>Ranges, not objects.</b> As fcntl(2) defines them, locks of one owner
  * are byte ranges: overlapping locks of this handle merge or convert
  * (shared to exclusive and back), and releasing a {@link RecordLock} releases

@@ -12,8 +12,9 @@ import java.util.Objects;
  * an unbound client).
  *
  * <p>A path holds at most {@link #MAX_PATH_BYTES} bytes of UTF-8 (the size of
- * {@code sun_path} less its NUL); an abstract name at most one byte less, and
- * no NUL. A socket file stays after its socket closes: remove it with
+ * {@code sun_path} less its NUL); an abstract name as many (after the NUL
+ * that marks it abstract, which the kernel counts in place of the path's
+ * terminating one), and no NUL. A socket file stays after its socket closes: remove it with
  * {@link java.nio.file.Files#deleteIfExists(Path)}.
  */
 public final class UnixAddress extends SocketAddress {
