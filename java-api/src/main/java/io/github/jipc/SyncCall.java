@@ -59,28 +59,50 @@ enum SyncCall implements Call {
             return null;
         }
     },
+    /** arg: the number of semaphores the set had when the handle reached it. */
     SEMOP("semop", "semop(2)") {
         @Override
-        public String hint(int err, long arg) {
-            return semopHint(err);
+        public String hint(int err, long n) {
+            return semopHint(err, n);
         }
     },
+    /** arg: as for {@link #SEMOP}. */
     SEMTIMEDOP("semtimedop", "semop(2)") {
         @Override
-        public String hint(int err, long arg) {
-            return semopHint(err);
+        public String hint(int err, long n) {
+            return semopHint(err, n);
         }
     },
-    SEMCTL_GET("semctl(GETVAL/GETALL)", "semctl(2)"),
+    SEMCTL_GET("semctl(GETVAL/GETALL)", "semctl(2)") {
+        @Override
+        public String hint(int err, long arg) {
+            return setGoneHint(err);
+        }
+    },
     SEMCTL_SET("semctl(SETVAL/SETALL)", "semctl(2)") {
         @Override
         public String hint(int err, long arg) {
-            return err == SysvSemNative.ERANGE() ? "a value is 0 to SEMVMX (32767)" : null;
+            return err == SysvSemNative.ERANGE() ? "a value is 0 to SEMVMX (32767)" : setGoneHint(err);
         }
     },
-    SEMCTL_STAT("semctl(IPC_STAT)", "semctl(2)"),
-    SEMCTL_SETPERM("semctl(IPC_SET)", "semctl(2)"),
-    SEMCTL_RMID("semctl(IPC_RMID)", "semctl(2)"),
+    SEMCTL_STAT("semctl(IPC_STAT)", "semctl(2)") {
+        @Override
+        public String hint(int err, long arg) {
+            return setGoneHint(err);
+        }
+    },
+    SEMCTL_SETPERM("semctl(IPC_SET)", "semctl(2)") {
+        @Override
+        public String hint(int err, long arg) {
+            return setGoneHint(err);
+        }
+    },
+    SEMCTL_RMID("semctl(IPC_RMID)", "semctl(2)") {
+        @Override
+        public String hint(int err, long arg) {
+            return setGoneHint(err);
+        }
+    },
     MUTEX_INIT("pthread_mutex_init", "pthread_mutex_init(3)"),
     MUTEX_LOCK("pthread_mutex_lock", "pthread_mutex_lock(3)") {
         @Override
@@ -99,9 +121,25 @@ enum SyncCall implements Call {
     COND_SIGNAL("pthread_cond_signal", "pthread_cond_signal(3)"),
     COND_DESTROY("pthread_cond_destroy", "pthread_cond_destroy(3)");
 
-    static String semopHint(int err) {
-        if (err == SysvSemNative.EIDRM()) {
-            return "the set was removed";
+    /** What EINVAL means once the arguments are checked: the id names no set (any more). */
+    static final String NO_SET = "no semaphore set has this id (it was removed, or never existed); ipcs -s lists them";
+
+    /** EINVAL and EIDRM of a call on a set whose arguments were checked: the set is gone. */
+    static String setGoneHint(int err) {
+        if (err == Errno.EINVAL) {
+            return NO_SET;
+        }
+        return err == SysvSemNative.EIDRM() ? "the set was removed" : null;
+    }
+
+    static String semopHint(int err, long n) {
+        if (err == Errno.EINVAL || err == SysvSemNative.EIDRM()) {
+            return setGoneHint(err);
+        }
+        if (err == SysvSemNative.EFBIG()) {
+            return "a semaphore number is past the end of the set this id names, though within the " + n
+                    + " semaphores the set had when this handle reached it: the set changed under us (it was removed"
+                    + " and the id names another, smaller set now); reach the set again (open or ofId)";
         }
         if (err == SysvSemNative.ERANGE()) {
             return "a value would pass SEMVMX (32767), or an undo adjustment its bound";

@@ -49,11 +49,14 @@ public final class SystemVSemaphores extends GuardedChannel {
     private static final int UNDO = SysvSemNative.JIPC_SEM_UNDO();
     private static final int NOWAIT = SysvSemNative.JIPC_SEM_NOWAIT();
     private static final int ETIMEDOUT = FutexNative.ETIMEDOUT();
+    private static final int EIDRM = SysvSemNative.EIDRM();
 
     private final int id;
     private final int count;
     private final FdHandle handle;
     private final String description;
+    /** Set once {@link #remove()} succeeded here: the errors that follow then say who removed the set. */
+    private volatile boolean removed;
 
     private SystemVSemaphores(int id, int count, String description) throws IOException {
         this.id = id;
@@ -151,7 +154,8 @@ public final class SystemVSemaphores extends GuardedChannel {
      * @param id the set's id
      * @return the set
      * @throws java.nio.file.AccessDeniedException EACCES: its mode denies this process
-     * @throws IpcException EINVAL, EIDRM: no set has this id (any more)
+     * @throws IpcException EINVAL, EIDRM: no set has this id (any more); the message says so and that
+     *         {@code ipcs -s} lists the sets
      * @throws IllegalArgumentException if id is negative
      */
     public static SystemVSemaphores ofId(int id) throws IOException {
@@ -214,7 +218,7 @@ public final class SystemVSemaphores extends GuardedChannel {
             return false;
         }
         if (r < 0) {
-            throw Errors.exception(r, SyncCall.SEMCTL_STAT, description);
+            throw failure(r, SyncCall.SEMCTL_STAT, 0L);
         }
         return true;
     }
@@ -224,9 +228,11 @@ public final class SystemVSemaphores extends GuardedChannel {
      * (semop(2)).
      *
      * @param ops one or more operations, on semaphores of this set
-     * @throws IpcException               EIDRM (the set was removed), EFBIG (no such semaphore),
-     *                                    ERANGE (above 32767), E2BIG (more than SEMOPM operations), EAGAIN
-     *                                    (an operation with {@link SemOp#noWait()} would wait)
+     * @throws IpcException               EIDRM, EINVAL (the set was removed), ERANGE (above 32767),
+     *                                    E2BIG (more than SEMOPM operations), EAGAIN (an operation with
+     *                                    {@link SemOp#noWait()} would wait), EFBIG (the id names another,
+     *                                    smaller set now)
+     * @throws IndexOutOfBoundsException  if an operation names a semaphore outside 0 .. {@link #count()} - 1
      * @throws AsynchronousCloseException if this handle was closed meanwhile
      * @throws java.nio.channels.ClosedByInterruptException if the thread was interrupted (this handle is closed)
      * @throws ClosedChannelException     if this handle is closed
@@ -234,7 +240,7 @@ public final class SystemVSemaphores extends GuardedChannel {
     public void op(SemOp... ops) throws IOException {
         int r = apply(-1, ops);
         if (r < 0) {
-            throw Errors.exception(r, SyncCall.SEMOP, description, 0L, Access.sysv("sem", id, false));
+            throw failure(r, SyncCall.SEMOP, count);
         }
     }
 
@@ -244,7 +250,8 @@ public final class SystemVSemaphores extends GuardedChannel {
      *
      * @param ops one or more operations
      * @return true if applied, false if one would have waited (nothing changed)
-     * @throws IpcException           EIDRM, EFBIG, ERANGE, E2BIG
+     * @throws IpcException           EIDRM, EINVAL, ERANGE, E2BIG, EFBIG, as {@link #op} says
+     * @throws IndexOutOfBoundsException if an operation names a semaphore outside 0 .. {@link #count()} - 1
      * @throws ClosedChannelException if this handle is closed
      */
     public boolean tryOp(SemOp... ops) throws IOException {
@@ -257,7 +264,8 @@ public final class SystemVSemaphores extends GuardedChannel {
      * @param timeout how long to wait at most; zero or negative does not wait
      * @param ops     one or more operations
      * @return true if applied, false if the timeout passed (nothing changed)
-     * @throws IpcException               EIDRM, EFBIG, ERANGE, E2BIG
+     * @throws IpcException               EIDRM, EINVAL, ERANGE, E2BIG, EFBIG, as {@link #op} says
+     * @throws IndexOutOfBoundsException  if an operation names a semaphore outside 0 .. {@link #count()} - 1
      * @throws AsynchronousCloseException if this handle was closed meanwhile
      * @throws java.nio.channels.ClosedByInterruptException if the thread was interrupted (this handle is closed)
      * @throws ClosedChannelException     if this handle is closed
@@ -268,7 +276,7 @@ public final class SystemVSemaphores extends GuardedChannel {
             return false;
         }
         if (r < 0) {
-            throw Errors.exception(r, SyncCall.SEMTIMEDOP, description, 0L, Access.sysv("sem", id, false));
+            throw failure(r, SyncCall.SEMTIMEDOP, count);
         }
         return true;
     }
@@ -280,6 +288,7 @@ public final class SystemVSemaphores extends GuardedChannel {
         short[] packed = new short[3 * ops.length];
         for (int i = 0; i < ops.length; i++) {
             SemOp o = Objects.requireNonNull(ops[i], "operation");
+            checkIndex(o.semaphore());
             packed[3 * i] = o.num;
             packed[3 * i + 1] = o.delta;
             packed[3 * i + 2] = (short) ((o.undo ? UNDO : 0) | (o.noWait ? NOWAIT : 0));
@@ -293,7 +302,8 @@ public final class SystemVSemaphores extends GuardedChannel {
      *
      * @param num the semaphore's index
      * @return its value
-     * @throws IpcException           EINVAL (no such semaphore, or the set was removed)
+     * @throws IpcException           EINVAL, EIDRM (the set was removed)
+     * @throws IndexOutOfBoundsException unless {@code 0 <= num < count()}
      * @throws ClosedChannelException if this handle is closed
      */
     public int get(int num) throws IOException {
@@ -305,8 +315,9 @@ public final class SystemVSemaphores extends GuardedChannel {
      *
      * @param num   the semaphore's index
      * @param value 0 to 32767
-     * @throws IpcException           ERANGE, EINVAL
+     * @throws IpcException           ERANGE; EINVAL, EIDRM (the set was removed)
      * @throws java.nio.file.AccessDeniedException EACCES: no write permission
+     * @throws IndexOutOfBoundsException unless {@code 0 <= num < count()}
      * @throws ClosedChannelException if this handle is closed
      */
     public void set(int num, int value) throws IOException {
@@ -317,7 +328,7 @@ public final class SystemVSemaphores extends GuardedChannel {
      * Every value (semctl(2) {@code GETALL}).
      *
      * @return one value per semaphore
-     * @throws IpcException           EINVAL (the set was removed)
+     * @throws IpcException           EINVAL, EIDRM (the set was removed)
      * @throws ClosedChannelException if this handle is closed
      */
     public int[] getAll() throws IOException {
@@ -330,7 +341,7 @@ public final class SystemVSemaphores extends GuardedChannel {
      * Sets every value (semctl(2) {@code SETALL}).
      *
      * @param values one per semaphore, each 0 to 32767
-     * @throws IpcException             ERANGE, EINVAL
+     * @throws IpcException             ERANGE; EINVAL, EIDRM (the set was removed)
      * @throws IllegalArgumentException if not exactly {@link #count()} values are given
      * @throws ClosedChannelException   if this handle is closed
      */
@@ -346,7 +357,8 @@ public final class SystemVSemaphores extends GuardedChannel {
      *
      * @param num the semaphore's index
      * @return the count
-     * @throws IpcException           EINVAL
+     * @throws IpcException           EINVAL, EIDRM (the set was removed)
+     * @throws IndexOutOfBoundsException unless {@code 0 <= num < count()}
      * @throws ClosedChannelException if this handle is closed
      */
     public int waitingToTake(int num) throws IOException {
@@ -358,7 +370,8 @@ public final class SystemVSemaphores extends GuardedChannel {
      *
      * @param num the semaphore's index
      * @return the count
-     * @throws IpcException           EINVAL
+     * @throws IpcException           EINVAL, EIDRM (the set was removed)
+     * @throws IndexOutOfBoundsException unless {@code 0 <= num < count()}
      * @throws ClosedChannelException if this handle is closed
      */
     public int waitingForZero(int num) throws IOException {
@@ -370,7 +383,8 @@ public final class SystemVSemaphores extends GuardedChannel {
      *
      * @param num the semaphore's index
      * @return its pid, 0 if none yet
-     * @throws IpcException           EINVAL
+     * @throws IpcException           EINVAL, EIDRM (the set was removed)
+     * @throws IndexOutOfBoundsException unless {@code 0 <= num < count()}
      * @throws ClosedChannelException if this handle is closed
      */
     public int lastPid(int num) throws IOException {
@@ -430,10 +444,11 @@ public final class SystemVSemaphores extends GuardedChannel {
 
     /**
      * Removes the set (semctl(2) {@code IPC_RMID}) at once: every waiter, in
-     * every process, fails with EIDRM. This handle stays open (and useless) until closed.
+     * every process, fails with EIDRM. This handle stays open (and useless) until closed:
+     * its calls then fail with EINVAL, and their message says this handle removed the set.
      *
      * @throws java.nio.file.AccessDeniedException EPERM: not the owner or creator
-     * @throws IpcException           EINVAL: removed already
+     * @throws IpcException           EINVAL: removed already (the message says whether by this handle)
      * @throws ClosedChannelException if this handle is closed
      */
     public void remove() throws IOException {
@@ -443,6 +458,9 @@ public final class SystemVSemaphores extends GuardedChannel {
     private enum Ctl { GET, SET, GET_ALL, SET_ALL, NCNT, ZCNT, PID, STAT, CHMOD, REMOVE }
 
     private long ctl(Ctl op, int num, int value, Object out) throws IOException {
+        if (op == Ctl.GET || op == Ctl.SET || op == Ctl.NCNT || op == Ctl.ZCNT || op == Ctl.PID) {
+            checkIndex(num);
+        }
         if (!handle.acquire()) {
             throw new ClosedChannelException();
         }
@@ -473,9 +491,28 @@ public final class SystemVSemaphores extends GuardedChannel {
                 case CHMOD -> SyncCall.SEMCTL_SETPERM;
                 case REMOVE -> SyncCall.SEMCTL_RMID;
             };
-            throw Errors.exception(r, call, description);
+            throw failure(r, call, 0L);
+        }
+        if (op == Ctl.REMOVE) {
+            removed = true;
         }
         return r;
+    }
+
+    private void checkIndex(int num) {
+        if (num < 0 || num >= count) {
+            throw new IndexOutOfBoundsException("semaphore " + num + " is not in " + description + ", which has "
+                    + (count == 1 ? "1 semaphore, number 0" : count + " semaphores, numbers 0 to " + (count - 1)));
+        }
+    }
+
+    /** The exception for a failed call; once this handle removed the set, one that says so. */
+    private IOException failure(long r, SyncCall call, long arg) {
+        if (removed && (r == -Errno.EINVAL || r == -EIDRM)) {
+            return Errors.exception(r, call, description,
+                    "this handle removed the set (remove()): it is gone for every process; close the handle");
+        }
+        return Errors.exception(r, call, description, arg, Access.sysv("sem", id, false));
     }
 
     /** Wakes this handle's waiting threads; the set stays. */

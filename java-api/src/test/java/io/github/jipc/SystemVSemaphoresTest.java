@@ -23,6 +23,9 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.function.Executable;
+
+import io.github.jipc.internal.jni.SysvSemNative;
 
 @Timeout(60)
 class SystemVSemaphoresTest {
@@ -200,6 +203,82 @@ class SystemVSemaphoresTest {
     }
 
     @Test
+    void aSemaphoreNumberOutsideTheSetNamesTheNumberAndTheSize() throws Exception {
+        try (SystemVSemaphores set = SystemVSemaphores.createExclusive(SysVKey.PRIVATE, RW, 1, 1)) {
+            try {
+                for (Executable e : new Executable[] { () -> set.op(SemOp.give(5)),
+                        () -> set.op(SemOp.take(0), SemOp.give(2)), () -> set.tryOp(SemOp.give(2)),
+                        () -> set.tryOp(Duration.ofSeconds(1), SemOp.waitForZero(7)) }) {
+                    IndexOutOfBoundsException x = assertThrows(IndexOutOfBoundsException.class, e);
+                    assertTrue(x.getMessage().matches("semaphore [257] is not in System V semaphore set \\d+ .*,"
+                            + " which has 2 semaphores, numbers 0 to 1"), x.getMessage());
+                }
+                assertArrayEquals(new int[] { 1, 1 }, set.getAll(), "nothing applied");
+                for (int bad : new int[] { -1, 2 }) {
+                    for (Executable e : new Executable[] { () -> set.get(bad), () -> set.set(bad, 0),
+                            () -> set.waitingToTake(bad), () -> set.waitingForZero(bad), () -> set.lastPid(bad) }) {
+                        IndexOutOfBoundsException x = assertThrows(IndexOutOfBoundsException.class, e);
+                        assertTrue(x.getMessage().startsWith("semaphore " + bad + " is not in "), x.getMessage());
+                        assertTrue(x.getMessage().endsWith("which has 2 semaphores, numbers 0 to 1"), x.getMessage());
+                    }
+                }
+                assertEquals(1, set.get(1));
+            } finally {
+                set.remove();
+            }
+        }
+        try (SystemVSemaphores one = SystemVSemaphores.createExclusive(SysVKey.PRIVATE, RW, 0)) {
+            try {
+                IndexOutOfBoundsException x = assertThrows(IndexOutOfBoundsException.class, () -> one.get(1));
+                assertTrue(x.getMessage().endsWith("which has 1 semaphore, number 0"), x.getMessage());
+            } finally {
+                one.remove();
+            }
+        }
+        String efbig = SyncCall.SEMOP.hint(SysvSemNative.EFBIG(), 2);
+        assertTrue(efbig.contains("the 2 semaphores") && efbig.contains("changed under us"), efbig);
+    }
+
+    @Test
+    void callsOnARemovedSetSayItWasRemoved() throws Exception {
+        SystemVSemaphores remover = SystemVSemaphores.createExclusive(SysVKey.PRIVATE, RW, 1, 0);
+        int id = remover.id();
+        SystemVSemaphores bystander;
+        try {
+            bystander = SystemVSemaphores.ofId(id);
+        } finally {
+            remover.remove();
+        }
+        try (remover; bystander) {
+            for (Executable e : new Executable[] { () -> bystander.op(SemOp.give(0)),
+                    () -> bystander.tryOp(SemOp.take(0)), () -> bystander.tryOp(Duration.ofMillis(10), SemOp.take(0)),
+                    () -> bystander.get(0), () -> bystander.set(1, 1), bystander::getAll,
+                    () -> bystander.setAll(1, 1), () -> bystander.waitingToTake(1), bystander::permissions,
+                    () -> bystander.setPermissions(RW), () -> bystander.awaitInitialized(Duration.ZERO),
+                    bystander::remove }) {
+                IpcException x = assertThrows(IpcException.class, e);
+                assertTrue(x.errnoName().equals("EINVAL") || x.errnoName().equals("EIDRM"), x.getMessage());
+                assertTrue(x.getMessage().contains("no semaphore set has this id (it was removed, or never existed)")
+                        || x.getMessage().contains("the set was removed"), x.getMessage());
+                assertFalse(x.getMessage().contains("this handle"), x.getMessage());
+            }
+            for (Executable e : new Executable[] { () -> remover.op(SemOp.give(0)), () -> remover.get(0),
+                    remover::remove }) {
+                IpcException x = assertThrows(IpcException.class, e);
+                assertEquals("EINVAL", x.errnoName());
+                assertTrue(x.getMessage().contains("this handle removed the set (remove())"), x.getMessage());
+            }
+        }
+        IpcException gone = assertThrows(IpcException.class, () -> SystemVSemaphores.ofId(id));
+        assertTrue(gone.getMessage().contains("no semaphore set has this id (it was removed, or never existed);"
+                + " ipcs -s lists them") || gone.getMessage().contains("the set was removed"), gone.getMessage());
+        IpcException never = assertThrows(IpcException.class, () -> SystemVSemaphores.ofId(Integer.MAX_VALUE));
+        assertEquals("EINVAL", never.errnoName());
+        assertTrue(never.getMessage().contains("semctl(IPC_STAT): EINVAL (Invalid argument): no semaphore set has"
+                + " this id (it was removed, or never existed); ipcs -s lists them"), never.getMessage());
+    }
+
+    @Test
     void misuseIsACleanError() throws Exception {
         assertThrows(IllegalArgumentException.class, () -> SystemVSemaphores.create(SysVKey.PRIVATE, RW));
         assertThrows(IllegalArgumentException.class, () -> SystemVSemaphores.create(SysVKey.PRIVATE, RW, 40000));
@@ -213,7 +292,7 @@ class SystemVSemaphoresTest {
         assertTrue(tooMany.getMessage().contains("SEMMSL"), tooMany.getMessage());
         SystemVSemaphores set = SystemVSemaphores.createExclusive(SysVKey.PRIVATE, RW, 0);
         try {
-            assertEquals("EFBIG", assertThrows(IpcException.class, () -> set.op(SemOp.give(3))).errnoName());
+            assertThrows(IndexOutOfBoundsException.class, () -> set.op(SemOp.give(3)));
             set.set(0, 32767);
             IpcException range = assertThrows(IpcException.class, () -> set.op(SemOp.give(0)));
             assertEquals("ERANGE", range.errnoName());

@@ -39,4 +39,5 @@ public final class SysvSemNative {
     @MemberGetter public static native int ENOSPC();
     @MemberGetter public static native int ERANGE();
     @MemberGetter public static native int E2BIG();
+    @MemberGetter public static native int EFBIG();
 }
