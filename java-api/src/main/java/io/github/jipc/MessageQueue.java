@@ -98,7 +98,7 @@ public final class MessageQueue extends GuardedChannel implements Inheritable, P
      * system's default attributes ({@code fs.mqueue.msg_default},
      * {@code msgsize_default}) and exactly these permissions (no umask).
      *
-     * @param name        "/name" or "name": one component, at most 255 bytes
+     * @param name        "/name" or "name": one component, at most 255 bytes, not "." or ".."
      * @param permissions the mode of a queue created
      * @param options     {@link MessageQueueOption}s; read-write and blocking by default
      * @return the queue

@@ -109,15 +109,24 @@ final class MqSetup {
         }
     }
 
-    /** "/name" for "name" or "/name"; one component of 1 to NAME_MAX bytes. */
+    /**
+     * "/name" for "name" or "/name"; one component of 1 to NAME_MAX bytes, not "." or ".." (the kernel
+     * refuses those with EACCES: they name the queue directory and its parent).
+     */
     static String checkName(String name) {
         Objects.requireNonNull(name, "name");
         String n = name.startsWith("/") ? name : "/" + name;
         int bytes = n.getBytes(java.nio.charset.StandardCharsets.UTF_8).length - 1;
         int max = MqNative.NAME_MAX();
-        if (n.length() == 1 || n.indexOf('/', 1) >= 0 || n.equals("/.") || n.equals("/..") || bytes > max) {
-            throw new IllegalArgumentException("a message queue name is \"/name\" with no other '/' and 1 to " + max
-                    + " bytes after the '/', got \"" + name + "\"");
+        String rule = "a message queue name is \"/name\" with no other '/' and 1 to " + max
+                + " bytes after the '/', and not \"/.\" or \"/..\"";
+        if (n.equals("/.") || n.equals("/..")) {
+            throw new IllegalArgumentException("\"" + name + "\" is not a valid message queue name: \".\" and \"..\""
+                    + " name the queue directory and its parent, never a queue (" + rule + ")");
+        }
+        if (n.length() == 1 || n.indexOf('/', 1) >= 0 || bytes > max) {
+            throw new IllegalArgumentException(rule + ", got \"" + name + "\""
+                    + (bytes > max ? " (" + bytes + " bytes after the '/')" : ""));
         }
         return n;
     }

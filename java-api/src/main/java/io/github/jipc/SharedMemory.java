@@ -52,14 +52,14 @@ public final class SharedMemory implements Inheritable, AutoCloseable {
      * if it does not exist, and makes it at least size bytes (a bigger existing
      * object keeps its size; space is reserved).
      *
-     * @param name        "/name" or "name": one component, no other '/', at most 255 bytes
+     * @param name        "/name" or "name": one component, no other '/', at most 255 bytes, not "." or ".."
      * @param size        at least this many bytes
      * @param permissions the mode of an object created (no umask applies)
      * @return the object, open read-write
      * @throws java.nio.file.AccessDeniedException if its mode denies this process (EACCES)
      * @throws IpcException ENOSPC if /dev/shm has no room for size bytes (the message says how to make room);
      *         EINVAL or ENAMETOOLONG for a bad name; EMFILE, ENFILE
-     * @throws IllegalArgumentException if the name is not one component, or size is negative
+     * @throws IllegalArgumentException if the name is not one component or is "." or "..", or size is negative
      */
     public static SharedMemory create(String name, long size, Set<PosixFilePermission> permissions) throws IOException {
         return open(name, ShmNative.JIPC_SHM_CREATE(), false, size, permissions);
@@ -74,7 +74,7 @@ public final class SharedMemory implements Inheritable, AutoCloseable {
      * @return the object, open read-write
      * @throws java.nio.file.FileAlreadyExistsException if an object of this name exists (EEXIST)
      * @throws IpcException ENOSPC if /dev/shm has no room; EINVAL or ENAMETOOLONG for a bad name
-     * @throws IllegalArgumentException if the name is not one component, or size is negative
+     * @throws IllegalArgumentException if the name is not one component or is "." or "..", or size is negative
      */
     public static SharedMemory createExclusive(String name, long size, Set<PosixFilePermission> permissions)
             throws IOException {
@@ -157,8 +157,13 @@ public final class SharedMemory implements Inheritable, AutoCloseable {
     static String checkName(String name) {
         Objects.requireNonNull(name, "name");
         String n = name.startsWith("/") ? name : "/" + name;
-        if (n.length() == 1 || n.indexOf('/', 1) >= 0 || n.equals("/.") || n.equals("/..")) {
-            throw new IllegalArgumentException("a POSIX shared memory name is \"/name\" with no other '/', got \"" + name + "\"");
+        String rule = "a POSIX shared memory name is \"/name\" with no other '/', and not \"/.\" or \"/..\"";
+        if (n.equals("/.") || n.equals("/..")) {
+            throw new IllegalArgumentException("\"" + name + "\" is not a valid POSIX shared memory name: \".\" and"
+                    + " \"..\" name the directory of the objects (/dev/shm) and its parent, never an object (" + rule + ")");
+        }
+        if (n.length() == 1 || n.indexOf('/', 1) >= 0) {
+            throw new IllegalArgumentException(rule + ", got \"" + name + "\"");
         }
         return n;
     }

@@ -273,6 +273,15 @@ class MessageQueueTest {
                     () -> MessageQueue.create(bad, RW_OWNER), bad);
             assertTrue(e.getMessage().contains("\"/name\""), e.getMessage());
         }
+        for (String dots : new String[] { "/.", ".", "/..", ".." }) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MessageQueue.open(dots), dots);
+            assertTrue(e.getMessage().startsWith("\"" + dots + "\" is not a valid message queue name: \".\" and \"..\""
+                    + " name the queue directory and its parent, never a queue"), e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> MessageQueue.unlink(dots), dots);
+        }
+        IllegalArgumentException tooLong = assertThrows(IllegalArgumentException.class,
+                () -> MessageQueue.create("x".repeat(256), RW_OWNER));
+        assertTrue(tooLong.getMessage().endsWith("(256 bytes after the '/')"), tooLong.getMessage());
         assertThrows(IllegalArgumentException.class, () -> MessageQueue.open("/a\0b"));
         assertThrows(NullPointerException.class, () -> MessageQueue.open(null));
         assertThrows(IllegalArgumentException.class,

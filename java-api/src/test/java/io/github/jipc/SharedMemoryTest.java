@@ -201,6 +201,11 @@ class SharedMemoryTest {
         for (String bad : new String[] { "/", "", "/a/b", "a/b", "/..", "/." }) {
             assertThrows(IllegalArgumentException.class, () -> SharedMemory.create(bad, 1, RW_OWNER), bad);
         }
+        for (String dots : new String[] { "/.", ".." }) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SharedMemory.open(dots));
+            assertTrue(e.getMessage().startsWith("\"" + dots + "\" is not a valid POSIX shared memory name: \".\" and"
+                    + " \"..\" name the directory of the objects (/dev/shm) and its parent"), e.getMessage());
+        }
         assertThrows(IllegalArgumentException.class, () -> SharedMemory.create("/a\0b", 1, RW_OWNER));
         assertThrows(IllegalArgumentException.class, () -> SharedMemory.create(name + "\uD800", 1, RW_OWNER));
         assertThrows(IllegalArgumentException.class, () -> PosixSemaphore.create(name + "\uDFFF", 0, RW_OWNER));
