@@ -3,6 +3,7 @@ package io.github.jipc;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
@@ -55,10 +56,13 @@ public final class MappedFile {
      * @throws java.nio.file.NoSuchFileException if file does not exist and CREATE is not given (ENOENT)
      * @throws java.nio.file.AccessDeniedException if the file's mode denies the access (EACCES), or
      *         LOCK exceeds RLIMIT_MEMLOCK (EPERM)
-     * @throws IpcException ENOSPC if the window's space cannot be reserved; ENODEV if the file system
-     *         cannot map files; ENOMEM; for LOCK, ENOMEM or EAGAIN past RLIMIT_MEMLOCK, named in the message
-     * @throws IllegalArgumentException if offset is negative, length is outside 1 .. 2 GiB - 1, a
-     *         read-only or private window is not within the file, or the options conflict
+     * @throws IpcException ENOSPC if the window's space cannot be reserved; EFBIG if it would end past the
+     *         largest file the file system allows; ENODEV or ESPIPE if the file holds no data (a file of
+     *         /proc or /sys) or its file system cannot map files; ENOMEM; for LOCK, ENOMEM or EAGAIN past
+     *         RLIMIT_MEMLOCK, named in the message
+     * @throws IllegalArgumentException if offset is negative, length is outside 1 .. 2 GiB - 1, offset +
+     *         length overflows (lies past any file), a read-only or private window is not within the file,
+     *         the file is not a regular file (a directory, device, FIFO or socket), or the options conflict
      */
     public static SharedRegion map(Path file, long offset, long length, MapOption... options) throws IOException {
         NativeLibrary.ensureAvailable();
@@ -69,12 +73,18 @@ public final class MappedFile {
         if (readOnly && opts.contains(MapOption.CREATE)) {
             throw new IllegalArgumentException("CREATE makes an empty file, which a READ_ONLY window cannot be within");
         }
-        if (offset < 0 || length < 1 || length > Integer.MAX_VALUE || offset > Long.MAX_VALUE - length) {
+        if (offset < 0 || length < 1 || length > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("window [" + offset + ", +" + length + ") is not 1 to "
                     + Integer.MAX_VALUE + " bytes at an offset >= 0");
         }
+        if (offset > Long.MAX_VALUE - length) {
+            throw new IllegalArgumentException("window [" + offset + ", +" + length + ") ends past any file: offset"
+                    + " + length overflows the largest file offset (" + Long.MAX_VALUE + ")");
+        }
+        refuseIfNotRegular(file);
         byte[] name = CStrings.of(file);
-        int access = readOnly ? MmapNative.O_RDONLY() : MmapNative.O_RDWR();
+        // O_NONBLOCK: should a FIFO take the file's place after the check, opening it does not wait for a writer.
+        int access = (readOnly ? MmapNative.O_RDONLY() : MmapNative.O_RDWR()) | MmapNative.O_NONBLOCK();
         boolean created = false;
         int fd;
         if (opts.contains(MapOption.CREATE)) {
@@ -93,6 +103,13 @@ public final class MappedFile {
         FdHandle handle = FdHandle.adopt(file, fd);
         boolean mapped = false;
         try {
+            int regular = ShmNative.jipc_shm_is_regular(fd);
+            if (regular < 0) {
+                throw Errors.exception(regular, ShmCall.FSTAT, file.toString());
+            }
+            if (regular == 0) {
+                throw notRegular(file, "not a regular file");
+            }
             long size = ShmNative.jipc_shm_size(fd);
             if (size < 0) {
                 throw Errors.exception(size, ShmCall.FSTAT, file.toString());
@@ -116,5 +133,26 @@ public final class MappedFile {
                 Files.deleteIfExists(file);
             }
         }
+    }
+
+    /** Refuses a directory, device, FIFO or socket before opening it (opening some has effects: a FIFO waits). */
+    private static void refuseIfNotRegular(Path file) {
+        BasicFileAttributes a;
+        try {
+            a = Files.readAttributes(file, BasicFileAttributes.class);
+        } catch (IOException e) {
+            return; // no such file (CREATE may make it) or not searchable: open(2) says which
+        }
+        if (a.isDirectory()) {
+            throw notRegular(file, "a directory, not a regular file");
+        }
+        if (!a.isRegularFile()) {
+            throw notRegular(file, "not a regular file (a device, FIFO or socket)");
+        }
+    }
+
+    private static IllegalArgumentException notRegular(Path file, String what) {
+        return new IllegalArgumentException(file + " is " + what + ": only regular files can be mapped (a file"
+                + " on disk or on a tmpfs); for memory without a file use SharedMemory or MemoryFile");
     }
 }

@@ -3,6 +3,7 @@ package io.github.jipc;
 import io.github.jipc.internal.Call;
 import io.github.jipc.internal.Errno;
 import io.github.jipc.internal.Limits;
+import io.github.jipc.internal.jni.MmapNative;
 import io.github.jipc.internal.jni.MqNative;
 import io.github.jipc.internal.jni.ShmNative;
 import io.github.jipc.internal.jni.SysvShmNative;
@@ -101,6 +102,13 @@ enum ShmCall implements Call {
             if (err == Errno.EPERM) {
                 return "a seal (F_SEAL_GROW) forbids growing it";
             }
+            if (err == E.EFBIG) {
+                return "the window would end past the largest file this file system allows";
+            }
+            if (err == E.ENODEV || err == E.ESPIPE) {
+                return "it is no file that holds data (a pipe, a device, or a file of /proc or /sys):"
+                        + " only regular files can be mapped (a file on disk or on a tmpfs)";
+            }
             return null;
         }
     },
@@ -179,6 +187,9 @@ enum ShmCall implements Call {
         static final String NO_SEGMENT = "no segment has this id: it was removed (IPC_RMID) and its last attachment"
                 + " ended, or it never existed; ipcs -m lists those that exist";
         static final int ENAMETOOLONG = MqNative.ENAMETOOLONG();
+        static final int EFBIG = MmapNative.EFBIG();
+        static final int ENODEV = MmapNative.ENODEV();
+        static final int ESPIPE = MmapNative.ESPIPE();
 
         private E() {}
     }

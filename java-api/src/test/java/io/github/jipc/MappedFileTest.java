@@ -22,6 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.github.jipc.internal.jni.MmapNative;
+
 @Timeout(60)
 class MappedFileTest {
     @TempDir
@@ -138,11 +140,60 @@ class MappedFileTest {
         assertThrows(IllegalArgumentException.class, () -> MappedFile.map(file, 0, 1, MapOption.CREATE, MapOption.READ_ONLY));
         assertThrows(NullPointerException.class, () -> MappedFile.map(null, 0, 1));
         assertThrows(NullPointerException.class, () -> MappedFile.map(file, 0, 1, (MapOption) null));
-        IpcException folder = assertThrows(IpcException.class, () -> MappedFile.map(dir, 0, 1));
-        assertEquals("EISDIR", folder.errnoName());
+        IllegalArgumentException folder = assertThrows(IllegalArgumentException.class, () -> MappedFile.map(dir, 0, 1));
+        assertTrue(folder.getMessage().startsWith(dir + " is a directory, not a regular file"), folder.getMessage());
         SharedRegion r = MappedFile.map(file, 0, 100, MapOption.POPULATE);
         r.close();
         assertThrows(IllegalStateException.class, r::force);
+    }
+
+    @Test
+    void aWindowWhoseEndOverflowsSaysSo() throws Exception {
+        Path file = Files.write(dir.resolve("f"), new byte[100]);
+        for (long length : new long[] { 10, 6, Integer.MAX_VALUE }) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> MappedFile.map(file, Long.MAX_VALUE - 5, length));
+            assertEquals("window [" + (Long.MAX_VALUE - 5) + ", +" + length + ") ends past any file: offset + length"
+                    + " overflows the largest file offset (9223372036854775807)", e.getMessage());
+        }
+        assertEquals(100, Files.size(file));
+        try {
+            MappedFile.map(file, Long.MAX_VALUE - (1L << 20), 10).close();
+            Assumptions.abort("the file system of " + dir + " takes a window 1 MiB below the largest file offset");
+        } catch (IpcException e) {
+            assertEquals("EFBIG", e.errnoName());
+            assertTrue(e.getMessage().contains("posix_fallocate: EFBIG (File too large): the window would end past the"
+                    + " largest file this file system allows"), e.getMessage());
+        }
+        assertEquals(100, Files.size(file));
+    }
+
+    @Test
+    void onlyRegularFilesAreMapped() throws Exception {
+        Path fifo = dir.resolve("fifo");
+        Fifo.create(fifo, PosixFilePermissions.fromString("rw-------"));
+        for (Path odd : new Path[] { Path.of("/dev/null"), fifo }) {
+            for (MapOption[] options : new MapOption[][] { {}, { MapOption.READ_ONLY }, { MapOption.PRIVATE },
+                    { MapOption.CREATE } }) {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> MappedFile.map(odd, 0, 4096, options), odd.toString());
+                assertEquals(odd + " is not a regular file (a device, FIFO or socket): only regular files can be"
+                        + " mapped (a file on disk or on a tmpfs); for memory without a file use SharedMemory or"
+                        + " MemoryFile", e.getMessage());
+            }
+        }
+        assertTrue(Fifo.exists(fifo), "left as it was");
+        IllegalArgumentException folder = assertThrows(IllegalArgumentException.class,
+                () -> MappedFile.map(dir, 0, 1, MapOption.READ_ONLY));
+        assertTrue(folder.getMessage().startsWith(dir + " is a directory, not a regular file: only regular files"),
+                folder.getMessage());
+        IpcException proc = assertThrows(IpcException.class, () -> MappedFile.map(Path.of("/proc/self/status"), 0, 10));
+        assertTrue(proc.getMessage().contains("posix_fallocate") && proc.getMessage().contains(
+                "it is no file that holds data (a pipe, a device, or a file of /proc or /sys): only regular files can be"
+                        + " mapped"), proc.getMessage());
+        for (int err : new int[] { MmapNative.ENODEV(), MmapNative.ESPIPE() }) {
+            assertTrue(ShmCall.FALLOCATE.hint(err, 10).contains("only regular files can be mapped"));
+        }
     }
 
     @Test

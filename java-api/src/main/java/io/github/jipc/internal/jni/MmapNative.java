@@ -42,4 +42,9 @@ public final class MmapNative {
     @MemberGetter public static native int O_RDONLY();
     @MemberGetter public static native int O_CREAT();
     @MemberGetter public static native int O_EXCL();
+    @MemberGetter public static native int O_NONBLOCK();
+
+    @MemberGetter public static native int EFBIG();
+    @MemberGetter public static native int ENODEV();
+    @MemberGetter public static native int ESPIPE();
 }
