@@ -27,6 +27,12 @@ import io.github.jipc.internal.jni.ShmNative;
  * leaves the regions mapped from it alone.
  */
 public final class MemoryFile implements Inheritable, AutoCloseable {
+    /**
+     * The longest label, in bytes of UTF-8: memfd_create(2) puts "memfd:" in front and the whole must be
+     * one file name (the kernel's MFD_NAME_MAX_LEN); a longer one is EINVAL.
+     */
+    private static final int LABEL_MAX = ShmNative.NAME_MAX() - "memfd:".length();
+
     private final MemoryFd fd;
 
     private MemoryFile(int fd, String description) {
@@ -37,23 +43,20 @@ public final class MemoryFile implements Inheritable, AutoCloseable {
      * Creates a memory file of size bytes, zero-filled, space reserved
      * (close-on-exec, sealing allowed).
      *
-     * @param label shown as {@code /memfd:label} in {@code /proc/<pid>/fd}; at most 249 bytes
+     * @param label shown as {@code /memfd:label} in {@code /proc/<pid>/fd}; at most 249 bytes of UTF-8
      * @param size  its size in bytes, 0 or more
      * @return the memory file
-     * @throws IpcException ENOMEM or ENOSPC if the memory cannot be reserved; EINVAL for a label too long;
-     *         EMFILE, ENFILE
-     * @throws IllegalArgumentException if size is negative or the label contains '/' or a NUL
+     * @throws IpcException ENOMEM or ENOSPC if the memory cannot be reserved; EMFILE, ENFILE
+     * @throws IllegalArgumentException if size is negative, the label is over 249 bytes in UTF-8, or it
+     *         contains '/' or a NUL
      */
     public static MemoryFile create(String label, long size) throws IOException {
         NativeLibrary.ensureAvailable();
-        Objects.requireNonNull(label, "label");
-        if (label.indexOf('/') >= 0) {
-            throw new IllegalArgumentException("a memory file's label has no '/': " + label);
-        }
+        byte[] cLabel = checkLabel(label);
         if (size < 0) {
             throw new IllegalArgumentException("size must be >= 0, got " + size);
         }
-        int r = ShmNative.jipc_memfd_create(CStrings.of("label", label), 0);
+        int r = ShmNative.jipc_memfd_create(cLabel, 0);
         if (r < 0) {
             throw Errors.exception(r, ShmCall.MEMFD_CREATE, "memory file " + label);
         }
@@ -67,6 +70,22 @@ public final class MemoryFile implements Inheritable, AutoCloseable {
         return f;
     }
 
+    /** The label as NUL-terminated UTF-8, checked as memfd_create(2) would (its bytes, not its chars). */
+    private static byte[] checkLabel(String label) {
+        Objects.requireNonNull(label, "label");
+        if (label.indexOf('/') >= 0) {
+            throw new IllegalArgumentException("a memory file's label has no '/': " + label);
+        }
+        byte[] c = CStrings.of("label", label);
+        int bytes = c.length - 1;
+        if (bytes > LABEL_MAX) {
+            throw new IllegalArgumentException("a memory file's label is at most " + LABEL_MAX + " bytes in UTF-8"
+                    + " (memfd_create(2) shows it as /memfd:label, one file name of at most NAME_MAX bytes), got "
+                    + bytes + " bytes" + (bytes != label.length() ? " (" + label.length() + " chars)" : ""));
+        }
+        return c;
+    }
+
     static MemoryFile adopt(int fd, String description) {
         return new MemoryFile(fd, description);
     }
@@ -77,26 +96,23 @@ public final class MemoryFile implements Inheritable, AutoCloseable {
      * misses for large shared buffers. The system must have huge pages
      * reserved ({@code vm.nr_hugepages}); sealing is allowed.
      *
-     * @param label shown as {@code /memfd:label} in {@code /proc/<pid>/fd}; at most 249 bytes
+     * @param label shown as {@code /memfd:label} in {@code /proc/<pid>/fd}; at most 249 bytes of UTF-8
      * @param size  its size in bytes, a positive multiple of {@link #hugePageSize()}
      * @return the memory file
      * @throws IpcException ENOSPC or ENOMEM if not enough huge pages are free (the message names
      *         {@code vm.nr_hugepages}); EINVAL if the kernel has no huge pages; EMFILE, ENFILE
      * @throws IllegalArgumentException if size is not a positive multiple of the huge page size,
-     *         or the label contains '/' or a NUL
+     *         or the label is over 249 bytes in UTF-8 or contains '/' or a NUL
      */
     public static MemoryFile createHugePages(String label, long size) throws IOException {
         NativeLibrary.ensureAvailable();
-        Objects.requireNonNull(label, "label");
-        if (label.indexOf('/') >= 0) {
-            throw new IllegalArgumentException("a memory file's label has no '/': " + label);
-        }
+        byte[] cLabel = checkLabel(label);
         long huge = hugePageSize();
         if (size <= 0 || size % huge != 0) {
             throw new IllegalArgumentException("size must be a positive multiple of the huge page size " + huge
                     + ", got " + size);
         }
-        int r = ShmNative.jipc_memfd_create(CStrings.of("label", label), ShmNative.MFD_HUGETLB());
+        int r = ShmNative.jipc_memfd_create(cLabel, ShmNative.MFD_HUGETLB());
         if (r < 0) {
             throw Errors.exception(r, ShmCall.MEMFD_CREATE, "huge-page memory file " + label);
         }

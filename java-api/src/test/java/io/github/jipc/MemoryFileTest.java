@@ -96,8 +96,20 @@ class MemoryFileTest {
         assertThrows(IllegalArgumentException.class, () -> MemoryFile.create("a/b", 1));
         assertThrows(IllegalArgumentException.class, () -> MemoryFile.create(LABEL, -1));
         assertThrows(NullPointerException.class, () -> MemoryFile.create(null, 1));
-        IpcException longLabel = assertThrows(IpcException.class, () -> MemoryFile.create("x".repeat(300), 1));
-        assertEquals("EINVAL", longLabel.errnoName());
+        String longest = LABEL + "x".repeat(249 - LABEL.length());
+        try (MemoryFile m = MemoryFile.create(longest, 1)) {
+            assertTrue(m.toString().contains(longest), m.toString());
+        }
+        for (String label : new String[] { longest + "x", "x".repeat(300), "\u00e9".repeat(125) }) {
+            int bytes = label.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            String expected = "a memory file's label is at most 249 bytes in UTF-8 (memfd_create(2) shows it as"
+                    + " /memfd:label, one file name of at most NAME_MAX bytes), got " + bytes + " bytes"
+                    + (bytes != label.length() ? " (" + label.length() + " chars)" : "");
+            assertEquals(expected, assertThrows(IllegalArgumentException.class, () -> MemoryFile.create(label, 1))
+                    .getMessage());
+            assertEquals(expected, assertThrows(IllegalArgumentException.class,
+                    () -> MemoryFile.createHugePages(label, 1L << 21)).getMessage());
+        }
         assertThrows(IllegalArgumentException.class, () -> MemoryFile.inherited(-1));
         IpcException notOpen = assertThrows(IpcException.class, () -> MemoryFile.inherited(100_000));
         assertEquals("EBADF", notOpen.errnoName());

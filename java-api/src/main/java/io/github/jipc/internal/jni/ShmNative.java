@@ -33,6 +33,7 @@ public final class ShmNative {
     @MemberGetter public static native int JIPC_SHM_EXCLUSIVE();
 
     @MemberGetter public static native int MFD_HUGETLB();
+    @MemberGetter public static native int NAME_MAX();
     @MemberGetter public static native int F_SEAL_SEAL();
     @MemberGetter public static native int F_SEAL_SHRINK();
     @MemberGetter public static native int F_SEAL_GROW();
