@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.Set;
 
 import io.github.jipc.internal.CStrings;
+import io.github.jipc.internal.Errno;
 import io.github.jipc.internal.Errors;
 import io.github.jipc.internal.FdHandle;
 import io.github.jipc.internal.NativeLibrary;
@@ -108,6 +109,9 @@ public final class MemoryFile implements Inheritable, AutoCloseable {
         NativeLibrary.ensureAvailable();
         byte[] cLabel = checkLabel(label);
         long huge = hugePageSize();
+        if (huge <= 0) {
+            throw Errors.exception(-Errno.EINVAL, ShmCall.MEMFD_CREATE, "huge-page memory file " + label);
+        }
         if (size <= 0 || size % huge != 0) {
             throw new IllegalArgumentException("size must be a positive multiple of the huge page size " + huge
                     + ", got " + size);

@@ -168,8 +168,11 @@ public final class PosixSemaphore extends RegionWaitChannel {
         String n = name.startsWith("/") ? name : "/" + name;
         int bytes = n.getBytes(StandardCharsets.UTF_8).length - 1;
         if (n.length() == 1 || n.indexOf('/', 1) >= 0 || n.equals("/.") || n.equals("/..") || bytes > MAX_NAME) {
-            throw new IllegalArgumentException("a POSIX semaphore name is \"/name\" with no other '/' and 1 to " + MAX_NAME
-                    + " bytes after the '/' (the C library keeps it as /dev/shm/sem.name), got \"" + name + "\"");
+            String why = n.equals("/.") || n.equals("/..")
+                    ? "\"" + name + "\" is refused: \".\" and \"..\" are no names, as for queues and shared memory"
+                    : "\"" + name + "\" is not a valid POSIX semaphore name";
+            throw new IllegalArgumentException(why + " (a POSIX semaphore name is \"/name\" with no other '/' and 1 to "
+                    + MAX_NAME + " bytes after the '/', not \"/.\" or \"/..\"; the C library keeps it as /dev/shm/sem.name)");
         }
         return n;
     }

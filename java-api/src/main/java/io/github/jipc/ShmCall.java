@@ -79,7 +79,15 @@ enum ShmCall implements Call {
         }
     },
     SHM_UNLINK("shm_unlink", "shm_open(3)"),
-    MEMFD_CREATE("memfd_create", "memfd_create(2)"),
+    MEMFD_CREATE("memfd_create", "memfd_create(2)") {
+        @Override
+        public String hint(int err, long arg) {
+            return err == E.EINVAL && HugePages.size() <= 0
+                    ? "this kernel has no huge pages (no Hugepagesize in /proc/meminfo): it was built without"
+                            + " CONFIG_HUGETLBFS, or runs where they are not offered; use MemoryFile.create"
+                    : null;
+        }
+    },
     FALLOCATE_HUGE_PAGES("posix_fallocate", "memfd_create(2)") {
         @Override
         public String hint(int err, long bytes) {

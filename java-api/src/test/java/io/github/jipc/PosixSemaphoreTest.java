@@ -200,6 +200,10 @@ class PosixSemaphoreTest {
         }
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PosixSemaphore.open("/a/b"));
         assertTrue(e.getMessage().contains("POSIX semaphore name"), e.getMessage());
+        for (String dots : new String[] { "/.", "/..", ".." }) {
+            IllegalArgumentException d = assertThrows(IllegalArgumentException.class, () -> PosixSemaphore.open(dots));
+            assertTrue(d.getMessage().contains("\".\" and \"..\" are no names"), d.getMessage());
+        }
     }
 
     @Test
