@@ -117,8 +117,10 @@ class SharedMemoryTest {
     @Timeout(180)
     void atomicsOnATruncatedObjectAreAnErrorNotACrashEvenInterpreted() throws Exception {
         // Java 17's interpreter runs the atomics unguarded; a child JVM with -Xint runs nothing else.
+        String launcher = System.getProperty(Subprocess.JAVA_LAUNCHER_PROPERTY, ""); // a wrapper under emulation
         java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xint", "-XX:-CreateCoredumpOnCrash"));
+                launcher.isEmpty() ? Path.of(System.getProperty("java.home"), "bin", "java").toString() : launcher,
+                "-Xint", "-XX:-CreateCoredumpOnCrash"));
         String cache = System.getProperty("org.bytedeco.javacpp.cachedir");
         if (cache != null) {
             cmd.add("-Dorg.bytedeco.javacpp.cachedir=" + cache);
