@@ -46,16 +46,21 @@ JIPC_API int jipc_map_span(long offset, long length, long page, long out[2]);
 
 /*
  * Maps length bytes of fd from offset (any offset: it is aligned down to a
- * page here). out[0] receives the base of the mapping (page-aligned), out[1]
- * the distance from the base to offset's byte, out[2] the mapping's length
- * (out[1] + length): pass base and that length to msync, unmap and munmap.
+ * page here, a huge page for a file on hugetlbfs). out[0] receives the base
+ * of the mapping (page-aligned), out[1] the distance from the base to
+ * offset's byte, out[2] the mapping's length (out[1] + length, rounded up to
+ * the huge page on hugetlbfs, whose mappings are unmapped whole only): pass
+ * base and that length to msync, unmap and munmap.
  */
 JIPC_API int jipc_mmap(int fd, long offset, long length, int kind, int options, long out[3]);
 
 /*
  * Reserves the space of [offset, offset + length) of fd (posix_fallocate(3)),
  * extending the file if it is shorter: a full disk is -ENOSPC here instead of
- * a SIGBUS when a page of a hole is first written through a mapping.
+ * a SIGBUS when a page of a hole is first written through a mapping. -ENODEV,
+ * writing nothing, for a file of a file system of kernel state (procfs,
+ * sysfs, cgroupfs, efivarfs...), where posix_fallocate's fallback would write
+ * a byte into it, which such a file takes as a command.
  */
 JIPC_API int jipc_file_reserve(int fd, long offset, long length);
 

@@ -68,10 +68,32 @@ int jipc_mmap(int fd, long offset, long length, int kind, int options, long out[
     return 0;
 }
 
+/* Whether fd's file system presents kernel state as files (procfs, sysfs and their kin): there a
+ * write is a command, and posix_fallocate, finding no fallocate(2), would emulate it by writing a
+ * zero byte into the file (emptying /proc/sys/kernel/core_pattern, say). */
+static int is_kernel_interface(int fd)
+{
+    static const unsigned long kinds[] = {
+        PROC_SUPER_MAGIC, SYSFS_MAGIC, DEBUGFS_MAGIC, TRACEFS_MAGIC, SECURITYFS_MAGIC, SELINUX_MAGIC,
+        SMACK_MAGIC, CGROUP_SUPER_MAGIC, CGROUP2_SUPER_MAGIC, EFIVARFS_MAGIC, PSTOREFS_MAGIC,
+        BINFMTFS_MAGIC, DEVPTS_SUPER_MAGIC, NSFS_MAGIC, BPF_FS_MAGIC,
+    };
+    struct statfs fs;
+    if (fstatfs(fd, &fs) < 0)
+        return 0;
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        if ((unsigned long)fs.f_type == kinds[i])
+            return 1;
+    }
+    return 0;
+}
+
 int jipc_file_reserve(int fd, long offset, long length)
 {
     if (offset < 0 || length <= 0)
         return -EINVAL;
+    if (is_kernel_interface(fd))
+        return -ENODEV; /* nothing to map there, and nothing may be written to find that out */
     int r;
     do
         r = posix_fallocate(fd, (off_t)offset, (off_t)length); /* returns the error number */

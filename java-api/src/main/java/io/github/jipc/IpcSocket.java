@@ -307,7 +307,7 @@ public final class IpcSocket extends GuardedChannel implements ByteChannel, Inhe
      *         close reads as the end)
      * @throws IpcException EMSGSIZE if a message was longer than dst's remaining space (it is lost;
      *         {@link #nextMessageSize()} tells the size beforehand); ECONNRESET; ENOTCONN, or
-     *         EINVAL for a Unix stream or seqpacket socket, if not connected
+     *         EINVAL for a Unix stream socket, if not connected
      * @throws SocketTimeoutException if {@link SocketOptions#RECEIVE_TIMEOUT} expired
      * @throws AsynchronousCloseException if another thread closed the socket meanwhile
      * @throws ClosedChannelException if closed

@@ -58,7 +58,8 @@ public final class MappedFile {
      *         LOCK exceeds RLIMIT_MEMLOCK (EPERM)
      * @throws IpcException ENOSPC if the window's space cannot be reserved; EFBIG if it would end past the
      *         largest file the file system allows; ENODEV or ESPIPE if the file holds no data (a file of
-     *         /proc or /sys) or its file system cannot map files; ENOMEM; for LOCK, ENOMEM or EAGAIN past
+     *         /proc, /sys or another file system of kernel state, where nothing is written) or its file
+     *         system cannot map files; ENOMEM; for LOCK, ENOMEM or EAGAIN past
      *         RLIMIT_MEMLOCK, named in the message
      * @throws IllegalArgumentException if offset is negative, length is outside 1 .. 2 GiB - 1, offset +
      *         length overflows (lies past any file), a read-only or private window is not within the file,

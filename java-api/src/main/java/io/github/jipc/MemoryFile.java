@@ -7,7 +7,6 @@ import java.util.Objects;
 import java.util.Set;
 
 import io.github.jipc.internal.CStrings;
-import io.github.jipc.internal.Errno;
 import io.github.jipc.internal.Errors;
 import io.github.jipc.internal.FdHandle;
 import io.github.jipc.internal.NativeLibrary;
@@ -104,13 +103,15 @@ public final class MemoryFile implements Inheritable, AutoCloseable {
      *         {@code vm.nr_hugepages}); EINVAL if the kernel has no huge pages; EMFILE, ENFILE
      * @throws IllegalArgumentException if size is not a positive multiple of the huge page size,
      *         or the label is over 249 bytes in UTF-8 or contains '/' or a NUL
+     * @throws UnsupportedOperationException if this kernel has no huge pages
      */
     public static MemoryFile createHugePages(String label, long size) throws IOException {
         NativeLibrary.ensureAvailable();
         byte[] cLabel = checkLabel(label);
         long huge = hugePageSize();
         if (huge <= 0) {
-            throw Errors.exception(-Errno.EINVAL, ShmCall.MEMFD_CREATE, "huge-page memory file " + label);
+            throw new UnsupportedOperationException("this kernel has no huge pages (no Hugepagesize in /proc/meminfo):"
+                    + " it was built without CONFIG_HUGETLBFS, or runs where they are not offered; use create");
         }
         if (size <= 0 || size % huge != 0) {
             throw new IllegalArgumentException("size must be a positive multiple of the huge page size " + huge

@@ -55,11 +55,15 @@ import io.github.jipc.internal.jni.MmapNative;
  * under a region (a file, a POSIX object, an unsealed memfd), accesses past
  * the new end end in an {@link InternalError}, which HotSpot may deliver a
  * little after the access. The atomic read-modify-writes
- * ({@code compareAndSet*}, {@code getAndAdd*}) are guarded by a read of the
- * word first, as Java 17's interpreter runs them unguarded: only a truncation
- * landing between that read and the atomic still ends the process, as in C.
- * Memory that must not shrink is a System V segment or a memfd sealed
- * {@link Seal#SHRINK}.
+ * ({@code compareAndSet*}, {@code getAndAdd*}) read their word first in such
+ * memory (a volatile read, which every mode of HotSpot guards), as Java 17's
+ * interpreter runs the atomics themselves unguarded: a fault there would end
+ * the process, as in C. Left open: a truncation landing between that read and
+ * the atomic, and, while HotSpot compiles the code making them, a read that
+ * ran compiled (whose error comes late) before an atomic that runs
+ * interpreted. Compiled code, and Java 25's interpreter, guard the atomics
+ * themselves. Memory that must not shrink is a System V segment or a memfd
+ * sealed {@link Seal#SHRINK}.
  *
  * <p>The region is safe to use from several threads; ordering between them,
  * and between processes, is what the access modes say (see {@link VarHandle}).
@@ -312,7 +316,11 @@ public final class SharedRegion implements AutoCloseable {
      * @throws IllegalStateException     if the region is closed
      */
     public boolean compareAndSetInt(long offset, int expected, int update) {
-        return INTS.compareAndSet(buffer, atomicAt(offset, Integer.BYTES), expected, update);
+        int at = writableAligned(offset, Integer.BYTES);
+        if (mayShrink) {
+            int probe = (int) INTS.getVolatile(buffer, at); // see the class description, "Memory that shrinks"
+        }
+        return INTS.compareAndSet(buffer, at, expected, update);
     }
 
     /**
@@ -327,7 +335,11 @@ public final class SharedRegion implements AutoCloseable {
      * @throws IllegalStateException     if the region is closed
      */
     public int getAndAddInt(long offset, int delta) {
-        return (int) INTS.getAndAdd(buffer, atomicAt(offset, Integer.BYTES), delta);
+        int at = writableAligned(offset, Integer.BYTES);
+        if (mayShrink) {
+            int probe = (int) INTS.getVolatile(buffer, at); // see the class description, "Memory that shrinks"
+        }
+        return (int) INTS.getAndAdd(buffer, at, delta);
     }
 
     /**
@@ -397,7 +409,11 @@ public final class SharedRegion implements AutoCloseable {
      * @throws IllegalStateException     if the region is closed
      */
     public boolean compareAndSetLong(long offset, long expected, long update) {
-        return LONGS.compareAndSet(buffer, atomicAt(offset, Long.BYTES), expected, update);
+        int at = writableAligned(offset, Long.BYTES);
+        if (mayShrink) {
+            long probe = (long) LONGS.getVolatile(buffer, at); // see the class description, "Memory that shrinks"
+        }
+        return LONGS.compareAndSet(buffer, at, expected, update);
     }
 
     /**
@@ -412,7 +428,11 @@ public final class SharedRegion implements AutoCloseable {
      * @throws IllegalStateException     if the region is closed
      */
     public long getAndAddLong(long offset, long delta) {
-        return (long) LONGS.getAndAdd(buffer, atomicAt(offset, Long.BYTES), delta);
+        int at = writableAligned(offset, Long.BYTES);
+        if (mayShrink) {
+            long probe = (long) LONGS.getVolatile(buffer, at); // see the class description, "Memory that shrinks"
+        }
+        return (long) LONGS.getAndAdd(buffer, at, delta);
     }
 
     /**
@@ -574,23 +594,6 @@ public final class SharedRegion implements AutoCloseable {
                     + width + " bytes (the region starts " + alignment() + "-byte aligned)");
         }
         return i;
-    }
-
-    /**
-     * {@link #writableAligned} for an atomic read-modify-write. In memory that
-     * may shrink, the word is read first: HotSpot 17's interpreter runs the
-     * atomics unguarded, so that a fault in one ends the process, while this
-     * read is guarded and throws the {@link InternalError} instead. Only a
-     * truncation landing between the two can still fault; compiled code
-     * guards the atomics themselves (and may drop the read), and so does the
-     * interpreter of later JDKs.
-     */
-    private int atomicAt(long offset, int width) {
-        int at = writableAligned(offset, width);
-        if (mayShrink) {
-            long unused = width == Long.BYTES ? (long) LONGS.get(buffer, at) : (int) INTS.get(buffer, at);
-        }
-        return at;
     }
 
     private int writableAligned(long offset, int width) {

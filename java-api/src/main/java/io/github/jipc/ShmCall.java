@@ -79,15 +79,7 @@ enum ShmCall implements Call {
         }
     },
     SHM_UNLINK("shm_unlink", "shm_open(3)"),
-    MEMFD_CREATE("memfd_create", "memfd_create(2)") {
-        @Override
-        public String hint(int err, long arg) {
-            return err == E.EINVAL && HugePages.size() <= 0
-                    ? "this kernel has no huge pages (no Hugepagesize in /proc/meminfo): it was built without"
-                            + " CONFIG_HUGETLBFS, or runs where they are not offered; use MemoryFile.create"
-                    : null;
-        }
-    },
+    MEMFD_CREATE("memfd_create", "memfd_create(2)"),
     FALLOCATE_HUGE_PAGES("posix_fallocate", "memfd_create(2)") {
         @Override
         public String hint(int err, long bytes) {
@@ -114,8 +106,9 @@ enum ShmCall implements Call {
                 return "the window would end past the largest file this file system allows";
             }
             if (err == E.ENODEV || err == E.ESPIPE) {
-                return "it is no file that holds data (a pipe, a device, or a file of /proc or /sys):"
-                        + " only regular files can be mapped (a file on disk or on a tmpfs)";
+                return "it is no file that holds data (a file of /proc, /sys or another file system of kernel state,"
+                        + " into which nothing was written; a pipe; a device): only regular files can be mapped (a file"
+                        + " on disk or on a tmpfs)";
             }
             return null;
         }

@@ -91,7 +91,7 @@ enum SocketCall implements Call {
             if (err == ENOTCONN) {
                 return "the socket is not connected";
             }
-            // A Unix stream or seqpacket socket that is not connected says EINVAL.
+            // A Unix stream socket that is not connected (or listens) says EINVAL.
             return err == Errno.EINVAL ? "the socket is not connected: connect it, or accept a connection and read"
                     + " from the socket accept returns (a listening socket only accepts)" : null;
         }

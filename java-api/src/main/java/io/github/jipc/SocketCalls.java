@@ -194,6 +194,8 @@ final class SocketCalls {
         return Errors.exception(r, call, target == null ? d : d + " -> " + target, size, owner);
     }
 
+    private static final Duration LONGEST = Duration.ofMillis(Integer.MAX_VALUE);
+
     /** A timeout option's value in ms: from {@link Integer#MAX_VALUE} ms on, 0, which waits for ever. */
     private static int optionMillis(Duration d) {
         int ms = millis(d);
@@ -206,7 +208,7 @@ final class SocketCalls {
         if (d.isNegative()) {
             throw new IllegalArgumentException("negative timeout " + d);
         }
-        if (d.getSeconds() >= Integer.MAX_VALUE / 1000) {
+        if (d.compareTo(LONGEST) >= 0) {
             return Integer.MAX_VALUE; // toMillis() of ChronoUnit.FOREVER's duration would overflow
         }
         return (int) Math.min(Integer.MAX_VALUE, d.toMillis() + (d.toNanosPart() % 1_000_000 == 0 ? 0 : 1));

@@ -84,11 +84,16 @@ public final class SystemVSharedMemory {
      * @throws IpcException ENOMEM if not enough huge pages are free (the message names
      *         {@code vm.nr_hugepages}); ENOSPC at kernel.shmmni or kernel.shmall
      * @throws IllegalArgumentException if size is not a positive multiple of the huge page size
+     * @throws UnsupportedOperationException if this kernel has no huge pages
      */
     public static SystemVSharedMemory createHugePages(SysVKey key, long size, Set<PosixFilePermission> permissions)
             throws IOException {
         long huge = MemoryFile.hugePageSize();
-        if (size <= 0 || huge <= 0 || size % huge != 0) {
+        if (huge <= 0) {
+            throw new UnsupportedOperationException("this kernel has no huge pages (no Hugepagesize in /proc/meminfo):"
+                    + " it was built without CONFIG_HUGETLBFS, or runs where they are not offered; use create");
+        }
+        if (size <= 0 || size % huge != 0) {
             throw new IllegalArgumentException("size must be a positive multiple of the huge page size " + huge
                     + ", got " + size);
         }

@@ -187,10 +187,18 @@ class MappedFileTest {
                 () -> MappedFile.map(dir, 0, 1, MapOption.READ_ONLY));
         assertTrue(folder.getMessage().startsWith(dir + " is a directory, not a regular file: only regular files"),
                 folder.getMessage());
-        IpcException proc = assertThrows(IpcException.class, () -> MappedFile.map(Path.of("/proc/self/status"), 0, 10));
+        // A file of kernel state takes a write as a command: reserving the window's space must write nothing
+        // into it, where posix_fallocate, finding no fallocate(2) there, would write a byte at the window's
+        // end (this file refuses that with ESPIPE; a sysctl file need not). Refused before: ENODEV.
+        Path comm = Path.of("/proc/thread-self/comm");
+        String name = Files.readString(comm);
+        IpcException proc = assertThrows(IpcException.class, () -> MappedFile.map(comm, 0, 10));
         assertTrue(proc.getMessage().contains("posix_fallocate") && proc.getMessage().contains(
-                "it is no file that holds data (a pipe, a device, or a file of /proc or /sys): only regular files can be"
-                        + " mapped"), proc.getMessage());
+                "it is no file that holds data (a file of /proc, /sys or another file system of kernel state, into"
+                        + " which nothing was written; a pipe; a device): only regular files can be mapped"),
+                proc.getMessage());
+        assertEquals("ENODEV", proc.errnoName(), proc.getMessage());
+        assertEquals(name, Files.readString(comm), "nothing was written into " + comm);
         for (int err : new int[] { MmapNative.ENODEV(), MmapNative.ESPIPE() }) {
             assertTrue(ShmCall.FALLOCATE.hint(err, 10).contains("only regular files can be mapped"));
         }

@@ -135,7 +135,7 @@ class SharedMemoryTest {
                 p.destroyForcibly().waitFor();
             }
             String output = Files.readString(out);
-            assertEquals(0, p.exitValue(), "the child JVM died: " + output);
+            assertEquals(0, p.exitValue(), "the child JVM died: " + output + "\n" + Files.readString(crash));
             assertTrue(output.contains("faults 4 of 4"), output);
         } finally {
             Files.deleteIfExists(out);
