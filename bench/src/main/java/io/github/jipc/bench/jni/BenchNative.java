@@ -15,6 +15,7 @@ import org.bytedeco.javacpp.annotation.Platform;
 @Platform(value = "linux", include = "jipc_bench.h", link = "jipc_bench", library = "jniJipcBench")
 public final class BenchNative {
     static {
+        BenchLibrary.load();
         Loader.load();
     }
 
@@ -29,7 +30,8 @@ public final class BenchNative {
     @NoException public static native int jipc_bench_mq_send(int fd, @Cast("const void*") long buf, long len);
     @NoException public static native long jipc_bench_mq_receive(int fd, @Cast("void*") long buf, long len);
     @NoException public static native long jipc_bench_mq_timedreceive(int fd, @Cast("void*") long buf, long len, long timeoutMs);
-    @NoException public static native int jipc_bench_open(String path, int write);
+    /** path: NUL-terminated UTF-8. */
+    @NoException public static native int jipc_bench_open(@Cast("const char*") byte[] path, int write);
     @NoException public static native int jipc_bench_dup(int fd);
     @NoException public static native int jipc_bench_etimedout();
     @NoException public static native int jipc_bench_epipe();

@@ -72,6 +72,14 @@ final class FifoTransport implements Transport {
                             : new Path[] {fromChild.path()});
                     Link link = JniWire.openFifos(w, child, rtt ? toChild.path() : null, fromChild.path(), fifos);
                     opening.set(false);
+                    try {
+                        // Expired while opening: the opens were satisfied here and the child is gone, so a bare
+                        // read would wait for ever on the watchdog's own writer.
+                        watchdog.check();
+                    } catch (IllegalStateException e) {
+                        PipeTransport.closeAll(e, link::close);
+                        throw e;
+                    }
                     return link;
                 }
                 PipeSink out = rtt ? guarded(watchdog, toChild.openSink(context.settings.timeout())) : null;

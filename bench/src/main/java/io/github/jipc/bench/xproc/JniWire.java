@@ -18,6 +18,7 @@ import io.github.jipc.bench.jni.BenchNative;
  * whatever library they use. The parent makes the pipes with pipe2(2) (or
  * one Unix stream pair with socketpair(2), {@link #openSocketPair}); the
  * child's ends are handed over through jipc's {@link io.github.jipc.Subprocess}.
+ * For FIFOs both JVMs open the paths with bare open(2) ({@link #openFifos}).
  */
 final class JniWire extends Wire {
     private final int out;
@@ -127,7 +128,8 @@ final class JniWire extends Wire {
 
     /** open(2) of a FIFO, blocking until the other side opens it too. */
     static int openFifo(Path fifo, boolean write) throws IOException {
-        int fd = BenchNative.jipc_bench_open(fifo.toString(), write ? 1 : 0);
+        byte[] path = (fifo.toString() + '\0').getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        int fd = BenchNative.jipc_bench_open(path, write ? 1 : 0);
         if (fd < 0) {
             throw new IOException("open " + fifo + " failed: errno " + -fd);
         }
