@@ -1,8 +1,5 @@
 #include "jipc_sysv_shm.h"
 
-#include <stdint.h>
-#include <stdio.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 int jipc_sysv_shm_get(int key, long size, int flags, int mode)
@@ -24,40 +21,6 @@ int jipc_sysv_shm_ftok(const char *path, int proj, int key[1])
     return 0;
 }
 
-/* The length of the mapping that starts at p, from /proc/self/maps; 0 if it is not listed there. */
-static long listed_length(void *p)
-{
-    FILE *f = fopen("/proc/self/maps", "re");
-    if (f == NULL)
-        return 0;
-    char line[4096];
-    unsigned long lo, hi;
-    long len = 0;
-    while (fgets(line, sizeof line, f) != NULL) {
-        if (sscanf(line, "%lx-%lx", &lo, &hi) == 2 && lo == (unsigned long)(uintptr_t)p) {
-            len = (long)(hi - lo);
-            break;
-        }
-    }
-    fclose(f);
-    return len;
-}
-
-/* The length shmat mapped at p for a segment of segsz bytes: segsz rounded up to the page, or, for
- * a segment on huge pages (SHM_HUGETLB, which IPC_STAT does not tell), to its huge page, which
- * the mapping then reaches past the rounded length. Unmapping less than the whole of a huge-page
- * mapping fails, so a close would leave it, and its huge pages, attached. */
-static long attached_length(void *p, long segsz)
-{
-    long page = sysconf(_SC_PAGESIZE);
-    long len = (segsz + page - 1) / page * page;
-    char *past = (char *)p + len;
-    if (msync(past, (size_t)page, MS_ASYNC) < 0)
-        return len; /* nothing mapped right after: the usual case, no need to look further */
-    long listed = listed_length(p);
-    return listed > len ? listed : len;
-}
-
 int jipc_sysv_shm_attach(int id, int readonly, long out[3])
 {
     struct shmid_ds ds;
@@ -67,8 +30,9 @@ int jipc_sysv_shm_attach(int id, int readonly, long out[3])
     if (p == (void *)-1)
         return -errno;
     out[0] = (long)(intptr_t)p;
+    long page = sysconf(_SC_PAGESIZE);
     out[1] = (long)ds.shm_segsz;
-    out[2] = attached_length(p, (long)ds.shm_segsz);
+    out[2] = ((long)ds.shm_segsz + page - 1) / page * page;
     return 0;
 }
 
