@@ -108,11 +108,7 @@ public final class MemoryFile implements Inheritable, AutoCloseable {
     public static MemoryFile createHugePages(String label, long size) throws IOException {
         NativeLibrary.ensureAvailable();
         byte[] cLabel = checkLabel(label);
-        long huge = hugePageSize();
-        if (huge <= 0) {
-            throw new UnsupportedOperationException("this kernel has no huge pages (no Hugepagesize in /proc/meminfo):"
-                    + " it was built without CONFIG_HUGETLBFS, or runs where they are not offered; use create");
-        }
+        long huge = HugePages.requireSize("MemoryFile.create");
         if (size <= 0 || size % huge != 0) {
             throw new IllegalArgumentException("size must be a positive multiple of the huge page size " + huge
                     + ", got " + size);

@@ -114,21 +114,8 @@ final class MqSetup {
      * refuses those with EACCES: they name the queue directory and its parent).
      */
     static String checkName(String name) {
-        Objects.requireNonNull(name, "name");
-        String n = name.startsWith("/") ? name : "/" + name;
-        int bytes = n.getBytes(java.nio.charset.StandardCharsets.UTF_8).length - 1;
-        int max = MqNative.NAME_MAX();
-        String rule = "a message queue name is \"/name\" with no other '/' and 1 to " + max
-                + " bytes after the '/', and not \"/.\" or \"/..\"";
-        if (n.equals("/.") || n.equals("/..")) {
-            throw new IllegalArgumentException("\"" + name + "\" is not a valid message queue name: \".\" and \"..\""
-                    + " name the queue directory and its parent, never a queue (" + rule + ")");
-        }
-        if (n.length() == 1 || n.indexOf('/', 1) >= 0 || bytes > max) {
-            throw new IllegalArgumentException(rule + ", got \"" + name + "\""
-                    + (bytes > max ? " (" + bytes + " bytes after the '/')" : ""));
-        }
-        return n;
+        return PosixNames.check(name, "message queue", MqNative.NAME_MAX(),
+                "name the queue directory and its parent, never a queue", "");
     }
 
     static void unlink(String name) throws IOException {

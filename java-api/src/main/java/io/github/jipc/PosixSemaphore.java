@@ -3,7 +3,6 @@ package io.github.jipc;
 import java.io.IOException;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
@@ -164,17 +163,9 @@ public final class PosixSemaphore extends RegionWaitChannel {
 
     /** "/name" for "name" or "/name": one component of 1 to {@link #MAX_NAME} bytes. */
     static String checkName(String name) {
-        Objects.requireNonNull(name, "name");
-        String n = name.startsWith("/") ? name : "/" + name;
-        int bytes = n.getBytes(StandardCharsets.UTF_8).length - 1;
-        if (n.length() == 1 || n.indexOf('/', 1) >= 0 || n.equals("/.") || n.equals("/..") || bytes > MAX_NAME) {
-            String why = n.equals("/.") || n.equals("/..")
-                    ? "\"" + name + "\" is refused: \".\" and \"..\" are no names, as for queues and shared memory"
-                    : "\"" + name + "\" is not a valid POSIX semaphore name";
-            throw new IllegalArgumentException(why + " (a POSIX semaphore name is \"/name\" with no other '/' and 1 to "
-                    + MAX_NAME + " bytes after the '/', not \"/.\" or \"/..\"; the C library keeps it as /dev/shm/sem.name)");
-        }
-        return n;
+        return PosixNames.check(name, "POSIX semaphore", MAX_NAME,
+                "are no names, as for queues and shared memory (the C library would take them)",
+                "; the C library keeps it as /dev/shm/sem.name");
     }
 
     /**

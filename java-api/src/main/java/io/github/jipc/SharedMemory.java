@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
-import java.util.Objects;
 import java.util.Set;
 
 import io.github.jipc.internal.Access;
@@ -155,17 +154,8 @@ public final class SharedMemory implements Inheritable, AutoCloseable {
 
     /** "/name" for "name" or "/name"; a name of one component only. */
     static String checkName(String name) {
-        Objects.requireNonNull(name, "name");
-        String n = name.startsWith("/") ? name : "/" + name;
-        String rule = "a POSIX shared memory name is \"/name\" with no other '/', and not \"/.\" or \"/..\"";
-        if (n.equals("/.") || n.equals("/..")) {
-            throw new IllegalArgumentException("\"" + name + "\" is not a valid POSIX shared memory name: \".\" and"
-                    + " \"..\" name the directory of the objects (/dev/shm) and its parent, never an object (" + rule + ")");
-        }
-        if (n.length() == 1 || n.indexOf('/', 1) >= 0) {
-            throw new IllegalArgumentException(rule + ", got \"" + name + "\"");
-        }
-        return n;
+        return PosixNames.check(name, "POSIX shared memory", 0,
+                "name the directory of the objects (/dev/shm) and its parent, never an object", "");
     }
 
     /**

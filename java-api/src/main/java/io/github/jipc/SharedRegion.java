@@ -58,7 +58,9 @@ import io.github.jipc.internal.jni.MmapNative;
  * ({@code compareAndSet*}, {@code getAndAdd*}) read their word first in such
  * memory (a volatile read, which every mode of HotSpot guards), as Java 17's
  * interpreter runs the atomics themselves unguarded: a fault there would end
- * the process, as in C. Left open: a truncation landing between that read and
+ * the process, as in C. The read sits in each atomic method, not in a helper
+ * they share: a helper compiled on its own would read compiled (its error
+ * coming late) before an atomic that still runs interpreted. Left open: a truncation landing between that read and
  * the atomic, and, while HotSpot compiles the code making them, a read that
  * ran compiled (whose error comes late) before an atomic that runs
  * interpreted. Compiled code, and Java 25's interpreter, guard the atomics

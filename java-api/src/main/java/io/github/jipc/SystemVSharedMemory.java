@@ -88,11 +88,7 @@ public final class SystemVSharedMemory {
      */
     public static SystemVSharedMemory createHugePages(SysVKey key, long size, Set<PosixFilePermission> permissions)
             throws IOException {
-        long huge = MemoryFile.hugePageSize();
-        if (huge <= 0) {
-            throw new UnsupportedOperationException("this kernel has no huge pages (no Hugepagesize in /proc/meminfo):"
-                    + " it was built without CONFIG_HUGETLBFS, or runs where they are not offered; use create");
-        }
+        long huge = HugePages.requireSize("SystemVSharedMemory.create");
         if (size <= 0 || size % huge != 0) {
             throw new IllegalArgumentException("size must be a positive multiple of the huge page size " + huge
                     + ", got " + size);
