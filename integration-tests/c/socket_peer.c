@@ -16,11 +16,18 @@
  *                                pipe end, or into a memfd's first bytes
  *   send-fd <fd>                 sendmsg() a pipe read end holding "from C"
  *                                and a memfd holding "memfd from C"
+ *   send-files <fd> <file>       sendmsg() file opened read-write, its folder
+ *                                and a timerfd: descriptors of kinds that have
+ *                                no jipc handle of their own
+ *   recv-file <fd>               recvmsg() one descriptor of a regular file:
+ *                                print its size and access mode, then write "+C"
+ *                                at the description's offset (its end, if opened to append)
  */
 #include "peer_common.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -29,6 +36,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/timerfd.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -36,7 +44,8 @@ static const char USAGE[] =
     "  socket_peer stream-echo|seqpacket-echo|dgram-echo <path|@name>\n"
     "  socket_peer udp-echo | tcp-server\n"
     "  socket_peer tcp-client <port> <bytes> <seed>\n"
-    "  socket_peer recv-fd|send-fd <fd>\n";
+    "  socket_peer recv-fd|send-fd|recv-file <fd>\n"
+    "  socket_peer send-files <fd> <file>\n";
 
 static socklen_t unix_address(struct sockaddr_un *a, const char *name)
 {
@@ -157,9 +166,9 @@ static int tcp_client(const struct peer_args *a)
     return 0;
 }
 
-static int recv_fd(int sock)
+/* recvmsg() of one byte and one descriptor (SCM_RIGHTS): the descriptor, or -errno. */
+static int recv_one_fd(int sock)
 {
-    struct peer_stats st = { 0, 0 };
     char byte;
     struct iovec v = { .iov_base = &byte, .iov_len = 1 };
     union {
@@ -167,14 +176,23 @@ static int recv_fd(int sock)
         struct cmsghdr align;
     } u;
     struct msghdr m = { .msg_iov = &v, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf };
-    peer_say("READY pid=%d", (int)getpid());
     if (recvmsg(sock, &m, MSG_CMSG_CLOEXEC) < 0)
-        return peer_error("recvmsg", -errno, &st);
+        return -errno;
     struct cmsghdr *c = CMSG_FIRSTHDR(&m);
     if (c == NULL || c->cmsg_type != SCM_RIGHTS)
-        return peer_error("recvmsg", -EPROTO, &st);
+        return -EPROTO;
     int fd;
     memcpy(&fd, CMSG_DATA(c), sizeof fd);
+    return fd;
+}
+
+static int recv_fd(int sock)
+{
+    struct peer_stats st = { 0, 0 };
+    peer_say("READY pid=%d", (int)getpid());
+    int fd = recv_one_fd(sock);
+    if (fd < 0)
+        return peer_error("recvmsg", fd, &st);
     struct stat sb;
     fstat(fd, &sb);
     static const char text[] = "written by C";
@@ -196,6 +214,25 @@ static int recv_fd(int sock)
     return 0;
 }
 
+/* sendmsg() of n descriptors with the one byte "F". */
+static int send_rights(int sock, const int *fds, int n)
+{
+    union {
+        char buf[CMSG_SPACE(sizeof(int) * 3)];
+        struct cmsghdr align;
+    } u;
+    memset(&u, 0, sizeof u);
+    struct iovec v = { .iov_base = "F", .iov_len = 1 };
+    struct msghdr m = { .msg_iov = &v, .msg_iovlen = 1, .msg_control = u.buf,
+                        .msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)n) };
+    struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)n);
+    memcpy(CMSG_DATA(c), fds, sizeof(int) * (size_t)n);
+    return sendmsg(sock, &m, 0) < 0 ? -errno : 0;
+}
+
 static int send_fd(int sock)
 {
     struct peer_stats st = { 0, 0 };
@@ -207,23 +244,67 @@ static int send_fd(int sock)
     if (mem < 0 || ftruncate(mem, 4096) < 0 || pwrite(mem, "memfd from C", 13, 0) != 13)
         return peer_error("memfd_create", -errno, &st);
     int fds[2] = { p[0], mem };
-    union {
-        char buf[CMSG_SPACE(sizeof fds)];
-        struct cmsghdr align;
-    } u;
-    memset(&u, 0, sizeof u);
-    struct iovec v = { .iov_base = "F", .iov_len = 1 };
-    struct msghdr m = { .msg_iov = &v, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf };
-    struct cmsghdr *c = CMSG_FIRSTHDR(&m);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof fds);
-    memcpy(CMSG_DATA(c), fds, sizeof fds);
     peer_say("READY pid=%d", (int)getpid());
-    if (sendmsg(sock, &m, 0) < 0)
-        return peer_error("sendmsg", -errno, &st);
+    int r = send_rights(sock, fds, 2);
+    if (r < 0)
+        return peer_error("sendmsg", r, &st);
     close(p[0]);
     close(mem);
+    close(sock);
+    peer_result(&st);
+    return 0;
+}
+
+static int send_files(int sock, const char *file)
+{
+    struct peer_stats st = { 0, 0 };
+    int f = open(file, O_RDWR | O_CLOEXEC);
+    if (f < 0)
+        return peer_error("open", -errno, &st);
+    char folder[4096];
+    snprintf(folder, sizeof folder, "%s", file);
+    char *slash = strrchr(folder, '/');
+    if (slash == NULL || slash == folder)
+        return peer_error("open", -EINVAL, &st);
+    *slash = '\0';
+    int d = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int t = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+    if (d < 0 || t < 0)
+        return peer_error(d < 0 ? "open" : "timerfd_create", -errno, &st);
+    if (lseek(f, 5, SEEK_SET) != 5)
+        return peer_error("lseek", -errno, &st);
+    int fds[3] = { f, d, t };
+    peer_say("READY pid=%d", (int)getpid());
+    int r = send_rights(sock, fds, 3);
+    if (r < 0)
+        return peer_error("sendmsg", r, &st);
+    close(f);
+    close(d);
+    close(t);
+    close(sock);
+    peer_result(&st);
+    return 0;
+}
+
+static int recv_file(int sock)
+{
+    struct peer_stats st = { 0, 0 };
+    peer_say("READY pid=%d", (int)getpid());
+    int fd = recv_one_fd(sock);
+    if (fd < 0)
+        return peer_error("recvmsg", fd, &st);
+    struct stat sb;
+    if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode))
+        return peer_error("fstat", -EINVAL, &st);
+    int flags = fcntl(fd, F_GETFL);
+    if (flags < 0)
+        return peer_error("fcntl", -errno, &st);
+    int mode = flags & O_ACCMODE;
+    peer_say("GOT file size=%lld access=%s append=%d", (long long)sb.st_size,
+             mode == O_RDONLY ? "r" : mode == O_WRONLY ? "w" : "rw", (flags & O_APPEND) != 0);
+    if (write(fd, "+C", 2) != 2)
+        return peer_error("write", -errno, &st);
+    close(fd);
     close(sock);
     peer_result(&st);
     return 0;
@@ -271,6 +352,10 @@ int main(int argc, char **argv)
         return recv_fd((int)peer_number(a.word[1], "fd"));
     if (strcmp(cmd, "send-fd") == 0 && a.words == 2)
         return send_fd((int)peer_number(a.word[1], "fd"));
+    if (strcmp(cmd, "send-files") == 0 && a.words == 3)
+        return send_files((int)peer_number(a.word[1], "fd"), a.word[2]);
+    if (strcmp(cmd, "recv-file") == 0 && a.words == 2)
+        return recv_file((int)peer_number(a.word[1], "fd"));
     fprintf(stderr, "usage:\n%s", USAGE);
     return PEER_USAGE;
 }

@@ -25,6 +25,9 @@ final class Handles {
         if (handle instanceof EventFd counter) {
             return counter.handle;
         }
+        if (handle instanceof OpenFile file) {
+            return file.handle;
+        }
         throw new AssertionError("unknown Inheritable " + handle.getClass());
     }
 

@@ -6,7 +6,8 @@ package io.github.jipc;
  * classes implement it. A Unix socket passes any of them to another process
  * too, see {@link IpcSocket#send(java.nio.ByteBuffer, Inheritable...)}.
  */
-public sealed interface Inheritable permits PipeEnd, SharedMemory, MemoryFile, MessageQueue, IpcSocket, EventFd {
+public sealed interface Inheritable permits PipeEnd, SharedMemory, MemoryFile, MessageQueue, IpcSocket, EventFd,
+        OpenFile {
     /** {@return true while the handle is open} */
     boolean isOpen();
 }

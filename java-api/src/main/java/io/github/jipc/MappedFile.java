@@ -1,6 +1,8 @@
 package io.github.jipc;
 
 import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -37,6 +39,8 @@ import io.github.jipc.internal.jni.ShmNative;
 public final class MappedFile {
     private static final Set<MapOption> OPTIONS =
             EnumSet.of(MapOption.READ_ONLY, MapOption.PRIVATE, MapOption.POPULATE, MapOption.LOCK, MapOption.CREATE);
+    private static final Set<MapOption> OPEN_FILE_OPTIONS =
+            EnumSet.of(MapOption.READ_ONLY, MapOption.PRIVATE, MapOption.POPULATE, MapOption.LOCK);
 
     private MappedFile() {}
 
@@ -74,14 +78,7 @@ public final class MappedFile {
         if (readOnly && opts.contains(MapOption.CREATE)) {
             throw new IllegalArgumentException("CREATE makes an empty file, which a READ_ONLY window cannot be within");
         }
-        if (offset < 0 || length < 1 || length > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("window [" + offset + ", +" + length + ") is not 1 to "
-                    + Integer.MAX_VALUE + " bytes at an offset >= 0");
-        }
-        if (offset > Long.MAX_VALUE - length) {
-            throw new IllegalArgumentException("window [" + offset + ", +" + length + ") ends past any file: offset"
-                    + " + length overflows the largest file offset (" + Long.MAX_VALUE + ")");
-        }
+        checkWindow(offset, length);
         refuseIfNotRegular(file);
         byte[] name = CStrings.of(file);
         // O_NONBLOCK: should a FIFO take the file's place after the check, opening it does not wait for a writer.
@@ -104,28 +101,7 @@ public final class MappedFile {
         FdHandle handle = FdHandle.adopt(file, fd);
         boolean mapped = false;
         try {
-            int regular = ShmNative.jipc_shm_is_regular(fd);
-            if (regular < 0) {
-                throw Errors.exception(regular, ShmCall.FSTAT, file.toString());
-            }
-            if (regular == 0) {
-                throw notRegular(file, "not a regular file");
-            }
-            long size = ShmNative.jipc_shm_size(fd);
-            if (size < 0) {
-                throw Errors.exception(size, ShmCall.FSTAT, file.toString());
-            }
-            if (!extend && offset + length > size) {
-                throw new IllegalArgumentException("window [" + offset + ", +" + length + ") is not within the "
-                        + size + " bytes of " + file);
-            }
-            if (extend) {
-                int r = MmapNative.jipc_file_reserve(fd, offset, length);
-                if (r < 0) {
-                    throw Errors.exception(r, ShmCall.FALLOCATE, file.toString(), length);
-                }
-            }
-            SharedRegion region = MapOptions.map(handle, offset, length, opts, true, false, "file " + file);
+            SharedRegion region = mapOpen(handle, file.toString(), offset, length, opts, extend);
             mapped = true;
             return region;
         } finally {
@@ -134,6 +110,89 @@ public final class MappedFile {
                 Files.deleteIfExists(file);
             }
         }
+    }
+
+    /**
+     * Maps length bytes from offset of a file open already, such as one a C
+     * peer passed over a Unix socket: {@link #map(Path, long, long, MapOption...)}
+     * for a file known by its descriptor. The mapping may write only where the
+     * open file description may: a file opened read-only maps
+     * {@link MapOption#READ_ONLY} or {@link MapOption#PRIVATE}. The region
+     * does not keep file open, and closing file leaves the region mapped.
+     *
+     * @param file    the open file, a regular one
+     * @param offset  where the window starts, any offset
+     * @param length  its size, 1 to 2 GiB - 1 bytes
+     * @param options {@link MapOption#READ_ONLY}, {@link MapOption#PRIVATE}, {@link MapOption#POPULATE},
+     *                {@link MapOption#LOCK}
+     * @return the region
+     * @throws java.nio.channels.ClosedChannelException if file is closed
+     * @throws java.nio.file.AccessDeniedException if the description does not allow the mapping (a
+     *         read-write shared window of a file opened read-only, or any window of one opened write-only)
+     * @throws IpcException as {@link #map(Path, long, long, MapOption...)}
+     * @throws IllegalArgumentException if file is not a regular file, or as {@link #map(Path, long, long,
+     *         MapOption...)} for the window and options (CREATE is not one)
+     */
+    public static SharedRegion map(OpenFile file, long offset, long length, MapOption... options) throws IOException {
+        NativeLibrary.ensureAvailable();
+        Objects.requireNonNull(file, "file");
+        Set<MapOption> opts = MapOptions.of(options, OPEN_FILE_OPTIONS, "an open file");
+        checkWindow(offset, length);
+        if (file.kind() != OpenFile.Kind.REGULAR_FILE) {
+            throw notRegular(file.toString(), "not a regular file");
+        }
+        boolean extend = !opts.contains(MapOption.READ_ONLY) && !opts.contains(MapOption.PRIVATE);
+        if (!file.isReadable() || (extend && !file.isWritable())) {
+            throw new AccessDeniedException(file.toString(), null, "its open file description was opened "
+                    + (file.isWritable() ? "for writing only, and every mapping reads"
+                            : "for reading only: map it READ_ONLY, or PRIVATE for a copy this process may change"));
+        }
+        if (!file.handle.acquire()) {
+            throw new ClosedChannelException();
+        }
+        try {
+            return mapOpen(file.handle, file.toString(), offset, length, opts, extend);
+        } finally {
+            file.handle.release();
+        }
+    }
+
+    private static void checkWindow(long offset, long length) {
+        if (offset < 0 || length < 1 || length > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("window [" + offset + ", +" + length + ") is not 1 to "
+                    + Integer.MAX_VALUE + " bytes at an offset >= 0");
+        }
+        if (offset > Long.MAX_VALUE - length) {
+            throw new IllegalArgumentException("window [" + offset + ", +" + length + ") ends past any file: offset"
+                    + " + length overflows the largest file offset (" + Long.MAX_VALUE + ")");
+        }
+    }
+
+    private static SharedRegion mapOpen(FdHandle handle, String file, long offset, long length, Set<MapOption> opts,
+            boolean extend) throws IOException {
+        int fd = handle.fd();
+        int regular = ShmNative.jipc_shm_is_regular(fd);
+        if (regular < 0) {
+            throw Errors.exception(regular, ShmCall.FSTAT, file);
+        }
+        if (regular == 0) {
+            throw notRegular(file, "not a regular file");
+        }
+        long size = ShmNative.jipc_shm_size(fd);
+        if (size < 0) {
+            throw Errors.exception(size, ShmCall.FSTAT, file);
+        }
+        if (!extend && offset + length > size) {
+            throw new IllegalArgumentException("window [" + offset + ", +" + length + ") is not within the "
+                    + size + " bytes of " + file);
+        }
+        if (extend) {
+            int r = MmapNative.jipc_file_reserve(fd, offset, length);
+            if (r < 0) {
+                throw Errors.exception(r, ShmCall.FALLOCATE, file, length);
+            }
+        }
+        return MapOptions.map(handle, offset, length, opts, true, false, "file " + file);
     }
 
     /** Refuses a directory, device, FIFO or socket before opening it (opening some has effects: a FIFO waits). */
@@ -152,7 +211,7 @@ public final class MappedFile {
         }
     }
 
-    private static IllegalArgumentException notRegular(Path file, String what) {
+    private static IllegalArgumentException notRegular(Object file, String what) {
         return new IllegalArgumentException(file + " is " + what + ": only regular files can be mapped (a file"
                 + " on disk or on a tmpfs); for memory without a file use SharedMemory or MemoryFile");
     }

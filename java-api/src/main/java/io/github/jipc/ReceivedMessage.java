@@ -34,7 +34,9 @@ public final class ReceivedMessage {
     /**
      * The handles that came with the message, each as the jipc type of what
      * the sender passed ({@link PipeSource}, {@link PipeSink}, {@link IpcSocket},
-     * {@link EventFd}, {@link MemoryFile}, {@link SharedMemory}, {@link MessageQueue}), in the order sent.
+     * {@link EventFd}, {@link MemoryFile}, {@link SharedMemory}, {@link MessageQueue}), in the order sent;
+     * any other kind (a regular file, a directory, a device, a timerfd, a netlink socket...) as an
+     * {@link OpenFile}.
      * A pipe end covers FIFO ends too; a received queue has no {@link MessageQueue#name()},
      * and keeps the access mode it was opened with.
      *

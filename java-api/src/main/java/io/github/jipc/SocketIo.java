@@ -346,7 +346,7 @@ final class SocketIo {
         }
     }
 
-    /** A received descriptor as the jipc handle of its kind; closed if it has none. */
+    /** A received descriptor as the jipc handle of its kind, or as an {@link OpenFile} if no other has its kind. */
     static Inheritable adopt(int fd) throws IOException {
         int kind = CommonNative.jipc_fd_kind(fd);
         if (kind == CommonNative.JIPC_FD_PIPE_READ()) {
@@ -362,6 +362,7 @@ final class SocketIo {
             if (d != null && t != null) {
                 return IpcSocket.adopt(fd, d, t, "received socket");
             }
+            return OpenFile.adopt(fd); // a family or type jipc does not speak (netlink, packet, vsock...)
         } else if (EventfdNative.jipc_eventfd_is(fd) == 1) {
             return EventFd.adopt(fd, "received event counter (fd " + fd + ")");
         } else if (ShmNative.jipc_shm_seals(fd) >= 0) {
@@ -378,17 +379,6 @@ final class SocketIo {
         if (access >= 0) {
             return MessageQueue.adopt(fd, access);
         }
-        String what = describe(fd);
-        CommonNative.jipc_close(fd);
-        throw Errors.exception(-Errno.EINVAL, SocketCall.RECEIVE, "received descriptor " + fd + " (" + what + ")",
-                "it is of a kind no jipc handle has, and was closed");
-    }
-
-    private static String describe(int fd) {
-        try {
-            return Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
-        } catch (IOException e) {
-            return "unknown";
-        }
+        return OpenFile.adopt(fd); // a file, directory, device or kernel object of a kind without a handle of its own
     }
 }

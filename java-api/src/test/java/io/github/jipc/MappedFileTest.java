@@ -138,7 +138,8 @@ class MappedFileTest {
         assertThrows(IllegalArgumentException.class, () -> MappedFile.map(file, 0, 1L << 31));
         assertThrows(IllegalArgumentException.class, () -> MappedFile.map(file, Long.MAX_VALUE, 2));
         assertThrows(IllegalArgumentException.class, () -> MappedFile.map(file, 0, 1, MapOption.CREATE, MapOption.READ_ONLY));
-        assertThrows(NullPointerException.class, () -> MappedFile.map(null, 0, 1));
+        assertThrows(NullPointerException.class, () -> MappedFile.map((Path) null, 0, 1));
+        assertThrows(NullPointerException.class, () -> MappedFile.map((OpenFile) null, 0, 1));
         assertThrows(NullPointerException.class, () -> MappedFile.map(file, 0, 1, (MapOption) null));
         IllegalArgumentException folder = assertThrows(IllegalArgumentException.class, () -> MappedFile.map(dir, 0, 1));
         assertTrue(folder.getMessage().startsWith(dir + " is a directory, not a regular file"), folder.getMessage());

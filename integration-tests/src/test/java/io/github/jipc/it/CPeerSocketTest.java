@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
@@ -16,7 +18,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.github.jipc.IpcException;
 import io.github.jipc.IpcSocket;
+import io.github.jipc.MappedFile;
 import io.github.jipc.MemoryFile;
+import io.github.jipc.OpenFile;
 import io.github.jipc.Pipe;
 import io.github.jipc.PipeSource;
 import io.github.jipc.ReceivedMessage;
@@ -196,6 +200,67 @@ class CPeerSocketTest {
                 assertEquals("memfd from C", new String(b, StandardCharsets.UTF_8));
             }
             peer.assertExit(0);
+        }
+    }
+
+    @Test
+    void aFileAFolderAndATimerfdFromTheCPeerArriveAsOpenFiles() throws Exception {
+        Path dir = Files.createTempDirectory("jipc-it-files");
+        Path file = dir.resolve("shared.txt");
+        Files.writeString(file, "0123456789 from the JVM");
+        try (SocketPair pair = IpcSocket.pair(SocketType.STREAM)) {
+            Child peer = harness.peer("socket_peer", "send-files", 3, file.toString()).inherit(pair.second(), 3)
+                    .start();
+            pair.second().close();
+            ByteBuffer in = ByteBuffer.allocate(4);
+            ReceivedMessage m = pair.first().receiveMessage(in);
+            assertEquals(1, m.bytes());
+            assertEquals('F', in.get(0), "the message's byte is kept with its descriptors");
+            assertEquals(3, m.handles().size());
+            try (OpenFile f = (OpenFile) m.handles().get(0); OpenFile folder = (OpenFile) m.handles().get(1);
+                 OpenFile timer = (OpenFile) m.handles().get(2)) {
+                assertEquals(OpenFile.Kind.REGULAR_FILE, f.kind());
+                assertEquals(file.toRealPath().toString(), f.target());
+                assertEquals(23, f.size());
+                assertEquals(OpenFile.Kind.DIRECTORY, folder.kind());
+                assertEquals(dir.toRealPath().toString(), folder.target());
+                assertEquals(OpenFile.Kind.OTHER, timer.kind());
+                assertEquals("anon_inode:[timerfd]", timer.target());
+                try (FileChannel c = f.openChannel()) {
+                    ByteBuffer b = ByteBuffer.allocate(32);
+                    c.read(b, 11);
+                    assertEquals("from the JVM", new String(b.array(), 0, b.position(), StandardCharsets.UTF_8));
+                }
+                try (SharedRegion r = MappedFile.map(f, 0, 10)) {
+                    byte[] b = new byte[10];
+                    r.get(0, b, 0, 10);
+                    assertEquals("0123456789", new String(b, StandardCharsets.UTF_8));
+                    r.put(0, "ABCDE".getBytes(StandardCharsets.UTF_8), 0, 5);
+                }
+            }
+            peer.assertExit(0);
+            assertEquals("ABCDE56789 from the JVM", Files.readString(file));
+        } finally {
+            Files.deleteIfExists(file);
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    @Test
+    void aFileOpenedToAppendPassedToTheCPeer() throws Exception {
+        Path file = Files.createTempFile("jipc-it-append", ".txt");
+        Files.writeString(file, "from the JVM");
+        try (SocketPair pair = IpcSocket.pair(SocketType.DATAGRAM);
+             OpenFile f = OpenFile.open(file, StandardOpenOption.APPEND)) {
+            Child peer = harness.peer("socket_peer", "recv-file", 3).inherit(pair.second(), 3).start();
+            pair.second().close();
+            peer.awaitLine("READY");
+            pair.first().send(ByteBuffer.wrap(new byte[] { 1 }), f);
+            assertEquals("file size=12 access=w append=1", peer.awaitLine("GOT"));
+            peer.assertExit(0);
+            assertEquals("from the JVM+C", Files.readString(file), "the peer wrote through the JVM's description");
+        } finally {
+            Files.deleteIfExists(file);
         }
     }
 }

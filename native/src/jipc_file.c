@@ -1,0 +1,58 @@
+#include "jipc_file.h"
+
+#include <errno.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static long kind_of(mode_t mode)
+{
+    switch (mode & S_IFMT) {
+    case S_IFREG:
+        return JIPC_FILE_REGULAR;
+    case S_IFDIR:
+        return JIPC_FILE_DIRECTORY;
+    case S_IFCHR:
+        return JIPC_FILE_CHARACTER_DEVICE;
+    case S_IFBLK:
+        return JIPC_FILE_BLOCK_DEVICE;
+    case S_IFIFO:
+        return JIPC_FILE_FIFO;
+    case S_IFSOCK:
+        return JIPC_FILE_SOCKET;
+    case S_IFLNK:
+        return JIPC_FILE_SYMBOLIC_LINK;
+    default:
+        return JIPC_FILE_OTHER;
+    }
+}
+
+int jipc_file_stat(int fd, long out[JIPC_FILE_STAT_LENGTH])
+{
+    struct stat st;
+    if (fstat(fd, &st) < 0)
+        return -errno;
+    int flags = fcntl(fd, F_GETFL);
+    if (flags < 0)
+        return -errno;
+    int mode = flags & O_ACCMODE;
+    out[JIPC_FILE_STAT_KIND] = kind_of(st.st_mode);
+    out[JIPC_FILE_STAT_SIZE] = (long)st.st_size;
+    out[JIPC_FILE_STAT_ACCESS] = (flags & O_PATH) ? 0
+        : (mode != O_WRONLY ? JIPC_FILE_READABLE : 0) | (mode != O_RDONLY ? JIPC_FILE_WRITABLE : 0);
+    return 0;
+}
+
+int jipc_file_open(const char *path, int flags, int mode, long out[JIPC_FILE_STAT_LENGTH])
+{
+    int fd = jipc_open(path, flags | O_NONBLOCK | O_NOCTTY, mode);
+    if (fd < 0)
+        return fd;
+    int r = jipc_file_stat(fd, out);
+    if (r == 0 && !(flags & O_NONBLOCK) && !(flags & O_PATH))
+        r = jipc_set_nonblocking(fd, 0);
+    if (r < 0) {
+        close(fd);
+        return r;
+    }
+    return fd;
+}
