@@ -16,9 +16,10 @@
  *                                pipe end, or into a memfd's first bytes
  *   send-fd <fd>                 sendmsg() a pipe read end holding "from C"
  *                                and a memfd holding "memfd from C"
- *   send-files <fd> <file>       sendmsg() file opened read-write, its folder
- *                                and a timerfd: descriptors of kinds that have
- *                                no jipc handle of their own
+ *   send-files <fd> <file>       sendmsg() file opened read-write (offset 5),
+ *                                its folder, a timerfd and a netlink socket:
+ *                                descriptors of kinds that have no jipc handle
+ *                                of their own
  *   recv-file <fd>               recvmsg() one descriptor of a regular file:
  *                                print its size and access mode, then write "+C"
  *                                at the description's offset (its end, if opened to append)
@@ -26,6 +27,7 @@
 #include "peer_common.h"
 
 #include <arpa/inet.h>
+#include <linux/netlink.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -218,7 +220,7 @@ static int recv_fd(int sock)
 static int send_rights(int sock, const int *fds, int n)
 {
     union {
-        char buf[CMSG_SPACE(sizeof(int) * 3)];
+        char buf[CMSG_SPACE(sizeof(int) * 4)];
         struct cmsghdr align;
     } u;
     memset(&u, 0, sizeof u);
@@ -271,16 +273,20 @@ static int send_files(int sock, const char *file)
     int t = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
     if (d < 0 || t < 0)
         return peer_error(d < 0 ? "open" : "timerfd_create", -errno, &st);
+    int n = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+    if (n < 0)
+        return peer_error("socket", -errno, &st);
     if (lseek(f, 5, SEEK_SET) != 5)
         return peer_error("lseek", -errno, &st);
-    int fds[3] = { f, d, t };
+    int fds[4] = { f, d, t, n };
     peer_say("READY pid=%d", (int)getpid());
-    int r = send_rights(sock, fds, 3);
+    int r = send_rights(sock, fds, 4);
     if (r < 0)
         return peer_error("sendmsg", r, &st);
     close(f);
     close(d);
     close(t);
+    close(n);
     close(sock);
     peer_result(&st);
     return 0;

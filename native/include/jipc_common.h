@@ -41,7 +41,7 @@ JIPC_API int jipc_close(int fd);
 JIPC_API int jipc_set_nonblocking(int fd, int on);
 /* Sets or clears FD_CLOEXEC on the descriptor. */
 JIPC_API int jipc_set_cloexec(int fd, int on);
-/* JIPC_FD_PIPE_READ / _WRITE for a pipe or FIFO end, JIPC_FD_OTHER else. */
+/* JIPC_FD_PIPE_READ / _WRITE for a pipe or FIFO end, JIPC_FD_OTHER else (an O_PATH descriptor of one too). */
 JIPC_API int jipc_fd_kind(int fd);
 /*
  * A new open file description of the pipe or FIFO that fd is an end of, same

@@ -29,7 +29,8 @@ extern "C" {
 #define JIPC_FILE_STAT_KIND 0
 #define JIPC_FILE_STAT_SIZE 1
 #define JIPC_FILE_STAT_ACCESS 2
-#define JIPC_FILE_STAT_LENGTH 3
+#define JIPC_FILE_STAT_DEVICE 3
+#define JIPC_FILE_STAT_LENGTH 4
 
 /* Bits of out[JIPC_FILE_STAT_ACCESS]: what the open file description allows (none for O_PATH). */
 #define JIPC_FILE_READABLE 1
@@ -38,17 +39,23 @@ extern "C" {
 /*
  * fstat(2) and fcntl(F_GETFL) of fd: out[JIPC_FILE_STAT_KIND] one of
  * JIPC_FILE_*, out[JIPC_FILE_STAT_SIZE] st_size, out[JIPC_FILE_STAT_ACCESS]
- * JIPC_FILE_READABLE | JIPC_FILE_WRITABLE as its access mode allows. 0, or -errno.
+ * JIPC_FILE_READABLE | JIPC_FILE_WRITABLE as its access mode allows,
+ * out[JIPC_FILE_STAT_DEVICE] st_dev (the file system it lives on). 0, or -errno.
  */
 JIPC_API int jipc_file_stat(int fd, long out[JIPC_FILE_STAT_LENGTH]);
+
+/* stat(2)'s st_dev of path, following links: the file system it lives on; or -errno. */
+JIPC_API long jipc_file_device(const char *path);
 
 /*
  * open(2) of path with flags (O_CLOEXEC and O_NOCTTY added) and mode (for
  * O_CREAT), that never waits in the open itself: the open is O_NONBLOCK, so
  * that a FIFO (which would wait for its other side) or a device that waits
  * for a carrier opens at once; O_NONBLOCK is then cleared again unless flags
- * asked for it. out is filled as by jipc_file_stat(). The descriptor, or
- * -errno (then nothing stays open).
+ * asked for it; a regular file under a lease (fcntl(2) F_SETLEASE), which
+ * refuses a non-blocking open, is opened again waiting for the lease to break.
+ * out is filled as by jipc_file_stat(). The descriptor, or -errno (then
+ * nothing stays open).
  */
 JIPC_API int jipc_file_open(const char *path, int flags, int mode, long out[JIPC_FILE_STAT_LENGTH]);
 

@@ -62,8 +62,8 @@ int jipc_fd_kind(int fd)
     int flags = fcntl(fd, F_GETFL);
     if (flags < 0)
         return -errno;
-    if (!S_ISFIFO(st.st_mode))
-        return JIPC_FD_OTHER;
+    if (!S_ISFIFO(st.st_mode) || (flags & O_PATH))
+        return JIPC_FD_OTHER; /* an O_PATH descriptor's access mode reads as O_RDONLY, but it reads nothing */
     switch (flags & O_ACCMODE) {
     case O_RDONLY:
         return JIPC_FD_PIPE_READ;

@@ -39,12 +39,24 @@ int jipc_file_stat(int fd, long out[JIPC_FILE_STAT_LENGTH])
     out[JIPC_FILE_STAT_SIZE] = (long)st.st_size;
     out[JIPC_FILE_STAT_ACCESS] = (flags & O_PATH) ? 0
         : (mode != O_WRONLY ? JIPC_FILE_READABLE : 0) | (mode != O_RDONLY ? JIPC_FILE_WRITABLE : 0);
+    out[JIPC_FILE_STAT_DEVICE] = (long)st.st_dev;
     return 0;
+}
+
+long jipc_file_device(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) < 0)
+        return -errno;
+    return (long)st.st_dev;
 }
 
 int jipc_file_open(const char *path, int flags, int mode, long out[JIPC_FILE_STAT_LENGTH])
 {
     int fd = jipc_open(path, flags | O_NONBLOCK | O_NOCTTY, mode);
+    struct stat st;
+    if (fd == -EWOULDBLOCK && !(flags & O_NONBLOCK) && stat(path, &st) == 0 && S_ISREG(st.st_mode))
+        fd = jipc_open(path, flags | O_NOCTTY, mode); /* a lease: wait for it to break, as a plain open does */
     if (fd < 0)
         return fd;
     int r = jipc_file_stat(fd, out);

@@ -82,6 +82,35 @@ static void fifo_open_does_not_wait(void)
     unlink(path);
 }
 
+/* An O_PATH descriptor of a FIFO reads nothing: it is no pipe end, whatever its access mode says. */
+static void path_descriptors_are_no_pipe_ends(void)
+{
+    char path[64];
+    snprintf(path, sizeof path, "%s/fifo-path", dir);
+    CHECK(mkfifo(path, 0600) == 0);
+    int fd = open(path, O_PATH | O_CLOEXEC);
+    unlink(path);
+    CHECK(fd >= 0);
+    CHECK_EQ(JIPC_FD_OTHER, jipc_fd_kind(fd));
+    long out[JIPC_FILE_STAT_LENGTH];
+    CHECK_EQ(0, jipc_file_stat(fd, out));
+    CHECK_EQ(JIPC_FILE_FIFO, out[JIPC_FILE_STAT_KIND]);
+    CHECK_EQ(0, out[JIPC_FILE_STAT_ACCESS]);
+    close(fd);
+}
+
+static void devices_tell_file_systems_apart(void)
+{
+    long out[JIPC_FILE_STAT_LENGTH];
+    int fd = open("/", O_RDONLY | O_CLOEXEC);
+    CHECK(fd >= 0);
+    CHECK_EQ(0, jipc_file_stat(fd, out));
+    close(fd);
+    CHECK_EQ(out[JIPC_FILE_STAT_DEVICE], jipc_file_device("/"));
+    CHECK(jipc_file_device("/proc/self") != out[JIPC_FILE_STAT_DEVICE]);
+    CHECK_EQ(-ENOENT, jipc_file_device("/no/such/path"));
+}
+
 int main(void)
 {
     if (mkdtemp(dir) == NULL) {
@@ -91,6 +120,13 @@ int main(void)
     RUN(kinds_from_fstat);
     RUN(open_reports_kind_and_size);
     RUN(fifo_open_does_not_wait);
+    RUN(path_descriptors_are_no_pipe_ends);
+    RUN(devices_tell_file_systems_apart);
+    char path[64];
+    snprintf(path, sizeof path, "%s/data", dir);
+    unlink(path); /* left by a check that failed early */
+    snprintf(path, sizeof path, "%s/fifo", dir);
+    unlink(path);
     rmdir(dir);
     TEST_EXIT();
 }

@@ -3,9 +3,10 @@ package io.github.jipc;
 import java.nio.channels.ClosedChannelException;
 
 /**
- * A handle given to be passed to another process was closed: the socket
- * that was to carry it may well be open, which the message tells apart
- * from the socket's own {@link ClosedChannelException}.
+ * A {@link ClosedChannelException} that says which handle was closed: one
+ * given to be passed to another process (the socket that was to carry it
+ * may well be open, which the message tells apart from the socket's own),
+ * or one whose own method was called.
  */
 final class ClosedHandleException extends ClosedChannelException {
     private static final long serialVersionUID = 1L;
@@ -13,7 +14,11 @@ final class ClosedHandleException extends ClosedChannelException {
     private final String message;
 
     ClosedHandleException(int index, Object handle) {
-        this.message = "handle " + index + " to pass (" + handle + ") is closed: only open handles can be passed";
+        this("handle " + index + " to pass (" + handle + ") is closed: only open handles can be passed");
+    }
+
+    ClosedHandleException(String message) {
+        this.message = message;
     }
 
     @Override

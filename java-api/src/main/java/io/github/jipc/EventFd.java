@@ -83,14 +83,13 @@ public final class EventFd extends GuardedChannel implements Inheritable, Pollab
      *
      * @param fd the inherited descriptor number
      * @return the counter, in blocking mode
-     * @throws IllegalArgumentException if fd is negative or not an eventfd
+     * @throws IllegalArgumentException if fd is negative, owned by an open jipc handle already, or not an
+     *         eventfd
      * @throws IpcException EBADF if fd is not open
      */
     public static EventFd inherited(int fd) throws IOException {
         NativeLibrary.ensureAvailable();
-        if (fd < 0) {
-            throw new IllegalArgumentException("fd must be >= 0, got " + fd);
-        }
+        FdHandle.requireInheritable(fd);
         int r = EventfdNative.jipc_eventfd_is(fd);
         if (r < 0) {
             throw Errors.exception(r, EventFdCall.READLINK, "inherited fd " + fd, "the parent did not hand this descriptor over");

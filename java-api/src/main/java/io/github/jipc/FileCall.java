@@ -16,8 +16,8 @@ enum FileCall implements Call {
                 return "a directory opens for reading only";
             }
             if (err == Errno.ENXIO) {
-                return "a device without its driver, or a socket's file (a Unix socket is reached with"
-                        + " IpcSocket.connected, not opened)";
+                return "no such device behind the file (a device without its driver, /dev/tty without a controlling"
+                        + " terminal), or it is a Unix socket's file, which is reached with IpcSocket.connected";
             }
             return null;
         }

@@ -157,7 +157,8 @@ public final class IpcSocket extends GuardedChannel implements ByteChannel, Inhe
      *
      * @param fd the inherited descriptor number
      * @return the socket, in blocking mode
-     * @throws IllegalArgumentException if fd is negative or not a socket of a domain and type jipc knows
+     * @throws IllegalArgumentException if fd is negative, owned by an open jipc handle already, or not a
+     *         socket of a domain and type jipc knows
      * @throws IpcException EBADF if fd is not open
      */
     public static IpcSocket inherited(int fd) throws IOException {
@@ -391,9 +392,9 @@ public final class IpcSocket extends GuardedChannel implements ByteChannel, Inhe
      *
      * @param dst the buffer
      * @return what arrived; {@link ReceivedMessage#bytes()} is 0 if non-blocking and nothing is there
-     * @throws IpcException as {@link #read(ByteBuffer)}; also when more handles came than 253 (MSG_CTRUNC:
-     *         those that arrived are closed, the bytes stay received) or one of a kind jipc does not know
-     *         (it is closed)
+     * @throws IpcException as {@link #read(ByteBuffer)}; also EMSGSIZE when more handles came than 253
+     *         (MSG_CTRUNC): those that arrived are closed, and the bytes are in dst, its position moved
+     *         past them
      */
     public ReceivedMessage receiveMessage(ByteBuffer dst) throws IOException {
         return receiveMessage(dst, SocketSide.MAX_FDS);

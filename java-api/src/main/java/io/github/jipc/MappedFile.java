@@ -1,7 +1,6 @@
 package io.github.jipc;
 
 import java.io.IOException;
-import java.nio.channels.ClosedChannelException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,8 +116,12 @@ public final class MappedFile {
      * peer passed over a Unix socket: {@link #map(Path, long, long, MapOption...)}
      * for a file known by its descriptor. The mapping may write only where the
      * open file description may: a file opened read-only maps
-     * {@link MapOption#READ_ONLY} or {@link MapOption#PRIVATE}. The region
-     * does not keep file open, and closing file leaves the region mapped.
+     * {@link MapOption#READ_ONLY} or {@link MapOption#PRIVATE}. As with a
+     * path, a read-write shared window that reaches past the end of the file
+     * extends it, here a file another process may own: map such a file
+     * READ_ONLY, or within its {@link OpenFile#size()}, unless growing it is
+     * meant. The region does not keep file open, and closing file leaves the
+     * region mapped.
      *
      * @param file    the open file, a regular one
      * @param offset  where the window starts, any offset
@@ -128,7 +131,8 @@ public final class MappedFile {
      * @return the region
      * @throws java.nio.channels.ClosedChannelException if file is closed
      * @throws java.nio.file.AccessDeniedException if the description does not allow the mapping (a
-     *         read-write shared window of a file opened read-only, or any window of one opened write-only)
+     *         read-write shared window of a file opened read-only, or any window of one opened write-only
+     *         or with O_PATH)
      * @throws IpcException as {@link #map(Path, long, long, MapOption...)}
      * @throws IllegalArgumentException if file is not a regular file, or as {@link #map(Path, long, long,
      *         MapOption...)} for the window and options (CREATE is not one)
@@ -138,20 +142,22 @@ public final class MappedFile {
         Objects.requireNonNull(file, "file");
         Set<MapOption> opts = MapOptions.of(options, OPEN_FILE_OPTIONS, "an open file");
         checkWindow(offset, length);
-        if (file.kind() != OpenFile.Kind.REGULAR_FILE) {
-            throw notRegular(file.toString(), "not a regular file");
-        }
         boolean extend = !opts.contains(MapOption.READ_ONLY) && !opts.contains(MapOption.PRIVATE);
-        if (!file.isReadable() || (extend && !file.isWritable())) {
-            throw new AccessDeniedException(file.toString(), null, "its open file description was opened "
-                    + (file.isWritable() ? "for writing only, and every mapping reads"
-                            : "for reading only: map it READ_ONLY, or PRIVATE for a copy this process may change"));
-        }
         if (!file.handle.acquire()) {
-            throw new ClosedChannelException();
+            throw file.closed();
         }
         try {
-            return mapOpen(file.handle, file.toString(), offset, length, opts, extend);
+            if (file.kind() != OpenFile.Kind.REGULAR_FILE) {
+                throw notRegular(file.description(), file.kind().phrase() + ", not a regular file");
+            }
+            if (!file.isReadable() || (extend && !file.isWritable())) {
+                throw new AccessDeniedException(file.description(), null, "its open file description was opened "
+                        + (file.isWritable() ? "for writing only, and every mapping reads"
+                                : !file.isReadable() ? "with O_PATH, for neither reading nor writing: it can be passed"
+                                        + " on, not mapped"
+                                : "for reading only: map it READ_ONLY, or PRIVATE for a copy this process may change"));
+            }
+            return mapOpen(file.handle, file.description(), offset, length, opts, extend);
         } finally {
             file.handle.release();
         }
@@ -184,7 +190,8 @@ public final class MappedFile {
         }
         if (!extend && offset + length > size) {
             throw new IllegalArgumentException("window [" + offset + ", +" + length + ") is not within the "
-                    + size + " bytes of " + file);
+                    + size + " bytes of " + file + (size > 0 ? "" : " (an empty file; a file of /proc, /sys or"
+                    + " another file system of kernel state is empty too: it holds no data to map)"));
         }
         if (extend) {
             int r = MmapNative.jipc_file_reserve(fd, offset, length);

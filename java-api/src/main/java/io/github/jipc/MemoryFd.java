@@ -29,9 +29,7 @@ final class MemoryFd {
     /** Checks an inherited descriptor: open, and (for a memory file) one that takes seals; sets it close-on-exec. */
     static int checkInherited(int fd, boolean memfd) throws IOException {
         NativeLibrary.ensureAvailable();
-        if (fd < 0) {
-            throw new IllegalArgumentException("fd must be >= 0, got " + fd);
-        }
+        FdHandle.requireInheritable(fd);
         String what = "inherited fd " + fd;
         long size = ShmNative.jipc_shm_size(fd);
         if (size < 0) {

@@ -142,7 +142,8 @@ public final class MemoryFile implements Inheritable, AutoCloseable {
      * @param fd the inherited descriptor number
      * @return the memory file, with the seals its creator added
      * @throws IpcException EBADF if fd is not open
-     * @throws IllegalArgumentException if fd is negative or not a memory file that takes seals
+     * @throws IllegalArgumentException if fd is negative, owned by an open jipc handle already, or not a
+     *         memory file that takes seals
      */
     public static MemoryFile inherited(int fd) throws IOException {
         return new MemoryFile(MemoryFd.checkInherited(fd, true), "inherited memory file (fd " + fd + ")");

@@ -197,7 +197,8 @@ public final class MessageQueue extends GuardedChannel implements Inheritable, P
      * @param fd the inherited descriptor number
      * @return the queue, blocking; {@link #name()} is null
      * @throws IpcException EBADF if fd is not open
-     * @throws IllegalArgumentException if fd is negative or not a message queue descriptor
+     * @throws IllegalArgumentException if fd is negative, owned by an open jipc handle already, or not a
+     *         message queue descriptor
      */
     public static MessageQueue inherited(int fd) throws IOException {
         return MqSetup.inherited(fd);

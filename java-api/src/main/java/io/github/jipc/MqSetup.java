@@ -13,6 +13,7 @@ import io.github.jipc.internal.Access;
 import io.github.jipc.internal.CStrings;
 import io.github.jipc.internal.Errno;
 import io.github.jipc.internal.Errors;
+import io.github.jipc.internal.FdHandle;
 import io.github.jipc.internal.Modes;
 import io.github.jipc.internal.NativeLibrary;
 import io.github.jipc.internal.jni.CommonNative;
@@ -72,9 +73,7 @@ final class MqSetup {
 
     static MessageQueue inherited(int fd) throws IOException {
         NativeLibrary.ensureAvailable();
-        if (fd < 0) {
-            throw new IllegalArgumentException("fd must be >= 0, got " + fd);
-        }
+        FdHandle.requireInheritable(fd);
         int access = MqNative.jipc_mq_check(fd);
         if (access == -Errno.EINVAL) {
             throw new IllegalArgumentException("inherited fd " + fd + " is not a message queue descriptor");

@@ -82,9 +82,7 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
     /** Adopts an inherited descriptor after checking that it is the expected end. */
     static int checkInherited(int fd, int expectedKind, String expected) throws IOException {
         NativeLibrary.ensureAvailable();
-        if (fd < 0) {
-            throw new IllegalArgumentException("fd must be >= 0, got " + fd);
-        }
+        FdHandle.requireInheritable(fd);
         int kind = CommonNative.jipc_fd_kind(fd);
         if (kind < 0) {
             throw Errors.exception(kind, PipeCall.FSTAT, "inherited fd " + fd, "the parent did not hand this descriptor over");

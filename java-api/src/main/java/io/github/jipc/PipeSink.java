@@ -53,7 +53,8 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel, Gath
      *
      * @param fd the inherited descriptor number
      * @return the write end, in blocking mode
-     * @throws IllegalArgumentException if fd is negative or not the write end of a pipe or FIFO
+     * @throws IllegalArgumentException if fd is negative, owned by an open jipc handle already, or not the
+     *         write end of a pipe or FIFO
      * @throws IpcException             EBADF if fd is not open
      * @throws IOException              if fcntl(2) fails
      */

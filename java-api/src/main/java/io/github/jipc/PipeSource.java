@@ -39,7 +39,8 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel, Sc
      *
      * @param fd the inherited descriptor number
      * @return the read end, in blocking mode
-     * @throws IllegalArgumentException if fd is negative or not the read end of a pipe or FIFO
+     * @throws IllegalArgumentException if fd is negative, owned by an open jipc handle already, or not the
+     *         read end of a pipe or FIFO
      * @throws IpcException             EBADF if fd is not open
      * @throws IOException              if fcntl(2) fails
      */

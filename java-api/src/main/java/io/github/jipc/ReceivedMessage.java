@@ -37,7 +37,8 @@ public final class ReceivedMessage {
      * {@link EventFd}, {@link MemoryFile}, {@link SharedMemory}, {@link MessageQueue}), in the order sent;
      * any other kind (a regular file, a directory, a device, a timerfd, a netlink socket...) as an
      * {@link OpenFile}.
-     * A pipe end covers FIFO ends too; a received queue has no {@link MessageQueue#name()},
+     * A pipe end covers FIFO ends too; a file of {@code /dev/shm} is {@link SharedMemory}, any other
+     * file an {@link OpenFile}; a received queue has no {@link MessageQueue#name()},
      * and keeps the access mode it was opened with.
      *
      * @return the handles, empty if none came

@@ -117,7 +117,8 @@ public final class SharedMemory implements Inheritable, AutoCloseable {
      * @param fd the inherited descriptor number
      * @return the object
      * @throws IpcException EBADF if fd is not open
-     * @throws IllegalArgumentException if fd is negative
+     * @throws IllegalArgumentException if fd is negative, owned by an open jipc handle already, or not a
+     *         shared memory object
      */
     public static SharedMemory inherited(int fd) throws IOException {
         return new SharedMemory(MemoryFd.checkInherited(fd, false), null, false);

@@ -143,6 +143,10 @@ enum ShmCall implements Call {
                 return "no address space or mapping left for " + bytes + " bytes (vm.max_map_count is "
                         + Limits.sysctl("/proc/sys/vm/max_map_count") + ")";
             }
+            if (err == E.ENODEV) {
+                return "its file system cannot map files (a file of /proc, /sys or another file system of kernel"
+                        + " state, which holds no data to map)";
+            }
             return null;
         }
     },

@@ -13,11 +13,13 @@ import java.util.List;
 import java.util.Objects;
 import java.util.OptionalInt;
 
+import io.github.jipc.internal.CStrings;
 import io.github.jipc.internal.Errno;
 import io.github.jipc.internal.Errors;
 import io.github.jipc.internal.FdHandle;
 import io.github.jipc.internal.jni.CommonNative;
 import io.github.jipc.internal.jni.EventfdNative;
+import io.github.jipc.internal.jni.FileNative;
 import io.github.jipc.internal.jni.MqNative;
 import io.github.jipc.internal.jni.ShmNative;
 import io.github.jipc.internal.jni.SockmsgNative;
@@ -286,24 +288,26 @@ final class SocketIo {
             if (n < 0) {
                 throw SocketCalls.failure(s, n, SocketCall.RECEIVE, null, 0);
             }
-            List<Inheritable> handles = room > 0 ? adoptAll(s, m) : List.of();
             if (messages && n > len) {
-                closeAll(handles);
+                closeAll(room > 0 ? adoptAll(s, m) : List.of());
                 throw Errors.exception(-SocketCall.EMSGSIZE, SocketCall.RECEIVE, s.description(),
                         "a message of " + n + " bytes did not fit in the " + len + " bytes left in the buffer: it was cut"
                                 + " (MSG_TRUNC) and the rest is lost; receive into a buffer as large as the largest message,"
                                 + " or size it by nextMessageSize() first");
             }
-            if (m != null && (m.get(FLAGS) & CTRUNC) != 0) {
-                closeAll(handles);
-                throw Errors.exception(-SocketCall.EMSGSIZE, SocketCall.RECEIVE, s.description(),
-                        "more descriptors came than the " + (room - 1) + " there was room for (MSG_CTRUNC); every one"
-                                + " that arrived was closed, the " + n + " bytes were received");
-            }
+            // The bytes go into dst before anything below can throw: they are received, and stay so.
             if (target != dst && n > 0) {
                 dst.put(target.limit((int) n));
             } else if (n > 0) {
                 dst.position(pos + (int) n);
+            }
+            List<Inheritable> handles = room > 0 ? adoptAll(s, m) : List.of();
+            if (m != null && (m.get(FLAGS) & CTRUNC) != 0) {
+                closeAll(handles);
+                throw Errors.exception(-SocketCall.EMSGSIZE, SocketCall.RECEIVE, s.description(),
+                        "more descriptors came than the " + (room - 1) + " there was room for (MSG_CTRUNC); every one"
+                                + " that arrived was closed; the " + n + " bytes that came with them are in the buffer,"
+                                + " its position moved past them; receive with room for more handles");
             }
             if (!wantMeta) {
                 return n == 0 ? (end ? END : NOTHING) : ReceivedMessage.of((int) n, List.of(), null, null);
@@ -346,6 +350,25 @@ final class SocketIo {
         }
     }
 
+    /**
+     * Whether a file of a tmpfs lives in /dev/shm, where shm_open(3) makes
+     * POSIX shared memory objects: the file system the descriptor is on is
+     * /dev/shm's, whatever its path reads (a sender in another mount
+     * namespace sees other paths). Any other tmpfs file is a file like another.
+     */
+    private static boolean inDevShm(int fd, String target) {
+        long[] st = new long[FileNative.JIPC_FILE_STAT_LENGTH()];
+        if (DevShm.DEVICE < 0 || FileNative.jipc_file_stat(fd, st) < 0) {
+            return target.isEmpty() || target.startsWith("/dev/shm/"); // /dev/shm or /proc unreadable: the path
+        }
+        return st[FileNative.JIPC_FILE_STAT_DEVICE()] == DevShm.DEVICE;
+    }
+
+    /** The file system of /dev/shm, looked up once; negative if there is none. */
+    private static final class DevShm {
+        static final long DEVICE = FileNative.jipc_file_device(CStrings.of(Path.of("/dev/shm")));
+    }
+
     /** A received descriptor as the jipc handle of its kind, or as an {@link OpenFile} if no other has its kind. */
     static Inheritable adopt(int fd) throws IOException {
         int kind = CommonNative.jipc_fd_kind(fd);
@@ -372,8 +395,10 @@ final class SocketIo {
             } catch (IOException e) {
                 // an unreadable link: taken as POSIX shared memory below
             }
-            return target.startsWith("/memfd:") ? MemoryFile.adopt(fd, "received memory file (fd " + fd + ")")
-                    : SharedMemory.adopt(fd);
+            if (target.startsWith("/memfd:")) {
+                return MemoryFile.adopt(fd, "received memory file (fd " + fd + ")");
+            }
+            return inDevShm(fd, target) ? SharedMemory.adopt(fd) : OpenFile.adopt(fd);
         }
         int access = MqNative.jipc_mq_check(fd);
         if (access >= 0) {

@@ -7,6 +7,7 @@ import java.net.SocketAddress;
 import java.util.Objects;
 
 import io.github.jipc.internal.Errors;
+import io.github.jipc.internal.FdHandle;
 import io.github.jipc.internal.NativeLibrary;
 import io.github.jipc.internal.jni.CommonNative;
 import io.github.jipc.internal.jni.SocketNative;
@@ -71,9 +72,7 @@ final class SocketSetup {
 
     static IpcSocket inherited(int fd) throws IOException {
         NativeLibrary.ensureAvailable();
-        if (fd < 0) {
-            throw new IllegalArgumentException("fd must be >= 0, got " + fd);
-        }
+        FdHandle.requireInheritable(fd);
         int[] info = new int[3];
         int r = SocketNative.jipc_socket_info(fd, info);
         if (r == -SocketNative.ENOTSOCK()) {

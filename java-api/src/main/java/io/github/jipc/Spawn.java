@@ -2,7 +2,6 @@ package io.github.jipc;
 
 import java.io.IOException;
 import java.lang.ProcessBuilder.Redirect;
-import java.nio.channels.ClosedChannelException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -151,9 +150,8 @@ final class Spawn {
     private int acquire(Inheritable end, String what) throws IOException {
         FdHandle h = Handles.of(end);
         if (!h.acquire()) {
-            ClosedChannelException e = new ClosedChannelException();
-            e.initCause(new IllegalStateException("the handle for " + what + " is closed: " + end));
-            throw e;
+            throw new ClosedHandleException("the handle for " + what + " is closed: " + end
+                    + "; only open handles can be inherited");
         }
         acquired.add(h);
         int fd = Handles.handOff(end, h);

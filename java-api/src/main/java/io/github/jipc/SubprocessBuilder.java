@@ -240,7 +240,10 @@ public abstract sealed class SubprocessBuilder permits Subprocess.Builder {
     /**
      * Hands handle to the child as descriptor childFd. A pipe or FIFO end
      * is closed in this process once the child started (unless
-     * {@link #keepOpen kept}); shared memory and memory files stay open.
+     * {@link #keepOpen kept}); every other handle (shared memory, memory
+     * files, sockets, event counters, queues, {@link OpenFile}s) stays open
+     * here too: close a socket's copy here once the child started if this
+     * process should see the end of stream when the child closes its own.
      * A pipe or FIFO end reaches the child as a blocking open file
      * description: the end's own, which this process then never sets
      * {@code O_NONBLOCK} again; or, while a call of the end runs, or if
@@ -248,7 +251,8 @@ public abstract sealed class SubprocessBuilder permits Subprocess.Builder {
      * of the same pipe. A later call for the same
      * childFd replaces this one.
      *
-     * @param handle  a jipc pipe or FIFO end, shared memory object or memory file
+     * @param handle  any jipc handle that can be inherited: a pipe or FIFO end, shared memory object,
+     *                memory file, socket, event counter, message queue or open file
      * @param childFd 3 or more (0-2 are set with the redirect methods)
      * @return this builder
      * @throws IllegalArgumentException if childFd is below 3

@@ -138,7 +138,11 @@ class EventFdTest {
         }
         assertThrows(IllegalArgumentException.class, () -> EventFd.inherited(-1));
         try (Pipe p = Pipe.open()) {
-            assertThrows(IllegalArgumentException.class, () -> EventFd.inherited(Handles.of(p.source()).fd()));
+            try (UnownedDescriptor end = new UnownedDescriptor(p.source())) {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> EventFd.inherited(end.fd));
+                assertTrue(e.getMessage().contains("not an eventfd"), e.getMessage());
+            }
         }
     }
 }

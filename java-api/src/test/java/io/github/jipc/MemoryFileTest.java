@@ -114,8 +114,11 @@ class MemoryFileTest {
         IpcException notOpen = assertThrows(IpcException.class, () -> MemoryFile.inherited(100_000));
         assertEquals("EBADF", notOpen.errnoName());
         try (Pipe pipe = Pipe.open()) {
-            int fd = Handles.of(pipe.source()).fd();
-            assertThrows(IllegalArgumentException.class, () -> MemoryFile.inherited(fd));
+            try (UnownedDescriptor end = new UnownedDescriptor(pipe.source())) {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> MemoryFile.inherited(end.fd));
+                assertTrue(e.getMessage().contains("not a memory file"), e.getMessage());
+            }
             assertTrue(pipe.source().isOpen());
         }
         MemoryFile m = MemoryFile.create(LABEL, 100);

@@ -455,9 +455,11 @@ class MessageQueueTest {
     @Test
     void inheritedChecksTheDescriptor() throws Exception {
         try (Pipe pipe = Pipe.open(); MessageQueue q = MessageQueue.createUnnamed(2, 8)) {
-            int pipeFd = Handles.of(pipe.sink()).fd();
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MessageQueue.inherited(pipeFd));
-            assertTrue(e.getMessage().contains("not a message queue"), e.getMessage());
+            try (UnownedDescriptor end = new UnownedDescriptor(pipe.sink())) {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> MessageQueue.inherited(end.fd));
+                assertTrue(e.getMessage().contains("not a message queue"), e.getMessage());
+            }
             assertThrows(IllegalArgumentException.class, () -> MessageQueue.inherited(-1));
             IpcException bad = assertThrows(IpcException.class, () -> MessageQueue.inherited(1_000_000));
             assertEquals("EBADF", bad.errnoName());

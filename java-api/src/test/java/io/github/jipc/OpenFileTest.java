@@ -17,14 +17,14 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
 import io.github.jipc.internal.CStrings;
 import io.github.jipc.internal.jni.CommonNative;
 import io.github.jipc.internal.jni.FileNative;
 import io.github.jipc.internal.jni.MmapNative;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(60)
 class OpenFileTest {
@@ -40,7 +40,7 @@ class OpenFileTest {
         Path file = dir.resolve("data");
         try (OpenFile f = OpenFile.open(file, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW)) {
             assertEquals(OpenFile.Kind.REGULAR_FILE, f.kind());
-            assertEquals(file.toString(), f.target());
+            assertEquals(file.toRealPath().toString(), f.target());
             assertEquals(0, f.size());
             Files.writeString(file, "hello");
             assertEquals(5, f.size());
@@ -96,8 +96,11 @@ class OpenFileTest {
         assertEquals("ELOOP", loop.errnoName());
         assertTrue(loop.getMessage().contains("NOFOLLOW_LINKS"), loop.getMessage());
         try (OpenFile f = OpenFile.open(link)) {
-            assertEquals(file.toString(), f.target());
+            assertEquals(file.toRealPath().toString(), f.target());
         }
+        NoSuchFileException readOnly = assertThrows(NoSuchFileException.class,
+                () -> OpenFile.open(dir.resolve("missing"), StandardOpenOption.CREATE));
+        assertTrue(readOnly.getMessage().contains("only with WRITE or APPEND"), readOnly.getMessage());
     }
 
     @Test
@@ -120,17 +123,23 @@ class OpenFileTest {
     }
 
     @Test
-    void aFifoIsRefusedWithoutWaiting() throws Exception {
+    void aFifoIsRefusedWithoutOpeningIt() throws Exception {
         Path fifo = dir.resolve("fifo");
         Fifo.create(fifo, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> OpenFile.open(fifo));
         assertTrue(e.getMessage().contains("Fifo"), e.getMessage());
-        IpcException noReader = assertThrows(IpcException.class, () -> OpenFile.open(fifo, StandardOpenOption.WRITE));
-        assertEquals("ENXIO", noReader.errnoName());
+        IllegalArgumentException noReader = assertThrows(IllegalArgumentException.class,
+                () -> OpenFile.open(fifo, StandardOpenOption.WRITE), "a write open without a reader says ENXIO");
+        assertTrue(noReader.getMessage().contains("Fifo"), noReader.getMessage());
+        // A reader waiting at the other end is not disturbed: no open, so no end of file for it.
+        try (PipeSource reader = Fifo.of(fifo).openSource(PipeOption.NON_BLOCKING)) {
+            assertThrows(IllegalArgumentException.class, () -> OpenFile.open(fifo, StandardOpenOption.WRITE));
+            assertEquals(0, reader.read(ByteBuffer.allocate(4)), "no writer came and went");
+        }
     }
 
     @Test
-    void directoriesAndDevicesPassOnButOnlyFilesAndDevicesReopen() throws Exception {
+    void directoriesAndDevicesPassOnButOnlyRegularFilesReopen() throws Exception {
         try (OpenFile folder = OpenFile.open(dir); OpenFile devNull = OpenFile.open(Path.of("/dev/null"),
                 StandardOpenOption.WRITE)) {
             assertEquals(OpenFile.Kind.DIRECTORY, folder.kind());
@@ -140,9 +149,12 @@ class OpenFileTest {
             IpcException isDir = assertThrows(IpcException.class, () -> OpenFile.open(dir, StandardOpenOption.WRITE));
             assertEquals("EISDIR", isDir.errnoName());
             assertEquals(OpenFile.Kind.CHARACTER_DEVICE, devNull.kind());
-            try (FileChannel c = devNull.openChannel(StandardOpenOption.WRITE)) {
-                assertEquals(3, c.write(ByteBuffer.wrap(new byte[3])));
-            }
+            UnsupportedOperationException device = assertThrows(UnsupportedOperationException.class,
+                    () -> devNull.openChannel(StandardOpenOption.WRITE));
+            assertTrue(device.getMessage().contains("a character device"), device.getMessage());
+            IllegalArgumentException map = assertThrows(IllegalArgumentException.class,
+                    () -> MappedFile.map(devNull, 0, 1));
+            assertTrue(map.getMessage().contains("a character device, not a regular file"), map.getMessage());
         }
     }
 
@@ -187,7 +199,14 @@ class OpenFileTest {
         int fd = CommonNative.jipc_open(CStrings.of(Path.of("/dev/null")), MmapNative.O_RDONLY(), 0);
         assertTrue(fd >= 0, "open /dev/null: " + fd);
         CommonNative.jipc_set_cloexec(fd, 0);
-        try (OpenFile f = OpenFile.inherited(fd)) {
+        OpenFile taken;
+        try {
+            taken = OpenFile.inherited(fd);
+        } catch (RuntimeException | java.io.IOException e) {
+            CommonNative.jipc_close(fd);
+            throw e;
+        }
+        try (OpenFile f = taken) {
             assertEquals(OpenFile.Kind.CHARACTER_DEVICE, f.kind());
             assertTrue(f.toString().contains("/dev/null"), f.toString());
             assertEquals("/dev/null", f.target());
@@ -195,6 +214,59 @@ class OpenFileTest {
                     .filter(l -> l.startsWith("flags:")).findFirst().orElseThrow();
             int octal = Integer.parseInt(flags.substring("flags:".length()).trim(), 8);
             assertTrue((octal & FileNative.O_CLOEXEC()) != 0, "O_CLOEXEC in " + flags);
+            IllegalArgumentException twice = assertThrows(IllegalArgumentException.class, () -> OpenFile.inherited(fd));
+            assertTrue(twice.getMessage().contains("belongs to an open jipc handle"), twice.getMessage());
+        }
+    }
+
+    @Test
+    void aFileOfDevShmArrivesAsSharedMemoryAnyOtherAsOpenFile() throws Exception {
+        Path shm = Path.of("/dev/shm", ShmLeaks.PREFIX + "openfile-" + ProcessHandle.current().pid());
+        Path other = dir.resolve("plain");
+        Files.write(shm, new byte[4096]);
+        Files.write(other, new byte[10]);
+        try (OpenFile a = OpenFile.open(shm, StandardOpenOption.READ, StandardOpenOption.WRITE);
+             OpenFile b = OpenFile.open(other); SocketPair pair = IpcSocket.pair(SocketType.STREAM)) {
+            pair.first().send(ByteBuffer.wrap(new byte[] { 1 }), a, b);
+            ReceivedMessage m = pair.second().receiveMessage(ByteBuffer.allocate(1));
+            try (AutoCloseable x = (AutoCloseable) m.handles().get(0);
+                 AutoCloseable y = (AutoCloseable) m.handles().get(1)) {
+                assertTrue(x instanceof SharedMemory, x.toString());
+                assertTrue(y instanceof OpenFile, y.toString());
+            }
+        } finally {
+            Files.deleteIfExists(shm);
+        }
+    }
+
+    @Test
+    void optionsWithoutMeaningForAnOpenFileAreRefused() throws Exception {
+        Path file = dir.resolve("reopen");
+        Files.writeString(file, "x");
+        try (OpenFile f = OpenFile.open(file)) {
+            for (StandardOpenOption o : new StandardOpenOption[] { StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.DELETE_ON_CLOSE }) {
+                UnsupportedOperationException u = assertThrows(UnsupportedOperationException.class,
+                        () -> f.openChannel(StandardOpenOption.WRITE, o));
+                assertTrue(u.getMessage().contains(o.toString()), u.getMessage());
+            }
+            assertThrows(UnsupportedOperationException.class, () -> f.openChannel(LinkOption.NOFOLLOW_LINKS));
+            assertThrows(NullPointerException.class, () -> f.openChannel((StandardOpenOption[]) null));
+        }
+        assertTrue(Files.exists(file), "nothing deleted");
+    }
+
+    @Test
+    void bytesThatCameWithTooManyHandlesStayReceived() throws Exception {
+        try (OpenFile a = OpenFile.open(dir); OpenFile b = OpenFile.open(dir);
+             SocketPair pair = IpcSocket.pair(SocketType.STREAM)) {
+            pair.first().write(ByteBuffer.wrap("HEAD-".getBytes(StandardCharsets.UTF_8)));
+            pair.first().send(ByteBuffer.wrap("PAYLOAD".getBytes(StandardCharsets.UTF_8)), a, b);
+            ByteBuffer in = ByteBuffer.allocate(64);
+            IpcException e = assertThrows(IpcException.class, () -> pair.second().receiveMessage(in, 1));
+            assertEquals("EMSGSIZE", e.errnoName());
+            assertTrue(e.getMessage().contains("are in the buffer"), e.getMessage());
+            assertEquals("HEAD-PAYLOAD", text(in), "the bytes received are in the buffer");
         }
     }
 
@@ -204,8 +276,11 @@ class OpenFileTest {
         f.close();
         f.close();
         assertFalse(f.isOpen());
-        assertThrows(ClosedChannelException.class, f::target);
+        ClosedChannelException c = assertThrows(ClosedChannelException.class, f::target);
+        assertTrue(c.getMessage().contains("is closed"), c.getMessage());
         assertThrows(ClosedChannelException.class, f::size);
+        assertThrows(ClosedChannelException.class, f::openChannel, "closed is said before the kind");
+        assertThrows(ClosedChannelException.class, () -> MappedFile.map(f, 0, 1));
         assertTrue(f.toString().contains("closed"), f.toString());
         assertThrows(IllegalArgumentException.class, () -> OpenFile.inherited(-1));
         IpcException bad = assertThrows(IpcException.class, () -> OpenFile.inherited(987_654));

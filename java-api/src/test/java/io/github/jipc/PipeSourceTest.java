@@ -146,10 +146,16 @@ class PipeSourceTest {
     @Test
     void inheritedChecksWhatTheDescriptorIs() throws Exception {
         try (Pipe pipe = Pipe.open()) {
-            int writeFd = Handles.of(pipe.sink()).fd();
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PipeSource.inherited(writeFd));
-            assertTrue(e.getMessage().contains("not the read end"), e.getMessage());
-            assertTrue(pipe.sink().isOpen(), "a refused descriptor is not taken over");
+            try (UnownedDescriptor writeEnd = new UnownedDescriptor(pipe.sink())) {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> PipeSource.inherited(writeEnd.fd));
+                assertTrue(e.getMessage().contains("not the read end"), e.getMessage());
+            }
+            int owned = Handles.of(pipe.source()).fd();
+            IllegalArgumentException twice = assertThrows(IllegalArgumentException.class,
+                    () -> PipeSource.inherited(owned), "a number a handle owns is not taken over again");
+            assertTrue(twice.getMessage().contains("belongs to an open jipc handle"), twice.getMessage());
+            assertTrue(pipe.source().isOpen(), "a refused descriptor is not taken over");
             assertThrows(IllegalArgumentException.class, () -> PipeSource.inherited(-1));
             IpcException bad = assertThrows(IpcException.class, () -> PipeSource.inherited(1_000_000));
             assertEquals("EBADF", bad.errnoName());

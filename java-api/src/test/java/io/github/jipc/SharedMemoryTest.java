@@ -251,9 +251,11 @@ class SharedMemoryTest {
     @Test
     void onlySharedMemoryObjectsAreTakenAsInherited() throws Exception {
         try (Pipe pipe = Pipe.open()) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> SharedMemory.inherited(Handles.of(pipe.source()).fd()));
-            assertTrue(e.getMessage().contains("not a shared memory object"), e.getMessage());
+            try (UnownedDescriptor end = new UnownedDescriptor(pipe.source())) {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> SharedMemory.inherited(end.fd));
+                assertTrue(e.getMessage().contains("not a shared memory object"), e.getMessage());
+            }
             assertTrue(pipe.source().isOpen(), "a refused descriptor is not taken over");
         }
     }

@@ -12,10 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import io.github.jipc.Inheritable;
 import io.github.jipc.IpcException;
 import io.github.jipc.IpcSocket;
 import io.github.jipc.MappedFile;
@@ -26,6 +28,7 @@ import io.github.jipc.PipeSource;
 import io.github.jipc.ReceivedMessage;
 import io.github.jipc.SharedRegion;
 import io.github.jipc.SocketDomain;
+import io.github.jipc.SocketOptions;
 import io.github.jipc.SocketPair;
 import io.github.jipc.SocketType;
 import io.github.jipc.UnixAddress;
@@ -204,46 +207,63 @@ class CPeerSocketTest {
     }
 
     @Test
-    void aFileAFolderAndATimerfdFromTheCPeerArriveAsOpenFiles() throws Exception {
+    void aFileAFolderATimerfdAndANetlinkSocketFromTheCPeerArriveAsOpenFiles() throws Exception {
         Path dir = Files.createTempDirectory("jipc-it-files");
         Path file = dir.resolve("shared.txt");
         Files.writeString(file, "0123456789 from the JVM");
+        List<Inheritable> handles = List.of();
         try (SocketPair pair = IpcSocket.pair(SocketType.STREAM)) {
+            pair.first().setOption(SocketOptions.RECEIVE_TIMEOUT, Harness.TIMEOUT);
             Child peer = harness.peer("socket_peer", "send-files", 3, file.toString()).inherit(pair.second(), 3)
                     .start();
             pair.second().close();
             ByteBuffer in = ByteBuffer.allocate(4);
             ReceivedMessage m = pair.first().receiveMessage(in);
+            handles = m.handles();
             assertEquals(1, m.bytes());
             assertEquals('F', in.get(0), "the message's byte is kept with its descriptors");
-            assertEquals(3, m.handles().size());
-            try (OpenFile f = (OpenFile) m.handles().get(0); OpenFile folder = (OpenFile) m.handles().get(1);
-                 OpenFile timer = (OpenFile) m.handles().get(2)) {
-                assertEquals(OpenFile.Kind.REGULAR_FILE, f.kind());
-                assertEquals(file.toRealPath().toString(), f.target());
-                assertEquals(23, f.size());
-                assertEquals(OpenFile.Kind.DIRECTORY, folder.kind());
-                assertEquals(dir.toRealPath().toString(), folder.target());
-                assertEquals(OpenFile.Kind.OTHER, timer.kind());
-                assertEquals("anon_inode:[timerfd]", timer.target());
-                try (FileChannel c = f.openChannel()) {
-                    ByteBuffer b = ByteBuffer.allocate(32);
-                    c.read(b, 11);
-                    assertEquals("from the JVM", new String(b.array(), 0, b.position(), StandardCharsets.UTF_8));
-                }
-                try (SharedRegion r = MappedFile.map(f, 0, 10)) {
-                    byte[] b = new byte[10];
-                    r.get(0, b, 0, 10);
-                    assertEquals("0123456789", new String(b, StandardCharsets.UTF_8));
-                    r.put(0, "ABCDE".getBytes(StandardCharsets.UTF_8), 0, 5);
-                }
+            assertEquals(4, handles.size(), handles.toString());
+            OpenFile f = (OpenFile) handles.get(0);
+            OpenFile folder = (OpenFile) handles.get(1);
+            OpenFile timer = (OpenFile) handles.get(2);
+            OpenFile netlink = (OpenFile) handles.get(3);
+            assertEquals(OpenFile.Kind.REGULAR_FILE, f.kind());
+            assertEquals(file.toRealPath().toString(), f.target());
+            assertEquals(23, f.size());
+            assertTrue(f.isReadable() && f.isWritable(), f.toString());
+            assertEquals("5", fdinfo(f, "pos"), "the peer's description came, its offset with it");
+            assertEquals(OpenFile.Kind.DIRECTORY, folder.kind());
+            assertEquals(dir.toRealPath().toString(), folder.target());
+            assertEquals(OpenFile.Kind.OTHER, timer.kind());
+            assertEquals("anon_inode:[timerfd]", timer.target());
+            assertEquals(OpenFile.Kind.SOCKET, netlink.kind(), "a socket of a family IpcSocket does not take");
+            try (FileChannel c = f.openChannel()) {
+                ByteBuffer b = ByteBuffer.allocate(32);
+                c.read(b, 11);
+                assertEquals("from the JVM", new String(b.array(), 0, b.position(), StandardCharsets.UTF_8));
+            }
+            try (SharedRegion r = MappedFile.map(f, 0, 10)) {
+                byte[] b = new byte[10];
+                r.get(0, b, 0, 10);
+                assertEquals("0123456789", new String(b, StandardCharsets.UTF_8));
+                r.put(0, "ABCDE".getBytes(StandardCharsets.UTF_8), 0, 5);
             }
             peer.assertExit(0);
             assertEquals("ABCDE56789 from the JVM", Files.readString(file));
         } finally {
+            for (Inheritable h : handles) {
+                ((AutoCloseable) h).close();
+            }
             Files.deleteIfExists(file);
             Files.deleteIfExists(dir);
         }
+    }
+
+    /** A field of /proc/self/fdinfo for the handle's descriptor (its number read from /proc's name for it). */
+    private static String fdinfo(OpenFile f, String field) throws Exception {
+        String fd = f.toString().replaceAll(".*\\(fd (\\d+)\\).*", "$1");
+        return Files.readAllLines(Path.of("/proc/self/fdinfo", fd)).stream().filter(l -> l.startsWith(field + ":"))
+                .map(l -> l.substring(field.length() + 1).trim()).findFirst().orElseThrow();
     }
 
     @Test
@@ -252,6 +272,7 @@ class CPeerSocketTest {
         Files.writeString(file, "from the JVM");
         try (SocketPair pair = IpcSocket.pair(SocketType.DATAGRAM);
              OpenFile f = OpenFile.open(file, StandardOpenOption.APPEND)) {
+            assertTrue(f.isWritable() && !f.isReadable(), f.toString());
             Child peer = harness.peer("socket_peer", "recv-file", 3).inherit(pair.second(), 3).start();
             pair.second().close();
             peer.awaitLine("READY");

@@ -5,6 +5,8 @@ import java.lang.System.Logger.Level;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.Cleaner;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -33,6 +35,13 @@ import io.github.jipc.internal.jni.GuardNative;
  */
 public final class FdHandle {
     private static final Cleaner CLEANER = Cleaner.create();
+    /**
+     * The descriptors that handles own, until they are closed: a number in
+     * here is not free for another handle to take over (see
+     * {@link #requireInheritable(int)}). Removed before the close(2), so that
+     * a number the kernel hands out again is never still in here.
+     */
+    private static final Set<Integer> OWNED = ConcurrentHashMap.newKeySet();
     private static final int CLOSED = 1;
     /** A thread holds the lane; that counts as one call in flight too. */
     private static final int LANE = 2;
@@ -90,7 +99,29 @@ public final class FdHandle {
         this.fd = fd;
         this.guard = guard;
         this.what = what;
+        if (fd >= 0) {
+            OWNED.add(fd);
+        }
         this.closer = CLEANER.register(owner, new Closer(fd, guard, twin, onRelease));
+    }
+
+    /**
+     * Checks a descriptor number given to an {@code inherited(fd)} factory:
+     * it must be one that no handle of this process owns yet, since two
+     * handles of one number would close it twice, the second time under
+     * whatever the kernel gave that number to next.
+     *
+     * @throws IllegalArgumentException if fd is negative or a handle owns it
+     */
+    public static void requireInheritable(int fd) {
+        if (fd < 0) {
+            throw new IllegalArgumentException("fd must be >= 0, got " + fd);
+        }
+        if (OWNED.contains(fd)) {
+            throw new IllegalArgumentException("fd " + fd + " belongs to an open jipc handle of this process already:"
+                    + " inherited(fd) takes over a descriptor that nothing here owns yet (a number the parent handed"
+                    + " down, taken over once); use the handle that holds it, or close that handle first");
+        }
     }
 
     /**
@@ -361,6 +392,7 @@ public final class FdHandle {
         @Override
         public void run() {
             if (fd >= 0) {
+                OWNED.remove(fd);
                 CommonNative.jipc_close(fd);
             }
             int t = twin.getAndSet(-1);

@@ -19,6 +19,7 @@ public final class FileNative {
     private FileNative() {}
 
     @NoException public static native int jipc_file_stat(int fd, @Cast("long*") long[] out);
+    @NoException public static native long jipc_file_device(@Cast("const char*") byte[] path);
     @NoException public static native int jipc_file_open(@Cast("const char*") byte[] path, int flags, int mode,
             @Cast("long*") long[] out);
 
@@ -33,6 +34,7 @@ public final class FileNative {
     @MemberGetter public static native int JIPC_FILE_STAT_KIND();
     @MemberGetter public static native int JIPC_FILE_STAT_SIZE();
     @MemberGetter public static native int JIPC_FILE_STAT_ACCESS();
+    @MemberGetter public static native int JIPC_FILE_STAT_DEVICE();
     @MemberGetter public static native int JIPC_FILE_STAT_LENGTH();
     @MemberGetter public static native int JIPC_FILE_READABLE();
     @MemberGetter public static native int JIPC_FILE_WRITABLE();
