@@ -50,7 +50,8 @@ JIPC_API int jipc_sysv_shm_ftok(const char *path, int proj, int key[1]);
 /*
  * shmat(2) at an address the kernel chooses, SHM_RDONLY when readonly.
  * out[0] receives the address, out[1] the segment's size in bytes, out[2]
- * the length of the mapping (the size rounded up to whole pages).
+ * the length of the mapping (the size rounded up to whole pages; for a
+ * segment on huge pages, to its huge page, read from /proc/self/maps).
  */
 JIPC_API int jipc_sysv_shm_attach(int id, int readonly, long out[3]);
 

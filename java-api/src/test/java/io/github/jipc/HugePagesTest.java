@@ -63,6 +63,30 @@ class HugePagesTest {
     }
 
     @Test
+    void aSystemVSegmentOnHugePagesOfAnOddSizeIsDetachedWhole() throws Exception {
+        assumeTrue(reserve("2") && HugePages.free() >= 1,
+                "cannot reserve huge pages here (vm.nr_hugepages needs root and free memory): " + Limits.sysctl(NR));
+        long freeBefore = HugePages.free();
+        // As a C peer may make one: 5000 bytes on huge pages, which jipc's own createHugePages refuses.
+        int id = io.github.jipc.internal.jni.SysvShmNative.jipc_sysv_shm_get(0, 5000,
+                io.github.jipc.internal.jni.SysvShmNative.IPC_CREAT() | io.github.jipc.internal.jni.SysvShmNative.SHM_HUGETLB(),
+                0600);
+        assumeTrue(id >= 0, "shmget(SHM_HUGETLB) refused here: errno " + -id);
+        SystemVSharedMemory segment = SystemVSharedMemory.ofId(id);
+        try {
+            try (SharedRegion r = segment.attach()) {
+                r.putLong(4992, 7); // faults the huge page in
+                assertEquals(7, r.getLong(4992));
+                assertEquals(freeBefore - 1, HugePages.free(), "one huge page is the segment's now");
+            }
+            assertEquals(0, segment.status().attachCount(), "the close detached the whole huge-page mapping");
+        } finally {
+            segment.remove();
+        }
+        assertEquals(freeBefore, HugePages.free(), "detached and removed: the page is free again");
+    }
+
+    @Test
     void aWindowOfHugePagesIsUnmappedWhole() throws Exception {
         assumeTrue(reserve("2") && HugePages.free() >= 1,
                 "cannot reserve huge pages here (vm.nr_hugepages needs root and free memory): " + Limits.sysctl(NR));
