@@ -49,6 +49,7 @@ JIPC_API int jipc_mutex_lock(jipc_guard *g, pthread_mutex_t *m, long long timeou
 JIPC_API int jipc_mutex_unlock(pthread_mutex_t *m);
 /* pthread_mutex_consistent(3): -EINVAL unless locked after JIPC_MUTEX_OWNER_DIED. */
 JIPC_API int jipc_mutex_consistent(pthread_mutex_t *m);
+/* pthread_mutex_destroy(3); -EBUSY, destroying nothing, while a thread (of any process) holds it. */
 JIPC_API int jipc_mutex_destroy(pthread_mutex_t *m);
 
 /* Initializes a process-shared condition variable on CLOCK_MONOTONIC at c. */

@@ -1,6 +1,7 @@
 #include "jipc_mutex.h"
 #include "jipc_sync_layout.h"
 
+#include <linux/futex.h>
 #include <stdalign.h>
 #include <time.h>
 
@@ -100,6 +101,12 @@ int jipc_mutex_consistent(pthread_mutex_t *m)
 
 int jipc_mutex_destroy(pthread_mutex_t *m)
 {
+    /* The C library destroys a robust mutex that is locked (POSIX leaves that undefined), under its owner,
+     * whose next unlock, and every later lock, then fail with EINVAL. A locked one has its owner's thread id
+     * in its lock word: refused, as POSIX allows. */
+    unsigned word = (unsigned)__atomic_load_n(&m->__data.__lock, __ATOMIC_ACQUIRE);
+    if ((word & FUTEX_TID_MASK) != 0)
+        return -EBUSY;
     return -pthread_mutex_destroy(m);
 }
 

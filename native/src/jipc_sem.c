@@ -142,5 +142,7 @@ int jipc_sem_post(sem_t *s)
 int jipc_sem_value(sem_t *s)
 {
     int v;
-    return sem_getvalue(s, &v) < 0 ? -errno : v;
+    if (sem_getvalue(s, &v) < 0)
+        return -errno;
+    return v < 0 ? -EINVAL : v; /* no valid semaphore holds a negative value: these bytes are no semaphore */
 }

@@ -52,6 +52,7 @@ static void lock_try_timed_unlock(void)
     int st;
     waitpid(child, &st, 0);
     CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    CHECK_EQ(-EBUSY, jipc_mutex_destroy(&s->m)); /* held: refused, nothing destroyed */
     CHECK_EQ(0, jipc_mutex_unlock(&s->m));
     CHECK_EQ(0, jipc_mutex_destroy(&s->m));
     munmap(s, 4096);

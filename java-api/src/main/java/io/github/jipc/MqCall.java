@@ -65,6 +65,10 @@ enum MqCall implements Call {
      * @param maxMessages the attribute asked, 0 for the system's default
      * @param messageSize the attribute asked, 0 for the system's default
      */
+    /** The kernel's own bounds of fs.mqueue.msg_max and msgsize_max (ipc/mqueue.c, since Linux 3.5). */
+    static final long HARD_MSG_MAX = 65_536;
+    static final long HARD_MSGSIZE_MAX = 16L << 20;
+
     static String openHint(int err, boolean creating, long maxMessages, long messageSize) {
         if (err == Errno.EINVAL && creating) {
             String msgMax = Limits.sysctl(MSG_MAX);
@@ -72,7 +76,16 @@ enum MqCall implements Call {
             boolean tooMany = exceeds(maxMessages, msgMax);
             boolean tooBig = exceeds(messageSize, sizeMax);
             String raise = "; raise it with sysctl (e.g. sysctl -w ";
-            String exempt = "; processes with CAP_SYS_RESOURCE may go up to 65536 messages and 16 MiB messages";
+            String exempt = "; processes with CAP_SYS_RESOURCE may go up to " + HARD_MSG_MAX + " messages and 16 MiB"
+                    + " messages";
+            String hard = " exceeds what the kernel allows at all (HARD_MSGMAX " + HARD_MSG_MAX + " messages,"
+                    + " HARD_MSGSIZEMAX " + HARD_MSGSIZE_MAX + " bytes), which no sysctl raises: ";
+            if (messageSize > HARD_MSGSIZE_MAX) {
+                return "a message size of " + messageSize + " bytes" + hard + "use smaller messages";
+            }
+            if (maxMessages > HARD_MSG_MAX) {
+                return maxMessages + " messages" + hard + "make the queue hold fewer";
+            }
             if (tooBig) {
                 return "a message size of " + messageSize + " bytes exceeds fs.mqueue.msgsize_max (" + sizeMax
                         + " bytes, " + MSGSIZE_MAX + ")" + raise + "fs.mqueue.msgsize_max=" + messageSize + ")"

@@ -309,6 +309,7 @@ public final class PosixSemaphore extends RegionWaitChannel {
      *
      * @return the value, 0 when taken (Linux never reports waiters as a negative value)
      * @throws ClosedChannelException if this handle is closed
+     * @throws IpcException EINVAL if the bytes hold no semaphore (they read as a negative value)
      */
     public int value() throws IOException {
         int r = call(Op.VALUE, 0);

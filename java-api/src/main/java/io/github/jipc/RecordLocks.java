@@ -183,7 +183,7 @@ public final class RecordLocks extends GuardedChannel {
      * @throws AsynchronousCloseException if another thread closed this handle meanwhile
      * @throws java.nio.channels.ClosedByInterruptException if the thread was interrupted (the handle is closed)
      * @throws ClosedChannelException     if this handle is closed
-     * @throws IllegalArgumentException   if the range is negative or overflows
+     * @throws IllegalArgumentException   if the range is negative or its last byte lies past Long.MAX_VALUE
      */
     public RecordLock lock(long position, long length, boolean shared) throws IOException {
         return acquire(position, length, shared, -1);
@@ -198,7 +198,7 @@ public final class RecordLocks extends GuardedChannel {
      * @return the lock, or null if another holder's lock conflicts (EAGAIN, EACCES)
      * @throws IpcException             EBADF (a lock the file's open mode does not allow), ENOLCK
      * @throws ClosedChannelException   if this handle is closed
-     * @throws IllegalArgumentException if the range is negative or overflows
+     * @throws IllegalArgumentException if the range is negative or its last byte lies past Long.MAX_VALUE
      */
     public RecordLock tryLock(long position, long length, boolean shared) throws IOException {
         return acquire(position, length, shared, 0);
@@ -218,7 +218,7 @@ public final class RecordLocks extends GuardedChannel {
      * @throws AsynchronousCloseException if another thread closed this handle meanwhile
      * @throws java.nio.channels.ClosedByInterruptException if the thread was interrupted (the handle is closed)
      * @throws ClosedChannelException     if this handle is closed
-     * @throws IllegalArgumentException   if the range is negative or overflows
+     * @throws IllegalArgumentException   if the range is negative or its last byte lies past Long.MAX_VALUE
      */
     public RecordLock tryLock(long position, long length, boolean shared, Duration timeout) throws IOException {
         long nanos = Objects.requireNonNull(timeout, "timeout").isNegative() ? 0 : saturatedNanos(timeout);
@@ -236,7 +236,7 @@ public final class RecordLocks extends GuardedChannel {
      * @return the conflicting lock, or null if the lock could be taken now
      * @throws IpcException             EINVAL, EBADF
      * @throws ClosedChannelException   if this handle is closed
-     * @throws IllegalArgumentException if the range is negative or overflows
+     * @throws IllegalArgumentException if the range is negative or its last byte lies past Long.MAX_VALUE
      */
     public LockHolder holder(long position, long length, boolean shared) throws IOException {
         checkRange(position, length);
@@ -289,9 +289,11 @@ public final class RecordLocks extends GuardedChannel {
         return true;
     }
 
+    /** A range is its position and length >= 0 (0: to the end of any file), its last byte at most Long.MAX_VALUE. */
     private static void checkRange(long position, long length) {
-        if (position < 0 || length < 0 || position > Long.MAX_VALUE - length) {
-            throw new IllegalArgumentException("range [" + position + ", +" + length + ") is negative or overflows");
+        if (position < 0 || length < 0 || (length > 0 && position > Long.MAX_VALUE - length + 1)) {
+            throw new IllegalArgumentException("range [" + position + ", +" + length + ") is negative or its last"
+                    + " byte lies past the largest file offset (" + Long.MAX_VALUE + ")");
         }
     }
 

@@ -7,9 +7,10 @@ import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 import io.github.jipc.internal.Errors;
 import io.github.jipc.internal.jni.MmapNative;
@@ -48,14 +49,18 @@ final class RegionMapping {
     /** Objects in the region with threads that may wait in native code: closed (woken) before the unmap. */
     private final Set<AutoCloseable> waiters = ConcurrentHashMap.newKeySet();
     /**
-     * Robust mutexes of the region that threads of this process hold: the C
-     * library links a held robust mutex into its thread's robust list through
-     * the mutex's own bytes, and writes into them when the thread locks or
-     * unlocks another robust mutex. While one is held, the addresses are never
-     * freed (the Unmapper leaves them), so those writes land in the mapping or
-     * the placeholder, never on an unmapped page.
+     * The threads of this process that hold robust mutexes of the region, one
+     * entry per mutex held, added and removed while the lock or unlock call
+     * is still inside the region: the C library links a held robust mutex into
+     * its thread's robust list through the mutex's own bytes, writes into them
+     * when the thread locks or unlocks another robust mutex, and the kernel
+     * marks it owner-died through them when the thread ends. While a live
+     * thread holds one, the shared mapping is neither replaced nor freed (see
+     * {@link #leaveNative()}), so those writes land in the shared memory, never
+     * on an unmapped page or a private copy. A thread that ended holding one
+     * was seen by the kernel already, and keeps nothing.
      */
-    private final AtomicInteger heldMutexes = new AtomicInteger();
+    private final Queue<Thread> holders = new ConcurrentLinkedQueue<>();
 
     /** [base, base + mapLength) is the mapping; root, the buffer every view refers to, frees it when unreachable. */
     RegionMapping(long base, long mapLength, boolean syncable, String description, ByteBuffer root) {
@@ -63,7 +68,7 @@ final class RegionMapping {
         this.mapLength = mapLength;
         this.syncable = syncable;
         this.description = description;
-        CLEANER.register(root, new Unmapper(base, mapLength, heldMutexes));
+        CLEANER.register(root, new Unmapper(base, mapLength, holders));
     }
 
     /** msync(2) of the whole mapping, MS_SYNC when wait, else MS_ASYNC; the region checked open by the caller. */
@@ -123,9 +128,24 @@ final class RegionMapping {
         return true;
     }
 
-    /** Leaves a native call; the last one out of a closed region unmaps it. */
+    /**
+     * Leaves a native call; the last one out of a closed region unmaps it,
+     * unless a thread of this process holds a robust mutex in it: then the
+     * shared mapping stays, for the life of the process. The kernel marks a
+     * held robust mutex owner-died, for the other processes, through the
+     * addresses of its thread's robust list when the thread ends; replaced by
+     * the private placeholder, the mark would land there and the mutex stay
+     * locked in the shared memory for good.
+     */
     void leaveNative() {
         if ((int) NATIVE_STATE.getAndAdd(this, -ONE_CALL) - ONE_CALL == UNMAPPING) {
+            if (heldByLiveThread(holders)) {
+                System.getLogger("io.github.jipc").log(System.Logger.Level.WARNING, description + " was closed while"
+                        + " a thread of this process holds a robust mutex in it: the mapping stays, so that other"
+                        + " processes are told the owner died (OwnerDiedException, EOWNERDEAD) once that thread ends;"
+                        + " unlock before closing");
+                return;
+            }
             // If even the replacement fails (no memory for it), the mapping stays until the region is unreachable.
             MmapNative.jipc_unmap_safe(base, mapLength);
         }
@@ -144,34 +164,44 @@ final class RegionMapping {
         waiters.remove(w);
     }
 
+    /** Whether a live thread of this process holds a robust mutex of the region. */
+    private static boolean heldByLiveThread(Queue<Thread> holders) {
+        for (Thread t : holders) {
+            if (t.isAlive()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     void mutexLocked() {
-        heldMutexes.incrementAndGet();
+        holders.add(Thread.currentThread());
     }
 
     void mutexUnlocked() {
-        heldMutexes.decrementAndGet();
+        holders.remove(Thread.currentThread());
     }
 
     /**
-     * Frees the addresses (placeholder or, for a region never closed, the
-     * mapping), unless a robust mutex in them is still held by a thread of
-     * this process: then they stay for the life of the process. Holds only
-     * numbers and the counter.
+     * Frees the addresses (placeholder or, for a region never closed or
+     * closed while a mutex was held, the mapping), unless a robust mutex in
+     * them is still held by a live thread of this process: then they stay for
+     * the life of the process. Holds only numbers and the holders.
      */
     private static final class Unmapper implements Runnable {
         private final long base;
         private final long length;
-        private final AtomicInteger heldMutexes;
+        private final Queue<Thread> holders;
 
-        Unmapper(long base, long length, AtomicInteger heldMutexes) {
+        Unmapper(long base, long length, Queue<Thread> holders) {
             this.base = base;
             this.length = length;
-            this.heldMutexes = heldMutexes;
+            this.holders = holders;
         }
 
         @Override
         public void run() {
-            if (heldMutexes.get() == 0) {
+            if (!heldByLiveThread(holders)) {
                 MmapNative.jipc_munmap(base, length);
             }
         }

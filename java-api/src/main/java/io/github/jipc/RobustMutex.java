@@ -45,7 +45,11 @@ import io.github.jipc.internal.jni.MutexNative;
  * unlock through it ({@link ClosedChannelException}) and the mutex stays
  * locked. That thread unlocks through another handle of the same mutex,
  * {@link #at(SharedRegion, long)}; threads that may be interrupted while
- * waiting can each use a handle of their own.
+ * waiting can each use a handle of their own. Closing the region while a
+ * thread holds the mutex abandons it: nothing in this process can unlock it
+ * any more, and the other processes get it, with an
+ * {@link OwnerDiedException}, once that thread ends (see {@link SharedRegion},
+ * "Held robust mutexes").
  */
 public final class RobustMutex extends GuardedChannel {
     private static final int[] LAYOUT = layout();
@@ -201,6 +205,9 @@ public final class RobustMutex extends GuardedChannel {
                         begin();
                         r = MutexNative.jipc_mutex_lock(handle.guard(), address, timeoutNanos);
                     }
+                    if (r == 0 || r == OWNER_DIED) {
+                        region.mutexLocked(); // counted before the call leaves: a close's unmap sees it
+                    }
                 } finally {
                     region.leaveNative();
                 }
@@ -209,17 +216,11 @@ public final class RobustMutex extends GuardedChannel {
             handle.release();
         }
         endCall(blocked, r == -Errno.WOKEN);
-        return result(r, this, true);
+        return result(r, this);
     }
 
-    /**
-     * Turns a lock result into true/false or the exception; newlyHeld unless
-     * the thread held the mutex before the call (a condition's wait).
-     */
-    static boolean result(int r, RobustMutex m, boolean newlyHeld) throws IOException {
-        if ((r == 0 || r == OWNER_DIED) && newlyHeld) {
-            m.region.mutexLocked();
-        }
+    /** Turns a lock result into true/false or the exception. */
+    static boolean result(int r, RobustMutex m) throws IOException {
         if (r == 0) {
             return true;
         }
@@ -252,7 +253,6 @@ public final class RobustMutex extends GuardedChannel {
         if (r < 0) {
             throw Errors.exception(r, SyncCall.MUTEX_LOCK, description);
         }
-        region.mutexUnlocked();
     }
 
     /**
@@ -276,11 +276,17 @@ public final class RobustMutex extends GuardedChannel {
      * Ends the mutex (pthread_mutex_destroy(3)) and closes this handle; it
      * must be unlocked and no process may use it afterwards, until initialized again.
      *
+     * @throws IllegalStateException  if a thread, of this or another process, holds it (EBUSY): then
+     *                                nothing is destroyed and this handle stays open
      * @throws IpcException           if pthread_mutex_destroy(3) fails
      * @throws ClosedChannelException if this handle is closed
      */
     public void destroy() throws IOException {
         int r = call(Op.DESTROY);
+        if (r == -Errno.EBUSY) {
+            throw new IllegalStateException(description + " is locked (by this thread or another, of this process or"
+                    + " another): unlock it before destroying it");
+        }
         close();
         if (r < 0) {
             throw Errors.exception(r, SyncCall.MUTEX_DESTROY, description);
@@ -300,7 +306,7 @@ public final class RobustMutex extends GuardedChannel {
             try {
                 return switch (op) {
                     case INIT -> MutexNative.jipc_mutex_init(address);
-                    case UNLOCK -> MutexNative.jipc_mutex_unlock(address);
+                    case UNLOCK -> unlocked(MutexNative.jipc_mutex_unlock(address));
                     case CONSISTENT -> MutexNative.jipc_mutex_consistent(address);
                     case DESTROY -> MutexNative.jipc_mutex_destroy(address);
                 };
@@ -310,6 +316,14 @@ public final class RobustMutex extends GuardedChannel {
         } finally {
             handle.release();
         }
+    }
+
+    /** An unlock's result, the mutex counted as no longer held before the call leaves the region. */
+    private int unlocked(int r) {
+        if (r == 0) {
+            region.mutexUnlocked();
+        }
+        return r;
     }
 
     /** Ends waiting locks within a slice; the mutex and its state stay. */

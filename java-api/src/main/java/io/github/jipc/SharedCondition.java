@@ -112,6 +112,11 @@ public final class SharedCondition extends RegionWaitChannel {
 
     /**
      * Releases mutex, waits at most timeout for a signal, takes mutex back.
+     * No signal interrupts a condition wait, so the wait runs in slices of at
+     * most 10 ms (to see a close or an interrupt), and the end of a slice is
+     * a spurious wakeup: true comes back within 10 ms whatever the timeout.
+     * Wait in a loop that checks the condition, against a deadline:
+     * {@link #awaitNanos} returns the time left.
      *
      * @param mutex   the mutex this thread holds
      * @param timeout how long to wait at most
@@ -124,6 +129,40 @@ public final class SharedCondition extends RegionWaitChannel {
      */
     public boolean await(RobustMutex mutex, Duration timeout) throws IOException {
         return waitFor(mutex, Futex.nanos(timeout));
+    }
+
+    /**
+     * Waits as {@link #await(RobustMutex, Duration)} does, and tells how much
+     * of nanosTimeout is left, as {@link java.util.concurrent.locks.Condition#awaitNanos}
+     * does: a caller waits for its condition within one deadline with
+     * <pre>{@code
+     * long left = timeout.toNanos();
+     * while (!ready()) {
+     *     if (left <= 0) {
+     *         return false; // timed out
+     *     }
+     *     left = condition.awaitNanos(mutex, left);
+     * }
+     * }</pre>
+     *
+     * @param mutex        the mutex this thread holds
+     * @param nanosTimeout how long to wait at most, in nanoseconds; at most 0 returns at once
+     * @return nanosTimeout less the time the wait took; 0 or less once it is used up
+     * @throws OwnerDiedException            the mutex's owner died; it is held now
+     * @throws IllegalMonitorStateException  if this thread does not hold mutex (EPERM)
+     * @throws AsynchronousCloseException    if this handle (or its region) was closed meanwhile; mutex is held
+     * @throws java.nio.channels.ClosedByInterruptException if the thread was interrupted (this handle is closed)
+     * @throws ClosedChannelException        if this handle or mutex is closed
+     */
+    public long awaitNanos(RobustMutex mutex, long nanosTimeout) throws IOException {
+        Objects.requireNonNull(mutex, "mutex");
+        if (nanosTimeout <= 0) {
+            return nanosTimeout;
+        }
+        long start = System.nanoTime();
+        boolean signalled = waitFor(mutex, nanosTimeout);
+        long left = nanosTimeout - (System.nanoTime() - start);
+        return signalled ? left : Math.min(left, 0);
     }
 
     private boolean waitFor(RobustMutex mutex, long timeoutNanos) throws IOException {
@@ -146,7 +185,7 @@ public final class SharedCondition extends RegionWaitChannel {
         if (r < 0 && r != -Errno.EBUSY) {
             throw Errors.exception(r, SyncCall.COND_WAIT, description);
         }
-        return RobustMutex.result(r, mutex, false);
+        return RobustMutex.result(r, mutex);
     }
 
     @Override

@@ -43,11 +43,14 @@ import io.github.jipc.internal.jni.MmapNative;
  * <p><b>Held robust mutexes pin the addresses.</b> The C library links every
  * robust mutex a thread holds into that thread's list through the mutex's
  * own bytes, and writes into them whenever the thread locks or unlocks
- * another robust mutex. So while a thread of this process holds a
- * {@link RobustMutex} of the region (locked, not unlocked), the region's
- * addresses are never released: closed, the mutex's bytes stay in the
- * placeholder; unreachable, the mapping stays, for the life of the process.
- * Unlock before closing to give the addresses back. Overwriting a held
+ * another robust mutex, and the kernel marks it owner-died through them when
+ * the thread ends. So while a thread of this process holds a
+ * {@link RobustMutex} of the region (locked, not unlocked), the shared
+ * mapping is never replaced or released: closed (a warning is logged) or
+ * unreachable, it stays, for the life of the process, and once that thread
+ * ends the other processes are told its owner died ({@link OwnerDiedException})
+ * and can recover it; a buffer from {@link #asByteBuffer()} kept past such a
+ * close still reaches the shared memory. Unlock before closing. Overwriting a held
  * mutex's bytes through this region's put methods corrupts that list, as it
  * would in C.
  *

@@ -43,7 +43,13 @@ enum SyncCall implements Call {
                     + "): released more often than acquired" : null;
         }
     },
-    SEM_GETVALUE("sem_getvalue", "sem_getvalue(3)"),
+    SEM_GETVALUE("sem_getvalue", "sem_getvalue(3)") {
+        @Override
+        public String hint(int err, long arg) {
+            return err == Errno.EINVAL ? "its bytes hold no semaphore (a negative value): the memory was not"
+                    + " initialized with PosixSemaphore.init or sem_init(3), or was overwritten" : null;
+        }
+    },
     SEMGET("semget", "semget(2)") {
         @Override
         public String hint(int err, long n) {
@@ -147,6 +153,10 @@ enum SyncCall implements Call {
         if (err == SysvSemNative.E2BIG()) {
             return "more operations than SEMOPM in one call (kernel.sem's third field: "
                     + Limits.sysctl("/proc/sys/kernel/sem").trim().replaceAll("\\s+", " ") + ")";
+        }
+        if (err == Errno.EAGAIN) {
+            return "an operation marked noWait() would have had to wait, so none was done; tryOp returns false"
+                    + " instead of throwing";
         }
         return null;
     }

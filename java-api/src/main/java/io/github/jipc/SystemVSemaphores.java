@@ -100,6 +100,14 @@ public final class SystemVSemaphores extends GuardedChannel {
         return make(key, permissions, true, values);
     }
 
+    private static void checkValues(int... values) {
+        for (int v : values) {
+            if (v < 0 || v > Short.MAX_VALUE) {
+                throw new IllegalArgumentException("a System V semaphore value is 0 to 32767 (SEMVMX), got " + v);
+            }
+        }
+    }
+
     private static SystemVSemaphores make(SysVKey key, Set<PosixFilePermission> permissions, boolean exclusive,
             int... values) throws IOException {
         NativeLibrary.ensureAvailable();
@@ -108,11 +116,7 @@ public final class SystemVSemaphores extends GuardedChannel {
         if (values.length < 1) {
             throw new IllegalArgumentException("a set has at least one semaphore: give its initial value");
         }
-        for (int v : values) {
-            if (v < 0 || v > Short.MAX_VALUE) {
-                throw new IllegalArgumentException("a System V semaphore value is 0 to 32767 (SEMVMX), got " + v);
-            }
-        }
+        checkValues(values);
         int[] created = new int[1];
         int id = SysvSemNative.jipc_sysv_sem_create(key.value(), values.length, mode, exclusive ? 1 : 0, values, created);
         if (id < 0) {
@@ -315,12 +319,14 @@ public final class SystemVSemaphores extends GuardedChannel {
      *
      * @param num   the semaphore's index
      * @param value 0 to 32767
-     * @throws IpcException           ERANGE; EINVAL, EIDRM (the set was removed)
+     * @throws IpcException           EINVAL, EIDRM (the set was removed)
      * @throws java.nio.file.AccessDeniedException EACCES: no write permission
      * @throws IndexOutOfBoundsException unless {@code 0 <= num < count()}
+     * @throws IllegalArgumentException if value is not 0 to 32767 (SEMVMX)
      * @throws ClosedChannelException if this handle is closed
      */
     public void set(int num, int value) throws IOException {
+        checkValues(value);
         ctl(Ctl.SET, num, value, null);
     }
 
@@ -341,14 +347,16 @@ public final class SystemVSemaphores extends GuardedChannel {
      * Sets every value (semctl(2) {@code SETALL}).
      *
      * @param values one per semaphore, each 0 to 32767
-     * @throws IpcException             ERANGE; EINVAL, EIDRM (the set was removed)
-     * @throws IllegalArgumentException if not exactly {@link #count()} values are given
+     * @throws IpcException             EINVAL, EIDRM (the set was removed)
+     * @throws IllegalArgumentException if not exactly {@link #count()} values are given, or one is not 0 to
+     *                                  32767 (SEMVMX)
      * @throws ClosedChannelException   if this handle is closed
      */
     public void setAll(int... values) throws IOException {
         if (values.length != count) {
             throw new IllegalArgumentException("the set has " + count + " semaphores, got " + values.length + " values");
         }
+        checkValues(values);
         ctl(Ctl.SET_ALL, 0, 0, values.clone());
     }
 

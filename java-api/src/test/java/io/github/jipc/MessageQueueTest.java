@@ -311,6 +311,13 @@ class MessageQueueTest {
         m = count.getMessage();
         assertTrue(m.contains("fs.mqueue.msg_max") && m.contains("(" + msgMax + " messages") && m.contains((msgMax + 1) + " messages"), m);
         assertFalse(m.contains("msgsize_max ("), "only the limit exceeded: " + m);
+        // Past the kernel's own bounds no sysctl helps: the message says so rather than suggest one.
+        IpcException huge = assertThrows(IpcException.class, () -> MessageQueue.createUnnamed(1, Integer.MAX_VALUE));
+        m = huge.getMessage();
+        assertTrue(m.contains("HARD_MSGSIZEMAX") && m.contains("no sysctl raises") && !m.contains("sysctl -w"), m);
+        IpcException many = assertThrows(IpcException.class, () -> MessageQueue.createUnnamed(1_000_000, 16));
+        m = many.getMessage();
+        assertTrue(m.contains("HARD_MSGMAX") && !m.contains("sysctl -w"), m);
     }
 
     @Test

@@ -234,6 +234,14 @@ class PosixSemaphoreTest {
             IpcException e = assertThrows(IpcException.class, top::release);
             assertEquals("EOVERFLOW", e.errnoName());
             assertTrue(e.getMessage().contains("SEM_VALUE_MAX"), e.getMessage());
+            byte[] garbage = new byte[PosixSemaphore.size()];
+            java.util.Arrays.fill(garbage, (byte) 0xff);
+            r.put(1024, garbage, 0, garbage.length);
+            try (PosixSemaphore none = PosixSemaphore.at(r, 1024)) {
+                IpcException notOne = assertThrows(IpcException.class, none::value);
+                assertEquals("EINVAL", notOne.errnoName(), "not EPERM: a value of -1 is no errno");
+                assertTrue(notOne.getMessage().contains("no semaphore"), notOne.getMessage());
+            }
         }
     }
 }

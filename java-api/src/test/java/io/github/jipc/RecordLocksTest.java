@@ -251,6 +251,9 @@ class RecordLocksTest {
         assertThrows(IllegalArgumentException.class, () -> a.lock(-1, 1, false));
         assertThrows(IllegalArgumentException.class, () -> a.tryLock(0, -1, false));
         assertThrows(IllegalArgumentException.class, () -> a.holder(Long.MAX_VALUE, 2, false));
+        try (RecordLock last = a.tryLock(Long.MAX_VALUE, 1, false)) {
+            assertNotNull(last, "the last byte of the largest file offset can be locked, as in C");
+        }
         assertThrows(NullPointerException.class, () -> a.tryLock(0, 1, false, null));
         assertThrows(NullPointerException.class, () -> RecordLocks.open(f, (LockOption) null));
         a.close();

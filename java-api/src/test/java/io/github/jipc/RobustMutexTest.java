@@ -255,6 +255,19 @@ class RobustMutexTest {
                 signalled = c.await(m, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
             }
             assertFalse(signalled && System.nanoTime() < deadline);
+            // awaitNanos: one deadline across the slices' spurious wakeups
+            long started = System.nanoTime();
+            long left = 60_000_000L;
+            int wakeups = 0;
+            while (left > 0) {
+                left = c.awaitNanos(m, left);
+                wakeups++;
+            }
+            long took = System.nanoTime() - started;
+            assertTrue(took >= 60_000_000L, "waited the whole 60 ms: " + took + " ns");
+            assertTrue(wakeups >= 1 && took < 5_000_000_000L, wakeups + " wakeups in " + took + " ns");
+            assertEquals(0, c.awaitNanos(m, 0), "no time: at once");
+            assertEquals(-5, c.awaitNanos(m, -5));
             c.signal();
             m.unlock();
             assertThrows(IllegalMonitorStateException.class, () -> c.await(m, Duration.ofMillis(1)));
@@ -279,6 +292,19 @@ class RobustMutexTest {
                 assertThrows(ReadOnlyBufferException.class, () -> SharedCondition.at(ro, 64));
             }
             RobustMutex m = RobustMutex.init(r, 0);
+            m.lock();
+            IllegalStateException held = assertThrows(IllegalStateException.class, m::destroy);
+            assertTrue(held.getMessage().contains("unlock it before destroying it"), held.getMessage());
+            assertTrue(m.isOpen(), "nothing destroyed, the handle still open");
+            m.unlock();
+            inThread(() -> {
+                m.lock(); // held by a thread that ends: owner died, not locked by a live thread
+                return null;
+            });
+            assertThrows(OwnerDiedException.class, m::lock);
+            assertThrows(IllegalStateException.class, m::destroy, "held by this thread again");
+            m.markConsistent();
+            m.unlock();
             m.close();
             m.close();
             assertThrows(ClosedChannelException.class, m::lock);
@@ -295,23 +321,77 @@ class RobustMutexTest {
      * A thread holding a mutex of a closed, unreachable region locks others:
      * the C library writes into the held mutex's bytes (its robust list runs
      * through them), so those addresses must stay mapped (a regression: they
-     * were freed with the placeholder and the next lock crashed the JVM).
+     * were freed with the placeholder and the next lock crashed the JVM). In a
+     * child JVM, since the closed regions stay mapped for the life of the
+     * process.
      */
     @Test
     void aMutexHeldWhenItsRegionClosesKeepsItsAddressesForTheThreadsOtherLocks() throws Exception {
-        inThread(() -> {
-            try (MemoryFile other = MemoryFile.create(LABEL, 4096); SharedRegion o = other.map();
-                    RobustMutex m = RobustMutex.init(o, 0)) {
-                for (int i = 0; i < 20; i++) {
-                    lockAndCloseTheRegion();
-                    System.gc();
-                    Thread.sleep(20);
-                    m.lock(); // links m in front of the held one: writes into its bytes
-                    m.unlock();
-                }
+        assertEquals(0, runChild("relock", null), "the child JVM's locks after the closes");
+    }
+
+    /**
+     * A thread of a child JVM closes the region while it holds the mutex, then
+     * ends: this process, which maps the same memory, is told the owner died,
+     * as if the region had never closed. (The close used to put the private
+     * placeholder under the thread's robust list, so the kernel marked the
+     * copy and the shared mutex stayed locked for good.)
+     */
+    @Test
+    void aMutexAbandonedByClosingItsRegionIsToldOwnerDiedWhenItsThreadEnds() throws Exception {
+        try (MemoryFile mf = MemoryFile.create(LABEL, 4096); SharedRegion r = mf.map();
+                RobustMutex m = RobustMutex.init(r, 0)) {
+            assertEquals(0, runChild("abandon", mf), "the child JVM locked the mutex and closed its region");
+            assertThrows(OwnerDiedException.class, () -> m.tryLock(Duration.ofSeconds(5)),
+                    "the shared mutex is marked owner-died, not a private copy of it");
+            m.markConsistent();
+            m.unlock();
+            assertTrue(m.tryLock());
+            m.unlock();
+        }
+    }
+
+    /** Runs {@link HeldAtClose} in a child JVM, memory (if any) inherited as fd 3: its exit code. */
+    private static int runChild(String mode, MemoryFile memory) throws Exception {
+        Subprocess.Builder b = Subprocess.java(HeldAtClose.class.getName(), mode)
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
+        if (memory != null) {
+            b.inherit(memory, 3);
+        }
+        try (Subprocess child = b.start()) {
+            return child.waitFor(Duration.ofSeconds(60)).orElseThrow().exitCode();
+        }
+    }
+
+    /** Runs in a child JVM: leaves robust mutexes held in closed regions (see the two tests above). */
+    public static final class HeldAtClose {
+        public static void main(String[] args) throws Exception {
+            if (args[0].equals("abandon")) {
+                MemoryFile mf = MemoryFile.inherited(3);
+                SharedRegion r = mf.map();
+                inThread(() -> {
+                    RobustMutex.at(r, 0).lock();
+                    r.close(); // still held: abandoned
+                    assertThrows(IllegalStateException.class, () -> r.getInt(0));
+                    return null;
+                });
+                mf.close();
+                return;
             }
-            return null;
-        });
+            inThread(() -> {
+                try (MemoryFile other = MemoryFile.create(LABEL, 4096); SharedRegion o = other.map();
+                        RobustMutex m = RobustMutex.init(o, 0)) {
+                    for (int i = 0; i < 20; i++) {
+                        lockAndCloseTheRegion();
+                        System.gc();
+                        Thread.sleep(20);
+                        m.lock(); // links m in front of the held one: writes into its bytes
+                        m.unlock();
+                    }
+                }
+                return null;
+            });
+        }
     }
 
     /** Leaves a mutex held by this thread in a closed region nothing refers to any more. */

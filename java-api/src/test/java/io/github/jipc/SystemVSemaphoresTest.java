@@ -103,6 +103,7 @@ class SystemVSemaphoresTest {
                 assertArrayEquals(new int[] { 0, 1 }, set.getAll(), "nothing changed");
                 IpcException again = assertThrows(IpcException.class, () -> set.op(SemOp.take(0).noWait()));
                 assertEquals("EAGAIN", again.errnoName());
+                assertTrue(again.getMessage().contains("tryOp"), again.getMessage());
                 long t0 = System.nanoTime();
                 assertFalse(set.tryOp(Duration.ofMillis(60), SemOp.take(0)));
                 long ms = (System.nanoTime() - t0) / 1_000_000;
@@ -297,6 +298,11 @@ class SystemVSemaphoresTest {
             IpcException range = assertThrows(IpcException.class, () -> set.op(SemOp.give(0)));
             assertEquals("ERANGE", range.errnoName());
             assertThrows(IllegalArgumentException.class, () -> set.setAll(1, 2));
+            IllegalArgumentException big = assertThrows(IllegalArgumentException.class, () -> set.set(0, 40000));
+            assertTrue(big.getMessage().contains("SEMVMX"), big.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> set.set(0, -1));
+            assertThrows(IllegalArgumentException.class, () -> set.setAll(-1));
+            assertEquals(32767, set.get(0), "nothing was set");
             assertThrows(IllegalArgumentException.class, () -> set.op());
             assertThrows(NullPointerException.class, () -> set.op((SemOp) null));
         } finally {
