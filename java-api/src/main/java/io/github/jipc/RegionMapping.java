@@ -7,10 +7,10 @@ import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Queue;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.jipc.internal.Errors;
 import io.github.jipc.internal.jni.MmapNative;
@@ -49,9 +49,10 @@ final class RegionMapping {
     /** Objects in the region with threads that may wait in native code: closed (woken) before the unmap. */
     private final Set<AutoCloseable> waiters = ConcurrentHashMap.newKeySet();
     /**
-     * The threads of this process that hold robust mutexes of the region, one
-     * entry per mutex held, added and removed while the lock or unlock call
-     * is still inside the region: the C library links a held robust mutex into
+     * The threads of this process that locked robust mutexes of the region,
+     * each with how many it holds, counted while the lock or unlock call is
+     * still inside the region (a thread's own count, made on its first lock:
+     * locks and unlocks allocate nothing): the C library links a held robust mutex into
      * its thread's robust list through the mutex's own bytes, writes into them
      * when the thread locks or unlocks another robust mutex, and the kernel
      * marks it owner-died through them when the thread ends. While a live
@@ -60,7 +61,7 @@ final class RegionMapping {
      * on an unmapped page or a private copy. A thread that ended holding one
      * was seen by the kernel already, and keeps nothing.
      */
-    private final Queue<Thread> holders = new ConcurrentLinkedQueue<>();
+    private final Map<Thread, AtomicInteger> holders = new ConcurrentHashMap<>();
 
     /** [base, base + mapLength) is the mapping; root, the buffer every view refers to, frees it when unreachable. */
     RegionMapping(long base, long mapLength, boolean syncable, String description, ByteBuffer root) {
@@ -165,9 +166,9 @@ final class RegionMapping {
     }
 
     /** Whether a live thread of this process holds a robust mutex of the region. */
-    private static boolean heldByLiveThread(Queue<Thread> holders) {
-        for (Thread t : holders) {
-            if (t.isAlive()) {
+    private static boolean heldByLiveThread(Map<Thread, AtomicInteger> holders) {
+        for (Map.Entry<Thread, AtomicInteger> e : holders.entrySet()) {
+            if (e.getValue().get() > 0 && e.getKey().isAlive()) {
                 return true;
             }
         }
@@ -175,11 +176,14 @@ final class RegionMapping {
     }
 
     void mutexLocked() {
-        holders.add(Thread.currentThread());
+        holders.computeIfAbsent(Thread.currentThread(), t -> new AtomicInteger()).incrementAndGet();
     }
 
     void mutexUnlocked() {
-        holders.remove(Thread.currentThread());
+        AtomicInteger held = holders.get(Thread.currentThread());
+        if (held != null) {
+            held.decrementAndGet();
+        }
     }
 
     /**
@@ -191,9 +195,9 @@ final class RegionMapping {
     private static final class Unmapper implements Runnable {
         private final long base;
         private final long length;
-        private final Queue<Thread> holders;
+        private final Map<Thread, AtomicInteger> holders;
 
-        Unmapper(long base, long length, Queue<Thread> holders) {
+        Unmapper(long base, long length, Map<Thread, AtomicInteger> holders) {
             this.base = base;
             this.length = length;
             this.holders = holders;
