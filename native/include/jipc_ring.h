@@ -236,6 +236,10 @@ JIPC_API void jipc_ring_consumer_detach(jipc_ring *r);
  * release), -EAGAIN if none, -EALREADY if one is held, -EBADMSG if the
  * header is corrupt. Skips padding and the claims of dead producers, looking
  * at tail and the producer slots every 1024th empty read (see above).
+ * Reading and releasing are the consumer's: only the handle that holds the
+ * role (jipc_ring_consumer_attach) may call them. They do not check it (a
+ * check would cost every read a look at the role's word), and a second
+ * reader would deliver messages twice and move the shared head back.
  */
 JIPC_API int jipc_ring_read(jipc_ring *r, const void **at);
 /* Frees the message held and wakes waiting producers. 0, or -EINVAL if none is held. */

@@ -43,6 +43,15 @@ void jipc_ring_producer_detach(jipc_ring *r)
     r->slot = -1;
 }
 
+/* Wakes the consumer if it sleeps (one futex(2) call, only then): after a record it can read, or padding it skips. */
+static void wake_consumer(jipc_ring *r)
+{
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    uint32_t *sleeping = u32(r, JIPC_RING_OFF_CONSUMER_SLEEPING);
+    if (__atomic_load_n(sleeping, __ATOMIC_RELAXED) != 0 && __atomic_exchange_n(sleeping, 0, __ATOMIC_SEQ_CST) != 0)
+        futex_wake(sleeping, 1);
+}
+
 int jipc_ring_claim(jipc_ring *r, uint32_t length, void **at)
 {
     if (r->claim != NONE)
@@ -83,8 +92,12 @@ int jipc_ring_claim(jipc_ring *r, uint32_t length, void **at)
             __atomic_store_n(stamp_of(r, t), t + 1, __ATOMIC_RELEASE);
             __atomic_store_n(tail, t + need, __ATOMIC_RELEASE);
         }
-        if (need != rec)
+        if (need != rec) {
+            /* Padding is ready for the consumer at once, and only its skipping frees the room this claim
+             * waits for: a sleeping consumer is woken for it, as a commit would, or both sides would wait. */
+            wake_consumer(r);
             continue;
+        }
         r->claim = t;
         r->claim_length = length;
         *at = (uint8_t *)state_of(r, t) + JIPC_RING_RECORD_HEADER;
@@ -98,10 +111,7 @@ int jipc_ring_commit(jipc_ring *r)
         return -EINVAL;
     __atomic_store_n(state_of(r, r->claim), pack(r->pid, (int32_t)r->claim_length), __ATOMIC_RELEASE);
     r->claim = NONE;
-    __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    uint32_t *sleeping = u32(r, JIPC_RING_OFF_CONSUMER_SLEEPING);
-    if (__atomic_load_n(sleeping, __ATOMIC_RELAXED) != 0 && __atomic_exchange_n(sleeping, 0, __ATOMIC_SEQ_CST) != 0)
-        futex_wake(sleeping, 1);
+    wake_consumer(r);
     return 0;
 }
 

@@ -469,6 +469,39 @@ static void sleeping_consumer_is_woken(void)
     unmap_ring(m);
 }
 
+/*
+ * A claim that must wrap writes padding up to the ring's end, which only the
+ * consumer's skipping frees: the sleeping consumer is woken for it, and the
+ * claim waiting for room then goes through (both sides used to wait on).
+ */
+static void padding_wakes_a_sleeping_consumer(void)
+{
+    for (int kind = JIPC_RING_SPSC; kind <= JIPC_RING_MPSC; kind++) {
+        jipc_ring p, c;
+        uint8_t *m = setup_ring(3500, kind, &p, &c);
+        CHECK(m != NULL);
+        void *out;
+        const void *in;
+        CHECK_EQ(0, jipc_ring_claim(&p, 2000, &out));
+        CHECK_EQ(0, jipc_ring_commit(&p));
+        CHECK_EQ(2000, jipc_ring_read(&c, &in));
+        CHECK_EQ(0, jipc_ring_release(&c)); /* the head is past the middle */
+        struct sleeper s = { &c, -1 };
+        pthread_t t;
+        pthread_create(&t, NULL, read_long, &s);
+        while (__atomic_load_n((uint32_t *)(m + JIPC_RING_OFF_CONSUMER_SLEEPING), __ATOMIC_SEQ_CST) == 0)
+            usleep(1000);
+        int rc = jipc_ring_claim_wait(&p, 3000, &out, 0, 5000000000LL);
+        if (rc == 0)
+            jipc_ring_commit(&p);
+        pthread_join(t, NULL);
+        CHECK_EQ(0, rc);
+        CHECK_EQ(3000, s.result);
+        jipc_ring_producer_detach(&p);
+        unmap_ring(m);
+    }
+}
+
 static void process_liveness(void)
 {
     long long me = jipc_ring_process_start(getpid());
@@ -498,6 +531,7 @@ int main(void)
     RUN(producer_slots);
     RUN(dead_consumer_is_seen);
     RUN(sleeping_consumer_is_woken);
+    RUN(padding_wakes_a_sleeping_consumer);
     RUN(process_liveness);
     TEST_EXIT();
 }

@@ -262,8 +262,9 @@ public final class Poller extends AbstractInterruptibleChannel {
      * Waits at most timeout until a registered handle is ready (epoll_wait(2)).
      * {@link Duration#ZERO} looks without waiting.
      *
-     * @param timeout the longest wait
+     * @param timeout the longest wait, zero or more
      * @return the keys ready, each once (a view valid until the next wait); empty on timeout or wakeup
+     * @throws IllegalArgumentException if timeout is negative
      * @throws AsynchronousCloseException if another thread closed the poller meanwhile
      * @throws java.nio.channels.ClosedByInterruptException if the thread was interrupted (the poller is closed)
      * @throws ClosedChannelException if closed

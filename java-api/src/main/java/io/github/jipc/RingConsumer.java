@@ -191,14 +191,15 @@ public final class RingConsumer extends RingEnd {
      *
      * @param dst where to copy to, with room for the message
      * @return the message's length
-     * @throws IllegalArgumentException if dst has less room than the message (it stays in the ring)
+     * @throws IllegalArgumentException if dst has less room than the message (it stays in the ring), or is
+     *         read-only
      * @throws java.nio.channels.AsynchronousCloseException if this handle or its region was closed meanwhile
      * @throws java.nio.channels.ClosedByInterruptException if the thread was interrupted (the handle is closed)
      * @throws IllegalStateException if a message is held, or this handle is closed
      * @throws IpcException          EBADMSG if the record header is corrupt, or a futex(2) failure
      */
     public int receive(ByteBuffer dst) throws IOException {
-        Objects.requireNonNull(dst, "dst");
+        writable(dst);
         poll0();
         return copy(waitNext(-1), dst);
     }
@@ -210,14 +211,15 @@ public final class RingConsumer extends RingEnd {
      * @param dst     where to copy to, with room for the message
      * @param timeout how long to wait at most; zero or negative does not wait
      * @return the message's length, or -1 if none came in time
-     * @throws IllegalArgumentException if dst has less room than the message (it stays in the ring)
+     * @throws IllegalArgumentException if dst has less room than the message (it stays in the ring), or is
+     *         read-only
      * @throws java.nio.channels.AsynchronousCloseException if this handle or its region was closed meanwhile
      * @throws java.nio.channels.ClosedByInterruptException if the thread was interrupted (the handle is closed)
      * @throws IllegalStateException if a message is held, or this handle is closed
      * @throws IpcException          EBADMSG if the record header is corrupt, or a futex(2) failure
      */
     public int receive(ByteBuffer dst, Duration timeout) throws IOException {
-        Objects.requireNonNull(dst, "dst");
+        writable(dst);
         poll0();
         return copy(waitNext(Futex.nanos(timeout)), dst);
     }
@@ -227,13 +229,21 @@ public final class RingConsumer extends RingEnd {
      *
      * @param dst where to copy to, with room for the message
      * @return the message's length, or -1 if the ring is empty
-     * @throws IllegalArgumentException if dst has less room than the message (it stays in the ring)
+     * @throws IllegalArgumentException if dst has less room than the message (it stays in the ring), or is
+     *         read-only
      * @throws IllegalStateException    if a message is held, or this handle is closed
      * @throws IpcException             EBADMSG if the record header is corrupt
      */
     public int tryReceive(ByteBuffer dst) throws IOException {
-        Objects.requireNonNull(dst, "dst");
+        writable(dst);
         return copy(poll(), dst);
+    }
+
+    /** Refuses a read-only dst before a message is taken, so that the message stays in the ring. */
+    private static void writable(ByteBuffer dst) {
+        if (Objects.requireNonNull(dst, "dst").isReadOnly()) {
+            throw new IllegalArgumentException("dst is a read-only buffer: receive into a writable one");
+        }
     }
 
     private void poll0() {
@@ -332,7 +342,8 @@ public final class RingConsumer extends RingEnd {
                 throw Errors.exception(-EBADMSG, SyncCall.RING_READ, ring.toString(),
                         "the record at position " + h + " says " + payload + " bytes; messages are at most "
                                 + maxMessage + " and records end at the ring's end: a process wrote where it"
-                                + " had not claimed");
+                                + " had not claimed. The ring cannot be read past it: make a new ring (MessageRing.create"
+                                + " over the region) once every producer and consumer has let go of this one");
             }
             if (len < 0) {
                 if (!claimerDead(h, (int) (state >>> 32))) {
@@ -407,7 +418,9 @@ public final class RingConsumer extends RingEnd {
         if (ok < 0) {
             throw Errors.exception(-EBADMSG, SyncCall.RING_READ, ring.toString(),
                     "producers killed in the middle of claims at position " + h + " left intents of " + n
-                            + " lengths, none alone ending on a record boundary");
+                            + " lengths, none alone ending on a record boundary. The ring cannot be read past it: make a"
+                            + " new ring (MessageRing.create over the region) once every producer and consumer has let"
+                            + " go of this one");
         }
         return found[ok];
     }

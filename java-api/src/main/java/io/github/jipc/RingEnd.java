@@ -87,7 +87,8 @@ abstract sealed class RingEnd extends RegionWaitChannel permits RingProducer, Ri
      * for the spin time, yielding the CPU every 64 turns once past
      * {@link #YIELD_AFTER_NANOS} and calling {@link #checkPeer} every liveness
      * slice. Returns the offset found, -1 once timeoutNanos (negative: no
-     * limit) passed since start, or {@link #SPUN} when the spin is over.
+     * limit) passed since start, or {@link #SPUN} when the spin is over or
+     * the thread is interrupted (even a spin without end).
      *
      * @throws AsynchronousCloseException if this handle was closed meanwhile
      */
@@ -104,8 +105,8 @@ abstract sealed class RingEnd extends RegionWaitChannel permits RingProducer, Ri
                 if (timeoutNanos >= 0 && spent >= timeoutNanos) {
                     return -1;
                 }
-                if (spent >= spinNanos) {
-                    break;
+                if (spent >= spinNanos || Thread.currentThread().isInterrupted()) {
+                    break; // an interrupt is for the sleep that follows, whose begin() closes as documented
                 }
                 if (spent >= nextLook) { // a long spin still notices a dead peer
                     checkPeer();

@@ -192,6 +192,11 @@ public final class RingProducer extends RingEnd {
         ensureOpen();
         LONGS.setRelease(buf, claimAt + RingLayout.REC_STATE, pidBits | claimLength);
         claim = -1;
+        wakeConsumer();
+    }
+
+    /** Wakes the consumer if it sleeps (one futex(2) call, only then): after a record it can read, or padding. */
+    private void wakeConsumer() {
         VarHandle.fullFence();
         if ((int) INTS.getOpaque(buf, sleepingAt) != 0 && (int) INTS.getAndSet(buf, sleepingAt, 0) != 0) {
             wake(true);
@@ -361,6 +366,9 @@ public final class RingProducer extends RingEnd {
                 claimAt = at;
                 return at + RECORD_HEADER;
             }
+            // Padding is ready for the consumer at once, and only its skipping frees the room this claim
+            // waits for: a sleeping consumer is woken for it, as a commit would, or both sides would wait.
+            wakeConsumer();
         }
     }
 

@@ -206,7 +206,7 @@ final class SocketCalls {
     static int millis(Duration d) {
         Objects.requireNonNull(d, "timeout");
         if (d.isNegative()) {
-            throw new IllegalArgumentException("negative timeout " + d);
+            throw new IllegalArgumentException("negative timeout " + d + ": Duration.ZERO looks without waiting");
         }
         if (d.compareTo(LONGEST) >= 0) {
             return Integer.MAX_VALUE; // toMillis() of ChronoUnit.FOREVER's duration would overflow

@@ -9,14 +9,14 @@ import io.github.jipc.internal.jni.SysvSemNative;
 enum SyncCall implements Call {
     FUTEX_WAIT("futex(FUTEX_WAIT_BITSET)", "futex(2)"),
     FUTEX_WAKE("futex(FUTEX_WAKE)", "futex(2)"),
-    RING_READ("message ring read", "futex(2)"),
-    RING_CONSUMER("jipc_ring_consumer_attach", "proc(5)") {
+    RING_READ("message ring read", "jipc_ring.h"),
+    RING_CONSUMER("message ring consumer", "jipc_ring.h") {
         @Override
         public String hint(int err, long pid) {
             return "the ring's consumer role is held by pid " + pid + ", which runs; one consumer at a time";
         }
     },
-    RING_PRODUCER("jipc_ring_claim", "proc(5)") {
+    RING_PRODUCER("message ring producer", "jipc_ring.h") {
         @Override
         public String hint(int err, long slots) {
             return "a multi-producer ring holds " + slots + " producer handles at once, and all its slots are"

@@ -81,6 +81,28 @@ class MessageRingTest {
         }
     }
 
+    /**
+     * A claim that must wrap writes padding to the ring's end, which only the
+     * consumer's skipping frees: a sleeping consumer is woken for it (it used
+     * to sleep on, waiting for a commit, while the producer waited for room).
+     */
+    @Test
+    void aSleepingConsumerIsWokenForPaddingThatAWrappingClaimWrites() throws Exception {
+        for (RingKind kind : RingKind.values()) {
+            MessageRing ring = MessageRing.create(region, 0, kind, 4096, 3500);
+            try (RingProducer p = ring.producer(); RingConsumer c = ring.consumer(Duration.ZERO)) {
+                p.offer(ByteBuffer.allocate(2000));
+                assertEquals(2000, c.receive(ByteBuffer.allocate(3500), LONG)); // the head is past the middle now
+                Future<Integer> got = async(() -> c.receive(ByteBuffer.allocate(3500), LONG)); // sleeps at once
+                Thread.sleep(50);
+                long t0 = System.nanoTime();
+                assertTrue(p.offer(ByteBuffer.allocate(3000), Duration.ofSeconds(10)), kind + ": room once padding is skipped");
+                assertEquals(3000, got.get(10, TimeUnit.SECONDS), kind.toString());
+                assertTrue(System.nanoTime() - t0 < 5_000_000_000L, kind + ": woken, not timed out");
+            }
+        }
+    }
+
     @Test
     void layoutComesFromTheCHeader() {
         assertEquals(2, RingLayout.VERSION);
@@ -344,6 +366,64 @@ class MessageRingTest {
         ExecutionException e = assertThrows(ExecutionException.class, () -> reader.get(10, TimeUnit.SECONDS));
         assertInstanceOf(ClosedByInterruptException.class, e.getCause());
         assertFalse(c.isOpen());
+    }
+
+    /** A read-only buffer is refused before the message is taken: it stays in the ring, not held out of reach. */
+    @Test
+    void aReadOnlyBufferLeavesTheMessageInTheRing() throws Exception {
+        MessageRing ring = MessageRing.create(region, 0, RingKind.SINGLE_PRODUCER, 1024, 200);
+        try (RingProducer p = ring.producer(); RingConsumer c = ring.consumer()) {
+            p.offer(ByteBuffer.wrap(new byte[] { 7, 8, 9 }));
+            ByteBuffer readOnly = ByteBuffer.allocate(8).asReadOnlyBuffer();
+            assertThrows(IllegalArgumentException.class, () -> c.receive(readOnly, LONG));
+            assertThrows(IllegalArgumentException.class, () -> c.tryReceive(readOnly));
+            assertThrows(IllegalArgumentException.class, () -> c.receive(readOnly));
+            ByteBuffer dst = ByteBuffer.allocate(8);
+            assertEquals(3, c.tryReceive(dst), "the message is still there, and nothing is held");
+            assertEquals(9, dst.get(2));
+        }
+    }
+
+    /** A spin without end (ChronoUnit.FOREVER) sees an interrupt too, on both sides (it used to spin on). */
+    @Test
+    void anInterruptEndsASpinWithoutEnd() throws Exception {
+        Duration forever = java.time.temporal.ChronoUnit.FOREVER.getDuration();
+        MessageRing ring = MessageRing.create(region, 0, RingKind.SINGLE_PRODUCER, 1024, 200);
+        try (RingConsumer c = ring.consumer(forever)) {
+            AtomicReference<Thread> thread = new AtomicReference<>();
+            Future<Integer> reader = async(() -> {
+                thread.set(Thread.currentThread());
+                return c.receive(ByteBuffer.allocate(200), LONG);
+            });
+            while (thread.get() == null) {
+                Thread.sleep(1);
+            }
+            Thread.sleep(50); // spinning now
+            thread.get().interrupt();
+            ExecutionException e = assertThrows(ExecutionException.class, () -> reader.get(10, TimeUnit.SECONDS));
+            assertInstanceOf(ClosedByInterruptException.class, e.getCause());
+            assertFalse(c.isOpen());
+        }
+        MessageRing full = MessageRing.create(region, 0, RingKind.SINGLE_PRODUCER, 1024, 200);
+        try (RingConsumer c = full.consumer(); RingProducer p = full.producer(forever)) {
+            while (p.tryOffer(ByteBuffer.allocate(200))) {
+                // fill it
+            }
+            AtomicReference<Thread> thread = new AtomicReference<>();
+            Future<Boolean> writer = async(() -> {
+                thread.set(Thread.currentThread());
+                return p.offer(ByteBuffer.allocate(200), LONG);
+            });
+            while (thread.get() == null) {
+                Thread.sleep(1);
+            }
+            Thread.sleep(50);
+            thread.get().interrupt();
+            ExecutionException e = assertThrows(ExecutionException.class, () -> writer.get(10, TimeUnit.SECONDS));
+            assertInstanceOf(ClosedByInterruptException.class, e.getCause());
+            assertFalse(p.isOpen());
+            assertTrue(c.isOpen(), "the consumer the producer waited on stays");
+        }
     }
 
     @Test
