@@ -16,8 +16,8 @@ import io.github.jipc.internal.Errors;
 import io.github.jipc.internal.FdHandle;
 import io.github.jipc.internal.NativeLibrary;
 import io.github.jipc.internal.jni.CommonNative;
+import io.github.jipc.internal.jni.FileNative;
 import io.github.jipc.internal.jni.MmapNative;
-import io.github.jipc.internal.jni.ShmNative;
 
 /**
  * Maps windows of files into {@link SharedRegion}s (mmap(2)): with the
@@ -177,24 +177,23 @@ public final class MappedFile {
     private static SharedRegion mapOpen(FdHandle handle, String file, long offset, long length, Set<MapOption> opts,
             boolean extend) throws IOException {
         int fd = handle.fd();
-        int regular = ShmNative.jipc_shm_is_regular(fd);
-        if (regular < 0) {
-            throw Errors.exception(regular, ShmCall.FSTAT, file);
+        long[] st = new long[FileNative.JIPC_FILE_STAT_LENGTH()];
+        int r = FileNative.jipc_file_stat(fd, st);
+        if (r < 0) {
+            throw Errors.exception(r, ShmCall.FSTAT, file);
         }
-        if (regular == 0) {
-            throw notRegular(file, "not a regular file");
+        OpenFile.Kind kind = OpenFile.kindOf(st[FileNative.JIPC_FILE_STAT_KIND()]);
+        if (kind != OpenFile.Kind.REGULAR_FILE) {
+            throw notRegular(file, kind.phrase() + ", not a regular file");
         }
-        long size = ShmNative.jipc_shm_size(fd);
-        if (size < 0) {
-            throw Errors.exception(size, ShmCall.FSTAT, file);
-        }
+        long size = st[FileNative.JIPC_FILE_STAT_SIZE()];
         if (!extend && offset + length > size) {
             throw new IllegalArgumentException("window [" + offset + ", +" + length + ") is not within the "
                     + size + " bytes of " + file + (size > 0 ? "" : " (an empty file; a file of /proc, /sys or"
                     + " another file system of kernel state is empty too: it holds no data to map)"));
         }
         if (extend) {
-            int r = MmapNative.jipc_file_reserve(fd, offset, length);
+            r = MmapNative.jipc_file_reserve(fd, offset, length);
             if (r < 0) {
                 throw Errors.exception(r, ShmCall.FALLOCATE, file, length);
             }

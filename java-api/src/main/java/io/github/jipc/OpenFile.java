@@ -77,13 +77,6 @@ public final class OpenFile implements Inheritable, AutoCloseable {
         }
     }
 
-    /** Options that have no meaning for a file open already, refused by {@link #openChannel}. */
-    private static final Set<OpenOption> NOT_FOR_REOPEN = Set.of(StandardOpenOption.CREATE_NEW,
-            StandardOpenOption.DELETE_ON_CLOSE, LinkOption.NOFOLLOW_LINKS);
-    private static final Set<OpenOption> SUPPORTED = Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE,
-            StandardOpenOption.APPEND, StandardOpenOption.CREATE, StandardOpenOption.CREATE_NEW,
-            StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.SYNC, StandardOpenOption.DSYNC,
-            StandardOpenOption.SPARSE, LinkOption.NOFOLLOW_LINKS);
     /** The mode of a file open creates, before the umask: what FileChannel.open gives. */
     private static final int CREATE_MODE = 0666;
 
@@ -130,7 +123,7 @@ public final class OpenFile implements Inheritable, AutoCloseable {
         NativeLibrary.ensureAvailable();
         Objects.requireNonNull(file, "file");
         Set<OpenOption> opts = new HashSet<>(Arrays.asList(Objects.requireNonNull(options, "options")));
-        int flags = flags(opts);
+        int flags = OpenFlags.of(opts);
         byte[] name = CStrings.of(file);
         if (Fifo.exists(file)) {
             throw fifoRefused(file); // before any open: opening a FIFO disturbs the process at its other end
@@ -140,15 +133,12 @@ public final class OpenFile implements Inheritable, AutoCloseable {
         if (fd == -Errno.ENXIO && Fifo.exists(file)) {
             throw fifoRefused(file); // a write open of a FIFO without a reader
         }
-        boolean create = opts.contains(StandardOpenOption.CREATE) || opts.contains(StandardOpenOption.CREATE_NEW);
-        boolean createIgnored = create && !opts.contains(StandardOpenOption.WRITE)
-                && !opts.contains(StandardOpenOption.APPEND);
-        if (fd == -Errno.ENOENT && createIgnored) {
-            throw Errors.exception(fd, FileCall.OPEN, file.toString(), "CREATE and CREATE_NEW count only with WRITE or"
+        if (fd == -Errno.ENOENT && OpenFlags.createIgnored(opts, flags)) {
+            throw Errors.exception(fd, ShmCall.OPEN, file.toString(), "CREATE and CREATE_NEW count only with WRITE or"
                     + " APPEND, as for FileChannel.open: a file opened for reading only is never made");
         }
         if (fd < 0) {
-            throw Errors.exception(fd, FileCall.OPEN, file.toString(), 0L, Access.file(file));
+            throw Errors.exception(fd, ShmCall.OPEN, file.toString(), 0L, Access.file(file));
         }
         if (kindOf(out[FileNative.JIPC_FILE_STAT_KIND()]) == Kind.FIFO) {
             CommonNative.jipc_close(fd); // one put there since the check above
@@ -160,48 +150,6 @@ public final class OpenFile implements Inheritable, AutoCloseable {
     private static IllegalArgumentException fifoRefused(Path file) {
         return new IllegalArgumentException(file + " is a FIFO: open it with Fifo.of(path).openSource() or openSink(),"
                 + " whose ends can be passed on as they are");
-    }
-
-    /** open(2)'s flags for options, checked as FileChannel.open checks them. */
-    private static int flags(Set<OpenOption> options) {
-        for (OpenOption o : options) {
-            if (!SUPPORTED.contains(Objects.requireNonNull(o, "option"))) {
-                throw new UnsupportedOperationException(o + " is not an option of OpenFile.open (READ, WRITE, APPEND,"
-                        + " CREATE, CREATE_NEW, TRUNCATE_EXISTING, SYNC, DSYNC, SPARSE, NOFOLLOW_LINKS)");
-            }
-        }
-        boolean append = options.contains(StandardOpenOption.APPEND);
-        boolean read = options.contains(StandardOpenOption.READ);
-        boolean write = append || options.contains(StandardOpenOption.WRITE);
-        if (append && read) {
-            throw new IllegalArgumentException("READ + APPEND not allowed: a file opened to append is written only");
-        }
-        if (append && options.contains(StandardOpenOption.TRUNCATE_EXISTING)) {
-            throw new IllegalArgumentException("APPEND + TRUNCATE_EXISTING not allowed: appending keeps what is there");
-        }
-        int flags = !write ? FileNative.O_RDONLY() : read ? FileNative.O_RDWR() : FileNative.O_WRONLY();
-        if (write) { // as FileChannel.open: creating and truncating are for writers only
-            if (append) {
-                flags |= FileNative.O_APPEND();
-            }
-            if (options.contains(StandardOpenOption.CREATE_NEW)) {
-                flags |= FileNative.O_CREAT() | FileNative.O_EXCL();
-            } else if (options.contains(StandardOpenOption.CREATE)) {
-                flags |= FileNative.O_CREAT();
-            }
-            if (options.contains(StandardOpenOption.TRUNCATE_EXISTING)) {
-                flags |= FileNative.O_TRUNC();
-            }
-        }
-        if (options.contains(StandardOpenOption.SYNC)) {
-            flags |= FileNative.O_SYNC();
-        } else if (options.contains(StandardOpenOption.DSYNC)) {
-            flags |= FileNative.O_DSYNC();
-        }
-        if (options.contains(LinkOption.NOFOLLOW_LINKS)) {
-            flags |= FileNative.O_NOFOLLOW();
-        }
-        return flags;
     }
 
     /**
@@ -222,12 +170,12 @@ public final class OpenFile implements Inheritable, AutoCloseable {
         long[] out = new long[FileNative.JIPC_FILE_STAT_LENGTH()];
         int r = FileNative.jipc_file_stat(fd, out);
         if (r < 0) {
-            throw Errors.exception(r, FileCall.FSTAT, "inherited fd " + fd,
+            throw Errors.exception(r, ShmCall.FSTAT, "inherited fd " + fd,
                     "the parent did not hand this descriptor over");
         }
         r = CommonNative.jipc_set_cloexec(fd, 1);
         if (r < 0) {
-            throw Errors.exception(r, FileCall.SET_CLOEXEC, "inherited fd " + fd);
+            throw Errors.exception(r, ShmCall.SET_CLOEXEC, "inherited fd " + fd);
         }
         return new OpenFile(fd, out, "inherited " + target(fd) + " (fd " + fd + ")");
     }
@@ -239,7 +187,8 @@ public final class OpenFile implements Inheritable, AutoCloseable {
                 "received " + target(fd) + " (fd " + fd + ")");
     }
 
-    private static Kind kindOf(long k) {
+    /** The kind jipc_file_stat() reported. */
+    static Kind kindOf(long k) {
         if (k == FileNative.JIPC_FILE_REGULAR()) {
             return Kind.REGULAR_FILE;
         }
@@ -334,7 +283,7 @@ public final class OpenFile implements Inheritable, AutoCloseable {
             handle.release();
         }
         if (r < 0) {
-            throw Errors.exception(r, FileCall.FSTAT, description);
+            throw Errors.exception(r, ShmCall.FSTAT, description);
         }
         return out[FileNative.JIPC_FILE_STAT_SIZE()];
     }
@@ -362,11 +311,7 @@ public final class OpenFile implements Inheritable, AutoCloseable {
      */
     public FileChannel openChannel(OpenOption... options) throws IOException {
         Objects.requireNonNull(options, "options");
-        for (OpenOption o : options) {
-            if (NOT_FOR_REOPEN.contains(Objects.requireNonNull(o, "option"))) {
-                throw new UnsupportedOperationException(o + " has no meaning for a file that is open already");
-            }
-        }
+        OpenFlags.checkReopen(options);
         if (!handle.acquire()) {
             throw closed();
         }

@@ -3,6 +3,7 @@ package io.github.jipc;
 import io.github.jipc.internal.Call;
 import io.github.jipc.internal.Errno;
 import io.github.jipc.internal.Limits;
+import io.github.jipc.internal.jni.FileNative;
 import io.github.jipc.internal.jni.MmapNative;
 import io.github.jipc.internal.jni.MqNative;
 import io.github.jipc.internal.jni.ShmNative;
@@ -91,7 +92,22 @@ enum ShmCall implements Call {
             return null;
         }
     },
-    OPEN("open", "open(2)"),
+    OPEN("open", "open(2)") {
+        @Override
+        public String hint(int err, long arg) {
+            if (err == E.ELOOP) {
+                return "it is a symbolic link and NOFOLLOW_LINKS was given, or its path has too many links in a row";
+            }
+            if (err == E.EISDIR) {
+                return "a directory opens for reading only";
+            }
+            if (err == Errno.ENXIO) {
+                return "no such device behind the file (a device without its driver, /dev/tty without a controlling"
+                        + " terminal), or it is a Unix socket's file, which is reached with IpcSocket.connected";
+            }
+            return null;
+        }
+    },
     FALLOCATE("posix_fallocate", "posix_fallocate(3)") {
         @Override
         public String hint(int err, long bytes) {
@@ -184,6 +200,8 @@ enum ShmCall implements Call {
 
     /** errno values only these calls need, read from native code on first use. */
     private static final class E {
+        static final int ELOOP = FileNative.ELOOP();
+        static final int EISDIR = FileNative.EISDIR();
         static final int ENOSPC = SysvShmNative.ENOSPC();
         static final int EINVAL = SysvShmNative.EINVAL();
         static final int ENOMEM = SysvShmNative.ENOMEM();
