@@ -100,7 +100,7 @@ public final class MessageRing {
                     + (capacity - RingLayout.RECORD_HEADER) + " bytes, got " + maxMessage);
         }
         if (region.isReadOnly()) {
-            throw new java.nio.ReadOnlyBufferException();
+            throw ReadOnlyRegionException.refused(region, "a message ring");
         }
         long length = size(capacity);
         if (length > Integer.MAX_VALUE) {
@@ -141,7 +141,7 @@ public final class MessageRing {
         NativeLibrary.ensureAvailable();
         Objects.requireNonNull(region, "region");
         if (region.isReadOnly()) {
-            throw new java.nio.ReadOnlyBufferException();
+            throw ReadOnlyRegionException.refused(region, "a message ring");
         }
         region.addressOf(offset, RingLayout.HEADER_LENGTH, RingLayout.ALIGNMENT, "a message ring");
         int magic = region.getIntAcquire(offset + RingLayout.OFF_MAGIC);

@@ -230,7 +230,7 @@ public final class PosixSemaphore extends RegionWaitChannel {
         NativeLibrary.ensureAvailable();
         Objects.requireNonNull(region, "region");
         if (region.isReadOnly()) {
-            throw new java.nio.ReadOnlyBufferException();
+            throw ReadOnlyRegionException.refused(region, "a semaphore");
         }
         long address = region.addressOf(offset, size(), alignment(), "a sem_t");
         return new PosixSemaphore(address, region, null,

@@ -136,7 +136,7 @@ public final class RobustMutex extends GuardedChannel {
         NativeLibrary.ensureAvailable();
         Objects.requireNonNull(region, "region");
         if (region.isReadOnly()) {
-            throw new java.nio.ReadOnlyBufferException();
+            throw ReadOnlyRegionException.refused(region, "a robust mutex");
         }
         return new RobustMutex(region, offset, region.addressOf(offset, size(), alignment(), "a pthread_mutex_t"));
     }

@@ -91,7 +91,7 @@ public final class SharedCondition extends RegionWaitChannel {
         NativeLibrary.ensureAvailable();
         Objects.requireNonNull(region, "region");
         if (region.isReadOnly()) {
-            throw new java.nio.ReadOnlyBufferException();
+            throw ReadOnlyRegionException.refused(region, "a condition variable");
         }
         return new SharedCondition(region, offset, region.addressOf(offset, size(), alignment(), "a pthread_cond_t"));
     }

@@ -587,9 +587,15 @@ public final class SharedRegion implements AutoCloseable {
 
     private int writable(long offset, int width) {
         if (readOnly) {
-            throw new ReadOnlyBufferException();
+            throw refusedWrite(offset, width);
         }
         return index(offset, width);
+    }
+
+    /** Kept out of the put methods' checks, so that they stay small enough to inline. */
+    private ReadOnlyRegionException refusedWrite(long offset, int width) {
+        return ReadOnlyRegionException.refused(this, "a write of " + width + " byte" + (width == 1 ? "" : "s")
+                + " at offset " + offset);
     }
 
     private int aligned(long offset, int width) {
@@ -603,7 +609,7 @@ public final class SharedRegion implements AutoCloseable {
 
     private int writableAligned(long offset, int width) {
         if (readOnly) {
-            throw new ReadOnlyBufferException();
+            throw refusedWrite(offset, width);
         }
         return aligned(offset, width);
     }

@@ -132,7 +132,9 @@ class SharedRegionTest {
             assertEquals(42, r.getLongAcquire(8));
             assertThrows(ReadOnlyBufferException.class, () -> r.putByte(0, (byte) 1));
             assertThrows(ReadOnlyBufferException.class, () -> r.put(0, new byte[1], 0, 1));
-            assertThrows(ReadOnlyBufferException.class, () -> r.putInt(0, 1));
+            ReadOnlyBufferException e = assertThrows(ReadOnlyBufferException.class, () -> r.putInt(12, 1));
+            assertTrue(e.getMessage().contains("a write of 4 bytes at offset 12"), e.getMessage());
+            assertTrue(e.getMessage().contains("read-only: map or attach it read-write"), e.getMessage());
             assertThrows(ReadOnlyBufferException.class, () -> r.putLong(0, 1));
             assertThrows(ReadOnlyBufferException.class, () -> r.putIntVolatile(0, 1));
             assertThrows(ReadOnlyBufferException.class, () -> r.putLongRelease(0, 1));
