@@ -17,7 +17,8 @@
  *   send-fd <fd>                 sendmsg() a pipe read end holding "from C"
  *                                and a memfd holding "memfd from C"
  *   send-files <fd> <file>       sendmsg() file opened read-write (offset 5),
- *                                its folder, a timerfd and a netlink socket:
+ *                                its folder, a timerfd never armed, a netlink
+ *                                socket and a timerfd that expires every 20 ms:
  *                                descriptors of kinds that have no jipc handle
  *                                of their own
  *   recv-file <fd>               recvmsg() one descriptor of a regular file:
@@ -216,11 +217,15 @@ static int recv_fd(int sock)
     return 0;
 }
 
-/* sendmsg() of n descriptors with the one byte "F". */
+#define MAX_RIGHTS 8
+
+/* sendmsg() of n (at most MAX_RIGHTS) descriptors with the one byte "F". */
 static int send_rights(int sock, const int *fds, int n)
 {
+    if (n > MAX_RIGHTS)
+        return -EINVAL;
     union {
-        char buf[CMSG_SPACE(sizeof(int) * 4)];
+        char buf[CMSG_SPACE(sizeof(int) * MAX_RIGHTS)];
         struct cmsghdr align;
     } u;
     memset(&u, 0, sizeof u);
@@ -271,22 +276,27 @@ static int send_files(int sock, const char *file)
     *slash = '\0';
     int d = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     int t = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
-    if (d < 0 || t < 0)
+    int ticks = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+    if (d < 0 || t < 0 || ticks < 0)
         return peer_error(d < 0 ? "open" : "timerfd_create", -errno, &st);
+    struct itimerspec every = { .it_interval = { .tv_nsec = 20000000 }, .it_value = { .tv_nsec = 20000000 } };
+    if (timerfd_settime(ticks, 0, &every, NULL) < 0)
+        return peer_error("timerfd_settime", -errno, &st);
     int n = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
     if (n < 0)
         return peer_error("socket", -errno, &st);
     if (lseek(f, 5, SEEK_SET) != 5)
         return peer_error("lseek", -errno, &st);
-    int fds[4] = { f, d, t, n };
+    int fds[5] = { f, d, t, n, ticks };
     peer_say("READY pid=%d", (int)getpid());
-    int r = send_rights(sock, fds, 4);
+    int r = send_rights(sock, fds, 5);
     if (r < 0)
         return peer_error("sendmsg", r, &st);
     close(f);
     close(d);
     close(t);
     close(n);
+    close(ticks);
     close(sock);
     peer_result(&st);
     return 0;

@@ -2,12 +2,13 @@
  * jipc_file.h - open files of any kind: a file, directory or device opened by
  * path, or a descriptor of a kind jipc has no handle for, received from
  * another process or inherited (a timerfd, a pidfd, a netlink socket...).
- * See open(2), fstat(2).
+ * See open(2), fstat(2), read(2), write(2).
  */
 #ifndef JIPC_FILE_H
 #define JIPC_FILE_H
 
 #include "jipc_common.h"
+#include "jipc_guard.h"
 
 #include <fcntl.h>
 
@@ -58,6 +59,22 @@ JIPC_API long jipc_file_device(const char *path);
  * nothing stays open).
  */
 JIPC_API int jipc_file_open(const char *path, int flags, int mode, long out[JIPC_FILE_STAT_LENGTH]);
+
+/*
+ * One read(2) of at most len bytes into buf, at the description's offset,
+ * waiting under g (JIPC_GUARD_FD) while fd has nothing to give. A
+ * description someone set O_NONBLOCK is waited on in poll(2), so it behaves
+ * the same. The count, 0 at end of file, -JIPC_WOKEN if g fired before
+ * anything was read, or -errno.
+ */
+JIPC_API long jipc_file_read(int fd, jipc_guard *g, void *buf, long len);
+
+/*
+ * One write(2) of at most len bytes from buf, under g, as jipc_file_read()
+ * reads: the count written (a device may take fewer than len), -JIPC_WOKEN,
+ * or -errno.
+ */
+JIPC_API long jipc_file_write(int fd, jipc_guard *g, const void *buf, long len);
 
 #ifdef __cplusplus
 }

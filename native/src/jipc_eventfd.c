@@ -1,4 +1,5 @@
 #include "jipc_eventfd.h"
+#include "jipc_file.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,40 +102,9 @@ static int transfer(int fd, jipc_guard *g, uint64_t *value, int write_it, int mo
                 return -errno;
         }
     }
-    jipc_blocker b;
-    int r = jipc_guard_enter(g, &b);
-    if (r < 0)
-        return r;
-    for (;;) {
-        ssize_t n = write_it ? write(fd, value, sizeof *value) : read(fd, value, sizeof *value);
-        int err = n < 0 ? errno : 0;
-        if (jipc_guard_closing(g)) {
-            r = -JIPC_WOKEN;
-            break;
-        }
-        if (n == (ssize_t)sizeof *value) {
-            r = 0;
-            break;
-        }
-        if (n >= 0) {
-            r = -EIO;
-            break;
-        }
-        if (err == EAGAIN) {
-            /* Someone else set the shared description O_NONBLOCK. */
-            struct pollfd p = { .fd = fd, .events = write_it ? POLLOUT : POLLIN };
-            if (poll(&p, 1, -1) >= 0 || errno == EINTR)
-                continue;
-            r = -errno;
-            break;
-        }
-        if (err != EINTR) {
-            r = -err;
-            break;
-        }
-    }
-    jipc_guard_leave(g, &b);
-    return r;
+    /* A count that moved is reported even while the handle closes: a read took it from the counter. */
+    long n = write_it ? jipc_file_write(fd, g, value, sizeof *value) : jipc_file_read(fd, g, value, sizeof *value);
+    return n == (long)sizeof *value ? 0 : n >= 0 ? -EIO : (int)n;
 }
 
 int jipc_eventfd_read(int fd, jipc_guard *g, uint64_t *value, int mode)

@@ -1,4 +1,5 @@
 #include "jipc_file.h"
+#include "jipc_io_internal.h"
 
 #include <errno.h>
 #include <sys/stat.h>
@@ -67,4 +68,54 @@ int jipc_file_open(const char *path, int flags, int mode, long out[JIPC_FILE_STA
         return r;
     }
     return fd;
+}
+
+/*
+ * One read or write under g. A count above 0 is always the file's: the dead
+ * end the guard puts in place gives nothing (0 to a read, EBADF to a write),
+ * so bytes that moved are reported even while the handle closes.
+ */
+static long transfer(int fd, jipc_guard *g, void *buf, long len, int write_it)
+{
+    jipc_blocker b;
+    long r = jipc_guard_enter(g, &b);
+    if (r < 0)
+        return r;
+    for (;;) {
+        ssize_t n = write_it ? write(fd, buf, (size_t)len) : read(fd, buf, (size_t)len);
+        int err = n < 0 ? errno : 0;
+        if (n > 0) {
+            r = n;
+            break;
+        }
+        if (jipc_guard_closing(g)) {
+            r = -JIPC_WOKEN;
+            break;
+        }
+        if (n == 0) {
+            r = 0;
+            break;
+        }
+        if (err == EAGAIN) {
+            if ((r = jipc_await_shared(fd, write_it ? POLLOUT : POLLIN)) == 0)
+                continue;
+            break;
+        }
+        if (err != EINTR) {
+            r = -err;
+            break;
+        }
+    }
+    jipc_guard_leave(g, &b);
+    return r;
+}
+
+long jipc_file_read(int fd, jipc_guard *g, void *buf, long len)
+{
+    return transfer(fd, g, buf, len, 0);
+}
+
+long jipc_file_write(int fd, jipc_guard *g, const void *buf, long len)
+{
+    return transfer(fd, g, (void *)buf, len, 1);
 }

@@ -1,4 +1,5 @@
 #include "jipc_pipe.h"
+#include "jipc_io_internal.h"
 
 #include <linux/magic.h>
 #include <sys/ioctl.h>
@@ -136,11 +137,8 @@ static long blocking_read(int fd, jipc_guard *g, struct iovec *iov, int cnt, int
             break;
         }
         if (err == EAGAIN) {
-            /* Someone else set the shared description O_NONBLOCK. */
-            int w = ready(fd, POLLIN, -1);
-            if (w >= 0 || w == -EINTR)
+            if ((r = jipc_await_shared(fd, POLLIN)) == 0)
                 continue;
-            r = w;
             break;
         }
         if (err != EINTR) {
@@ -216,11 +214,8 @@ static long blocking_write(int fd, jipc_guard *g, struct iovec *iov, int cnt, in
             break;
         }
         if (n < 0 && err == EAGAIN) {
-            /* Someone else set the shared description O_NONBLOCK. */
-            int w = ready(fd, POLLOUT, -1);
-            if (w >= 0 || w == -EINTR)
+            if ((r = jipc_await_shared(fd, POLLOUT)) == 0)
                 continue;
-            r = w;
             break;
         }
         if (n < 0 && err != EINTR) {

@@ -1,9 +1,12 @@
 #include "jipc_file.h"
 #include "jipc_test.h"
 
+#include <pthread.h>
+#include <string.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/timerfd.h>
 #include <unistd.h>
 
 static char dir[] = "/tmp/jipc-test-file-XXXXXX";
@@ -111,6 +114,91 @@ static void devices_tell_file_systems_apart(void)
     CHECK_EQ(-ENOENT, jipc_file_device("/no/such/path"));
 }
 
+/* Reads and writes at the description's offset, one system call each; 0 at end of file; EBADF for the wrong access. */
+static void read_and_write_move_the_offset(void)
+{
+    char path[64];
+    snprintf(path, sizeof path, "%s/rw", dir);
+    long out[JIPC_FILE_STAT_LENGTH];
+    int fd = jipc_file_open(path, O_RDWR | O_CREAT | O_EXCL, 0600, out);
+    CHECK(fd >= 0);
+    jipc_guard *g = jipc_guard_create(JIPC_GUARD_FD);
+    CHECK(g != NULL);
+    CHECK_EQ(5, jipc_file_write(fd, g, "hello", 5));
+    CHECK_EQ(5, lseek(fd, 0, SEEK_CUR));
+    CHECK_EQ(1, lseek(fd, 1, SEEK_SET));
+    char buf[16] = { 0 };
+    CHECK_EQ(4, jipc_file_read(fd, g, buf, sizeof buf));
+    CHECK(memcmp(buf, "ello", 4) == 0);
+    CHECK_EQ(0, jipc_file_read(fd, g, buf, sizeof buf));
+    CHECK_EQ(0, jipc_guard_blocked(g)); /* every call left the guard */
+    close(fd);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    CHECK(fd >= 0);
+    CHECK_EQ(-EBADF, jipc_file_write(fd, g, "x", 1));
+    close(fd);
+    fd = open(dir, O_RDONLY | O_CLOEXEC);
+    CHECK(fd >= 0);
+    CHECK_EQ(-EISDIR, jipc_file_read(fd, g, buf, sizeof buf));
+    close(fd);
+    jipc_guard_free(g);
+    unlink(path);
+}
+
+/* A timerfd's read waits for an expiry, also when someone set its description O_NONBLOCK. */
+static void a_read_waits_for_data(void)
+{
+    for (int nonblocking = 0; nonblocking <= 1; nonblocking++) {
+        int t = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | (nonblocking ? TFD_NONBLOCK : 0));
+        CHECK(t >= 0);
+        struct itimerspec in = { .it_value = { .tv_nsec = 20000000 } };
+        CHECK_EQ(0, timerfd_settime(t, 0, &in, NULL));
+        jipc_guard *g = jipc_guard_create(JIPC_GUARD_FD);
+        uint64_t expiries = 0;
+        CHECK_EQ((long)sizeof expiries, jipc_file_read(t, g, &expiries, sizeof expiries));
+        CHECK_EQ(1, (long)expiries);
+        jipc_guard_free(g);
+        close(t);
+    }
+}
+
+struct blocked {
+    int fd;
+    jipc_guard *g;
+    long result;
+};
+
+static void *read_blocked(void *arg)
+{
+    struct blocked *b = arg;
+    uint64_t v;
+    b->result = jipc_file_read(b->fd, b->g, &v, sizeof v);
+    return NULL;
+}
+
+/* A close wakes a read blocked on a timer far away, many times over; the descriptor is the dead end after. */
+static void close_wakes_a_blocked_read(void)
+{
+    for (int i = 0; i < 200; i++) {
+        int t = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+        CHECK(t >= 0);
+        struct itimerspec in = { .it_value = { .tv_sec = 3600 } };
+        CHECK_EQ(0, timerfd_settime(t, 0, &in, NULL));
+        struct blocked b = { .fd = t, .g = jipc_guard_create(JIPC_GUARD_FD), .result = 1 };
+        pthread_t th;
+        CHECK_EQ(0, pthread_create(&th, NULL, read_blocked, &b));
+        if (i % 2 == 0) {
+            while (jipc_guard_blocked(b.g) == 0)
+                usleep(100);
+        }
+        CHECK_EQ(0, jipc_guard_wake(b.g, t));
+        pthread_join(th, NULL);
+        CHECK_EQ(-JIPC_WOKEN, b.result);
+        jipc_guard_free(b.g);
+        close(t);
+    }
+}
+
 int main(void)
 {
     if (mkdtemp(dir) == NULL) {
@@ -122,10 +210,15 @@ int main(void)
     RUN(fifo_open_does_not_wait);
     RUN(path_descriptors_are_no_pipe_ends);
     RUN(devices_tell_file_systems_apart);
+    RUN(read_and_write_move_the_offset);
+    RUN(a_read_waits_for_data);
+    RUN(close_wakes_a_blocked_read);
     char path[64];
     snprintf(path, sizeof path, "%s/data", dir);
     unlink(path); /* left by a check that failed early */
     snprintf(path, sizeof path, "%s/fifo", dir);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/rw", dir);
     unlink(path);
     rmdir(dir);
     TEST_EXIT();

@@ -1,6 +1,7 @@
 package io.github.jipc;
 
 import io.github.jipc.internal.Call;
+import io.github.jipc.internal.Errno;
 
 /** The system calls of event counters and readiness sets. */
 enum EventFdCall implements Call {
@@ -10,7 +11,13 @@ enum EventFdCall implements Call {
     READLINK("readlink(/proc/self/fd)", "proc(5)"),
     FCNTL("fcntl", "fcntl(2)"),
     EPOLL_CREATE("epoll_create1", "epoll_create(2)"),
-    EPOLL_CTL("epoll_ctl", "epoll_ctl(2)"),
+    EPOLL_CTL("epoll_ctl", "epoll_ctl(2)") {
+        @Override
+        public String hint(int err, long arg) {
+            return err == Errno.EPERM ? "this kind of file has no readiness for epoll to wait on (a device such as"
+                    + " /dev/null, which is always ready): read or write it at once" : null;
+        }
+    },
     EPOLL_WAIT("epoll_wait", "epoll_wait(2)");
 
     private final String name;

@@ -1,8 +1,14 @@
 package io.github.jipc;
 
 import java.io.IOException;
+import java.lang.ref.Reference;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ByteChannel;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.NonReadableChannelException;
+import java.nio.channels.NonWritableChannelException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -18,6 +24,7 @@ import java.util.Objects;
 import java.util.Set;
 
 import io.github.jipc.internal.Access;
+import io.github.jipc.internal.AddressCache;
 import io.github.jipc.internal.CStrings;
 import io.github.jipc.internal.Errno;
 import io.github.jipc.internal.Errors;
@@ -42,10 +49,24 @@ import io.github.jipc.internal.jni.FileNative;
  * description, with its access mode, its offset and the permission it was
  * opened with, even if it could not open the path itself.
  *
+ * <p>It reads and writes as C does with the descriptor: {@link #read} and
+ * {@link #write} are one read(2) or write(2) each, at the open file
+ * description's offset, which every process holding the description shares
+ * (so a regular file's bytes go to whichever process reads first), and they
+ * wait as the kind of file does: a timerfd's read until the timer expires, a
+ * device's until it has data. A blocked call is woken by {@link #close()}
+ * from another thread ({@link AsynchronousCloseException}) and by
+ * {@link Thread#interrupt()} ({@link java.nio.channels.ClosedByInterruptException},
+ * the handle is closed), as in {@code java.nio}. Calls are always blocking:
+ * to wait for several files at once, register them with a {@link Poller}
+ * (which refuses regular files and directories: they are always ready).
+ * Between the poller's report and the read, another process sharing the
+ * description may take the data first, and then the read waits.
+ *
  * <p>Closing the handle closes this process's descriptor; the file, and the
  * descriptions other processes hold, stay.
  */
-public final class OpenFile implements Inheritable, AutoCloseable {
+public final class OpenFile extends GuardedChannel implements Inheritable, ByteChannel, Pollable {
     /** What kind of file the descriptor refers to (fstat(2)'s file type). */
     public enum Kind {
         /** A regular file, on disk or on a tmpfs. */
@@ -79,19 +100,43 @@ public final class OpenFile implements Inheritable, AutoCloseable {
 
     /** The mode of a file open creates, before the umask: what FileChannel.open gives. */
     private static final int CREATE_MODE = 0666;
+    /** Heap buffers go through a direct buffer of this size: a call moves at most this many of their bytes. */
+    private static final int SCRATCH_SIZE = 64 * 1024;
 
     final FdHandle handle;
     private final Kind kind;
     /** JIPC_FILE_READABLE | JIPC_FILE_WRITABLE: the description's access mode, which never changes. */
     private final int access;
     private final String description;
+    /** Reads take turns, and so do writes: each direction has its own buffers. */
+    private final Transfer reads = new Transfer();
+    private final Transfer writes = new Transfer();
 
-    /** @param stat what jipc_file_stat() reported of fd, or null if it failed */
-    private OpenFile(int fd, long[] stat, String description) {
-        this.handle = FdHandle.adopt(this, fd);
+    /** What one direction's calls use, guarded by the object itself. */
+    private static final class Transfer {
+        final AddressCache addresses = new AddressCache();
+        ByteBuffer scratch;
+        long scratchAddress;
+
+        /** The direct buffer heap buffers pass through. */
+        ByteBuffer scratch() {
+            if (scratch == null) {
+                scratch = ByteBuffer.allocateDirect(SCRATCH_SIZE);
+                scratchAddress = AddressCache.lookup(scratch);
+            }
+            return scratch.clear();
+        }
+    }
+
+    /**
+     * @param stat what jipc_file_stat() reported of fd, or null if it failed
+     * @throws IOException if the guard cannot be made (then fd is closed)
+     */
+    private OpenFile(int fd, long[] stat, String description) throws IOException {
         this.kind = stat == null ? Kind.OTHER : kindOf(stat[FileNative.JIPC_FILE_STAT_KIND()]);
         this.access = stat == null ? 0 : (int) stat[FileNative.JIPC_FILE_STAT_ACCESS()];
         this.description = description;
+        this.handle = FdHandle.adoptGuarded(this, fd, FdHandle.Wake.FD, description);
     }
 
     /**
@@ -180,8 +225,8 @@ public final class OpenFile implements Inheritable, AutoCloseable {
         return new OpenFile(fd, out, "inherited " + target(fd) + " (fd " + fd + ")");
     }
 
-    /** A descriptor received from another process, of a kind no other jipc handle takes. */
-    static OpenFile adopt(int fd) {
+    /** A descriptor received from another process, of a kind no other jipc handle takes; closed if this fails. */
+    static OpenFile adopt(int fd) throws IOException {
         long[] out = new long[FileNative.JIPC_FILE_STAT_LENGTH()];
         return new OpenFile(fd, FileNative.jipc_file_stat(fd, out) == 0 ? out : null,
                 "received " + target(fd) + " (fd " + fd + ")");
@@ -226,6 +271,11 @@ public final class OpenFile implements Inheritable, AutoCloseable {
     /** {@return what kind of file this is; it never changes} */
     public Kind kind() {
         return kind;
+    }
+
+    /** Whether epoll(7) refuses this file as always ready: a regular file or a directory. */
+    boolean isAlwaysReady() {
+        return kind == Kind.REGULAR_FILE || kind == Kind.DIRECTORY;
     }
 
     /**
@@ -346,6 +396,115 @@ public final class OpenFile implements Inheritable, AutoCloseable {
         return named;
     }
 
+    /**
+     * Reads what the file gives, at most dst's remaining bytes (64 KiB for a
+     * heap buffer), with one read(2) at the description's offset: it waits
+     * until the file has something, and returns what it has then. A timerfd
+     * gives its 8-byte expiry count, a regular file up to the end.
+     *
+     * @param dst where the bytes go, from its position
+     * @return how many bytes were read, 0 if dst has no room, or -1 at the end of the file
+     * @throws NonReadableChannelException if the description was not opened for reading ({@link #isReadable()})
+     * @throws ClosedChannelException if this handle is closed
+     * @throws AsynchronousCloseException if another thread closed it during the read
+     * @throws java.nio.channels.ClosedByInterruptException if the thread was interrupted during the read
+     *         (the handle is closed)
+     * @throws IpcException as read(2) fails: EISDIR for a directory, EINVAL for a file that
+     *         reads only in other sizes (a timerfd or eventfd below 8 bytes), EIO
+     * @throws IllegalArgumentException if dst is read-only
+     */
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        Objects.requireNonNull(dst, "dst");
+        if (dst.isReadOnly()) {
+            throw new IllegalArgumentException("read-only buffer");
+        }
+        if (!isReadable()) {
+            throw new NonReadableChannelException();
+        }
+        synchronized (reads) {
+            int pos = dst.position(); // read once: another thread moving it (a misuse) must not widen the write
+            int lim = dst.limit();
+            long base = dst.isDirect() ? reads.addresses.addressOf(dst) : 0;
+            ByteBuffer via = base != 0 ? dst : reads.scratch();
+            int len = pos >= lim ? 0 : base != 0 ? lim - pos : Math.min(lim - pos, SCRATCH_SIZE);
+            long n = transfer(reads, via, base != 0 ? base + pos : reads.scratchAddress, len, false);
+            if (n <= 0) {
+                return len == 0 ? 0 : -1;
+            }
+            if (via != dst) {
+                dst.put(pos, via, 0, (int) n);
+            }
+            dst.position(pos + (int) n);
+            return (int) n;
+        }
+    }
+
+    /**
+     * Writes what the file takes of src's remaining bytes (64 KiB at most
+     * from a heap buffer), with one write(2) at the description's offset (at
+     * the end for one opened with APPEND): it waits until the file takes
+     * something. A regular file takes everything; a device may take less.
+     *
+     * @param src the bytes, from its position, which moves past those written
+     * @return how many bytes were written
+     * @throws NonWritableChannelException if the description was not opened for writing ({@link #isWritable()})
+     * @throws ClosedChannelException if this handle is closed
+     * @throws AsynchronousCloseException if another thread closed it during the write
+     * @throws java.nio.channels.ClosedByInterruptException if the thread was interrupted during the write
+     *         (the handle is closed)
+     * @throws IpcException as write(2) fails: ENOSPC, EFBIG, EPIPE (a socket whose other side left), EIO
+     */
+    @Override
+    public int write(ByteBuffer src) throws IOException {
+        Objects.requireNonNull(src, "src");
+        if (!isWritable()) {
+            throw new NonWritableChannelException();
+        }
+        synchronized (writes) {
+            int pos = src.position();
+            int lim = src.limit();
+            long base = src.isDirect() ? writes.addresses.addressOf(src) : 0;
+            ByteBuffer via = base != 0 ? src : writes.scratch();
+            int len = pos >= lim ? 0 : base != 0 ? lim - pos : Math.min(lim - pos, SCRATCH_SIZE);
+            if (via != src) {
+                via.put(0, src, pos, len);
+            }
+            long n = transfer(writes, via, base != 0 ? base + pos : writes.scratchAddress, len, true);
+            src.position(pos + (int) n);
+            return (int) n;
+        }
+    }
+
+    /**
+     * One read or write of len bytes at address, in memory that buffer keeps
+     * reachable, under the guard and the interrupt hook: its count (0 for
+     * len 0, without a system call).
+     */
+    private long transfer(Transfer t, ByteBuffer buffer, long address, int len, boolean write) throws IOException {
+        if (len == 0) {
+            if (!isOpen()) {
+                throw closed();
+            }
+            return 0;
+        }
+        startCall(handle, true);
+        long n;
+        try {
+            n = write ? FileNative.jipc_file_write(handle.fd(), handle.guard(), address, len)
+                    : FileNative.jipc_file_read(handle.fd(), handle.guard(), address, len);
+        } finally {
+            handle.release();
+            Reference.reachabilityFence(buffer);
+        }
+        endCall(true, n == -Errno.WOKEN);
+        if (n < 0) {
+            throw Errors.exception(n, write ? ShmCall.WRITE : ShmCall.READ, description);
+        }
+        return n;
+    }
+
+    @Override
     ClosedHandleException closed() {
         return new ClosedHandleException(description + " is closed");
     }
@@ -355,14 +514,9 @@ public final class OpenFile implements Inheritable, AutoCloseable {
         return description;
     }
 
+    /** Closes this process's descriptor, waking calls blocked on it; {@link #close()} is idempotent. */
     @Override
-    public boolean isOpen() {
-        return !handle.isClosed();
-    }
-
-    /** Closes this process's descriptor; idempotent. */
-    @Override
-    public void close() {
+    protected void implCloseChannel() {
         handle.close();
     }
 

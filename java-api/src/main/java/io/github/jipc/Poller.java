@@ -147,9 +147,14 @@ public final class Poller extends AbstractInterruptibleChannel {
      * @throws ClosedChannelException if the handle or this poller is closed
      * @throws java.nio.file.FileAlreadyExistsException EEXIST if the handle is registered already
      * @throws IpcException ENOSPC past {@code /proc/sys/fs/epoll/max_user_watches}
+     * @throws IllegalArgumentException if handle is an {@link OpenFile} of a regular file or a directory
      */
     public PollKey register(Pollable handle, PollEvent... events) throws IOException {
         int bits = events(events);
+        if (handle instanceof OpenFile file && file.isAlwaysReady()) {
+            throw new IllegalArgumentException(file.description() + " is " + file.kind().phrase() + ", which is always"
+                    + " ready and which epoll does not take: read or write it at once");
+        }
         FdHandle h = Handles.polled(Objects.requireNonNull(handle, "handle"));
         if (!isOpen()) {
             throw new ClosedChannelException();

@@ -108,6 +108,13 @@ enum ShmCall implements Call {
             return null;
         }
     },
+    READ("read", "read(2)") {
+        @Override
+        public String hint(int err, long arg) {
+            return err == E.EISDIR ? "a directory has no bytes to read: list it with Files.list, or pass it on" : null;
+        }
+    },
+    WRITE("write", "write(2)"),
     FALLOCATE("posix_fallocate", "posix_fallocate(3)") {
         @Override
         public String hint(int err, long bytes) {

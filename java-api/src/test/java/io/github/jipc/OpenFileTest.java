@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.NonReadableChannelException;
+import java.nio.channels.NonWritableChannelException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -61,6 +63,58 @@ class OpenFileTest {
         }
         Files.delete(file);
         assertThrows(NoSuchFileException.class, () -> OpenFile.open(file));
+    }
+
+    @Test
+    void readsAndWritesAtTheDescriptionsOffsetAsCDoes() throws Exception {
+        Path file = dir.resolve("rw");
+        try (OpenFile w = OpenFile.open(file, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW)) {
+            ByteBuffer heap = ByteBuffer.wrap("hello, ".getBytes(StandardCharsets.UTF_8));
+            assertEquals(7, w.write(heap));
+            assertEquals(0, heap.remaining());
+            ByteBuffer direct = ByteBuffer.allocateDirect(16).put("world".getBytes(StandardCharsets.UTF_8)).flip();
+            assertEquals(5, w.write(direct));
+            assertEquals(0, w.write(direct), "nothing left to write");
+            assertThrows(NonReadableChannelException.class, () -> w.read(ByteBuffer.allocate(4)));
+        }
+        assertEquals("hello, world", Files.readString(file));
+        OpenFile r = OpenFile.open(file);
+        try {
+            ByteBuffer heap = ByteBuffer.allocate(5);
+            assertEquals(5, r.read(heap));
+            assertEquals("hello", text(heap));
+            assertEquals(0, r.read(heap), "no room");
+            ByteBuffer direct = ByteBuffer.allocateDirect(64);
+            direct.position(2);
+            assertEquals(7, r.read(direct), "from where the last read stopped, into dst at its position");
+            assertEquals(9, direct.position());
+            byte[] b = new byte[7];
+            direct.get(2, b);
+            assertEquals(", world", new String(b, StandardCharsets.UTF_8));
+            assertEquals(-1, r.read(direct), "end of file");
+            assertThrows(NonWritableChannelException.class, () -> r.write(ByteBuffer.allocate(1)));
+            assertThrows(IllegalArgumentException.class, () -> r.read(ByteBuffer.allocate(4).asReadOnlyBuffer()));
+        } finally {
+            r.close();
+        }
+        assertThrows(ClosedChannelException.class, () -> r.read(ByteBuffer.allocate(4)));
+        assertThrows(ClosedChannelException.class, () -> r.read(ByteBuffer.allocate(0)));
+        try (OpenFile folder = OpenFile.open(dir)) {
+            IpcException e = assertThrows(IpcException.class, () -> folder.read(ByteBuffer.allocate(4)));
+            assertTrue(e.getMessage().contains("EISDIR") && e.getMessage().contains("Files.list"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aPollerRefusesFilesThatAreAlwaysReady() throws Exception {
+        Path file = dir.resolve("ready");
+        Files.writeString(file, "x");
+        try (Poller poller = Poller.open(); OpenFile f = OpenFile.open(file); OpenFile folder = OpenFile.open(dir)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> poller.register(f, PollEvent.READ));
+            assertTrue(e.getMessage().contains("a regular file, which is always ready"), e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> poller.register(folder, PollEvent.READ));
+        }
     }
 
     @Test

@@ -1,11 +1,17 @@
 package io.github.jipc.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,6 +19,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -24,6 +36,9 @@ import io.github.jipc.MappedFile;
 import io.github.jipc.MemoryFile;
 import io.github.jipc.OpenFile;
 import io.github.jipc.Pipe;
+import io.github.jipc.PollEvent;
+import io.github.jipc.PollKey;
+import io.github.jipc.Poller;
 import io.github.jipc.PipeSource;
 import io.github.jipc.ReceivedMessage;
 import io.github.jipc.SharedRegion;
@@ -222,7 +237,7 @@ class CPeerSocketTest {
             handles = m.handles();
             assertEquals(1, m.bytes());
             assertEquals('F', in.get(0), "the message's byte is kept with its descriptors");
-            assertEquals(4, handles.size(), handles.toString());
+            assertEquals(5, handles.size(), handles.toString());
             OpenFile f = (OpenFile) handles.get(0);
             OpenFile folder = (OpenFile) handles.get(1);
             OpenFile timer = (OpenFile) handles.get(2);
@@ -251,6 +266,76 @@ class CPeerSocketTest {
             peer.assertExit(0);
             assertEquals("ABCDE56789 from the JVM", Files.readString(file));
         } finally {
+            for (Inheritable h : handles) {
+                ((AutoCloseable) h).close();
+            }
+            Files.deleteIfExists(file);
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    @Test
+    void filesFromTheCPeerReadWriteAndWaitAsTheirKindDoes() throws Exception {
+        Path dir = Files.createTempDirectory("jipc-it-files");
+        Path file = dir.resolve("shared.txt");
+        Files.writeString(file, "0123456789 from the JVM");
+        List<Inheritable> handles = List.of();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try (SocketPair pair = IpcSocket.pair(SocketType.STREAM); Poller poller = Poller.open()) {
+            pair.first().setOption(SocketOptions.RECEIVE_TIMEOUT, Harness.TIMEOUT);
+            Child peer = harness.peer("socket_peer", "send-files", 3, file.toString()).inherit(pair.second(), 3)
+                    .start();
+            pair.second().close();
+            handles = pair.first().receiveMessage(ByteBuffer.allocate(1)).handles();
+            peer.assertExit(0);
+            OpenFile f = (OpenFile) handles.get(0);
+            OpenFile never = (OpenFile) handles.get(2);
+            OpenFile netlink = (OpenFile) handles.get(3);
+            OpenFile ticks = (OpenFile) handles.get(4);
+
+            // A regular file reads from the offset the C peer left (5), as C would; a write goes on from there.
+            ByteBuffer heap = ByteBuffer.allocate(64);
+            assertEquals(18, f.read(heap));
+            assertEquals("56789 from the JVM", new String(heap.array(), 0, heap.position(), StandardCharsets.UTF_8));
+            assertEquals(-1, f.read(heap.clear()));
+            ByteBuffer direct = ByteBuffer.allocateDirect(3).put("!+C".getBytes(StandardCharsets.UTF_8)).flip();
+            assertEquals(3, f.write(direct));
+            assertEquals(0, direct.remaining());
+            assertEquals("0123456789 from the JVM!+C", Files.readString(file));
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                    () -> poller.register(f, PollEvent.READ));
+            assertTrue(refused.getMessage().contains("always ready"), refused.getMessage());
+
+            // A timerfd's read waits for an expiry and gives the 8-byte count; a poller sees it readable first.
+            PollKey key = poller.register(ticks, PollEvent.READ);
+            List<PollKey> ready = poller.poll(Harness.TIMEOUT);
+            assertEquals(List.of(key), ready);
+            ByteBuffer count = ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder());
+            assertEquals(8, ticks.read(count));
+            assertTrue(count.getLong(0) >= 1, "expiries: " + count.getLong(0));
+            IpcException small = assertThrows(IpcException.class, () -> ticks.read(ByteBuffer.allocate(4)));
+            assertTrue(small.getMessage().contains("EINVAL"), small.getMessage());
+
+            // A read that waits for ever is woken by a close, or by an interrupt, which closes the file.
+            Future<?> closed = pool.submit(() -> never.read(ByteBuffer.allocate(8)));
+            Thread.sleep(100);
+            never.close();
+            ExecutionException e = assertThrows(ExecutionException.class, () -> closed.get(10, TimeUnit.SECONDS));
+            assertInstanceOf(AsynchronousCloseException.class, e.getCause());
+            CompletableFuture<Thread> reader = new CompletableFuture<>();
+            Future<?> interrupted = pool.submit(() -> {
+                reader.complete(Thread.currentThread());
+                return netlink.read(ByteBuffer.allocate(4096));
+            });
+            Thread readerThread = reader.get(10, TimeUnit.SECONDS);
+            Thread.sleep(100);
+            readerThread.interrupt();
+            e = assertThrows(ExecutionException.class, () -> interrupted.get(10, TimeUnit.SECONDS));
+            assertInstanceOf(ClosedByInterruptException.class, e.getCause());
+            assertTrue(!netlink.isOpen(), "an interrupt closes the file, as in java.nio");
+            assertThrows(ClosedChannelException.class, () -> netlink.read(ByteBuffer.allocate(8)));
+        } finally {
+            pool.shutdownNow();
             for (Inheritable h : handles) {
                 ((AutoCloseable) h).close();
             }

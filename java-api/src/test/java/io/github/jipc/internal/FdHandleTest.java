@@ -184,7 +184,8 @@ class FdHandleTest {
             assertFalse(th.isAlive(), "the waiter was not woken");
             assertFalse(got[0], "a closed handle's lane was entered");
             assertTrue(keptInterrupt[0], "the interrupt was lost");
-            assertFalse(isOpen(fd));
+            // Another thread of the suite's JVM may have been given the number since: only a pipe there is ours.
+            assertFalse(isOpen(fd) && target(fd).startsWith("pipe:"), "released after the holder left");
         }
     }
 

@@ -8,7 +8,7 @@ import org.bytedeco.javacpp.annotation.Platform;
 
 import io.github.jipc.internal.LibraryFile;
 
-/** Binding of {@code jipc_file.h}: open files of any kind, and the open(2) flags jipc passes. */
+/** Binding of {@code jipc_file.h}: open files of any kind, their reads and writes, and the open(2) flags jipc passes. */
 @Platform(value = "linux", include = "jipc_file.h", link = "jipc", library = "jniJipc")
 public final class FileNative {
     static {
@@ -22,6 +22,9 @@ public final class FileNative {
     @NoException public static native long jipc_file_device(@Cast("const char*") byte[] path);
     @NoException public static native int jipc_file_open(@Cast("const char*") byte[] path, int flags, int mode,
             @Cast("long*") long[] out);
+    @NoException public static native long jipc_file_read(int fd, @Cast("jipc_guard*") long guard, @Cast("void*") long buf, long len);
+    @NoException public static native long jipc_file_write(int fd, @Cast("jipc_guard*") long guard, @Cast("const void*") long buf,
+            long len);
 
     @MemberGetter public static native int JIPC_FILE_OTHER();
     @MemberGetter public static native int JIPC_FILE_REGULAR();
