@@ -56,6 +56,10 @@ extern "C" {
 /*
  * Sends len bytes from buf, to addr when not NULL, with nfds descriptors
  * attached when nfds > 0 (to the first bytes only). Returns the count sent.
+ * A blocking JIPC_MSG_ALL send that stops early returns the count it sent
+ * if that is above 0, else the cause (-JIPC_WOKEN when the guard fired,
+ * -errno otherwise): a short count means "stopped", and the caller sees the
+ * guard closing, or calls again and meets the error (EPIPE persists).
  */
 JIPC_API long jipc_sockmsg_send(int fd, jipc_guard *g, const void *buf, long len, const void *addr, int addrlen,
                                 const int *fds, int nfds, int flags, int mode);

@@ -2,6 +2,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/resource.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -168,4 +169,12 @@ void jipc_iovec_layout(int out[4])
     out[1] = (int)offsetof(struct iovec, iov_base);
     out[2] = (int)offsetof(struct iovec, iov_len);
     out[3] = (int)sizeof(size_t);
+}
+
+long jipc_open_file_limit(void)
+{
+    struct rlimit r;
+    if (getrlimit(RLIMIT_NOFILE, &r) < 0)
+        return -errno;
+    return r.rlim_cur == RLIM_INFINITY ? -1 : (long)r.rlim_cur;
 }

@@ -107,8 +107,15 @@ long jipc_sockmsg_send(int fd, jipc_guard *g, const void *buf, long len, const v
     for (;;) {
         ssize_t n = send_one(fd, &m, kflags);
         int err = n < 0 ? errno : 0;
-        if (n >= 0 && !jipc_guard_closing(g)) {
+        /* Bytes that went are counted even while the handle closes: only the
+         * socket takes them (the dead end the guard puts in place is no socket). */
+        if (n > 0)
             done += n;
+        if (jipc_guard_closing(g)) {
+            r = -JIPC_WOKEN;
+            break;
+        }
+        if (n >= 0) {
             if (!(flags & JIPC_MSG_ALL) || done == len) {
                 r = done;
                 break;
@@ -118,10 +125,6 @@ long jipc_sockmsg_send(int fd, jipc_guard *g, const void *buf, long len, const v
             m.msg_control = NULL; /* descriptors go with the first bytes only */
             m.msg_controllen = 0;
             continue;
-        }
-        if (jipc_guard_closing(g)) {
-            r = -JIPC_WOKEN;
-            break;
         }
         if (err == EAGAIN) {
             int w = after_eagain(fd, POLLOUT);

@@ -230,7 +230,9 @@ public final class IpcSocket extends GuardedChannel implements ByteChannel, Inhe
 
     /**
      * Connects to remote (connect(2)), waiting as long as the kernel does
-     * (for TCP, its SYN retries; for Unix, while the listener's backlog is full).
+     * (for TCP, its SYN retries; for Unix, while the listener's backlog is full),
+     * in non-blocking mode too: to bound the wait, give a timeout
+     * ({@link #connect(SocketAddress, Duration)}); close and interrupt end it.
      *
      * @param remote the address
      * @return this socket
@@ -258,10 +260,11 @@ public final class IpcSocket extends GuardedChannel implements ByteChannel, Inhe
     }
 
     /**
-     * Shuts down receiving (shutdown(2) {@code SHUT_RD}): reads return the end of stream.
+     * Shuts down receiving (shutdown(2) {@code SHUT_RD}): once what had
+     * arrived is read, reads return the end of stream.
      *
      * @return this socket
-     * @throws IpcException ENOTCONN if not connected
+     * @throws IpcException ENOTCONN if a TCP socket is not connected (a Unix one takes it unconnected too)
      */
     public IpcSocket shutdownInput() throws IOException {
         SocketCalls.shutdown(this, SocketNative.SHUT_RD());
@@ -272,7 +275,7 @@ public final class IpcSocket extends GuardedChannel implements ByteChannel, Inhe
      * Shuts down sending (shutdown(2) {@code SHUT_WR}): the peer reads the end of stream.
      *
      * @return this socket
-     * @throws IpcException ENOTCONN if not connected
+     * @throws IpcException ENOTCONN if a TCP socket is not connected (a Unix one takes it unconnected too)
      */
     public IpcSocket shutdownOutput() throws IOException {
         SocketCalls.shutdown(this, SocketNative.SHUT_WR());
@@ -280,7 +283,9 @@ public final class IpcSocket extends GuardedChannel implements ByteChannel, Inhe
     }
 
     /**
-     * Switches between blocking and non-blocking mode for the next calls of this handle only.
+     * Switches between blocking and non-blocking mode for the next calls of
+     * this handle only: reads, writes, sends, receives and accepts; a connect
+     * waits in either mode (see {@link #connect(SocketAddress)}).
      *
      * @param block true for blocking mode
      * @return this socket
@@ -319,18 +324,25 @@ public final class IpcSocket extends GuardedChannel implements ByteChannel, Inhe
     }
 
     /**
-     * Writes bytes to a stream (in blocking mode all of them), or sends dst's remaining bytes as one message.
+     * Writes bytes to a stream, or sends src's remaining bytes as one message.
+     * In blocking mode a stream write sends every byte, or throws; as for
+     * pipes, its position has then moved past exactly the bytes that went (an
+     * exception never means that nothing was sent). Only a
+     * {@link SocketOptions#SEND_TIMEOUT} that expires after some bytes went
+     * returns fewer, as send(2) does.
      *
      * @param src the bytes from its position
      * @return the count sent; 0 if non-blocking and there is no room
      * @throws IpcException EPIPE if the peer closed; EMSGSIZE for a message too large; ENOTCONN
      * @throws SocketTimeoutException if {@link SocketOptions#SEND_TIMEOUT} expired before anything was sent
      * @throws AsynchronousCloseException if another thread closed the socket meanwhile
+     * @throws java.nio.channels.ClosedByInterruptException if the thread was interrupted meanwhile (the
+     *         socket is closed)
      * @throws ClosedChannelException if closed
      */
     @Override
     public int write(ByteBuffer src) throws IOException {
-        return SocketIo.write(this, out, src);
+        return SocketIo.write(this, out, src, null, false);
     }
 
     /**
@@ -339,26 +351,28 @@ public final class IpcSocket extends GuardedChannel implements ByteChannel, Inhe
      * {@link #receiveMessage(ByteBuffer)}. This process keeps its handles open.
      * At least one byte must be sent with them.
      *
-     * @param src     the bytes, at least one
+     * @param src     the bytes, at least one; a stream sends them all, as {@link #write(ByteBuffer)}
      * @param handles the handles to pass, at most 253
      * @return the count of bytes sent (the handles went with the first)
      * @throws IOException as {@link #write(ByteBuffer)}; ETOOMANYREFS past the kernel's nesting limit
      * @throws ClosedChannelException if this socket or a handle is closed
      * @throws IllegalArgumentException if src is empty or there are too many handles
+     * @throws UnsupportedOperationException for a TCP or UDP socket: only Unix-domain sockets carry handles
      */
     public int send(ByteBuffer src, Inheritable... handles) throws IOException {
-        return SocketIo.send(this, out, src, null, handles, false);
+        return SocketIo.write(this, out, src, Objects.requireNonNull(handles, "handles"), false);
     }
 
     /**
      * Sends bytes with this process's pid, uid and gid attached ({@code SCM_CREDENTIALS}).
      *
-     * @param src the bytes
+     * @param src the bytes; a stream sends them all, as {@link #write(ByteBuffer)}
      * @return the count sent
      * @throws IOException as {@link #write(ByteBuffer)}
+     * @throws UnsupportedOperationException for a TCP or UDP socket: only Unix-domain sockets carry credentials
      */
     public int sendWithCredentials(ByteBuffer src) throws IOException {
-        return SocketIo.send(this, out, src, null, null, true);
+        return SocketIo.write(this, out, src, null, true);
     }
 
     /**
@@ -380,8 +394,14 @@ public final class IpcSocket extends GuardedChannel implements ByteChannel, Inhe
      * @return the sender's address ({@link UnixAddress#unnamed()} for an unbound Unix sender);
      *         null if non-blocking and nothing is there
      * @throws IOException as {@link #read(ByteBuffer)}
+     * @throws UnsupportedOperationException for a {@link SocketType#STREAM} socket, a byte stream
+     *         without senders or message ends: use {@link #read(ByteBuffer)}
      */
     public SocketAddress receiveFrom(ByteBuffer dst) throws IOException {
+        if (!type.messages()) {
+            throw new UnsupportedOperationException("a " + type + " socket carries a byte stream from one peer, not"
+                    + " messages from senders: read it with read(ByteBuffer), and its peer is remoteAddress()");
+        }
         ReceivedMessage m = SocketIo.receive(this, in, dst, true, 0);
         return m.bytes() == 0 && m.sender() == null ? null : m.sender();
     }
@@ -484,7 +504,8 @@ public final class IpcSocket extends GuardedChannel implements ByteChannel, Inhe
      * @param value  its value
      * @return this socket
      * @throws UnsupportedOperationException for other options
-     * @throws IpcException ENOPROTOOPT where the socket lacks the option (TCP_NODELAY on a Unix socket)
+     * @throws IpcException EOPNOTSUPP or ENOPROTOOPT where the option does not apply to the socket
+     *         (TCP_NODELAY on a Unix socket, PASS_CREDENTIALS on a TCP one)
      */
     public <T> IpcSocket setOption(SocketOption<T> option, T value) throws IOException {
         SocketCalls.setOption(this, option, value);

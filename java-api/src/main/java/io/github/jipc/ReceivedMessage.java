@@ -52,7 +52,11 @@ public final class ReceivedMessage {
         return credentials;
     }
 
-    /** {@return the sender's address; null for a connected stream or when the kernel gave none} */
+    /**
+     * {@return the sender's address: for a message, its sender ({@link UnixAddress#unnamed()}
+     * if it did not bind); for bytes of a stream, the peer's address if the kernel gives one
+     * (a bound Unix peer's); null when the kernel gave none, and when nothing was received}
+     */
     public SocketAddress sender() {
         return sender;
     }

@@ -73,7 +73,8 @@ final class Sockaddrs {
         }
         if (a instanceof InetSocketAddress in) {
             if (in.isUnresolved()) {
-                throw new IllegalArgumentException("unresolved address " + in);
+                throw new IllegalArgumentException(in + " is unresolved: resolve it first (new InetSocketAddress(host,"
+                        + " port) looks the host up; InetSocketAddress.createUnresolved does not)");
             }
             InetAddress ip = in.getAddress();
             if (domain == SocketDomain.INET6 && ip instanceof Inet4Address) {

@@ -31,9 +31,10 @@ enum SocketCall implements Call {
         @Override
         public String hint(int err, long arg) {
             if (err == EADDRINUSE) {
-                return "another socket is bound to this address; a socket file left by an earlier run must be deleted first";
+                return "another socket is bound to this address: choose another, or close that socket";
             }
-            return null;
+            return err == Errno.EINVAL ? "the socket is bound already (a socket binds once), or the address does not"
+                    + " fit its domain" : null;
         }
     },
     LISTEN("listen", "listen(2)") {
@@ -65,7 +66,7 @@ enum SocketCall implements Call {
             if (err == Errno.ENOENT) {
                 return "no socket file at this path";
             }
-            return null;
+            return err == Errno.EINVAL ? "the address does not fit this socket's domain" : null;
         }
     },
     SHUTDOWN("shutdown", "shutdown(2)"),
@@ -77,10 +78,15 @@ enum SocketCall implements Call {
                         + " (its send buffer, SO_SNDBUF, or the protocol's maximum)";
             }
             if (err == Errno.EPIPE) {
-                return "the peer closed its end";
+                return "the peer closed its end, or shut down its input; a TCP socket that never connected says so"
+                        + " too";
             }
-            if (err == ENOTCONN) {
-                return "the socket is not connected: connect first, or give an address";
+            if (err == ENOTCONN || err == EDESTADDRREQ) {
+                return "the socket is not connected: connect it first, or send to an address with sendTo";
+            }
+            if (err == ECONNREFUSED) {
+                return "no socket of this type receives there: nothing is bound at that address, a socket of"
+                        + " another type is, or the connected peer closed";
             }
             return null;
         }
@@ -103,7 +109,13 @@ enum SocketCall implements Call {
             return err == ENOTCONN ? "the socket is not connected" : null;
         }
     },
-    SET_OPTION("setsockopt", "setsockopt(2)"),
+    SET_OPTION("setsockopt", "setsockopt(2)") {
+        @Override
+        public String hint(int err, long arg) {
+            return err == EOPNOTSUPP || err == ENOPROTOOPT ? "this option does not apply to this socket's domain or"
+                    + " type (TCP_NODELAY is for TCP, PASS_CREDENTIALS for Unix-domain sockets)" : null;
+        }
+    },
     GET_OPTION("getsockopt", "getsockopt(2)"),
     PEER_CREDENTIALS("getsockopt(SO_PEERCRED)", "unix(7)") {
         @Override
@@ -121,6 +133,8 @@ enum SocketCall implements Call {
     FCNTL("fcntl", "fcntl(2)");
 
     static final int EADDRINUSE = SocketNative.EADDRINUSE();
+    static final int EDESTADDRREQ = SocketNative.EDESTADDRREQ();
+    static final int ENOPROTOOPT = SocketNative.ENOPROTOOPT();
     static final int ECONNREFUSED = SocketNative.ECONNREFUSED();
     static final int EMSGSIZE = SocketNative.EMSGSIZE();
     static final int ENOTCONN = SocketNative.ENOTCONN();

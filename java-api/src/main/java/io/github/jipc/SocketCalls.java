@@ -45,12 +45,43 @@ final class SocketCalls {
 
     static void bind(IpcSocket s, SocketSide out, SocketAddress local) throws IOException {
         long r = withAddress(s, out, local, (fd, addr, len) -> SocketNative.jipc_socket_bind(fd, addr, len));
-        if (r == -SocketCall.EADDRINUSE && Sockaddrs.normalize(local) instanceof UnixAddress u && u.path() != null
-                && java.nio.file.Files.exists(u.path(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            throw Errors.exception(-Errno.EEXIST, SocketCall.BIND, u.toString(),
-                    "a file exists at this path; delete a socket file left by an earlier run first");
+        if (r == -SocketCall.EADDRINUSE) {
+            SocketAddress a = Sockaddrs.normalize(local);
+            if (a instanceof UnixAddress u && u.path() != null
+                    && java.nio.file.Files.exists(u.path(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                throw Errors.exception(-Errno.EEXIST, SocketCall.BIND, u.toString(), pathInUse(u.path()));
+            }
+            throw Errors.exception(r, SocketCall.BIND, s.description() + " -> " + local, a instanceof UnixAddress
+                    ? "another socket holds this abstract name: choose another name, or close that socket"
+                    : "another socket is bound to this port: choose another, or port 0 for any free one (ss -ltnu"
+                            + " lists who holds which)");
         }
         check(s, r, SocketCall.BIND, local);
+    }
+
+    /** Why a bind to a path where a file exists failed, and what to do: the file, and who is bound to it. */
+    private static String pathInUse(java.nio.file.Path path) {
+        try {
+            java.nio.file.attribute.BasicFileAttributes a = java.nio.file.Files.readAttributes(path,
+                    java.nio.file.attribute.BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            if (a.isRegularFile() || a.isDirectory()) {
+                return "a file that is no socket is at this path: choose another path";
+            }
+        } catch (IOException e) {
+            // gone meanwhile, or unreadable: said as for a socket file below
+        }
+        String name = " " + path;
+        try (java.util.stream.Stream<String> lines = java.nio.file.Files.lines(java.nio.file.Path.of("/proc/net/unix"))) {
+            if (lines.anyMatch(l -> l.endsWith(name))) {
+                return "a socket of a running process is bound to this path: choose another path, or close that"
+                        + " socket (deleting the file would only leave it unreachable)";
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return "a socket file is at this path: if an earlier run left it, delete it first; if a server is"
+                    + " bound to it, choose another path";
+        }
+        return "a socket file left by an earlier run is at this path (no socket is bound to it): delete it first"
+                + " (Files.deleteIfExists)";
     }
 
     static void listen(IpcSocket s, int backlog) throws IOException {
@@ -84,6 +115,7 @@ final class SocketCalls {
         out.lock.lock();
         try {
             s.ensureOpen();
+            requireNamed(remote);
             int len = Sockaddrs.encode(remote, s.domain(), out.address());
             boolean block = s.enter(true);
             int r = 0;
@@ -194,10 +226,22 @@ final class SocketCalls {
         return Errors.exception(r, call, target == null ? d : d + " -> " + target, size, owner);
     }
 
+    /** Refuses an unnamed Unix address as a destination: it names no socket. */
+    static void requireNamed(SocketAddress to) {
+        if (to instanceof UnixAddress u && u.isUnnamed()) {
+            throw new IllegalArgumentException("an unnamed address names no socket to connect or send to (a sender"
+                    + " that did not bind cannot be replied to): bind the sender, or reply over a connection");
+        }
+    }
+
     private static final Duration LONGEST = Duration.ofMillis(Integer.MAX_VALUE);
 
     /** A timeout option's value in ms: from {@link Integer#MAX_VALUE} ms on, 0, which waits for ever. */
     private static int optionMillis(Duration d) {
+        if (Objects.requireNonNull(d, "timeout").isNegative()) {
+            throw new IllegalArgumentException("negative timeout " + d + ": for RECEIVE_TIMEOUT and SEND_TIMEOUT,"
+                    + " Duration.ZERO waits for ever, as 0 does for SO_RCVTIMEO and SO_SNDTIMEO");
+        }
         int ms = millis(d);
         return ms == Integer.MAX_VALUE ? 0 : ms;
     }

@@ -5,6 +5,7 @@ import java.lang.ref.Reference;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.IntBuffer;
+import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,26 +51,45 @@ final class SocketIo {
     private SocketIo() {}
 
 
-    /** {@link IpcSocket#write}: a blocking stream write sends everything, through the staging buffer for a heap buffer. */
-    static int write(IpcSocket s, SocketSide side, ByteBuffer src) throws IOException {
-        int total = 0;
-        do {
-            // A heap buffer goes through a bounded staging buffer: a blocking stream write loops over it.
-            int n;
-            try {
-                n = send(s, side, src, null, null, false);
-            } catch (IOException e) {
-                if (total > 0) {
-                    return total; // what was sent stays reported; the error shows on the next call
+    /**
+     * {@link IpcSocket#write}, {@link IpcSocket#send} and
+     * {@link IpcSocket#sendWithCredentials}: a message goes whole, in one
+     * call. A blocking stream write sends every byte (a heap buffer through
+     * the staging buffer, a part at a time; handles and credentials go with the
+     * first bytes), or ends in an exception with src's position past exactly
+     * the bytes that went: a close or interrupt meanwhile, or an error (EPIPE)
+     * met by the next call after a short count. Only {@link SocketOptions#SEND_TIMEOUT}
+     * returns a short count, as send(2) does once some bytes went.
+     */
+    static int write(IpcSocket s, SocketSide side, ByteBuffer src, Inheritable[] handles, boolean credentials)
+            throws IOException {
+        Objects.requireNonNull(src, "src");
+        side.lock.lock(); // the whole write: another thread's bytes must not land between its parts
+        try {
+            int start = src.position();
+            int n = send(s, side, src, null, handles, credentials);
+            if (s.type().messages() || !s.isBlocking()) {
+                return n;
+            }
+            while (n > 0 && src.hasRemaining()) {
+                try {
+                    n = send(s, side, src, null, null, false);
+                } catch (java.net.SocketTimeoutException e) {
+                    break; // the time ran out after some bytes went: their count, as send(2) gives
+                } catch (ClosedChannelException e) {
+                    if (e.getClass() != ClosedChannelException.class) {
+                        throw e;
+                    }
+                    // closed by another thread between two parts: during this write, as a close under a part is
+                    AsynchronousCloseException during = new AsynchronousCloseException();
+                    during.initCause(e);
+                    throw during;
                 }
-                throw e;
             }
-            total += n;
-            if (n == 0) {
-                break;
-            }
-        } while (s.type() == SocketType.STREAM && s.isBlocking() && src.hasRemaining());
-        return total;
+            return src.position() - start;
+        } finally {
+            side.lock.unlock();
+        }
     }
 
     static int send(IpcSocket s, SocketSide side, ByteBuffer src, SocketAddress to, Inheritable[] handles,
@@ -81,6 +101,10 @@ final class SocketIo {
         }
         if (nfds > 0 && !src.hasRemaining()) {
             throw new IllegalArgumentException("handles go with at least one byte; src is empty");
+        }
+        if ((nfds > 0 || credentials) && s.domain() != SocketDomain.UNIX) {
+            throw new UnsupportedOperationException((nfds > 0 ? "handles" : "credentials") + " pass over Unix-domain"
+                    + " sockets only (unix(7)); " + s + " is " + s.domain() + ", whose kernel would drop them unsaid");
         }
         boolean stream = !s.type().messages();
         side.lock.lock();
@@ -107,6 +131,7 @@ final class SocketIo {
             long addr = 0;
             int alen = 0;
             if (to != null) {
+                SocketCalls.requireNamed(to);
                 alen = Sockaddrs.encode(to, s.domain(), side.address());
                 addr = side.addressAddress();
             }
@@ -147,15 +172,20 @@ final class SocketIo {
             }
             boolean block = s.enter(s.isBlocking());
             long n = 0;
+            int want = len - sent;
             try {
-                n = SockmsgNative.jipc_sockmsg_send(s.handle.fd(), s.handle.guard(), at + sent, len - sent, addr, alen,
+                n = SockmsgNative.jipc_sockmsg_send(s.handle.fd(), s.handle.guard(), at + sent, want, addr, alen,
                         fds, nfds, flags, block ? BLOCK : NOWAIT);
             } finally {
                 Reference.reachabilityFence(data);
-                s.exit(block, n == -Errno.WOKEN);
+                if (n > 0) {
+                    src.position(src.position() + (int) n); // before any exception: the bytes went
+                }
+                // A blocking send that stopped short was ended by a close (or an interrupt) under it, or by an
+                // error its caller meets on the next call.
+                s.exit(block, n == -Errno.WOKEN || (block && n >= 0 && n < want && s.handle.isClosed()));
             }
             if (n >= 0) {
-                src.position(src.position() + (int) n);
                 return sent + (int) n;
             }
             if (n == -Errno.EAGAIN || sent > 0) {

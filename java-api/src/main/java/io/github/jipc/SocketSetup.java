@@ -25,6 +25,11 @@ final class SocketSetup {
         NativeLibrary.ensureAvailable();
         Objects.requireNonNull(domain, "domain");
         Objects.requireNonNull(type, "type");
+        if (domain == SocketDomain.UNIX && type == SocketType.RAW) {
+            // The kernel would make a datagram socket and call it raw.
+            throw new IllegalArgumentException("a Unix-domain socket is not raw: the kernel makes a datagram socket of"
+                    + " it; open(UNIX, DATAGRAM) says so, and raw sockets are INET or INET6");
+        }
         int fd = SocketNative.jipc_socket_open(domain.family, type.kernel, protocol);
         if (fd < 0) {
             throw Errors.exception(fd, SocketCall.SOCKET, domain + " " + type + " socket", type.kernel);
@@ -48,7 +53,8 @@ final class SocketSetup {
         Objects.requireNonNull(type, "type");
         if (type == SocketType.RAW) {
             // The kernel would make a datagram pair and call it raw.
-            throw new IllegalArgumentException("raw sockets have no pairs: pair(STREAM), pair(DATAGRAM) or pair(SEQPACKET)");
+            throw new IllegalArgumentException("a socket pair is Unix-domain, and a Unix-domain socket is not raw (the"
+                    + " kernel would make a datagram pair of it): pair(STREAM), pair(DATAGRAM) or pair(SEQPACKET)");
         }
         int[] fds = new int[2];
         int r = SocketNative.jipc_socket_pair(type.kernel, fds);
@@ -101,6 +107,10 @@ final class SocketSetup {
         if (n instanceof InetSocketAddress in && !in.isUnresolved()) {
             return in.getAddress() instanceof Inet4Address ? SocketDomain.INET : SocketDomain.INET6;
         }
-        throw new IllegalArgumentException("no socket domain for " + a);
+        if (n instanceof InetSocketAddress in) {
+            throw new IllegalArgumentException(a + " is unresolved: resolve it first (new InetSocketAddress(host, port)"
+                    + " looks the host up; InetSocketAddress.createUnresolved does not)");
+        }
+        throw new IllegalArgumentException("no socket domain for " + a + ": give a UnixAddress or an InetSocketAddress");
     }
 }

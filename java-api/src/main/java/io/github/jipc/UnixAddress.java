@@ -1,9 +1,10 @@
 package io.github.jipc;
 
 import java.net.SocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Objects;
+
+import io.github.jipc.internal.CStrings;
 
 /**
  * The address of a Unix-domain socket (unix(7)): a path in the file system,
@@ -49,9 +50,17 @@ public final class UnixAddress extends SocketAddress {
      * An address in the abstract namespace (unix(7)): no file is made, the
      * name vanishes with the last socket bound to it.
      *
+     * <p>The kernel takes an abstract name as exactly the bytes its address
+     * length covers. A C peer must give the same length jipc gives, covering
+     * the name and no more: {@code offsetof(struct sockaddr_un, sun_path) + 1 +
+     * strlen(name)}. One that passes {@code sizeof(struct sockaddr_un)} names
+     * another socket, whose name ends in NUL bytes (jipc shows such a received
+     * address with its padding counted, and can reply to it).
+     *
      * @param name the name, 1 to {@link #MAX_PATH_BYTES} bytes of UTF-8, no NUL
      * @return the address
-     * @throws IllegalArgumentException if the name is empty, too long or contains a NUL
+     * @throws IllegalArgumentException if the name is empty, too long, contains a NUL or a lone
+     *         surrogate (which UTF-8 cannot encode)
      */
     public static UnixAddress abstractName(String name) {
         check(Objects.requireNonNull(name, "name"), MAX_PATH_BYTES, "abstract name");
@@ -71,10 +80,7 @@ public final class UnixAddress extends SocketAddress {
         if (s.isEmpty()) {
             throw new IllegalArgumentException("an empty " + what + " names no socket");
         }
-        if (s.indexOf('\0') >= 0) {
-            throw new IllegalArgumentException(what + " contains a NUL character: " + s.replace('\0', '?'));
-        }
-        int bytes = s.getBytes(StandardCharsets.UTF_8).length;
+        int bytes = CStrings.of(what, s).length - 1; // refuses a NUL, and a lone surrogate that would become '?'
         if (bytes > max) {
             throw new IllegalArgumentException(what + " has " + bytes + " bytes of UTF-8, more than the " + max
                     + " a Unix socket address holds (sun_path, unix(7)): " + s);
@@ -111,9 +117,37 @@ public final class UnixAddress extends SocketAddress {
         return Objects.hashCode(name) * 31 + (isAbstract ? 1 : 0);
     }
 
-    /** {@return the path, "@" and the abstract name, or "(unnamed)"} */
+    /**
+     * {@return the path, "@" and the abstract name, or "(unnamed)"; NUL bytes
+     * that pad a received name (see {@link #abstractName}) are counted, not shown}
+     */
     @Override
     public String toString() {
-        return name == null ? "(unnamed)" : isAbstract ? "@" + name : name;
+        if (name == null) {
+            return "(unnamed)";
+        }
+        if (!isAbstract) {
+            return name;
+        }
+        int end = name.length();
+        while (end > 0 && name.charAt(end - 1) == '\0') {
+            end--;
+        }
+        String shown = "@" + name.substring(0, end).replace("\0", "\\0");
+        return end == name.length() ? shown : shown + " (and " + (name.length() - end) + " NUL bytes)";
+    }
+
+    /** A deserialized address passes the checks its factory made. */
+    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        if (name != null) {
+            try {
+                check(name, MAX_PATH_BYTES, isAbstract ? "abstract name" : "path");
+            } catch (IllegalArgumentException e) {
+                java.io.InvalidObjectException invalid = new java.io.InvalidObjectException(e.getMessage());
+                invalid.initCause(e);
+                throw invalid;
+            }
+        }
     }
 }

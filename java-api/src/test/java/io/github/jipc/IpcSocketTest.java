@@ -274,7 +274,7 @@ class IpcSocketTest {
     @Test
     void aStaleSocketFileIsNamed() throws Exception {
         Path p = dir.resolve("stale.sock");
-        Files.createFile(p);
+        IpcSocket.bound(UnixAddress.of(p), SocketType.STREAM).close(); // the socket file stays
         FileAlreadyExistsException e = assertThrows(FileAlreadyExistsException.class,
                 () -> IpcSocket.listening(UnixAddress.of(p), SocketType.STREAM, 1));
         assertTrue(e.getMessage().contains("delete"), e.getMessage());

@@ -76,7 +76,105 @@ class SocketMisuseTest {
     @Test
     void rawSocketsHaveNoPairs() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> IpcSocket.pair(SocketType.RAW));
-        assertMentions(e, "raw sockets have no pairs");
+        assertMentions(e, "a Unix-domain socket is not raw");
+        e = assertThrows(IllegalArgumentException.class, () -> IpcSocket.open(SocketDomain.UNIX, SocketType.RAW));
+        assertMentions(e, "the kernel makes a datagram socket of it", "open(UNIX, DATAGRAM)");
+    }
+
+    @Test
+    void handlesAndCredentialsGoOverUnixSocketsOnly() throws Exception {
+        try (IpcSocket tcp = IpcSocket.open(SocketDomain.INET, SocketType.STREAM); Pipe pipe = Pipe.open()) {
+            UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                    () -> tcp.send(ByteBuffer.allocate(1), pipe.sink()));
+            assertMentions(e, "handles pass over Unix-domain sockets only", "INET");
+            e = assertThrows(UnsupportedOperationException.class, () -> tcp.sendWithCredentials(ByteBuffer.allocate(1)));
+            assertMentions(e, "credentials pass over Unix-domain sockets only");
+            assertThrows(NullPointerException.class, () -> tcp.send(ByteBuffer.allocate(1), (Inheritable[]) null));
+        }
+    }
+
+    @Test
+    void aStreamHasNoSendersToReceiveFrom() throws Exception {
+        try (SocketPair pair = IpcSocket.pair(SocketType.STREAM)) {
+            pair.second().write(ByteBuffer.wrap(new byte[] { 1, 2, 3 }));
+            ByteBuffer b = ByteBuffer.allocate(8);
+            UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                    () -> pair.first().receiveFrom(b));
+            assertMentions(e, "byte stream", "read(ByteBuffer)");
+            assertEquals(0, b.position(), "nothing was taken");
+            assertEquals(3, pair.first().read(b));
+        }
+    }
+
+    @Test
+    void anUnnamedAddressCannotBeConnectedOrSentTo() throws Exception {
+        try (IpcSocket d = IpcSocket.open(SocketDomain.UNIX, SocketType.DATAGRAM);
+             IpcSocket s = IpcSocket.open(SocketDomain.UNIX, SocketType.STREAM)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> d.sendTo(ByteBuffer.allocate(1), UnixAddress.unnamed()));
+            assertMentions(e, "an unnamed address names no socket");
+            assertThrows(IllegalArgumentException.class, () -> s.connect(UnixAddress.unnamed()));
+        }
+    }
+
+    @Test
+    void namesUtf8CannotEncodeAreRefused() throws Exception {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> UnixAddress.abstractName("jipc-test-\ud800"));
+        assertMentions(e, "lone surrogate");
+        assertThrows(IllegalArgumentException.class, () -> UnixAddress.abstractName("a\0b"));
+        assertThrows(IllegalArgumentException.class, () -> UnixAddress.of(Path.of("")));
+    }
+
+    @Test
+    void aDeserializedAddressIsCheckedAgain() throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(UnixAddress.abstractName("x".repeat(50)));
+        }
+        byte[] b = bytes.toByteArray();
+        // The name's 50 'x's become 50 'y's: still valid; then a NUL in the middle: no longer.
+        String text = new String(b, java.nio.charset.StandardCharsets.ISO_8859_1);
+        int at = text.indexOf("x".repeat(50));
+        assertTrue(at > 0);
+        b[at + 10] = 0;
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(b))) {
+            java.io.InvalidObjectException e = assertThrows(java.io.InvalidObjectException.class, in::readObject);
+            assertMentions(e, "NUL");
+        }
+    }
+
+    @Test
+    void aBindThatFindsItsAddressTakenSaysByWhat() throws Exception {
+        UnixAddress name = UnixAddress.abstractName("jipc-test-taken-" + ProcessHandle.current().pid());
+        Path file = dir.resolve("plain");
+        java.nio.file.Files.writeString(file, "not a socket");
+        Path live = dir.resolve("live.sock");
+        try (IpcSocket a = IpcSocket.bound(name, SocketType.DATAGRAM);
+             IpcSocket server = IpcSocket.listening(UnixAddress.of(live), SocketType.STREAM, 1)) {
+            IpcException e = assertThrows(IpcException.class, () -> IpcSocket.bound(name, SocketType.DATAGRAM));
+            assertMentions(e, "EADDRINUSE", "another socket holds this abstract name");
+            Exception f = assertThrows(java.nio.file.FileAlreadyExistsException.class,
+                    () -> IpcSocket.listening(UnixAddress.of(file), SocketType.STREAM, 1));
+            assertMentions(f, "a file that is no socket is at this path");
+            f = assertThrows(java.nio.file.FileAlreadyExistsException.class,
+                    () -> IpcSocket.listening(UnixAddress.of(live), SocketType.STREAM, 1));
+            assertMentions(f, "a socket of a running process is bound to this path");
+            assertTrue(a.isOpen() && server.isOpen(), "a refused bind leaves the sockets holding the names alone");
+        }
+        Exception left = assertThrows(java.nio.file.FileAlreadyExistsException.class,
+                () -> IpcSocket.listening(UnixAddress.of(live), SocketType.STREAM, 1));
+        assertMentions(left, "a socket file left by an earlier run", "delete it first");
+        java.nio.file.Files.delete(live);
+    }
+
+    @Test
+    void aNegativeTimeoutOptionSaysWhatZeroMeansForOptions() throws Exception {
+        try (SocketPair pair = IpcSocket.pair(SocketType.STREAM)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> pair.first().setOption(SocketOptions.RECEIVE_TIMEOUT, Duration.ofMillis(-1)));
+            assertMentions(e, "Duration.ZERO waits for ever");
+        }
     }
 
     @Test

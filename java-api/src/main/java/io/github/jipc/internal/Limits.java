@@ -74,8 +74,13 @@ public final class Limits {
         return "unknown";
     }
 
-    /** The soft limit on open descriptors, or "unknown". */
+    /**
+     * The soft limit on open descriptors, or "unknown": from getrlimit(2),
+     * since reading /proc/self/limits needs a descriptor, which at the limit
+     * there is none left for.
+     */
     static String openFiles() {
-        return softLimit("Max open files");
+        long limit = io.github.jipc.internal.jni.CommonNative.jipc_open_file_limit();
+        return limit >= 0 ? Long.toString(limit) : limit == -1 ? "unlimited" : "unknown";
     }
 }

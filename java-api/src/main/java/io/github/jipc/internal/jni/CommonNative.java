@@ -26,6 +26,7 @@ public final class CommonNative {
     @NoException public static native @Cast("const char*") BytePointer jipc_signal_name(int sig);
     @NoException public static native int jipc_close(int fd);
     @NoException public static native int jipc_set_cloexec(int fd, int on);
+    @NoException public static native long jipc_open_file_limit();
     @NoException public static native int jipc_fd_kind(int fd);
     @NoException public static native int jipc_open(@Cast("const char*") byte[] path, int flags, int mode);
     @NoException public static native int jipc_reopen_end(int fd, int nonblocking);

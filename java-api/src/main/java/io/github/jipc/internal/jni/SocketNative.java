@@ -56,6 +56,8 @@ public final class SocketNative {
     @MemberGetter public static native int EISCONN();
     @MemberGetter public static native int EPROTONOSUPPORT();
     @MemberGetter public static native int EPROTOTYPE();
+    @MemberGetter public static native int EDESTADDRREQ();
+    @MemberGetter public static native int ENOPROTOOPT();
     @MemberGetter public static native int JIPC_SO_RCVBUF();
     @MemberGetter public static native int JIPC_SO_SNDBUF();
     @MemberGetter public static native int JIPC_SO_REUSEADDR();
