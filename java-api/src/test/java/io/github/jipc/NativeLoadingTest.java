@@ -83,6 +83,17 @@ class NativeLoadingTest {
         assertContains(r, "class path resource " + JNI + PLATFORM + "/libjniJipc.so: absent");
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = { "shm", "memfd", "locks" })
+    void everyFirstUseWithoutTheClassifierJarSaysWhatToAdd(String entry) throws Exception {
+        Run r = probe(List.of("-Djipc.probe.first=" + entry), classesJar);
+        String first = r.out().lines().filter(l -> l.startsWith("first=")).findFirst().orElse("");
+        String again = r.out().lines().filter(l -> l.startsWith("again=")).findFirst().orElse("");
+        assertTrue(first.startsWith("first=java.lang.UnsatisfiedLinkError: jipc's native library"), r.toString());
+        assertTrue(first.contains("Add the dependency io.github.jipc:jipc:"), r.toString());
+        assertTrue(again.contains("Add the dependency io.github.jipc:jipc:"), "a second use says it too: " + r);
+    }
+
     @Test
     void anotherPlatformsClassifierJarIsNamedAsPresent() throws Exception {
         Path other = standIn("jipc-" + OTHER + ".jar", JNI + OTHER + "/libjniJipc.so");

@@ -49,9 +49,56 @@ public final class LibraryFile {
 
     private LibraryFile() {}
 
-    /** Loads the library file, if not done yet; never throws (the outcome is {@link NativeLibrary}'s to report). */
+    /**
+     * Loads the library file, if not done yet (the class's initialization
+     * does it). A binding class's initializer calls it first, so that the
+     * first use of jipc without its native library fails with the same
+     * message as {@link NativeLibrary#ensureAvailable()}, whichever class
+     * comes first.
+     *
+     * @throws UnsatisfiedLinkError if the file could not be loaded: naming the platform, the
+     *         classifiers present, every place tried and the dependency to add
+     */
     public static void load() {
-        // the class's initialization does it
+        if (!RESULT.loaded()) {
+            UnsatisfiedLinkError e = new UnsatisfiedLinkError(Failure.MESSAGE);
+            e.initCause(RESULT.cause());
+            throw e;
+        }
+    }
+
+    /** Why the file did not load, said once. */
+    private static final class Failure {
+        static final String MESSAGE = failureMessage(HOST, RESULT.attempts(), RESULT.cause());
+    }
+
+    /** What failed loading, where it was tried, and what to add: the message of every such error. */
+    static String failureMessage(Host host, List<Attempt> attempts, Throwable cause) {
+        boolean resourceFound = RESOURCE != null;
+        List<String> present = new ArrayList<>();
+        for (String p : LoadDiagnostics.SUPPORTED) {
+            if (RESOURCES.find(resourceName(p)) != null) {
+                present.add(p);
+            }
+        }
+        if (!LoadDiagnostics.SUPPORTED.contains(host.platform()) && resourceFound) {
+            present.add(host.platform());
+        }
+        return LoadDiagnostics.message(host, version(RESOURCES.cl), present, resourceFound, attempts, cause);
+    }
+
+    /** jipc's version from the Maven metadata in its jars, or null (running from a build folder). */
+    private static String version(ClassLoader cl) {
+        try (java.io.InputStream in = cl.getResourceAsStream("META-INF/maven/io.github.jipc/jipc/pom.properties")) {
+            if (in == null) {
+                return null;
+            }
+            java.util.Properties p = new java.util.Properties();
+            p.load(in);
+            return p.getProperty("version");
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private static LibraryLoader.Result loadFile() {

@@ -1,24 +1,12 @@
 package io.github.jipc.internal;
 
-import java.io.File;
-import java.io.IOException;
-import java.io.InputStream;
 import java.lang.System.Logger.Level;
-import java.lang.module.ModuleFinder;
-import java.lang.module.ModuleReader;
-import java.lang.module.ModuleReference;
-import java.net.MalformedURLException;
-import java.net.URI;
-import java.net.URL;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.Properties;
 
 import org.bytedeco.javacpp.Loader;
 
-import io.github.jipc.internal.LibraryLoader.Folder;
 import io.github.jipc.internal.LoadDiagnostics.Attempt;
 import io.github.jipc.internal.LoadDiagnostics.Host;
 import io.github.jipc.internal.jni.CommonNative;
@@ -98,19 +86,7 @@ public final class NativeLibrary {
     }
 
     private static State failed(Host host, List<Attempt> attempts, Throwable cause) {
-        LibraryFile.Resources resources = LibraryFile.RESOURCES;
-        boolean resourceFound = LibraryFile.RESOURCE != null;
-        List<String> present = new ArrayList<>();
-        for (String p : LoadDiagnostics.SUPPORTED) {
-            if (resources.find(LibraryFile.resourceName(p)) != null) {
-                present.add(p);
-            }
-        }
-        if (!LoadDiagnostics.SUPPORTED.contains(host.platform()) && resourceFound) {
-            present.add(host.platform());
-        }
-        String message = LoadDiagnostics.message(host, version(resources.cl), present, resourceFound, attempts, cause);
-        return new State(null, null, message, cause);
+        return new State(null, null, LibraryFile.failureMessage(host, attempts, cause), cause);
     }
 
     public static boolean isAvailable() {
@@ -150,17 +126,4 @@ public final class NativeLibrary {
         }
     }
 
-    /** jipc's version from the Maven metadata in its jars, or null (running from a build folder). */
-    private static String version(ClassLoader cl) {
-        try (InputStream in = cl.getResourceAsStream("META-INF/maven/io.github.jipc/jipc/pom.properties")) {
-            if (in == null) {
-                return null;
-            }
-            Properties p = new Properties();
-            p.load(in);
-            return p.getProperty("version");
-        } catch (IOException e) {
-            return null;
-        }
-    }
 }
