@@ -8,7 +8,7 @@ import java.nio.channels.ClosedChannelException;
  * may well be open, which the message tells apart from the socket's own),
  * or one whose own method was called.
  */
-final class ClosedHandleException extends ClosedChannelException {
+public final class ClosedHandleException extends ClosedChannelException {
     private static final long serialVersionUID = 1L;
 
     private final String message;
@@ -21,6 +21,7 @@ final class ClosedHandleException extends ClosedChannelException {
         this.message = message;
     }
 
+    /** Which handle was closed, and what that means for the call. */
     @Override
     public String getMessage() {
         return message;

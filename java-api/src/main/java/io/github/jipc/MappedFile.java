@@ -46,7 +46,9 @@ public final class MappedFile {
     /**
      * Maps length bytes of file from offset: shared and read-write unless
      * options say otherwise. The file is opened and closed again here; the
-     * region keeps the mapping. With {@link MapOption#CREATE}, a file this
+     * region keeps the mapping. That close releases every classic record lock
+     * ({@link LockOption#PROCESS_ASSOCIATED}) this process holds on the file,
+     * as any close of it does (fcntl(2)); OFD locks, jipc's default, stay. With {@link MapOption#CREATE}, a file this
      * call made is removed again if the map then fails; a file that existed
      * is never removed.
      *
@@ -74,8 +76,10 @@ public final class MappedFile {
         Set<MapOption> opts = MapOptions.of(options, OPTIONS, "a file");
         boolean readOnly = opts.contains(MapOption.READ_ONLY);
         boolean extend = !readOnly && !opts.contains(MapOption.PRIVATE);
-        if (readOnly && opts.contains(MapOption.CREATE)) {
-            throw new IllegalArgumentException("CREATE makes an empty file, which a READ_ONLY window cannot be within");
+        if (!extend && opts.contains(MapOption.CREATE)) {
+            throw new IllegalArgumentException("CREATE makes an empty file, which a " + (readOnly ? "READ_ONLY" : "PRIVATE")
+                    + " window cannot be within (only a shared read-write window extends the file): create the file"
+                    + " with its size first");
         }
         checkWindow(offset, length);
         refuseIfNotRegular(file);

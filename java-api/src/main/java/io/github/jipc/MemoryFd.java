@@ -26,7 +26,24 @@ final class MemoryFd {
         this.description = description;
     }
 
-    /** Checks an inherited descriptor: open, and (for a memory file) one that takes seals; sets it close-on-exec. */
+    /**
+     * Whether fd is a memory file, made by memfd_create(2): one that
+     * fcntl(2) asks for seals (every tmpfs file does) and that
+     * {@code /proc/self/fd} names {@code /memfd:label}.
+     */
+    static boolean isMemoryFile(int fd) {
+        if (ShmNative.jipc_shm_seals(fd) < 0) {
+            return false;
+        }
+        try {
+            return java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/" + fd)).toString()
+                    .startsWith("/memfd:");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Checks an inherited descriptor: open, and a memory file (memfd) or a shared memory object; sets it close-on-exec. */
     static int checkInherited(int fd, boolean memfd) throws IOException {
         NativeLibrary.ensureAvailable();
         FdHandle.requireInheritable(fd);
@@ -35,12 +52,14 @@ final class MemoryFd {
         if (size < 0) {
             throw Errors.exception(size, ShmCall.FSTAT, what, "the parent did not hand this descriptor over");
         }
-        if (memfd && ShmNative.jipc_shm_seals(fd) < 0) {
-            throw new IllegalArgumentException(what + " is not a memory file (memfd_create(2) with sealing)");
+        if (memfd && !isMemoryFile(fd)) {
+            throw new IllegalArgumentException(what + " is not a memory file (memfd_create(2)); a shared memory"
+                    + " object from shm_open(3) is taken by SharedMemory.inherited");
         }
-        if (!memfd && ShmNative.jipc_shm_is_regular(fd) != 1) {
+        if (!memfd && (ShmNative.jipc_shm_is_regular(fd) != 1 || isMemoryFile(fd))) {
             throw new IllegalArgumentException(what + " is not a shared memory object (a regular file such as"
-                    + " /dev/shm/name, from shm_open(3))");
+                    + " /dev/shm/name, from shm_open(3))" + (isMemoryFile(fd)
+                            ? ": it is a memory file, taken by MemoryFile.inherited" : ""));
         }
         int r = CommonNative.jipc_set_cloexec(fd, 1);
         if (r < 0) {
@@ -81,7 +100,7 @@ final class MemoryFd {
         if (offset < 0 || length < 1 || offset > size - length) {
             // Touching a page past the end would raise SIGBUS: refused here.
             throw new IllegalArgumentException("[" + offset + ", " + offset + " + " + length + ") is not within the "
-                    + size + " bytes of " + description);
+                    + size + " bytes of " + description + (size > 0 ? "" : ": it is empty; grow it first (grow(size))"));
         }
         return MapOptions.map(handle, offset, length, opts, false, cannotShrink(), description);
     }

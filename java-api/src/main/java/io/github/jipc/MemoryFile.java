@@ -143,7 +143,8 @@ public final class MemoryFile implements Inheritable, AutoCloseable {
      * @return the memory file, with the seals its creator added
      * @throws IpcException EBADF if fd is not open
      * @throws IllegalArgumentException if fd is negative, owned by an open jipc handle already, or not a
-     *         memory file that takes seals
+     *         memory file (a memfd; one made without {@code MFD_ALLOW_SEALING} is taken, and has
+     *         {@link Seal#SEAL} in force)
      */
     public static MemoryFile inherited(int fd) throws IOException {
         return new MemoryFile(MemoryFd.checkInherited(fd, true), "inherited memory file (fd " + fd + ")");

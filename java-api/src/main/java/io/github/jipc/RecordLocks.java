@@ -16,6 +16,7 @@ import io.github.jipc.internal.Errors;
 import io.github.jipc.internal.FdHandle;
 import io.github.jipc.internal.NativeLibrary;
 import io.github.jipc.internal.jni.CommonNative;
+import io.github.jipc.internal.jni.FileNative;
 import io.github.jipc.internal.jni.LockNative;
 import io.github.jipc.internal.jni.MmapNative;
 
@@ -92,7 +93,10 @@ public final class RecordLocks extends GuardedChannel {
      * @return the open handle, holding no lock
      * @throws java.nio.file.NoSuchFileException   ENOENT, the file does not exist (and no {@code CREATE})
      * @throws java.nio.file.AccessDeniedException EACCES, the file's mode refuses the access
-     * @throws IpcException                        other open(2) failures
+     * @throws IpcException                        other open(2) failures: EISDIR for a directory
+     *                                             without {@link LockOption#READ_ONLY}
+     * @throws IllegalArgumentException            if file is a FIFO, refused before it is opened (an
+     *                                             open would wait for its other side, or disturb it)
      */
     public static RecordLocks open(Path file, LockOption... options) throws IOException {
         NativeLibrary.ensureAvailable();
@@ -101,9 +105,25 @@ public final class RecordLocks extends GuardedChannel {
         boolean readOnly = opts.contains(LockOption.READ_ONLY);
         int flags = (readOnly ? MmapNative.O_RDONLY() : MmapNative.O_RDWR())
                 | (opts.contains(LockOption.CREATE) ? MmapNative.O_CREAT() : 0);
-        int fd = CommonNative.jipc_open(CStrings.of(file), flags, 0666);
+        byte[] name = CStrings.of(file);
+        if (Fifo.exists(file)) {
+            throw fifoRefused(file);
+        }
+        long[] stat = new long[FileNative.JIPC_FILE_STAT_LENGTH()];
+        int fd = FileNative.jipc_file_open(name, flags, 0666, stat); // never waits in the open (a FIFO put there since)
+        if (fd == -Errno.ENXIO && Fifo.exists(file)) {
+            throw fifoRefused(file);
+        }
+        if (fd == -FileNative.EISDIR()) {
+            throw Errors.exception(fd, LockCall.OPEN, file.toString(), "a directory opens for reading only: lock it"
+                    + " with LockOption.READ_ONLY (read locks)");
+        }
         if (fd < 0) {
             throw Errors.exception(fd, LockCall.OPEN, file.toString(), 0L, Access.file(file));
+        }
+        if (OpenFile.kindOf(stat[FileNative.JIPC_FILE_STAT_KIND()]) == OpenFile.Kind.FIFO) {
+            CommonNative.jipc_close(fd);
+            throw fifoRefused(file);
         }
         boolean classic = opts.contains(LockOption.PROCESS_ASSOCIATED);
         return new RecordLocks(fd, classic, (classic ? "classic" : "OFD") + " record locks of " + file);
@@ -146,9 +166,14 @@ public final class RecordLocks extends GuardedChannel {
         return new RecordLocks(fd, classic, (classic ? "classic" : "OFD") + " record locks of " + file);
     }
 
+    private static IllegalArgumentException fifoRefused(Path file) {
+        return new IllegalArgumentException(file + " is a FIFO: its open waits for the other side (or disturbs it),"
+                + " and a FIFO holds no records to lock; lock a regular file beside it");
+    }
+
     private static Set<LockOption> options(LockOption... options) {
         Set<LockOption> opts = EnumSet.copyOf(NONE);
-        for (LockOption o : options) {
+        for (LockOption o : Objects.requireNonNull(options, "options")) {
             opts.add(Objects.requireNonNull(o, "option"));
         }
         return opts;
@@ -221,7 +246,9 @@ public final class RecordLocks extends GuardedChannel {
      * @throws IllegalArgumentException   if the range is negative or its last byte lies past Long.MAX_VALUE
      */
     public RecordLock tryLock(long position, long length, boolean shared, Duration timeout) throws IOException {
-        long nanos = Objects.requireNonNull(timeout, "timeout").isNegative() ? 0 : saturatedNanos(timeout);
+        // Zero tries once, as a negative timeout does: without the interrupt hook, which would close this handle.
+        long nanos = Objects.requireNonNull(timeout, "timeout").isNegative() || timeout.isZero() ? 0
+                : saturatedNanos(timeout);
         return acquire(position, length, shared, nanos);
     }
 

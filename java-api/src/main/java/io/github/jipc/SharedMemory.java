@@ -28,7 +28,10 @@ import io.github.jipc.internal.jni.ShmNative;
  * (posix_fallocate(3)): a full {@code /dev/shm} is an {@link IpcException}
  * (ENOSPC) then, never a SIGBUS when a page is first touched. The object is
  * never shrunk by jipc; a process that shrinks it (ftruncate(2)) while others
- * have it mapped makes their accesses past the new end fatal, as in C.
+ * have it mapped makes their accesses past the new end fail: in C a SIGBUS,
+ * in a {@link SharedRegion} an {@link InternalError}, with the gaps its
+ * class comment names ("Memory that shrinks"). To rule that out, use a
+ * memfd sealed {@link Seal#SHRINK} or a System V segment.
  */
 public final class SharedMemory implements Inheritable, AutoCloseable {
     private final MemoryFd fd;
@@ -216,9 +219,14 @@ public final class SharedMemory implements Inheritable, AutoCloseable {
      * @throws IpcException ENOSPC if /dev/shm has no room (the message says how to make room)
      * @throws ClosedChannelException if this handle is closed
      * @throws IllegalArgumentException if size is negative
-     * @throws IOException EBADF if the handle was opened read-only
+     * @throws IllegalStateException if the handle was opened read-only
+     * @throws IpcException EBADF if an inherited or received handle's descriptor is read-only
      */
     public void grow(long size) throws IOException {
+        if (readOnly) {
+            throw new IllegalStateException(this + " was opened read-only (openReadOnly): growing it takes a handle"
+                    + " opened read-write");
+        }
         fd.grow(size);
     }
 

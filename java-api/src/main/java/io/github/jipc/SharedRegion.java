@@ -35,7 +35,11 @@ import io.github.jipc.internal.jni.MmapNative;
  * buffer from {@link #asByteBuffer()} kept past the close reads zeros and its
  * writes reach no other process. The placeholder's addresses are released
  * once no such buffer is reachable any more. A region that is never closed is
- * unmapped once it is unreachable. Objects that wait in native code on the
+ * unmapped once it is unreachable and the garbage collector has found it so:
+ * a program that maps without closing can run out of mappings first (the
+ * kernel allows a process {@code vm.max_map_count}, 65530 by default, and
+ * the JVM itself needs some), which ends the JVM; close regions, with
+ * try-with-resources. Objects that wait in native code on the
  * region's memory ({@link Futex}, semaphores and mutexes placed in it) are
  * closed first, which wakes their waiters, and the replacement waits until
  * the last of those calls has left, so no wait ever outlives the mapping.
@@ -57,7 +61,11 @@ import io.github.jipc.internal.jni.MmapNative;
  * <p><b>Memory that shrinks.</b> When another process truncates the object
  * under a region (a file, a POSIX object, an unsealed memfd), accesses past
  * the new end end in an {@link InternalError}, which HotSpot may deliver a
- * little after the access. The atomic read-modify-writes
+ * little after the access: in compiled code, at a later point of the same
+ * thread (a later statement, outside the {@code try} around the access), and
+ * what the accesses in between read is garbage and what they wrote is lost.
+ * Treat such an error as the end of the region, not as a failed access to
+ * retry. The atomic read-modify-writes
  * ({@code compareAndSet*}, {@code getAndAdd*}) read their word first in such
  * memory (a volatile read, which every mode of HotSpot guards), as Java 17's
  * interpreter runs the atomics themselves unguarded: a fault there would end
@@ -67,8 +75,10 @@ import io.github.jipc.internal.jni.MmapNative;
  * the atomic, and, while HotSpot compiles the code making them, a read that
  * ran compiled (whose error comes late) before an atomic that runs
  * interpreted. Compiled code, and Java 25's interpreter, guard the atomics
- * themselves. Memory that must not shrink is a System V segment or a memfd
- * sealed {@link Seal#SHRINK}.
+ * themselves; on Java 17 a peer that truncates the memory while this process
+ * runs atomics on it can end the JVM with SIGBUS, as it would a C program.
+ * Memory that must not shrink is a System V segment or a memfd sealed
+ * {@link Seal#SHRINK}: use one of those where a peer is not trusted.
  *
  * <p>The region is safe to use from several threads; ordering between them,
  * and between processes, is what the access modes say (see {@link VarHandle}).

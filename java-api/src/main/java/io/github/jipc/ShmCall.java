@@ -64,13 +64,13 @@ enum ShmCall implements Call {
     SHMCTL_SET("shmctl(IPC_SET)", "shmctl(2)") {
         @Override
         public String hint(int err, long arg) {
-            return err == E.EINVAL || err == E.EIDRM ? E.NO_SEGMENT : null;
+            return err == E.EINVAL || err == E.EIDRM ? E.NO_SEGMENT : err == Errno.EPERM ? E.NOT_OWNER : null;
         }
     },
     SHMCTL_RMID("shmctl(IPC_RMID)", "shmctl(2)") {
         @Override
         public String hint(int err, long arg) {
-            return err == E.EINVAL || err == E.EIDRM ? E.NO_SEGMENT : null;
+            return err == E.EINVAL || err == E.EIDRM ? E.NO_SEGMENT : err == Errno.EPERM ? E.NOT_OWNER : null;
         }
     },
     SHM_OPEN("shm_open", "shm_open(3)") {
@@ -125,6 +125,9 @@ enum ShmCall implements Call {
             if (err == Errno.EPERM) {
                 return "a seal (F_SEAL_GROW) forbids growing it";
             }
+            if (err == E.EBADF) {
+                return "its descriptor was opened read-only, and growing it writes";
+            }
             if (err == E.EFBIG) {
                 return "the window would end past the largest file this file system allows";
             }
@@ -147,7 +150,8 @@ enum ShmCall implements Call {
                         + " close those regions before sealing writes, and map read-only after sealing";
             }
             if (err == Errno.EPERM) {
-                return "it is sealed against further seals (F_SEAL_SEAL)";
+                return "it is sealed against further seals (F_SEAL_SEAL), which a memfd made without"
+                        + " MFD_ALLOW_SEALING is from the start";
             }
             return null;
         }
@@ -220,6 +224,9 @@ enum ShmCall implements Call {
         static final int EFBIG = MmapNative.EFBIG();
         static final int ENODEV = MmapNative.ENODEV();
         static final int ESPIPE = MmapNative.ESPIPE();
+        static final int EBADF = MqNative.EBADF();
+        static final String NOT_OWNER = "only the segment's owner or creator, or a process with CAP_SYS_ADMIN, may"
+                + " change or remove it (ipcs -m -c lists both)";
 
         private E() {}
     }

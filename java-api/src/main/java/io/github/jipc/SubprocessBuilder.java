@@ -253,14 +253,21 @@ public abstract sealed class SubprocessBuilder permits Subprocess.Builder {
      *
      * @param handle  any jipc handle that can be inherited: a pipe or FIFO end, shared memory object,
      *                memory file, socket, event counter, message queue or open file
-     * @param childFd 3 or more (0-2 are set with the redirect methods)
+     * @param childFd 3 or more (0-2 are set with the redirect methods), below this process's open
+     *                file limit ({@code ulimit -n}), which the child starts with
      * @return this builder
-     * @throws IllegalArgumentException if childFd is below 3
+     * @throws IllegalArgumentException if childFd is below 3, or not below the open file limit
      */
     public Subprocess.Builder inherit(Inheritable handle, int childFd) {
         Objects.requireNonNull(handle, "handle");
         if (childFd < 3) {
             throw new IllegalArgumentException("child fd must be >= 3 (use the redirect methods for 0-2), got " + childFd);
+        }
+        long limit = io.github.jipc.internal.jni.CommonNative.jipc_open_file_limit();
+        if (limit > 0 && childFd >= limit) {
+            throw new IllegalArgumentException("child fd " + childFd + " is not below the open file limit (ulimit -n, "
+                    + limit + "), which the child starts with: it could not have that descriptor (posix_spawn would"
+                    + " fail with EINVAL); choose a lower number");
         }
         inherited.put(childFd, handle);
         return self();

@@ -98,12 +98,13 @@ public final class SystemVSharedMemory {
     }
 
     /**
-     * The existing segment of key ({@code shmget(key, 0, 0)}).
+     * The existing segment of key ({@code shmget(key, 0, 0)}). That asks
+     * for no access, so its mode is checked by {@link #attach} (read-only or
+     * read-write, as asked), not here.
      *
      * @param key the key, not {@link SysVKey#PRIVATE}
      * @return the segment
      * @throws java.nio.file.NoSuchFileException if no segment has that key (ENOENT)
-     * @throws java.nio.file.AccessDeniedException if its mode denies this process (EACCES)
      * @throws IllegalArgumentException if key is {@link SysVKey#PRIVATE}
      * @throws IOException if shmget(2) fails otherwise
      */

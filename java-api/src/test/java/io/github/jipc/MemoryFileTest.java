@@ -9,6 +9,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -120,6 +121,18 @@ class MemoryFileTest {
                 assertTrue(e.getMessage().contains("not a memory file"), e.getMessage());
             }
             assertTrue(pipe.source().isOpen());
+        }
+        String name = "/jipc-test-kind-" + ProcessHandle.current().pid();
+        try (SharedMemory shm = SharedMemory.create(name, 4096, PosixFilePermissions.fromString("rw-------"));
+             MemoryFile memfd = MemoryFile.create(LABEL, 4096);
+             UnownedDescriptor shmCopy = UnownedDescriptor.reopened(shm);
+             UnownedDescriptor memfdCopy = UnownedDescriptor.reopened(memfd)) {
+            shm.unlink();
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> MemoryFile.inherited(shmCopy.fd));
+            assertTrue(e.getMessage().contains("SharedMemory.inherited"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> SharedMemory.inherited(memfdCopy.fd));
+            assertTrue(e.getMessage().contains("it is a memory file, taken by MemoryFile.inherited"), e.getMessage());
         }
         MemoryFile m = MemoryFile.create(LABEL, 100);
         assertThrows(IllegalArgumentException.class, () -> m.map(MapOption.CREATE));

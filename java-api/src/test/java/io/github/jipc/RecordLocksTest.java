@@ -36,6 +36,42 @@ class RecordLocksTest {
     }
 
     @Test
+    void aZeroTimeoutTriesOnceWithoutClosingOnAPendingInterrupt() throws Exception {
+        Path file = dir.resolve("zero");
+        try (RecordLocks locks = RecordLocks.open(file, LockOption.CREATE)) {
+            Thread.currentThread().interrupt();
+            try {
+                RecordLock zero = locks.tryLock(0, 0, false, Duration.ZERO);
+                assertNotNull(zero);
+                assertTrue(locks.isOpen(), "a try that cannot wait is no blocking call an interrupt ends");
+                zero.release();
+                assertNotNull(locks.tryLock(0, 0, false, Duration.ofNanos(-1)));
+                assertTrue(locks.isOpen());
+            } finally {
+                assertTrue(Thread.interrupted(), "the interrupt stays pending");
+            }
+        }
+    }
+
+    @Test
+    void aFifoIsRefusedBeforeItIsOpened() throws Exception {
+        Path fifo = dir.resolve("fifo");
+        Fifo.create(fifo, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        for (LockOption[] o : new LockOption[][] { {}, { LockOption.READ_ONLY } }) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RecordLocks.open(fifo, o));
+            assertTrue(e.getMessage().contains("is a FIFO"), e.getMessage());
+        }
+        IpcException dirError = assertThrows(IpcException.class, () -> RecordLocks.open(dir));
+        assertTrue(dirError.getMessage().contains("LockOption.READ_ONLY"), dirError.getMessage());
+        try (RecordLocks folder = RecordLocks.open(dir, LockOption.READ_ONLY)) {
+            assertNotNull(folder.tryLock(0, 0, true));
+        }
+        NullPointerException npe = assertThrows(NullPointerException.class,
+                () -> RecordLocks.open(dir, (LockOption[]) null));
+        assertEquals("options", npe.getMessage());
+    }
+
+    @Test
     void ofdLocksOfTwoHandlesConflictInOneProcess() throws Exception {
         Path f = file();
         try (RecordLocks a = RecordLocks.open(f); RecordLocks b = RecordLocks.open(f)) {

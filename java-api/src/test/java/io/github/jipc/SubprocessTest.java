@@ -162,6 +162,9 @@ class SubprocessTest {
         try (Pipe pipe = Pipe.open()) {
             Subprocess.Builder b = Subprocess.builder("true");
             assertThrows(IllegalArgumentException.class, () -> b.inherit(pipe.sink(), 2));
+            IllegalArgumentException limit = assertThrows(IllegalArgumentException.class,
+                    () -> b.inherit(pipe.sink(), Integer.MAX_VALUE));
+            assertTrue(limit.getMessage().contains("open file limit"), limit.getMessage());
             assertThrows(IllegalArgumentException.class, () -> b.redirectInput(Redirect.DISCARD));
             assertThrows(IllegalStateException.class, () -> b.jvmOptions("-Xmx1g"));
             assertThrows(IllegalArgumentException.class, () -> Subprocess.builder(java.util.List.of()));

@@ -18,6 +18,18 @@ final class UnownedDescriptor implements AutoCloseable {
         assertTrue(fd >= 0, "reopen of " + end + ": " + fd);
     }
 
+    private UnownedDescriptor(int fd) {
+        this.fd = fd;
+    }
+
+    /** A second open file description, read-write, of the file behind handle (through /proc/self/fd). */
+    static UnownedDescriptor reopened(Inheritable handle) {
+        int fd = CommonNative.jipc_open(io.github.jipc.internal.CStrings.of(java.nio.file.Path.of("/proc/self/fd/"
+                + Handles.of(handle).fd())), io.github.jipc.internal.jni.MmapNative.O_RDWR(), 0);
+        assertTrue(fd >= 0, "reopen of " + handle + ": " + fd);
+        return new UnownedDescriptor(fd);
+    }
+
     @Override
     public void close() {
         CommonNative.jipc_close(fd);
