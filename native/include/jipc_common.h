@@ -42,7 +42,7 @@ JIPC_API int jipc_set_nonblocking(int fd, int on);
 /* Sets or clears FD_CLOEXEC on the descriptor. */
 JIPC_API int jipc_set_cloexec(int fd, int on);
 /* The soft limit on open descriptors (getrlimit(2) RLIMIT_NOFILE), which
- * needs no descriptor of its own; -1 for no limit, or -errno. */
+ * needs no descriptor of its own; LONG_MAX for no limit, or -errno. */
 JIPC_API long jipc_open_file_limit(void);
 /* JIPC_FD_PIPE_READ / _WRITE for a pipe or FIFO end, JIPC_FD_OTHER else (an O_PATH descriptor of one too). */
 JIPC_API int jipc_fd_kind(int fd);

@@ -65,7 +65,8 @@ JIPC_API int jipc_file_open(const char *path, int flags, int mode, long out[JIPC
  * waiting under g (JIPC_GUARD_FD) while fd has nothing to give. A
  * description someone set O_NONBLOCK is waited on in poll(2), so it behaves
  * the same. The count, 0 at end of file, -JIPC_WOKEN if g fired before
- * anything was read, or -errno.
+ * anything was read, -ETIMEDOUT when a socket's SO_RCVTIMEO ran out, -EINVAL
+ * for a negative len, or -errno.
  */
 JIPC_API long jipc_file_read(int fd, jipc_guard *g, void *buf, long len);
 

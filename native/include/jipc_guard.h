@@ -4,9 +4,10 @@
  * wake strategy chosen by the kind of wait:
  *
  *  JIPC_GUARD_FD       calls blocked on a descriptor (read, write, recvmsg,
- *                      accept, mq_timedreceive, F_OFD_SETLKW). The closer
- *                      points the descriptor number at a dead pipe end
- *                      (dup3), so a call about to start returns at once,
+ *                      accept, mq_timedreceive, F_OFD_SETLKW). If a thread
+ *                      is registered, the closer points the descriptor
+ *                      number at a dead pipe end (dup3), so a call about to
+ *                      start returns at once,
  *                      then sends each blocked thread the wake signal once,
  *                      so a call already blocked returns EINTR. Whatever the
  *                      dead target answers (0, EBADF, ENOTSOCK, even a
@@ -87,7 +88,9 @@ JIPC_API jipc_guard *jipc_guard_create(int strategy);
 JIPC_API void jipc_guard_free(jipc_guard *g);
 /*
  * Marks g closing and wakes its blocked threads as its strategy says; fd is
- * the descriptor to invalidate (JIPC_GUARD_FD, -1 for none). Returns 0,
+ * the descriptor to invalidate (JIPC_GUARD_FD, -1 for none), which is left
+ * alone when no thread is registered: one that registers later sees the
+ * guard closing in jipc_guard_enter(). Returns 0,
  * -errno if dup3 failed, -JIPC_NO_HANDLER, or -ETIMEDOUT if threads of a
  * JIPC_GUARD_SIGNAL guard did not leave within 10 s.
  */

@@ -1,5 +1,6 @@
 #include "jipc_common.h"
 
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <sys/resource.h>
@@ -176,5 +177,5 @@ long jipc_open_file_limit(void)
     struct rlimit r;
     if (getrlimit(RLIMIT_NOFILE, &r) < 0)
         return -errno;
-    return r.rlim_cur == RLIM_INFINITY ? -1 : (long)r.rlim_cur;
+    return r.rlim_cur == RLIM_INFINITY || r.rlim_cur > LONG_MAX ? LONG_MAX : (long)r.rlim_cur;
 }

@@ -77,6 +77,8 @@ int jipc_file_open(const char *path, int flags, int mode, long out[JIPC_FILE_STA
  */
 static long transfer(int fd, jipc_guard *g, void *buf, long len, int write_it)
 {
+    if (len < 0)
+        return -EINVAL;
     jipc_blocker b;
     long r = jipc_guard_enter(g, &b);
     if (r < 0)

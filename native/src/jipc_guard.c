@@ -244,13 +244,17 @@ int jipc_guard_wake(jipc_guard *g, int fd)
     if (g->strategy == JIPC_GUARD_SLICES)
         return 0;
     int r = 0;
+    /* With no thread registered, none needs waking: one that registers from
+     * now on finds the guard closing and leaves without its system call. Then
+     * the descriptor stays the file, for whatever holds the handle without
+     * waiting (a try, a look at the file, a hand-over), until it is released. */
+    if (jipc_guard_blocked(g) == 0)
+        return 0;
     /* First the descriptor, then the signals: a thread between its check and
      * its system call then finds the dead pipe end instead of blocking. */
     if (g->strategy == JIPC_GUARD_FD && fd >= 0 && dup3(dead_fd, fd, O_CLOEXEC) < 0)
         r = -errno;
     int sig = jipc_guard_signal();
-    if (jipc_guard_blocked(g) == 0)
-        return r;
     int h = ensure_handler(sig);
     if (h < 0)
         return h;

@@ -1,4 +1,5 @@
 #include "jipc_sockmsg.h"
+#include "jipc_io_internal.h"
 
 #include <poll.h>
 #include <string.h>
@@ -10,22 +11,6 @@ union control {
     struct cmsghdr align;
 };
 
-static int is_nonblocking(int fd)
-{
-    int fl = fcntl(fd, F_GETFL);
-    return fl >= 0 && (fl & O_NONBLOCK);
-}
-
-/* Waits for events after EAGAIN in blocking mode: 1 to retry, or -errno (-ETIMEDOUT: SO_*TIMEO expired). */
-static int after_eagain(int fd, short events)
-{
-    if (!is_nonblocking(fd))
-        return -ETIMEDOUT;
-    /* Someone else set the shared description O_NONBLOCK. */
-    struct pollfd p = { .fd = fd, .events = events };
-    int r = poll(&p, 1, -1);
-    return r >= 0 || errno == EINTR ? 1 : -errno;
-}
 
 static size_t fill_control(union control *c, const int *fds, int nfds, int creds)
 {
@@ -127,8 +112,8 @@ long jipc_sockmsg_send(int fd, jipc_guard *g, const void *buf, long len, const v
             continue;
         }
         if (err == EAGAIN) {
-            int w = after_eagain(fd, POLLOUT);
-            if (w > 0)
+            int w = jipc_await_shared(fd, POLLOUT);
+            if (w == 0)
                 continue;
             r = w;
             break;
@@ -235,8 +220,8 @@ long jipc_sockmsg_recv(int fd, jipc_guard *g, void *buf, long len, void *addr, i
             break;
         }
         if (err == EAGAIN && mode == JIPC_MSG_BLOCK) {
-            int w = after_eagain(fd, POLLIN);
-            if (w > 0)
+            int w = jipc_await_shared(fd, POLLIN);
+            if (w == 0)
                 continue;
             r = w;
             break;

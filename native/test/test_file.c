@@ -162,6 +162,22 @@ static void a_read_waits_for_data(void)
     }
 }
 
+/* On a blocking socket EAGAIN is its receive timeout running out, not a reason to wait on. */
+static void a_socket_timeout_ends_the_read(void)
+{
+    int sv[2];
+    CHECK_EQ(0, socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv));
+    struct timeval tv = { .tv_usec = 100000 };
+    CHECK_EQ(0, setsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv));
+    jipc_guard *g = jipc_guard_create(JIPC_GUARD_FD);
+    char buf[8];
+    CHECK_EQ(-ETIMEDOUT, jipc_file_read(sv[0], g, buf, sizeof buf));
+    CHECK_EQ(-EINVAL, jipc_file_read(sv[0], g, buf, -1));
+    jipc_guard_free(g);
+    close(sv[0]);
+    close(sv[1]);
+}
+
 struct blocked {
     int fd;
     jipc_guard *g;
@@ -212,6 +228,7 @@ int main(void)
     RUN(devices_tell_file_systems_apart);
     RUN(read_and_write_move_the_offset);
     RUN(a_read_waits_for_data);
+    RUN(a_socket_timeout_ends_the_read);
     RUN(close_wakes_a_blocked_read);
     char path[64];
     snprintf(path, sizeof path, "%s/data", dir);

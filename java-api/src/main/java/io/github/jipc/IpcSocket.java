@@ -329,7 +329,9 @@ public final class IpcSocket extends GuardedChannel implements ByteChannel, Inhe
      * pipes, its position has then moved past exactly the bytes that went (an
      * exception never means that nothing was sent). Only a
      * {@link SocketOptions#SEND_TIMEOUT} that expires after some bytes went
-     * returns fewer, as send(2) does.
+     * returns fewer, as send(2) does. The timeout bounds each wait for room,
+     * not the whole write: a heap buffer goes a 64 KiB part at a time, and
+     * each part may wait that long.
      *
      * @param src the bytes from its position
      * @return the count sent; 0 if non-blocking and there is no room

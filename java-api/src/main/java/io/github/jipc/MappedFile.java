@@ -161,7 +161,16 @@ public final class MappedFile {
                                         + " on, not mapped"
                                 : "for reading only: map it READ_ONLY, or PRIVATE for a copy this process may change"));
             }
-            return mapOpen(file.handle, file.description(), offset, length, opts, extend);
+            try {
+                return mapOpen(file.handle, file.description(), offset, length, opts, extend);
+            } catch (IOException | RuntimeException e) {
+                if (file.handle.isClosed()) { // closed meanwhile: the number may have been the guard's dead end
+                    java.nio.channels.AsynchronousCloseException closed = new java.nio.channels.AsynchronousCloseException();
+                    closed.initCause(e);
+                    throw closed;
+                }
+                throw e;
+            }
         } finally {
             file.handle.release();
         }

@@ -26,20 +26,26 @@ final class MemoryFd {
         this.description = description;
     }
 
+    /** What {@link #memoryFileKind} says. */
+    static final int NOT_MEMORY_FILE = 0;
+    static final int MEMORY_FILE = 1;
+    static final int UNKNOWN = -1;
+
     /**
      * Whether fd is a memory file, made by memfd_create(2): one that
      * fcntl(2) asks for seals (every tmpfs file does) and that
-     * {@code /proc/self/fd} names {@code /memfd:label}.
+     * {@code /proc/self/fd} names {@code /memfd:label}; {@link #UNKNOWN}
+     * when it takes seals and /proc cannot tell.
      */
-    static boolean isMemoryFile(int fd) {
+    static int memoryFileKind(int fd) {
         if (ShmNative.jipc_shm_seals(fd) < 0) {
-            return false;
+            return NOT_MEMORY_FILE;
         }
         try {
             return java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/" + fd)).toString()
-                    .startsWith("/memfd:");
+                    .startsWith("/memfd:") ? MEMORY_FILE : NOT_MEMORY_FILE;
         } catch (IOException e) {
-            return false;
+            return UNKNOWN;
         }
     }
 
@@ -52,13 +58,14 @@ final class MemoryFd {
         if (size < 0) {
             throw Errors.exception(size, ShmCall.FSTAT, what, "the parent did not hand this descriptor over");
         }
-        if (memfd && !isMemoryFile(fd)) {
+        int kind = memoryFileKind(fd); // UNKNOWN (no /proc) is taken as whichever was asked for
+        if (memfd && kind == NOT_MEMORY_FILE) {
             throw new IllegalArgumentException(what + " is not a memory file (memfd_create(2)); a shared memory"
                     + " object from shm_open(3) is taken by SharedMemory.inherited");
         }
-        if (!memfd && (ShmNative.jipc_shm_is_regular(fd) != 1 || isMemoryFile(fd))) {
+        if (!memfd && (ShmNative.jipc_shm_is_regular(fd) != 1 || kind == MEMORY_FILE)) {
             throw new IllegalArgumentException(what + " is not a shared memory object (a regular file such as"
-                    + " /dev/shm/name, from shm_open(3))" + (isMemoryFile(fd)
+                    + " /dev/shm/name, from shm_open(3))" + (kind == MEMORY_FILE
                             ? ": it is a memory file, taken by MemoryFile.inherited" : ""));
         }
         int r = CommonNative.jipc_set_cloexec(fd, 1);

@@ -169,15 +169,8 @@ public final class OpenFile extends GuardedChannel implements Inheritable, ByteC
         Objects.requireNonNull(file, "file");
         Set<OpenOption> opts = new HashSet<>(Arrays.asList(Objects.requireNonNull(options, "options")));
         int flags = OpenFlags.of(opts);
-        byte[] name = CStrings.of(file);
-        if (Fifo.exists(file)) {
-            throw fifoRefused(file); // before any open: opening a FIFO disturbs the process at its other end
-        }
         long[] out = new long[FileNative.JIPC_FILE_STAT_LENGTH()];
-        int fd = FileNative.jipc_file_open(name, flags, CREATE_MODE, out);
-        if (fd == -Errno.ENXIO && Fifo.exists(file)) {
-            throw fifoRefused(file); // a write open of a FIFO without a reader
-        }
+        int fd = openRefusingFifos(file, flags, CREATE_MODE, out, OpenFile::fifoRefused);
         if (fd == -Errno.ENOENT && OpenFlags.createIgnored(opts, flags)) {
             throw Errors.exception(fd, ShmCall.OPEN, file.toString(), "CREATE and CREATE_NEW count only with WRITE or"
                     + " APPEND, as for FileChannel.open: a file opened for reading only is never made");
@@ -185,11 +178,34 @@ public final class OpenFile extends GuardedChannel implements Inheritable, ByteC
         if (fd < 0) {
             throw Errors.exception(fd, ShmCall.OPEN, file.toString(), 0L, Access.file(file));
         }
-        if (kindOf(out[FileNative.JIPC_FILE_STAT_KIND()]) == Kind.FIFO) {
-            CommonNative.jipc_close(fd); // one put there since the check above
-            throw fifoRefused(file);
-        }
         return new OpenFile(fd, out, file + " (fd " + fd + ")");
+    }
+
+    /**
+     * open(2) of file (jipc_file_open(): O_CLOEXEC, no controlling terminal,
+     * no wait in the open but for a lease on a regular file to break), with
+     * stat filled, refusing a FIFO: before any open, since opening one
+     * disturbs the process at its other end (a waiting reader sees the end of
+     * the stream, a waiting writer EPIPE), and after it, for one put there
+     * since. The descriptor, or -errno for the caller to tell.
+     *
+     * @throws IllegalArgumentException refused's, for a FIFO
+     */
+    static int openRefusingFifos(Path file, int flags, int mode, long[] stat,
+            java.util.function.Function<Path, IllegalArgumentException> refused) {
+        byte[] name = CStrings.of(file);
+        if (Fifo.exists(file)) {
+            throw refused.apply(file);
+        }
+        int fd = FileNative.jipc_file_open(name, flags, mode, stat);
+        if (fd == -Errno.ENXIO && Fifo.exists(file)) {
+            throw refused.apply(file); // a write open of a FIFO without a reader
+        }
+        if (fd >= 0 && kindOf(stat[FileNative.JIPC_FILE_STAT_KIND()]) == Kind.FIFO) {
+            CommonNative.jipc_close(fd);
+            throw refused.apply(file);
+        }
+        return fd;
     }
 
     private static IllegalArgumentException fifoRefused(Path file) {
@@ -307,9 +323,23 @@ public final class OpenFile extends GuardedChannel implements Inheritable, ByteC
             throw closed();
         }
         try {
-            return Files.readSymbolicLink(procPath(handle.fd())).toString();
+            String t = Files.readSymbolicLink(procPath(handle.fd())).toString();
+            requireNotClosedMeanwhile();
+            return t;
         } finally {
             handle.release();
+        }
+    }
+
+    /**
+     * After a call that used the descriptor number without waiting: a close
+     * that came meanwhile, while a blocked read or write had to be woken, may
+     * have pointed the number at the guard's dead end, so what the call saw
+     * is not this file's.
+     */
+    private void requireNotClosedMeanwhile() throws AsynchronousCloseException {
+        if (handle.isClosed()) {
+            throw new AsynchronousCloseException();
         }
     }
 
@@ -329,6 +359,7 @@ public final class OpenFile extends GuardedChannel implements Inheritable, ByteC
         int r;
         try {
             r = FileNative.jipc_file_stat(handle.fd(), out);
+            requireNotClosedMeanwhile();
         } finally {
             handle.release();
         }
@@ -371,7 +402,12 @@ public final class OpenFile extends GuardedChannel implements Inheritable, ByteC
                         + " file opens again as a FileChannel (a device opened again may be another instance, a"
                         + " terminal may become this process's controlling one); pass this one on instead");
             }
-            return FileChannel.open(procPath(handle.fd()), options);
+            FileChannel c = FileChannel.open(procPath(handle.fd()), options);
+            if (handle.isClosed()) {
+                c.close(); // it may be of the guard's dead end, not of this file
+                throw new AsynchronousCloseException();
+            }
+            return c;
         } catch (FileSystemException e) {
             throw naming(e);
         } finally {
@@ -428,15 +464,13 @@ public final class OpenFile extends GuardedChannel implements Inheritable, ByteC
             long base = dst.isDirect() ? reads.addresses.addressOf(dst) : 0;
             ByteBuffer via = base != 0 ? dst : reads.scratch();
             int len = pos >= lim ? 0 : base != 0 ? lim - pos : Math.min(lim - pos, SCRATCH_SIZE);
-            long n = transfer(reads, via, base != 0 ? base + pos : reads.scratchAddress, len, false);
-            if (n <= 0) {
-                return len == 0 ? 0 : -1;
-            }
-            if (via != dst) {
-                dst.put(pos, via, 0, (int) n);
-            }
-            dst.position(pos + (int) n);
-            return (int) n;
+            long n = transfer(via, base != 0 ? base + pos : reads.scratchAddress, len, false, moved -> {
+                if (via != dst) {
+                    dst.put(pos, via, 0, moved);
+                }
+                dst.position(pos + moved);
+            });
+            return n > 0 || len == 0 ? (int) n : -1;
         }
     }
 
@@ -470,18 +504,20 @@ public final class OpenFile extends GuardedChannel implements Inheritable, ByteC
             if (via != src) {
                 via.put(0, src, pos, len);
             }
-            long n = transfer(writes, via, base != 0 ? base + pos : writes.scratchAddress, len, true);
-            src.position(pos + (int) n);
-            return (int) n;
+            return (int) transfer(via, base != 0 ? base + pos : writes.scratchAddress, len, true,
+                    moved -> src.position(pos + moved));
         }
     }
 
     /**
      * One read or write of len bytes at address, in memory that buffer keeps
      * reachable, under the guard and the interrupt hook: its count (0 for
-     * len 0, without a system call).
+     * len 0, without a system call). The bytes that moved are handed to
+     * moved before a close or an interrupt meanwhile is thrown, so that the
+     * buffer's position counts them then too, as in java.nio.
      */
-    private long transfer(Transfer t, ByteBuffer buffer, long address, int len, boolean write) throws IOException {
+    private long transfer(ByteBuffer buffer, long address, int len, boolean write, java.util.function.IntConsumer moved)
+            throws IOException {
         if (len == 0) {
             if (!isOpen()) {
                 throw closed();
@@ -489,15 +525,21 @@ public final class OpenFile extends GuardedChannel implements Inheritable, ByteC
             return 0;
         }
         startCall(handle, true);
-        long n;
+        long n = 0;
         try {
             n = write ? FileNative.jipc_file_write(handle.fd(), handle.guard(), address, len)
                     : FileNative.jipc_file_read(handle.fd(), handle.guard(), address, len);
         } finally {
             handle.release();
             Reference.reachabilityFence(buffer);
+            try {
+                if (n > 0) {
+                    moved.accept((int) n);
+                }
+            } finally {
+                endCall(true, n == -Errno.WOKEN);
+            }
         }
-        endCall(true, n == -Errno.WOKEN);
         if (n < 0) {
             throw Errors.exception(n, write ? ShmCall.WRITE : ShmCall.READ, description);
         }

@@ -105,25 +105,14 @@ public final class RecordLocks extends GuardedChannel {
         boolean readOnly = opts.contains(LockOption.READ_ONLY);
         int flags = (readOnly ? MmapNative.O_RDONLY() : MmapNative.O_RDWR())
                 | (opts.contains(LockOption.CREATE) ? MmapNative.O_CREAT() : 0);
-        byte[] name = CStrings.of(file);
-        if (Fifo.exists(file)) {
-            throw fifoRefused(file);
-        }
         long[] stat = new long[FileNative.JIPC_FILE_STAT_LENGTH()];
-        int fd = FileNative.jipc_file_open(name, flags, 0666, stat); // never waits in the open (a FIFO put there since)
-        if (fd == -Errno.ENXIO && Fifo.exists(file)) {
-            throw fifoRefused(file);
-        }
+        int fd = OpenFile.openRefusingFifos(file, flags, 0666, stat, RecordLocks::fifoRefused);
         if (fd == -FileNative.EISDIR()) {
             throw Errors.exception(fd, LockCall.OPEN, file.toString(), "a directory opens for reading only: lock it"
                     + " with LockOption.READ_ONLY (read locks)");
         }
         if (fd < 0) {
             throw Errors.exception(fd, LockCall.OPEN, file.toString(), 0L, Access.file(file));
-        }
-        if (OpenFile.kindOf(stat[FileNative.JIPC_FILE_STAT_KIND()]) == OpenFile.Kind.FIFO) {
-            CommonNative.jipc_close(fd);
-            throw fifoRefused(file);
         }
         boolean classic = opts.contains(LockOption.PROCESS_ASSOCIATED);
         return new RecordLocks(fd, classic, (classic ? "classic" : "OFD") + " record locks of " + file);

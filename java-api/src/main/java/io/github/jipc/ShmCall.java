@@ -111,6 +111,9 @@ enum ShmCall implements Call {
     READ("read", "read(2)") {
         @Override
         public String hint(int err, long arg) {
+            if (err == E.ETIMEDOUT) {
+                return "the socket's receive timeout (SO_RCVTIMEO, set by whoever made it) ran out";
+            }
             return err == E.EISDIR ? "a directory has no bytes to read: list it with Files.list, or pass it on" : null;
         }
     },
@@ -225,6 +228,7 @@ enum ShmCall implements Call {
         static final int ENODEV = MmapNative.ENODEV();
         static final int ESPIPE = MmapNative.ESPIPE();
         static final int EBADF = MqNative.EBADF();
+        static final int ETIMEDOUT = io.github.jipc.internal.jni.SocketNative.ETIMEDOUT();
         static final String NOT_OWNER = "only the segment's owner or creator, or a process with CAP_SYS_ADMIN, may"
                 + " change or remove it (ipcs -m -c lists both)";
 

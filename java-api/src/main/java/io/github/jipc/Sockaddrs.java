@@ -50,6 +50,12 @@ final class Sockaddrs {
         return a instanceof UnixDomainSocketAddress u ? UnixAddress.of(u.getPath()) : a;
     }
 
+    /** What an unresolved address's use throws: what to do instead. */
+    static IllegalArgumentException unresolved(InetSocketAddress in) {
+        return new IllegalArgumentException(in + " is unresolved: resolve it first (new InetSocketAddress(host, port)"
+                + " looks the host up; InetSocketAddress.createUnresolved does not)");
+    }
+
     /**
      * Writes a, an address of domain, into buf from 0; returns its length.
      *
@@ -73,8 +79,7 @@ final class Sockaddrs {
         }
         if (a instanceof InetSocketAddress in) {
             if (in.isUnresolved()) {
-                throw new IllegalArgumentException(in + " is unresolved: resolve it first (new InetSocketAddress(host,"
-                        + " port) looks the host up; InetSocketAddress.createUnresolved does not)");
+                throw unresolved(in);
             }
             InetAddress ip = in.getAddress();
             if (domain == SocketDomain.INET6 && ip instanceof Inet4Address) {

@@ -7,7 +7,6 @@ import java.nio.ByteBuffer;
 import java.nio.IntBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -386,10 +385,10 @@ final class SocketIo {
      * /dev/shm's, whatever its path reads (a sender in another mount
      * namespace sees other paths). Any other tmpfs file is a file like another.
      */
-    private static boolean inDevShm(int fd, String target) {
+    private static boolean inDevShm(int fd) {
         long[] st = new long[FileNative.JIPC_FILE_STAT_LENGTH()];
         if (DevShm.DEVICE < 0 || FileNative.jipc_file_stat(fd, st) < 0) {
-            return target.isEmpty() || target.startsWith("/dev/shm/"); // /dev/shm or /proc unreadable: the path
+            return true; // no /dev/shm to compare with: taken as POSIX shared memory, as the sender most likely meant
         }
         return st[FileNative.JIPC_FILE_STAT_DEVICE()] == DevShm.DEVICE;
     }
@@ -419,16 +418,10 @@ final class SocketIo {
         } else if (EventfdNative.jipc_eventfd_is(fd) == 1) {
             return EventFd.adopt(fd, "received event counter (fd " + fd + ")");
         } else if (ShmNative.jipc_shm_seals(fd) >= 0) {
-            String target = "";
-            try {
-                target = Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
-            } catch (IOException e) {
-                // an unreadable link: taken as POSIX shared memory below
-            }
-            if (target.startsWith("/memfd:")) {
+            if (MemoryFd.memoryFileKind(fd) == MemoryFd.MEMORY_FILE) {
                 return MemoryFile.adopt(fd, "received memory file (fd " + fd + ")");
             }
-            return inDevShm(fd, target) ? SharedMemory.adopt(fd) : OpenFile.adopt(fd);
+            return inDevShm(fd) ? SharedMemory.adopt(fd) : OpenFile.adopt(fd); // no /proc: as POSIX shared memory
         }
         int access = MqNative.jipc_mq_check(fd);
         if (access >= 0) {

@@ -108,8 +108,7 @@ final class SocketSetup {
             return in.getAddress() instanceof Inet4Address ? SocketDomain.INET : SocketDomain.INET6;
         }
         if (n instanceof InetSocketAddress in) {
-            throw new IllegalArgumentException(a + " is unresolved: resolve it first (new InetSocketAddress(host, port)"
-                    + " looks the host up; InetSocketAddress.createUnresolved does not)");
+            throw Sockaddrs.unresolved(in);
         }
         throw new IllegalArgumentException("no socket domain for " + a + ": give a UnixAddress or an InetSocketAddress");
     }

@@ -306,11 +306,31 @@ public abstract sealed class SubprocessBuilder permits Subprocess.Builder {
      */
     public Subprocess start() throws IOException {
         NativeLibrary.ensureAvailable();
+        checkHandOverRoom();
         List<String> cmd = jvmOptions == null ? command : JavaCommand.of(wrapper, classPath, jvmOptions, command);
         Spawn.Started started = new Spawn(cmd, environment, directory, stdio.clone(), inherited, errorToOutput).run();
         Subprocess child = new Subprocess(started, List.copyOf(cmd));
         closeHandedEnds();
         return child;
+    }
+
+    /**
+     * The spawn first moves every handed descriptor above the highest child
+     * fd, so that placing one never overwrites another: those copies need
+     * numbers below the open file limit too.
+     */
+    private void checkHandOverRoom() {
+        if (inherited.isEmpty()) {
+            return;
+        }
+        long limit = io.github.jipc.internal.jni.CommonNative.jipc_open_file_limit();
+        int highest = java.util.Collections.max(inherited.keySet());
+        int copies = inherited.size() + 3; // the handed handles, and up to three standard streams
+        if (limit > 0 && (long) highest + 1 + copies > limit) {
+            throw new IllegalArgumentException("child fd " + highest + " leaves too few descriptor numbers below the"
+                    + " open file limit (ulimit -n, " + limit + "): handing over takes " + copies + " numbers above"
+                    + " the highest child fd; choose child fds below " + (limit - copies - 1));
+        }
     }
 
     private void closeHandedEnds() throws IOException {

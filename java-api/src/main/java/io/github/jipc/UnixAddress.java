@@ -142,7 +142,16 @@ public final class UnixAddress extends SocketAddress {
         in.defaultReadObject();
         if (name != null) {
             try {
-                check(name, MAX_PATH_BYTES, isAbstract ? "abstract name" : "path");
+                if (isAbstract) {
+                    // A received abstract name may hold NUL bytes (a C peer's padding): only its length is checked.
+                    int bytes = name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+                    if (name.isEmpty() || bytes > MAX_PATH_BYTES) {
+                        throw new IllegalArgumentException("abstract name of " + bytes + " bytes: 1 to "
+                                + MAX_PATH_BYTES + " fit");
+                    }
+                } else {
+                    check(name, MAX_PATH_BYTES, "path");
+                }
             } catch (IllegalArgumentException e) {
                 java.io.InvalidObjectException invalid = new java.io.InvalidObjectException(e.getMessage());
                 invalid.initCause(e);

@@ -165,6 +165,13 @@ class SubprocessTest {
             IllegalArgumentException limit = assertThrows(IllegalArgumentException.class,
                     () -> b.inherit(pipe.sink(), Integer.MAX_VALUE));
             assertTrue(limit.getMessage().contains("open file limit"), limit.getMessage());
+            long max = io.github.jipc.internal.jni.CommonNative.jipc_open_file_limit();
+            if (max < Integer.MAX_VALUE) { // the hand-over copies need numbers above the highest child fd too
+                Subprocess.Builder nearLimit = Subprocess.builder("true").inherit(pipe.sink(), (int) max - 1);
+                IllegalArgumentException room = assertThrows(IllegalArgumentException.class, nearLimit::start);
+                assertTrue(room.getMessage().contains("leaves too few descriptor numbers"), room.getMessage());
+                assertTrue(pipe.sink().isOpen(), "a refused start closes nothing");
+            }
             assertThrows(IllegalArgumentException.class, () -> b.redirectInput(Redirect.DISCARD));
             assertThrows(IllegalStateException.class, () -> b.jvmOptions("-Xmx1g"));
             assertThrows(IllegalArgumentException.class, () -> Subprocess.builder(java.util.List.of()));

@@ -81,6 +81,6 @@ public final class Limits {
      */
     static String openFiles() {
         long limit = io.github.jipc.internal.jni.CommonNative.jipc_open_file_limit();
-        return limit >= 0 ? Long.toString(limit) : limit == -1 ? "unlimited" : "unknown";
+        return limit == Long.MAX_VALUE ? "unlimited" : limit >= 0 ? Long.toString(limit) : "unknown";
     }
 }

@@ -12,6 +12,7 @@ import io.github.jipc.internal.LoadDiagnostics.Host;
 import io.github.jipc.internal.jni.CommonNative;
 import io.github.jipc.internal.jni.EventfdNative;
 import io.github.jipc.internal.jni.FifoNative;
+import io.github.jipc.internal.jni.FileNative;
 import io.github.jipc.internal.jni.FutexNative;
 import io.github.jipc.internal.jni.GuardNative;
 import io.github.jipc.internal.jni.LockNative;
@@ -49,7 +50,7 @@ public final class NativeLibrary {
             List.of(CommonNative.class, GuardNative.class, PipeNative.class, FifoNative.class, SpawnNative.class,
                     SysvShmNative.class, ShmNative.class, MmapNative.class, MqNative.class, SocketNative.class,
                     SockmsgNative.class, EventfdNative.class, PollNative.class, LockNative.class, FutexNative.class,
-                    SemNative.class, SysvSemNative.class, MutexNative.class, RingNative.class);
+                    SemNative.class, SysvSemNative.class, MutexNative.class, RingNative.class, FileNative.class);
 
     private static final State STATE = load();
 

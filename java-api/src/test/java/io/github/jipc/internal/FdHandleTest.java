@@ -1,5 +1,6 @@
 package io.github.jipc.internal;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -47,7 +48,8 @@ class FdHandleTest {
         assertTrue(h.isClosed());
         assertFalse(h.acquire(), "no new call on a closed handle");
         assertTrue(isOpen(fd), "a call is still inside: the number must not be reused yet");
-        assertFalse(pipe.equals(target(fd)), "the number now names the dead end a blocked call would find");
+        assertEquals(pipe, target(fd), "no call was blocked in the guard: the number still names the file, for the"
+                + " call that holds it");
         h.release();
         assertFalse(isOpen(fd));
         h.close(); // idempotent
