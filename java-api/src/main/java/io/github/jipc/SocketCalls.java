@@ -70,18 +70,19 @@ final class SocketCalls {
         } catch (IOException e) {
             // gone meanwhile, or unreadable: said as for a socket file below
         }
-        String name = " " + path;
+        // /proc/net/unix shows each path as its socket was bound (maybe relative), and this network namespace's
+        // only: a listed absolute path equal to this one is evidence of a live socket, its absence proves nothing.
+        String name = " " + path.toAbsolutePath().normalize();
         try (java.util.stream.Stream<String> lines = java.nio.file.Files.lines(java.nio.file.Path.of("/proc/net/unix"))) {
             if (lines.anyMatch(l -> l.endsWith(name))) {
                 return "a socket of a running process is bound to this path: choose another path, or close that"
                         + " socket (deleting the file would only leave it unreachable)";
             }
         } catch (IOException | java.io.UncheckedIOException e) {
-            return "a socket file is at this path: if an earlier run left it, delete it first; if a server is"
-                    + " bound to it, choose another path";
+            // no evidence either way
         }
-        return "a socket file left by an earlier run is at this path (no socket is bound to it): delete it first"
-                + " (Files.deleteIfExists)";
+        return "a socket file is at this path: if an earlier run left it, delete it first (Files.deleteIfExists);"
+                + " if a server is bound to it, choose another path";
     }
 
     static void listen(IpcSocket s, int backlog) throws IOException {

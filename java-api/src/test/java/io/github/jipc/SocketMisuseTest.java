@@ -164,7 +164,7 @@ class SocketMisuseTest {
         }
         Exception left = assertThrows(java.nio.file.FileAlreadyExistsException.class,
                 () -> IpcSocket.listening(UnixAddress.of(live), SocketType.STREAM, 1));
-        assertMentions(left, "a socket file left by an earlier run", "delete it first");
+        assertMentions(left, "a socket file is at this path", "if an earlier run left it, delete it first");
         java.nio.file.Files.delete(live);
     }
 
