@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static long kind_of(mode_t mode)
@@ -83,6 +84,7 @@ static long transfer(int fd, jipc_guard *g, void *buf, long len, int write_it)
     long r = jipc_guard_enter(g, &b);
     if (r < 0)
         return r;
+    int again = 0;
     for (;;) {
         ssize_t n = write_it ? write(fd, buf, (size_t)len) : read(fd, buf, (size_t)len);
         int err = n < 0 ? errno : 0;
@@ -99,6 +101,12 @@ static long transfer(int fd, jipc_guard *g, void *buf, long len, int write_it)
             break;
         }
         if (err == EAGAIN) {
+            if (again++ > 0) {
+                /* Ready, says poll, yet no room for it all (an event counter's add of
+                 * more than it holds): pause rather than spin. A wake ends the pause. */
+                struct timespec pause = { 0, 1000000 };
+                nanosleep(&pause, NULL);
+            }
             if ((r = jipc_await_shared(fd, write_it ? POLLOUT : POLLIN)) == 0)
                 continue;
             break;
