@@ -82,6 +82,8 @@ typedef struct jipc_guard {
 JIPC_API int jipc_guard_setup(int sig);
 /* The wake signal in use, 0 before setup. */
 JIPC_API int jipc_guard_signal(void);
+/* The descriptor of the dead pipe end every JIPC_GUARD_FD guard points at, or -1 before setup: jipc's own. */
+JIPC_API int jipc_guard_dead_fd(void);
 
 /* A new guard (NULL and errno when out of memory or setup failed). */
 JIPC_API jipc_guard *jipc_guard_create(int strategy);

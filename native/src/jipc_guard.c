@@ -76,6 +76,14 @@ int jipc_guard_setup(int sig)
     return r;
 }
 
+int jipc_guard_dead_fd(void)
+{
+    pthread_mutex_lock(&setup_lock);
+    int fd = dead_fd;
+    pthread_mutex_unlock(&setup_lock);
+    return fd;
+}
+
 int jipc_guard_signal(void)
 {
     return __atomic_load_n(&wake_signal, __ATOMIC_ACQUIRE);

@@ -97,7 +97,23 @@ public final class Fifo {
                 throw new FileAlreadyExistsException(path.toString(), null,
                         "exists and is not a FIFO; jipc will not replace it");
             }
+            if (java.nio.file.Files.isSymbolicLink(path)) {
+                throw new FileAlreadyExistsException(path.toString(), null, "is a symbolic link to nothing (to "
+                        + readLink(path) + "); jipc will not make a FIFO through it: create it at the link's target,"
+                        + " or remove the link");
+            }
+            if (kind != -Errno.ENOENT) {
+                throw Errors.exception(kind, FifoCall.STAT, path.toString());
+            }
             // Removed in between: try to create it again.
+        }
+    }
+
+    private static String readLink(Path link) {
+        try {
+            return java.nio.file.Files.readSymbolicLink(link).toString();
+        } catch (IOException e) {
+            return "?";
         }
     }
 
@@ -333,12 +349,18 @@ public final class Fifo {
      * open keep their ends.
      *
      * @throws NoSuchFileException if it was already removed (ENOENT)
-     * @throws FileSystemException if what is at the path is no longer a FIFO (it is left alone)
+     * @throws FileSystemException if what is at the path is no longer a FIFO, or is a symbolic link
+     *         (to a FIFO or not): it is left alone
      * @throws java.nio.file.AccessDeniedException if the folder is not writable (EACCES, EPERM)
      * @throws IpcException if unlink(2) fails otherwise, e.g. EROFS, EBUSY
      */
     public void remove() throws IOException {
         NativeLibrary.ensureAvailable();
+        if (java.nio.file.Files.isSymbolicLink(path)) {
+            throw new FileSystemException(path.toString(), null, "is a symbolic link (to " + readLink(path) + "), not"
+                    + " the FIFO itself; jipc will not remove it: remove the FIFO where the link points, or delete"
+                    + " the link");
+        }
         int r = FifoNative.jipc_fifo_remove(CStrings.of(path));
         if (r == -Errno.EINVAL) {
             throw new FileSystemException(path.toString(), null, "not a FIFO; jipc will not remove it");

@@ -272,7 +272,7 @@ public final class OpenFile extends GuardedChannel implements Inheritable, ByteC
     }
 
     /** What /proc/self/fd says fd is, or "open file" if it cannot be read. */
-    private static String target(int fd) {
+    static String target(int fd) {
         try {
             return Files.readSymbolicLink(procPath(fd)).toString();
         } catch (IOException | UnsupportedOperationException e) {

@@ -88,13 +88,24 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
             throw Errors.exception(kind, PipeCall.FSTAT, "inherited fd " + fd, "the parent did not hand this descriptor over");
         }
         if (kind != expectedKind) {
-            throw new IllegalArgumentException("inherited fd " + fd + " is not " + expected);
+            throw new IllegalArgumentException(notHandedDown(fd, expected));
         }
         int r = CommonNative.jipc_set_cloexec(fd, 1);
         if (r < 0) {
             throw Errors.exception(r, PipeCall.FCNTL, "inherited fd " + fd);
         }
         return fd;
+    }
+
+    /**
+     * Why an inherited fd is refused: what it is, and the likely cause (a
+     * parent that handed nothing down at that number, which the JVM or a
+     * library of this process then opened for itself).
+     */
+    static String notHandedDown(int fd, String expected) {
+        return "inherited fd " + fd + " is not " + expected + ": it is " + OpenFile.target(fd) + "; if the parent"
+                + " handed nothing down at that number (its descriptor was close-on-exec, or placed elsewhere), this"
+                + " process opened the number for itself";
     }
 
     /**
@@ -156,7 +167,7 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
     /** A short non-blocking call on the descriptor: its result, or the exception. */
     final long call(PipeCall op, int arg) throws IOException {
         if (!handle.acquire()) {
-            throw new ClosedChannelException();
+            throw closedError();
         }
         long r;
         try {
@@ -180,6 +191,14 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
         return end.call(PipeCall.AVAILABLE, 0);
     }
 
+    /** Why this end was closed by jipc, if it was (handed to a child by a spawn); guarded by nothing, written once. */
+    volatile String closeReason;
+
+    /** What a call on this end throws once it is closed: which end, and why if jipc closed it. */
+    final ClosedHandleException closedError() {
+        return new ClosedHandleException(description + " is closed" + (closeReason == null ? "" : ": " + closeReason));
+    }
+
     /** Turns a negative I/O result into the exception to throw. */
     final IOException failure(long r, PipeCall call) {
         return Errors.exception(r, call, description);
@@ -187,7 +206,7 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
 
     final void ensureOpen() throws ClosedChannelException {
         if (!isOpen()) {
-            throw new ClosedChannelException();
+            throw closedError();
         }
     }
 
@@ -200,11 +219,11 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
      */
     final void takeLane() throws ClosedChannelException {
         if (!handle.enterLane()) {
-            throw new ClosedChannelException();
+            throw closedError();
         }
         if (!isOpen()) { // close() marks the channel closed before it closes the handle
             handle.leaveLane();
-            throw new ClosedChannelException();
+            throw closedError();
         }
     }
 
@@ -228,7 +247,7 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
      */
     final boolean enter(boolean block, boolean started) throws ClosedChannelException {
         if (handle.isClosed()) {
-            throw started ? new AsynchronousCloseException() : new ClosedChannelException();
+            throw started ? new AsynchronousCloseException() : closedError();
         }
         if (block) {
             begin();

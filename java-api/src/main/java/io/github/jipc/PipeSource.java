@@ -236,7 +236,7 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel, Sc
     /** FIFO read ends: 1 if a writer is connected or data waits, 0 if not, -errno. */
     int hasWriter() throws ClosedChannelException {
         if (!handle.acquire()) {
-            throw new ClosedChannelException();
+            throw closedError();
         }
         try {
             return io.github.jipc.internal.jni.FifoNative.jipc_fifo_has_writer(handle.fd());

@@ -22,7 +22,7 @@ public final class PollKey {
     volatile boolean handleClosed;
     /** Set by the wait that reports the close: what {@link #isHandleClosed()} says. */
     volatile boolean closeReported;
-    private volatile boolean cancelled;
+    volatile boolean cancelled;
     private volatile Object attachment;
     int ready;
 
@@ -45,14 +45,22 @@ public final class PollKey {
         return interest;
     }
 
-    /** {@return true if the last wait found the handle readable (or hung up, or in error: a read will not block)} */
+    /**
+     * {@return true if the last wait found the handle readable, or, waiting for
+     * {@link PollEvent#READ}, hung up or in error: a read will not block (it
+     * returns the end of the stream, or throws)}
+     */
     public boolean isReadable() {
-        return (ready & Poller.IN) != 0;
+        return (ready & Poller.IN) != 0
+                || ((ready & (Poller.HUP | Poller.ERR)) != 0 && interest.contains(PollEvent.READ));
     }
 
-    /** {@return true if the last wait found room to write} */
+    /**
+     * {@return true if the last wait found room to write, or, waiting for
+     * {@link PollEvent#WRITE}, an error: a write will not block (it throws)}
+     */
     public boolean isWritable() {
-        return (ready & Poller.OUT) != 0;
+        return (ready & Poller.OUT) != 0 || ((ready & Poller.ERR) != 0 && interest.contains(PollEvent.WRITE));
     }
 
     /** {@return true if the last wait found the other side gone (EPOLLHUP)} */
@@ -69,7 +77,8 @@ public final class PollKey {
      * Whether a wait reported that the handle was closed while registered: true
      * from the wait that returned this key for the close (once), and after;
      * the key is then cancelled. A wait that found the handle ready as another
-     * thread closed it reports the readiness first and the close with the next wait.
+     * thread closed it reports both at once. A {@link Subprocess}'s key is
+     * reported so, once, by the wait that finds the child ended.
      *
      * @return true once the close was reported
      */

@@ -71,6 +71,8 @@ public final class Poller extends AbstractInterruptibleChannel {
     private final EventFd wakeup;
     private final ConcurrentHashMap<Long, PollKey> keys = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<PollKey> closedHandles = new ConcurrentLinkedQueue<>();
+    /** Calls of {@link #wakeup()} not yet seen by a wait: the wait that sees one returns, even empty. */
+    private final java.util.concurrent.atomic.AtomicInteger userWakeups = new java.util.concurrent.atomic.AtomicInteger();
     private final AtomicLong ids = new AtomicLong(WAKEUP_ID + 1);
     private final ReentrantLock waitLock = new ReentrantLock();
     private final ByteBuffer events;
@@ -232,11 +234,19 @@ public final class Poller extends AbstractInterruptibleChannel {
         }
     }
 
-    /** Runs in the thread closing a registered handle. */
+    /** Runs in the thread closing a registered handle: wakes the wait without counting as a {@link #wakeup()}. */
     void handleClosed(PollKey key) {
         key.handleClosed = true;
         closedHandles.add(key);
-        wakeup();
+        addWakeup();
+    }
+
+    private void addWakeup() {
+        try {
+            wakeup.add(1);
+        } catch (IOException e) {
+            // closed: nobody waits any more
+        }
     }
 
     /**
@@ -245,11 +255,8 @@ public final class Poller extends AbstractInterruptibleChannel {
      * @return this poller
      */
     public Poller wakeup() {
-        try {
-            wakeup.add(1);
-        } catch (IOException e) {
-            // closed: nobody waits any more
-        }
+        userWakeups.incrementAndGet();
+        addWakeup();
         return this;
     }
 
@@ -286,56 +293,93 @@ public final class Poller extends AbstractInterruptibleChannel {
                 k.ready = 0;
             }
             ready.clear();
-            if (!epoll.acquire()) {
-                throw new ClosedChannelException();
-            }
-            boolean block = timeoutMs != 0;
-            int n = 0;
-            if (block) {
-                begin();
-            }
-            try {
-                n = PollNative.jipc_poll_wait(epoll.fd(), epoll.guard(), eventsAddress, MAX, timeoutMs);
-            } finally {
-                epoll.release();
-                if (block) {
-                    end(n != -Errno.WOKEN);
-                }
-            }
-            if (n == -Errno.WOKEN) {
-                throw new AsynchronousCloseException();
-            }
-            if (n < 0) {
-                throw Errors.exception(n, EventFdCall.EPOLL_WAIT, description);
-            }
-            for (int i = 0; i < n; i++) {
-                long id = events.getLong(2 * i * Long.BYTES);
-                int bits = (int) events.getLong((2 * i + 1) * Long.BYTES);
-                if (id == WAKEUP_ID) {
-                    wakeup.take();
-                    continue;
-                }
-                PollKey k = keys.get(id);
-                if (k != null && !k.handleClosed) {
-                    k.ready = bits;
-                    ready.add(k);
-                }
-            }
-            for (PollKey k; (k = closedHandles.poll()) != null;) {
-                if (keys.containsKey(k.id)) {
-                    k.closeReported = true;
-                    if (k.handle() instanceof Subprocess && k.interest.contains(PollEvent.READ)) {
-                        k.ready |= IN; // its pidfd goes once the child is reaped: it ended
+            long deadline = timeoutMs > 0 ? System.nanoTime() + timeoutMs * 1_000_000L : 0;
+            int waitMs = timeoutMs;
+            // A wake that only a closed handle's hook sent, whose key was reported already, is waited through.
+            while (!waitOnce(waitMs) && timeoutMs != 0) {
+                if (timeoutMs > 0) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        break;
                     }
-                    cancel(k);
-                    if (!ready.contains(k)) {
-                        ready.add(k);
-                    }
+                    waitMs = (int) Math.max(1, (left + 999_999) / 1_000_000);
                 }
             }
             return readyView;
         } finally {
             waitLock.unlock();
+        }
+    }
+
+    /**
+     * One epoll_wait(2), its keys put in ready. False when it found nothing
+     * to return but an internal wake (see {@link #handleClosed}).
+     */
+    private boolean waitOnce(int timeoutMs) throws IOException {
+        if (!epoll.acquire()) {
+            throw new ClosedChannelException();
+        }
+        boolean block = timeoutMs != 0;
+        int n = 0;
+        if (block) {
+            begin();
+        }
+        try {
+            n = PollNative.jipc_poll_wait(epoll.fd(), epoll.guard(), eventsAddress, MAX, timeoutMs);
+        } finally {
+            epoll.release();
+            if (block) {
+                end(n != -Errno.WOKEN);
+            }
+        }
+        if (n == -Errno.WOKEN) {
+            throw new AsynchronousCloseException();
+        }
+        if (n < 0) {
+            throw Errors.exception(n, EventFdCall.EPOLL_WAIT, description);
+        }
+        boolean woken = false;
+        boolean userWoken = false;
+        for (int i = 0; i < n; i++) {
+            long id = events.getLong(2 * i * Long.BYTES);
+            int bits = (int) events.getLong((2 * i + 1) * Long.BYTES);
+            if (id == WAKEUP_ID) {
+                wakeup.take();
+                woken = true;
+                userWoken |= userWakeups.getAndSet(0) > 0;
+                continue;
+            }
+            PollKey k = keys.get(id);
+            if (k == null) {
+                continue;
+            }
+            if (k.handleClosed || (k.handle() instanceof Subprocess && (bits & IN) != 0)) {
+                // Closed meanwhile, or a child that ended (its pidfd goes once it is reaped): reported once, now.
+                reportClosed(k, bits);
+            } else {
+                k.ready = bits;
+                ready.add(k);
+            }
+        }
+        for (PollKey k; (k = closedHandles.poll()) != null;) {
+            if (keys.containsKey(k.id)) {
+                reportClosed(k, 0);
+            }
+        }
+        return !ready.isEmpty() || !woken || userWoken;
+    }
+
+    /** Reports k's handle closed (a child's: ended), once, and cancels k. */
+    private void reportClosed(PollKey k, int bits) {
+        k.closeReported = true;
+        k.ready |= bits;
+        if (k.handle() instanceof Subprocess && k.interest.contains(PollEvent.READ)) {
+            k.ready |= IN;
+        }
+        k.cancelled = true;
+        cancel(k);
+        if (!ready.contains(k)) {
+            ready.add(k);
         }
     }
 

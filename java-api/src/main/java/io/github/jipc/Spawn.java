@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import io.github.jipc.internal.CStrings;
 import io.github.jipc.internal.Errno;
@@ -80,7 +81,9 @@ final class Spawn {
             int envc = -1;
             if (environment != null) {
                 List<String> pairs = new ArrayList<>();
-                environment.forEach((k, v) -> pairs.add(checkName(k) + "=" + v));
+                environment.forEach((k, v) -> pairs.add(checkName(k) + "=" + Objects.requireNonNull(v, () ->
+                        "environment variable " + k + " is null: remove it (environment().remove(name)) to leave it"
+                                + " unset, or give it a value")));
                 env = CStrings.block("environment", pairs);
                 envc = pairs.size();
             }
@@ -89,9 +92,7 @@ final class Spawn {
             int r = SpawnNative.jipc_spawn(CStrings.of("program", program), CStrings.block("argument", command),
                     command.size(), env, envc, directory == null ? null : CStrings.of(directory), map, n, child);
             if (r < 0) {
-                throw Errors.exception(r, SpawnCall.POSIX_SPAWN, program,
-                        r == -Errno.ENOENT ? "no such program" + (program.contains("/") ? "" : " in PATH")
-                                + (directory == null ? "" : ", or no folder " + directory) : null);
+                throw Errors.exception(r, SpawnCall.POSIX_SPAWN, program, spawnHint(r, program));
             }
             started = true;
             return new Started(child[0], child[1], pipes[0] == null ? null : pipes[0].sink(),
@@ -111,8 +112,24 @@ final class Spawn {
         }
     }
 
+    /** What a failed spawn's errno means here, or null. */
+    private String spawnHint(int r, String program) {
+        if (r == -Errno.ENOENT) {
+            return "no such program" + (program.contains("/") ? "" : " in PATH")
+                    + (directory == null ? "" : ", or no folder " + directory);
+        }
+        if (r == -SpawnNative.ENOTDIR() && directory != null) {
+            return "the working folder " + directory + ", or a folder on the way to the program, is no folder";
+        }
+        if (r == -SpawnNative.ENOEXEC()) {
+            return "the kernel cannot run it: a script needs a first line such as #!/bin/sh (ProcessBuilder runs"
+                    + " one without it through /bin/sh; here, start /bin/sh with the script as its argument)";
+        }
+        return null;
+    }
+
     private static String checkName(String name) {
-        if (name.isEmpty() || name.indexOf('=') >= 0) {
+        if (Objects.requireNonNull(name, "an environment variable's name is null").isEmpty() || name.indexOf('=') >= 0) {
             throw new IllegalArgumentException("invalid environment variable name: '" + name + "'");
         }
         return name;

@@ -51,7 +51,9 @@ public abstract sealed class SubprocessBuilder permits Subprocess.Builder {
 
     /**
      * {@return the child's environment, a mutable copy of this process's}
-     * Changes apply to the child only. Names must not be empty or contain '='.
+     * Changes apply to the child only. Names must not be empty or contain
+     * '='; neither names nor values may be null ({@link #start()} throws
+     * {@link NullPointerException}, as {@link ProcessBuilder#start()} does).
      */
     public Map<String, String> environment() {
         if (environment == null) {
@@ -254,7 +256,8 @@ public abstract sealed class SubprocessBuilder permits Subprocess.Builder {
      * @param handle  any jipc handle that can be inherited: a pipe or FIFO end, shared memory object,
      *                memory file, socket, event counter, message queue or open file
      * @param childFd 3 or more (0-2 are set with the redirect methods), below this process's open
-     *                file limit ({@code ulimit -n}), which the child starts with
+     *                file limit ({@code ulimit -n}), which the child starts with; {@link #start()}
+     *                needs a few numbers more above the highest one
      * @return this builder
      * @throws IllegalArgumentException if childFd is below 3, or not below the open file limit
      */
@@ -302,7 +305,10 @@ public abstract sealed class SubprocessBuilder permits Subprocess.Builder {
      * @throws IpcException if posix_spawn(3), pidfd_open(2), pipe2(2) or open(2) of a redirect
      *         file fails otherwise, e.g. EMFILE, ENOMEM, ENOEXEC
      * @throws IllegalArgumentException if an environment variable name is empty or
-     *         contains '=', or a string contains a NUL character
+     *         contains '=', or a string contains a NUL character; or if the highest child fd
+     *         leaves too few numbers below the open file limit for the hand-over, which places a
+     *         copy of each handed descriptor above it first
+     * @throws NullPointerException if an environment variable's name or value is null
      */
     public Subprocess start() throws IOException {
         NativeLibrary.ensureAvailable();
@@ -310,7 +316,7 @@ public abstract sealed class SubprocessBuilder permits Subprocess.Builder {
         List<String> cmd = jvmOptions == null ? command : JavaCommand.of(wrapper, classPath, jvmOptions, command);
         Spawn.Started started = new Spawn(cmd, environment, directory, stdio.clone(), inherited, errorToOutput).run();
         Subprocess child = new Subprocess(started, List.copyOf(cmd));
-        closeHandedEnds();
+        closeHandedEnds(child.pid());
         return child;
     }
 
@@ -333,7 +339,7 @@ public abstract sealed class SubprocessBuilder permits Subprocess.Builder {
         }
     }
 
-    private void closeHandedEnds() throws IOException {
+    private void closeHandedEnds(long pid) throws IOException {
         List<PipeEnd> ends = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             if (stdio[i] instanceof Stdio.End e && !(i == 2 && errorToOutput)) {
@@ -347,6 +353,8 @@ public abstract sealed class SubprocessBuilder permits Subprocess.Builder {
         }
         for (PipeEnd end : ends) {
             if (!kept.contains(end)) {
+                end.closeReason = "start() closed it here after handing it to child " + pid + " (keepOpen(...) keeps"
+                        + " an end open)";
                 end.close();
             }
         }

@@ -35,6 +35,23 @@ class FifoTest {
     Path dir;
 
     @Test
+    void symbolicLinksAreNeitherCreatedThroughNorRemoved() throws Exception {
+        Set<PosixFilePermission> rw = PosixFilePermissions.fromString("rw-------");
+        Path dangling = Files.createSymbolicLink(dir.resolve("dangling"), dir.resolve("nowhere"));
+        FileAlreadyExistsException e = assertThrows(FileAlreadyExistsException.class,
+                () -> Fifo.createIfAbsent(dangling, rw));
+        assertTrue(e.getMessage().contains("symbolic link to nothing"), e.getMessage());
+        assertFalse(Files.exists(dir.resolve("nowhere")), "nothing was made through the link");
+        Fifo real = Fifo.create(dir.resolve("real"), rw);
+        Path link = Files.createSymbolicLink(dir.resolve("link"), real.path());
+        Fifo viaLink = Fifo.createIfAbsent(link, rw); // a link to a FIFO is taken, as a path that leads to one
+        FileSystemException r = assertThrows(FileSystemException.class, viaLink::remove);
+        assertTrue(r.getMessage().contains("is a symbolic link"), r.getMessage());
+        assertTrue(Files.isSymbolicLink(link) && Fifo.exists(real.path()), "both left alone");
+        real.remove();
+    }
+
+    @Test
     void createMakesAFifoWithExactlyTheGivenPermissions() throws Exception {
         Path p = dir.resolve("a");
         Fifo fifo = Fifo.create(p, PosixFilePermissions.fromString("rw-rw-r--"));

@@ -150,6 +150,8 @@ class PipeSourceTest {
                 IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                         () -> PipeSource.inherited(writeEnd.fd));
                 assertTrue(e.getMessage().contains("not the read end"), e.getMessage());
+                assertTrue(e.getMessage().contains("it is pipe:[") && e.getMessage().contains("handed nothing down"),
+                        "what the number is, and the likely cause: " + e.getMessage());
             }
             int owned = Handles.of(pipe.source()).fd();
             IllegalArgumentException twice = assertThrows(IllegalArgumentException.class,

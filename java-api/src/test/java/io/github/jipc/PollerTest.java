@@ -90,6 +90,35 @@ class PollerTest {
     }
 
     @Test
+    void aChildsEndIsReportedByOneWaitOnceAndNoWaitReturnsEarly() throws Exception {
+        try (Poller poller = Poller.open()) {
+            for (int i = 0; i < 30; i++) {
+                try (Subprocess child = Subprocess.builder("/bin/sh", "-c", "sleep 0.0" + (i % 5)).start()) {
+                    PollKey exit = poller.register(child, PollEvent.READ);
+                    List<PollKey> first = poller.poll(Duration.ofSeconds(10));
+                    assertEquals(List.of(exit), first, "round " + i + ": the first wait returns the ended child");
+                    assertTrue(exit.isReadable() && exit.isHandleClosed() && !exit.isValid(),
+                            "round " + i + ": readable, closed and cancelled at once");
+                    assertEquals(List.of(), poller.poll(Duration.ofMillis(50)), "round " + i + ": reported once");
+                    assertEquals(Set.of(), poller.keys());
+                }
+            }
+        }
+    }
+
+    @Test
+    void aHungUpPipeIsReadableAsTheDocumentationSays() throws Exception {
+        try (Poller poller = Poller.open(); Pipe pipe = Pipe.open()) {
+            PollKey k = poller.register(pipe.source(), PollEvent.READ);
+            pipe.sink().close();
+            assertEquals(List.of(k), poller.poll(Duration.ofSeconds(5)));
+            assertTrue(k.isHangup());
+            assertTrue(k.isReadable(), "a read will not block: it returns the end of the stream");
+            assertEquals(-1, pipe.source().read(ByteBuffer.allocate(8)));
+        }
+    }
+
+    @Test
     void aChildThatEndedIsReadableEvenIfReapedBeforeItWasRegistered() throws Exception {
         try (Poller poller = Poller.open(); Pipe pipe = Pipe.open()) {
             PollKey other = poller.register(pipe.source(), PollEvent.READ);

@@ -179,6 +179,26 @@ class SubprocessTest {
             assertThrows(IllegalArgumentException.class, () -> Subprocess.builder("tr\0ue").start());
             b.environment().put("BAD=NAME", "x");
             assertThrows(IllegalArgumentException.class, b::start);
+            Subprocess.Builder nullValue = Subprocess.builder("true");
+            nullValue.environment().put("JIPC_TEST_NULL", null);
+            NullPointerException npe = assertThrows(NullPointerException.class, nullValue::start);
+            assertTrue(npe.getMessage().contains("JIPC_TEST_NULL is null"), npe.getMessage());
+        }
+    }
+
+    @Test
+    void errorsSayWhatToDo(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path script = java.nio.file.Files.writeString(dir.resolve("no-shebang.sh"), "echo hi\n");
+        java.nio.file.Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        IpcException e = assertThrows(IpcException.class, () -> Subprocess.builder(script.toString()).start());
+        assertTrue(e.getMessage().contains("#!/bin/sh"), e.getMessage());
+        try (Pipe pipe = Pipe.open();
+             Subprocess child = Subprocess.builder("true").redirectInput(pipe.source()).start()) {
+            child.waitFor(java.time.Duration.ofSeconds(10)).orElseThrow();
+            ClosedHandleException closed = assertThrows(ClosedHandleException.class,
+                    () -> pipe.source().read(java.nio.ByteBuffer.allocate(1)));
+            assertTrue(closed.getMessage().contains("start() closed it here after handing it to child " + child.pid()),
+                    closed.getMessage());
         }
     }
 

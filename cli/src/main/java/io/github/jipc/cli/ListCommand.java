@@ -15,12 +15,12 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = JipcCommand.Version.class,
         description = {
-            "Lists the named IPC objects of this machine: System V shared memory segments, semaphore",
-            "sets and message queues, POSIX shared memory objects, named semaphores and message queues,",
-            "and Unix socket files and abstract names; with size, owner, mode, and for System V",
-            "segments the creator's pid and whether that process still runs. A POSIX shared memory",
-            "object that holds a jipc message ring at its start is listed as a ring, with its kind,",
-            "capacity and consumer.",
+            "Lists the named IPC objects of this machine.",
+            "%nSystem V shared memory segments, semaphore sets and message queues, POSIX shared memory objects,"
+                    + " named semaphores and message queues, and Unix socket files and abstract names; with size,"
+                    + " owner, mode, and for System V segments the creator's pid and whether that process still runs."
+                    + " A POSIX shared memory object that holds a jipc message ring at its start is listed as a ring,"
+                    + " with its kind, capacity and consumer.",
             "%nWith --stale, only the objects no live process uses (see jipc rm --help for the rules),",
             "each with the reference jipc rm takes."
         })

@@ -18,8 +18,9 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = JipcCommand.Version.class,
         description = {
-            "Removes IPC objects that no live process uses (IPC_RMID, shm_unlink, sem_unlink, mq_unlink);",
-            "an object in use is refused, and the message names the process that uses it.",
+            "Removes IPC objects that no live process uses.",
+            "%nIt removes them with IPC_RMID, shm_unlink, sem_unlink or mq_unlink; an object in use is refused,"
+                    + " and the message names the process that uses it.",
             "%nAn object counts as stale when:",
             "  sysv-shm:ID   nothing is attached, and its creator and last attacher are dead;",
             "  sysv-sem:ID   the last process to operate on each semaphore is dead, none waits,",

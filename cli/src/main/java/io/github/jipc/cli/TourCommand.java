@@ -69,11 +69,18 @@ final class TourCommand implements Callable<Integer> {
         return ok == steps.size() ? 0 : 1;
     }
 
-    private List<TourStep> selectedSteps() {
-        if (roundTrips < 1 || warmUp < 0 || messageSize < 1 || bulkMiB < 1 || timeoutSeconds < 1) {
-            throw new ParameterException(spec.commandLine(),
-                    "--round-trips, --message-size, --bulk-mib and --timeout must be at least 1, --warm-up at least 0");
+    private void atLeast(String option, long value, long least) {
+        if (value < least) {
+            throw new ParameterException(spec.commandLine(), option + " must be at least " + least + ", got " + value);
         }
+    }
+
+    private List<TourStep> selectedSteps() {
+        atLeast("--round-trips", roundTrips, 1);
+        atLeast("--message-size", messageSize, 1);
+        atLeast("--bulk-mib", bulkMiB, 1);
+        atLeast("--timeout", timeoutSeconds, 1);
+        atLeast("--warm-up", warmUp, 0);
         if (facilities.isEmpty()) {
             return Tour.STEPS;
         }

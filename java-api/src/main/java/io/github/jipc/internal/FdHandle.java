@@ -117,6 +117,10 @@ public final class FdHandle {
         if (fd < 0) {
             throw new IllegalArgumentException("fd must be >= 0, got " + fd);
         }
+        if (fd == GuardNative.jipc_guard_dead_fd()) {
+            throw new IllegalArgumentException("fd " + fd + " is jipc's own (the closed pipe end its close guard points"
+                    + " descriptors at): no parent handed it down");
+        }
         if (OWNED.contains(fd)) {
             throw new IllegalArgumentException("fd " + fd + " belongs to an open jipc handle of this process already:"
                     + " inherited(fd) takes over a descriptor that nothing here owns yet (a number the parent handed"

@@ -56,6 +56,17 @@ class FdHandleTest {
     }
 
     @Test
+    void theGuardsDeadEndIsNoDescriptorToInherit() throws Exception {
+        FdHandle h = FdHandle.adoptGuarded(owner, pipeReadEnd(), FdHandle.Wake.FD, "test fd"); // sets the guard up
+        int dead = io.github.jipc.internal.jni.GuardNative.jipc_guard_dead_fd();
+        assertTrue(dead >= 0);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> FdHandle.requireInheritable(dead));
+        assertTrue(e.getMessage().contains("jipc's own"), e.getMessage());
+        h.close();
+    }
+
+    @Test
     void closeWithoutCallsReleasesAtOnce() throws Exception {
         int fd = pipeReadEnd();
         FdHandle h = FdHandle.adopt(owner, fd);

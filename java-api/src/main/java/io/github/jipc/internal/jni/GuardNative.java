@@ -20,6 +20,7 @@ public final class GuardNative {
 
     @NoException public static native int jipc_guard_setup(int sig);
     @NoException public static native int jipc_guard_signal();
+    @NoException public static native int jipc_guard_dead_fd();
     /** The guard's address, 0 when out of memory. */
     @NoException public static native @Cast("intptr_t") long jipc_guard_create(int strategy);
     @NoException public static native void jipc_guard_free(@Cast("jipc_guard*") long guard);

@@ -18,6 +18,8 @@ public final class SpawnNative {
 
     private SpawnNative() {}
 
+    @MemberGetter public static native int ENOTDIR();
+    @MemberGetter public static native int ENOEXEC();
     @NoException public static native int jipc_spawn(@Cast("const char*") byte[] program,
             @Cast("const char*") byte[] args, int argc, @Cast("const char*") byte[] env, int envc,
             @Cast("const char*") byte[] cwd, @Cast("const int*") int[] fdMap, int nmap, int[] out);
