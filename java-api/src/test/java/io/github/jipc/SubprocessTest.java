@@ -187,11 +187,16 @@ class SubprocessTest {
     }
 
     @Test
-    void errorsSayWhatToDo(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    void aScriptWithoutAFirstLineSaysWhatToDo(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
         java.nio.file.Path script = java.nio.file.Files.writeString(dir.resolve("no-shebang.sh"), "echo hi\n");
         java.nio.file.Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
         IpcException e = assertThrows(IpcException.class, () -> Subprocess.builder(script.toString()).start());
         assertTrue(e.getMessage().contains("#!/bin/sh"), e.getMessage());
+    }
+
+    @Test
+    void anEndThatStartClosedSaysSo() throws Exception {
         try (Pipe pipe = Pipe.open();
              Subprocess child = Subprocess.builder("true").redirectInput(pipe.source()).start()) {
             child.waitFor(java.time.Duration.ofSeconds(10)).orElseThrow();
