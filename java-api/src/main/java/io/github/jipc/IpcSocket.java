@@ -390,6 +390,26 @@ public final class IpcSocket extends GuardedChannel implements ByteChannel, Inhe
     }
 
     /**
+     * Sends one message to an address with jipc handles attached
+     * ({@code SCM_RIGHTS}): what {@link #send(ByteBuffer, Inheritable...)}
+     * does on a connected socket, for an unconnected Unix datagram socket.
+     * This process keeps its handles open.
+     *
+     * @param src     the message, at least one byte
+     * @param to      the address, a {@link UnixAddress}
+     * @param handles the handles to pass, at most 253
+     * @return the count sent; 0 if non-blocking and there is no room
+     * @throws IOException as {@link #sendTo(ByteBuffer, SocketAddress)}
+     * @throws ClosedChannelException if this socket or a handle is closed
+     * @throws IllegalArgumentException if src is empty or there are too many handles
+     * @throws UnsupportedOperationException for a UDP socket: only Unix-domain sockets carry handles
+     */
+    public int sendTo(ByteBuffer src, SocketAddress to, Inheritable... handles) throws IOException {
+        return SocketIo.send(this, out, src, Objects.requireNonNull(to, "to"), Objects.requireNonNull(handles,
+                "handles"), false);
+    }
+
+    /**
      * Receives one message and its sender's address (recvmsg(2)).
      *
      * @param dst the buffer

@@ -166,6 +166,30 @@ class IpcSocketTest {
     }
 
     @Test
+    void anUnconnectedDatagramSocketPassesHandlesToAnAddress() throws Exception {
+        UnixAddress server = uniqueAbstract();
+        try (IpcSocket receiver = IpcSocket.bound(server, SocketType.DATAGRAM);
+             IpcSocket sender = IpcSocket.open(SocketDomain.UNIX, SocketType.DATAGRAM); Pipe pipe = Pipe.open()) {
+            assertEquals(2, sender.sendTo(bytes("fd"), server, pipe.source()));
+            ByteBuffer in = ByteBuffer.allocate(8);
+            ReceivedMessage m = receiver.receiveMessage(in);
+            assertEquals(2, m.bytes());
+            assertEquals(1, m.handles().size());
+            try (PipeSource received = (PipeSource) m.handles().get(0)) {
+                pipe.sink().write(bytes("through"));
+                ByteBuffer got = ByteBuffer.allocateDirect(16);
+                assertEquals(7, received.read(got));
+                assertEquals("through", string(got));
+            }
+            assertTrue(pipe.source().isOpen(), "the sender keeps its handle");
+            try (IpcSocket udp = IpcSocket.open(SocketDomain.INET, SocketType.DATAGRAM)) {
+                assertThrows(UnsupportedOperationException.class,
+                        () -> udp.sendTo(bytes("x"), new InetSocketAddress(InetAddress.getLoopbackAddress(), 9), pipe.sink()));
+            }
+        }
+    }
+
+    @Test
     void datagramsToAndFromAbstractNames() throws Exception {
         UnixAddress a = uniqueAbstract();
         UnixAddress b = uniqueAbstract();
