@@ -177,8 +177,9 @@ public final class PipeSink extends PipeEnd implements WritableByteChannel, Gath
 
     /**
      * A write that does not wait (see {@link OwnDescription#tryFirst()}): the
-     * shim's result. The lane keeps the descriptor; a close since meets the
-     * dead end it was pointed at, and the shim says -WOKEN.
+     * shim's result. The lane keeps the descriptor: a close since leaves it the
+     * pipe's, unless a blocked call of the other lane had to be woken, when it
+     * meets the dead end it was pointed at and the shim says -WOKEN.
      */
     private long tryWrite(ByteBuffer mem, long address, int len) {
         try {

@@ -125,8 +125,9 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel, Sc
 
     /**
      * A read that does not wait (see {@link OwnDescription#tryFirst()}): the
-     * shim's result. The lane keeps the descriptor; a close since meets the
-     * dead end it was pointed at, and the shim says -WOKEN.
+     * shim's result. The lane keeps the descriptor: a close since leaves it the
+     * pipe's, unless a blocked call of the other lane had to be woken, when it
+     * meets the dead end it was pointed at and the shim says -WOKEN.
      */
     private long tryRead(ByteBuffer target, long at, int len) {
         try {
