@@ -125,9 +125,10 @@ public final class PipeSource extends PipeEnd implements ReadableByteChannel, Sc
 
     /**
      * A read that does not wait (see {@link OwnDescription#tryFirst()}): the
-     * shim's result. The lane keeps the descriptor: a close since leaves it the
-     * pipe's, unless a blocked call of the other lane had to be woken, when it
-     * meets the dead end it was pointed at and the shim says -WOKEN.
+     * shim's result. The lane keeps the descriptor, and a close since leaves
+     * it the pipe's: the guard puts its dead end in place only to wake a
+     * blocked call, and the lane's holder is this try (were it met, the shim
+     * would say -WOKEN).
      */
     private long tryRead(ByteBuffer target, long at, int len) {
         try {
