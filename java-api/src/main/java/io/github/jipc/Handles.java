@@ -52,6 +52,17 @@ final class Handles {
         throw new AssertionError("unknown Pollable " + handle.getClass());
     }
 
+    /**
+     * Why an inherited fd is refused: what it is, and the likely cause (a
+     * parent that handed nothing down at that number, which the JVM or a
+     * library of this process then opened for itself).
+     */
+    static String notHandedDown(int fd, String expected) {
+        return "inherited fd " + fd + " is not " + expected + ": it is " + OpenFile.target(fd) + "; if the parent"
+                + " handed nothing down at that number (its descriptor was close-on-exec, or placed elsewhere), this"
+                + " process opened the number for itself";
+    }
+
     /** Closes any handle, ignoring what a close reports. */
     static void close(Inheritable handle) {
         try {

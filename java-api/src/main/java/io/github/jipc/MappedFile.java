@@ -164,10 +164,8 @@ public final class MappedFile {
             try {
                 return mapOpen(file.handle, file.description(), offset, length, opts, extend);
             } catch (IOException | RuntimeException e) {
-                if (file.handle.isClosed()) { // closed meanwhile: the number may have been the guard's dead end
-                    java.nio.channels.AsynchronousCloseException closed = new java.nio.channels.AsynchronousCloseException();
-                    closed.initCause(e);
-                    throw closed;
+                if (file.handle.isClosed()) {
+                    throw file.closedMeanwhile(e);
                 }
                 throw e;
             }

@@ -324,7 +324,9 @@ public final class OpenFile extends GuardedChannel implements Inheritable, ByteC
         }
         try {
             String t = Files.readSymbolicLink(procPath(handle.fd())).toString();
-            requireNotClosedMeanwhile();
+            if (handle.isClosed()) {
+                throw closedMeanwhile(null);
+            }
             return t;
         } finally {
             handle.release();
@@ -332,15 +334,17 @@ public final class OpenFile extends GuardedChannel implements Inheritable, ByteC
     }
 
     /**
-     * After a call that used the descriptor number without waiting: a close
-     * that came meanwhile, while a blocked read or write had to be woken, may
-     * have pointed the number at the guard's dead end, so what the call saw
-     * is not this file's.
+     * What a call that used the descriptor number without waiting throws when
+     * the handle closed meanwhile: a close that had to wake a blocked read or
+     * write may have pointed the number at the guard's dead end, so what the
+     * call saw (cause, if it failed) need not be this file's.
      */
-    private void requireNotClosedMeanwhile() throws AsynchronousCloseException {
-        if (handle.isClosed()) {
-            throw new AsynchronousCloseException();
+    AsynchronousCloseException closedMeanwhile(Throwable cause) {
+        AsynchronousCloseException e = new AsynchronousCloseException();
+        if (cause != null) {
+            e.initCause(cause);
         }
+        return e;
     }
 
     /**
@@ -359,7 +363,9 @@ public final class OpenFile extends GuardedChannel implements Inheritable, ByteC
         int r;
         try {
             r = FileNative.jipc_file_stat(handle.fd(), out);
-            requireNotClosedMeanwhile();
+            if (handle.isClosed()) {
+                throw closedMeanwhile(null);
+            }
         } finally {
             handle.release();
         }
@@ -404,8 +410,8 @@ public final class OpenFile extends GuardedChannel implements Inheritable, ByteC
             }
             FileChannel c = FileChannel.open(procPath(handle.fd()), options);
             if (handle.isClosed()) {
-                c.close(); // it may be of the guard's dead end, not of this file
-                throw new AsynchronousCloseException();
+                c.close();
+                throw closedMeanwhile(null);
             }
             return c;
         } catch (FileSystemException e) {

@@ -88,24 +88,13 @@ public abstract sealed class PipeEnd extends AbstractInterruptibleChannel implem
             throw Errors.exception(kind, PipeCall.FSTAT, "inherited fd " + fd, "the parent did not hand this descriptor over");
         }
         if (kind != expectedKind) {
-            throw new IllegalArgumentException(notHandedDown(fd, expected));
+            throw new IllegalArgumentException(Handles.notHandedDown(fd, expected));
         }
         int r = CommonNative.jipc_set_cloexec(fd, 1);
         if (r < 0) {
             throw Errors.exception(r, PipeCall.FCNTL, "inherited fd " + fd);
         }
         return fd;
-    }
-
-    /**
-     * Why an inherited fd is refused: what it is, and the likely cause (a
-     * parent that handed nothing down at that number, which the JVM or a
-     * library of this process then opened for itself).
-     */
-    static String notHandedDown(int fd, String expected) {
-        return "inherited fd " + fd + " is not " + expected + ": it is " + OpenFile.target(fd) + "; if the parent"
-                + " handed nothing down at that number (its descriptor was close-on-exec, or placed elsewhere), this"
-                + " process opened the number for itself";
     }
 
     /**

@@ -63,13 +63,13 @@ final class SocketIo {
     static int write(IpcSocket s, SocketSide side, ByteBuffer src, Inheritable[] handles, boolean credentials)
             throws IOException {
         Objects.requireNonNull(src, "src");
+        if (s.type().messages() || !s.isBlocking()) {
+            return send(s, side, src, null, handles, credentials); // one call, under the lock send takes itself
+        }
         side.lock.lock(); // the whole write: another thread's bytes must not land between its parts
         try {
             int start = src.position();
             int n = send(s, side, src, null, handles, credentials);
-            if (s.type().messages() || !s.isBlocking()) {
-                return n;
-            }
             while (n > 0 && src.hasRemaining()) {
                 try {
                     n = send(s, side, src, null, null, false);

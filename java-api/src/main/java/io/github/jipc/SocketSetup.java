@@ -82,7 +82,7 @@ final class SocketSetup {
         int[] info = new int[3];
         int r = SocketNative.jipc_socket_info(fd, info);
         if (r == -SocketNative.ENOTSOCK()) {
-            throw new IllegalArgumentException(PipeEnd.notHandedDown(fd, "a socket"));
+            throw new IllegalArgumentException(Handles.notHandedDown(fd, "a socket"));
         }
         if (r < 0) {
             throw Errors.exception(r, SocketCall.FSTAT, "inherited fd " + fd, "the parent did not hand this descriptor over");
